@@ -1,0 +1,60 @@
+// Shared HTTP plumbing: authentication, role checks, input validation and the JSON error body.
+import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+import { sessionUserFromCookie } from '../auth.ts';
+import type { Clock } from '../clock.ts';
+import { VicError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Role, Store, UserRow } from '../store/index.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: UserRow;
+    sessionToken?: string;
+  }
+}
+
+export function authenticate(store: Store, clock: Clock) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const s = sessionUserFromCookie(store, req.headers.cookie, clock.now());
+    if (!s) throw new VicError('VIC_UNAUTHENTICATED');
+    req.user = s.user;
+    req.sessionToken = s.token;
+    next();
+  };
+}
+
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.user || !roles.includes(req.user.role)) throw new VicError('VIC_FORBIDDEN');
+    next();
+  };
+}
+
+/** The signed-in user (routes behind authenticate only). */
+export const userOf = (req: Request): UserRow => req.user!;
+
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new VicError('VIC_VALIDATION', `Invalid ${details[0]!.path || 'input'}: ${details[0]!.message}`, details);
+  }
+  return r.data;
+}
+
+export const idParam = z.coerce.number().int().positive();
+
+export function errorHandler(log: Logger) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    let e: VicError;
+    if (err instanceof VicError) e = err;
+    else if ((err as { type?: string }).type === 'entity.parse.failed') e = new VicError('VIC_VALIDATION', 'The body is not valid JSON');
+    else if ((err as { type?: string }).type === 'entity.too.large') e = new VicError('VIC_PAYLOAD_TOO_LARGE');
+    else {
+      log.error({ err }, 'request failed');
+      e = new VicError('VIC_INTERNAL');
+    }
+    res.status(e.status).json(e.toJSON());
+  };
+}

@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import fs from 'node:fs';
+import { z } from 'zod';
+import { VicError } from '../errors.ts';
+import { canSee } from '../tickets.ts';
+import { idParam, parse, requireRole, userOf } from './http.ts';
+import type { ApiDeps } from './server.ts';
+
+const listSchema = z.object({
+  queue: z.enum(['mine', 'court', 'unassigned', 'off-hours', 'escalated', 'out-of-scope', 'resolved', 'all']).default('all'),
+  court: z.coerce.number().int().positive().optional(),
+  channel: z.enum(['whatsapp', 'email', 'sip', 'web']).optional(),
+  status: z.enum(['open', 'waiting', 'out_of_scope', 'resolved']).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const messageSchema = z.object({ kind: z.enum(['reply', 'note']), text: z.string().trim().min(1).max(10_000) });
+const assignSchema = z.object({ userId: z.number().int().positive().nullable() });
+const patchSchema = z
+  .object({
+    courtId: z.number().int().positive().optional(),
+    caseNumber: z.string().trim().max(60).nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+const overruleSchema = z.object({ verdict: z.literal('in_scope'), reason: z.string().trim().min(1).max(1000) });
+
+export function ticketRoutes({ store, tickets, outbox, attachments, clock }: ApiDeps) {
+  const r = Router();
+  const staff = requireRole('admin', 'operator');
+
+  r.get('/tickets', (req, res) => {
+    const f = parse(listSchema, req.query);
+    res.json(store.listTickets(userOf(req), { ...f, courtId: f.court }));
+  });
+  r.get('/tickets/:id', (req, res) => {
+    res.json(tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null));
+  });
+  r.post('/tickets/:id/messages', (req, res) => {
+    const b = parse(messageSchema, req.body);
+    const { messageId } = tickets.post(userOf(req), parse(idParam, req.params.id), b.kind, b.text);
+    res.status(201).json({ message: store.getMessage(messageId) });
+  });
+  r.post('/tickets/:id/claim', (req, res) => {
+    res.json({ ticket: tickets.claim(userOf(req), parse(idParam, req.params.id)) });
+  });
+  r.post('/tickets/:id/assign', staff, (req, res) => {
+    res.json({ ticket: tickets.assign(userOf(req), parse(idParam, req.params.id), parse(assignSchema, req.body).userId) });
+  });
+  r.post('/tickets/:id/resolve', staff, (req, res) => {
+    res.json({ ticket: tickets.resolve(userOf(req), parse(idParam, req.params.id)) });
+  });
+  r.post('/tickets/:id/reopen', staff, (req, res) => {
+    res.json({ ticket: tickets.reopen(userOf(req), parse(idParam, req.params.id)) });
+  });
+  r.patch('/tickets/:id', staff, (req, res) => {
+    res.json({ ticket: tickets.update(userOf(req), parse(idParam, req.params.id), parse(patchSchema, req.body)) });
+  });
+  r.post('/tickets/:id/scope', staff, (req, res) => {
+    const b = parse(overruleSchema, req.body);
+    res.json({ ticket: tickets.overruleScope(userOf(req), parse(idParam, req.params.id), b.reason) });
+  });
+  r.post('/messages/:id/retry', staff, (req, res) => {
+    const m = store.getMessage(parse(idParam, req.params.id));
+    if (!m) throw new VicError('VIC_MESSAGE_NOT_FOUND');
+    tickets.visible(userOf(req), m.ticketId);
+    if (!outbox.retry(m.id)) throw new VicError('VIC_CONFLICT', 'The message is not waiting for delivery');
+    res.json({ message: store.getMessage(m.id) });
+  });
+
+  // Attachments are always downloaded, never rendered in the console's origin.
+  r.get('/attachments/:id', (req, res) => {
+    const a = store.getAttachment(parse(idParam, req.params.id));
+    if (!a) throw new VicError('VIC_NOT_FOUND');
+    const t = store.getTicket(a.ticketId)!;
+    if (!canSee(userOf(req), t)) throw new VicError('VIC_FORBIDDEN_COURT');
+    const file = a.sha256 ? attachments.pathOf(a.sha256) : null;
+    if (!file || !fs.existsSync(file)) throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id } });
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.attachment(a.filename);
+    res.type(a.contentType.startsWith('image/') && !a.contentType.includes('svg') ? a.contentType : 'application/octet-stream');
+    fs.createReadStream(file).pipe(res);
+  });
+  return r;
+}

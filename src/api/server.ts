@@ -1,0 +1,78 @@
+// The express application: /api (JSON, authenticated except health and login) and the console's build at /.
+import express from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AttachmentStore } from '../attachments.ts';
+import type { CalendarBook } from '../calendars.ts';
+import type { ChannelRegistry } from '../channels.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { EventBus } from '../events.ts';
+import type { Logger } from '../log.ts';
+import type { Outbox } from '../outbox.ts';
+import type { Store } from '../store/index.ts';
+import type { TicketService } from '../tickets.ts';
+import { VicError } from '../errors.ts';
+import { authenticate, errorHandler, parse, userOf } from './http.ts';
+import { authRoutes } from './routes-auth.ts';
+import { ticketRoutes } from './routes-tickets.ts';
+import { adminRoutes } from './routes-admin.ts';
+
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  registry: ChannelRegistry;
+  outbox: Outbox;
+  tickets: TicketService;
+  attachments: AttachmentStore;
+  calendars: CalendarBook;
+  log: Logger;
+  uiDir: string;
+}
+
+export function createApi(deps: ApiDeps): express.Express {
+  const { store, registry, clock, events } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  app.use('/api', express.json({ limit: '256kb' }));
+
+  app.get('/api/health', (_req, res) => {
+    store.db.prepare('SELECT 1').get();
+    res.json({ ok: true, schema: store.schemaVersion, channels: registry.health() });
+  });
+  app.use('/api/auth', authRoutes(deps));
+
+  app.use('/api', authenticate(store, clock));
+  app.get('/api/me', (req, res) => res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id) }));
+  app.put('/api/me/presence', (req, res) => {
+    const { status } = parse(z.object({ status: z.enum(['available', 'away']) }), req.body);
+    store.setPresenceStatus(userOf(req).id, status);
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'presence.changed', entity: 'user', entityId: userOf(req).id, details: { status } });
+    events.emit({ type: 'presence.changed', userId: userOf(req).id });
+    res.json({ presence: store.getPresence(userOf(req).id) });
+  });
+  app.use('/api', ticketRoutes(deps));
+  app.use('/api', adminRoutes(deps));
+  app.use('/api', () => {
+    throw new VicError('VIC_NOT_FOUND', 'No such API route');
+  });
+
+  if (fs.existsSync(path.join(deps.uiDir, 'index.html'))) {
+    app.use(express.static(deps.uiDir, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(deps.uiDir, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => res.type('text').send('VIC is running. The console is not built: run `npm run build:ui`.'));
+  }
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,152 @@
+// Composition root: builds the store, the ingest pipeline, the outbox, the API and realtime around one config.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CourtCalendar } from '../routing/calendar/index.ts';
+import { AttachmentStore } from './attachments.ts';
+import { CalendarBook } from './calendars.ts';
+import { hashPassword, randomPassword } from './auth.ts';
+import { ChannelRegistry, type ChannelAdapter, type ChannelContext } from './channels.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { CENTRE_COURTS } from './courts.ts';
+import { Dispatcher } from './dispatcher.ts';
+import type { InboundEnvelope } from './envelope.ts';
+import { EventBus } from './events.ts';
+import { ingest, type IngestResult, type PipelineDeps } from './ingest/pipeline.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Outbox } from './outbox.ts';
+import { createApi } from './api/server.ts';
+import { attachRealtime } from './realtime.ts';
+import { Store } from './store/index.ts';
+import { TicketService } from './tickets.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface VicOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+  /** ':memory:' is allowed for tools and tests that need no files. */
+  store?: Store;
+}
+
+export class Vic {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly events = new EventBus();
+  readonly registry = new ChannelRegistry();
+  readonly attachments: AttachmentStore;
+  readonly calendars: CalendarBook;
+  readonly outbox: Outbox;
+  readonly tickets: TicketService;
+  readonly dispatcher: Dispatcher;
+  readonly pipeline: PipelineDeps;
+  readonly server: http.Server;
+  private indexTimer: NodeJS.Timeout | null = null;
+  /** Set on first start when ADMIN_PASSWORD was not given: printed once. */
+  generatedAdminPassword: string | null = null;
+
+  constructor(opts: VicOptions) {
+    this.config = opts.config;
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? createLogger(opts.config.LOG_LEVEL);
+    this.store = opts.store ?? Store.open(opts.config.DATA_DIR);
+    this.attachments = new AttachmentStore(this.store.attachmentsDir, this.config.MAX_ATTACHMENT_BYTES);
+    this.calendars = new CalendarBook(this.store, this.config.TZ_COURT);
+    const calendarFor = (courtId: number) => this.calendarFor(courtId);
+    this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config });
+    this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
+    this.dispatcher = new Dispatcher({ store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000 });
+    this.pipeline = { store: this.store, clock: this.clock, config: this.config, calendarFor, attachments: this.attachments, events: this.events };
+    const app = createApi({
+      config: this.config, store: this.store, clock: this.clock, events: this.events, registry: this.registry, outbox: this.outbox,
+      tickets: this.tickets, attachments: this.attachments, calendars: this.calendars, log: this.log, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
+    });
+    this.server = http.createServer(app);
+    attachRealtime(this.server, { store: this.store, clock: this.clock, events: this.events, log: this.log });
+  }
+
+  calendarFor(courtId: number): CourtCalendar {
+    return this.calendars.for(courtId);
+  }
+
+  ingest(envelope: InboundEnvelope): IngestResult {
+    const r = ingest(this.pipeline, envelope);
+    if (!r.duplicate) this.outbox.kick();
+    return r;
+  }
+
+  /** First start: the centre's courts and the admin account. */
+  async seed() {
+    const now = this.clock.now();
+    if (this.store.listCourts().length === 0) for (const c of CENTRE_COURTS) this.store.createCourt(c, now);
+    if (!this.store.getUserByLogin('admin')) {
+      const password = this.config.ADMIN_PASSWORD ?? randomPassword();
+      if (!this.config.ADMIN_PASSWORD) this.generatedAdminPassword = password;
+      this.store.createUser({ login: 'admin', name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) }, now);
+    }
+  }
+
+  channelContext(adapter: ChannelAdapter): ChannelContext {
+    return {
+      ingest: (e) => this.ingest(e),
+      healthChanged: () => this.events.emit({ type: 'channel.health', channel: adapter.name, health: adapter.health() }),
+      reportDelivery: (externalId, status, reason) => {
+        const id = this.store.advanceDeliveryByExternal(adapter.name, externalId, status, reason ?? null);
+        if (id === undefined) return;
+        const message = this.store.getMessage(id)!;
+        this.events.emit({ type: 'message.updated', ticket: this.store.getTicket(message.ticketId)!, message });
+      },
+      state: {
+        get: (key) => this.store.getChannelState(adapter.name, key),
+        set: (key, value) => this.store.setChannelState(adapter.name, key, value, this.clock.now()),
+      },
+      clock: this.clock,
+      log: this.log.child({ channel: adapter.name }),
+    };
+  }
+
+  /** A channel that fails to start is reported down; the helpdesk keeps running without it. */
+  async addChannel(adapter: ChannelAdapter) {
+    this.registry.register(adapter);
+    try {
+      await adapter.start(this.channelContext(adapter));
+    } catch (err) {
+      this.log.error({ err, channel: adapter.name }, 'channel failed to start');
+    }
+    this.outbox.kick();
+  }
+
+  async listen(port = this.config.PORT, host = this.config.HOST): Promise<number> {
+    await this.seed();
+    this.store.resetConnections(this.clock.now());
+    this.outbox.start();
+    this.dispatcher.start();
+    this.indexTimer = setInterval(() => {
+      try {
+        this.store.indexMessagesForSearch();
+      } catch (err) {
+        this.log.error({ err }, 'search indexing failed');
+      }
+    }, 2000);
+    this.indexTimer.unref();
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    const addr = this.server.address();
+    return typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  async close() {
+    if (this.indexTimer) clearInterval(this.indexTimer);
+    this.dispatcher.stop();
+    await this.outbox.stop();
+    for (const a of this.registry.all()) await a.stop().catch((err: unknown) => this.log.warn({ err, channel: a.name }, 'channel stop failed'));
+    await new Promise<void>((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+    this.store.close();
+  }
+}

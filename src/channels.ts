@@ -1,0 +1,81 @@
+// The channel registry: adapters under channels/<name>/ plug in here; nothing else touches a channel library.
+import type { ChannelName, InboundEnvelope } from './envelope.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './log.ts';
+import type { DeliveryStatus } from './store/index.ts';
+import type { IngestResult } from './ingest/pipeline.ts';
+
+export type HealthState = 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
+
+export interface ChannelHealth {
+  state: HealthState;
+  reason?: string;
+  /** Epoch ms of the last change of state. */
+  since: number;
+  /** Extra, channel-specific facts for admins (e.g. a QR code while pairing). Never secrets. */
+  details?: Record<string, unknown>;
+}
+
+export interface OutboundMessage {
+  messageId: number;
+  ticketRef: string;
+  channel: ChannelName;
+  account: string | null;
+  to: string;
+  text: string;
+  subject?: string;
+  inReplyTo?: string;
+  references?: string[];
+  /** Stable across retries, so a channel (or the recipient) can recognise a repeated delivery. */
+  idempotencyKey: string;
+  /** An automatic answer (off-hours, appeal filter): e-mail marks it `Auto-Submitted: auto-replied`. */
+  auto?: 'off-hours' | 'appeal';
+}
+
+export interface SendResult {
+  /** The channel's id of what it sent (e-mail Message-ID, WhatsApp message id): delivery receipts refer to it. */
+  externalId?: string;
+}
+
+export interface ChannelContext {
+  ingest(envelope: InboundEnvelope): IngestResult;
+  /** Tell the core the adapter's health changed (it reads health() again and announces it). */
+  healthChanged(): void;
+  /** A delivery receipt for a message this adapter sent earlier. */
+  reportDelivery(externalId: string, status: DeliveryStatus, reason?: string): void;
+  state: { get(key: string): string | undefined; set(key: string, value: string): void };
+  clock: Clock;
+  log: Logger;
+}
+
+export interface ChannelAdapter {
+  readonly name: ChannelName;
+  start(ctx: ChannelContext): Promise<void>;
+  stop(): Promise<void>;
+  health(): ChannelHealth;
+  send?(message: OutboundMessage): Promise<SendResult>;
+  /** Admin actions the channel offers (e.g. WhatsApp `logout`, any channel `restart`). */
+  readonly commands?: readonly string[];
+  command?(name: string): Promise<void>;
+}
+
+export class ChannelRegistry {
+  private readonly adapters = new Map<string, ChannelAdapter>();
+
+  register(adapter: ChannelAdapter) {
+    if (this.adapters.has(adapter.name)) throw new Error(`channel ${adapter.name} is registered twice`);
+    this.adapters.set(adapter.name, adapter);
+  }
+  unregister(name: string) {
+    this.adapters.delete(name);
+  }
+  get(name: string): ChannelAdapter | undefined {
+    return this.adapters.get(name);
+  }
+  all(): ChannelAdapter[] {
+    return [...this.adapters.values()];
+  }
+  health(): Record<string, ChannelHealth> {
+    return Object.fromEntries(this.all().map((a) => [a.name, a.health()]));
+  }
+}

@@ -1,0 +1,57 @@
+// Configuration comes only from the environment (and `.env` when present); every variable is in .env.example.
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  TZ_COURT: z
+    .string()
+    .default('Asia/Almaty')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not a known IANA time zone'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_COURT: z.string().min(1).default('sko-regional'),
+  REOPEN_WINDOW_HOURS: z.coerce.number().min(0).default(72),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  COOKIE_SECURE: bool.default(false),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  OUTBOX_BASE_DELAY_MS: z.coerce.number().int().positive().default(5000),
+  OUTBOX_MAX_DELAY_MS: z.coerce.number().int().positive().default(3_600_000),
+  OFFLINE_GRACE_MIN: z.coerce.number().min(0).default(5),
+  MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  VIC_DEMO: bool.default(false),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; the first problem becomes one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, useDotenv = true): Config {
+  if (useDotenv) loadDotenv({ quiet: true });
+  const source = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Defaults for tests and tools, with overrides. */
+export function testConfig(over: Partial<Config> = {}): Config {
+  return { ...schema.parse({}), LOG_LEVEL: 'silent', ...over };
+}

@@ -1,0 +1,21 @@
+// Domain events, emitted only after the transaction that caused them has committed.
+import { EventEmitter } from 'node:events';
+import type { MessageRow, TicketRow } from './store/index.ts';
+import type { ChannelHealth } from './channels.ts';
+
+export type VicEvent =
+  | { type: 'ticket.created' | 'ticket.updated'; ticket: TicketRow }
+  | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
+  | { type: 'channel.health'; channel: string; health: ChannelHealth }
+  | { type: 'presence.changed'; userId: number };
+
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+  emit(event: VicEvent) {
+    this.emitter.emit('event', event);
+  }
+  on(listener: (event: VicEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+}

@@ -1,0 +1,66 @@
+// Persist: the only step that writes. It runs inside the pipeline's single transaction.
+import { outboundFor } from '../../outbound.ts';
+import type { Step } from '../context.ts';
+
+export const persist: Step = (ctx, { store }) => {
+  const { env, now } = ctx;
+  let contactId = ctx.contact.id;
+  if (contactId === null) contactId = store.createContact(ctx.contact.name, ctx.language === 'unknown' ? null : ctx.language, now);
+  else if (ctx.contact.name) store.setContactNameIfEmpty(contactId, ctx.contact.name);
+  for (const i of ctx.contact.identities) store.addIdentity(contactId, i.kind, i.address, now);
+
+  let ticketId: number;
+  const existing = ctx.ticket;
+  if (existing) {
+    ticketId = existing.id;
+    store.updateTicket(
+      ticketId,
+      {
+        lastInboundAt: now,
+        status: ctx.status,
+        ...(ctx.reopen ? { resolvedAt: null, assigneeId: ctx.assigneeId } : {}),
+        ...(!ctx.reopen && existing.assigneeId === null && ctx.assigneeId !== null ? { assigneeId: ctx.assigneeId } : {}),
+        ...(ctx.messageScopeFlag ? { scopeFlagged: true } : {}),
+        ...(existing.language === null && ctx.language !== 'unknown' ? { language: ctx.language } : {}),
+      },
+      now,
+    );
+    if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
+  } else {
+    const ref = store.nextTicketRef(Number(new Date(now).toISOString().slice(0, 4)));
+    ticketId = store.createTicket({
+      ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
+      status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
+      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, firstResponseDueAt: ctx.firstResponseDueAt, now,
+    });
+  }
+  if (ctx.assigneeId !== null && ctx.assigneeId !== (existing?.assigneeId ?? null)) {
+    store.markAssigned(ctx.assigneeId, now);
+    store.audit({ at: now, userId: null, action: 'ticket.assigned', entity: 'ticket', entityId: ticketId, details: { to: ctx.assigneeId, by: 'routing' } });
+  }
+
+  const emailRefs = env.thread ? [...(env.thread.references ?? []), ...(env.thread.inReplyTo ? [env.thread.inReplyTo] : [])] : null;
+  const messageId = store.insertMessage({
+    ticketId, direction: 'in', channel: env.channel, externalId: env.externalId, contactId, text: env.text, html: env.html ?? null,
+    subject: env.thread?.subject ?? null, emailRefs: emailRefs ? [...new Set(emailRefs)] : null, scopeFlag: ctx.messageScopeFlag, now: env.receivedAt || now,
+  });
+  for (const a of ctx.attachments) store.insertAttachment({ messageId, ...a });
+  if (env.call) {
+    const c = env.call;
+    store.upsertCall({ ticketId, messageId, callId: c.callId, from: c.from, to: c.to, outcome: c.outcome, operatorId: c.operatorUserId ?? null,
+      startedAt: c.startedAt, answeredAt: c.answeredAt ?? null, endedAt: c.endedAt ?? null, callbackDueAt: null });
+  }
+
+  const outboundIds: number[] = [];
+  if (ctx.autoReplies.length) {
+    const ticket = store.getTicket(ticketId)!;
+    for (const r of ctx.autoReplies) {
+      const text = r.text.replaceAll('{ref}', ticket.ref);
+      const id = store.insertMessage({ ticketId, direction: 'out', channel: env.channel, auto: r.kind, text, deliveryStatus: 'queued', now });
+      store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, text, r.kind), now);
+      outboundIds.push(id);
+    }
+    if (ctx.autoReplies.some((r) => r.kind === 'off-hours')) store.updateTicket(ticketId, { offhoursReplyFor: ctx.nextOpening }, now);
+  }
+  ctx.result = { ticketId, messageId, ticketCreated: !existing, outboundIds };
+};

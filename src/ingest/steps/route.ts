@@ -1,0 +1,10 @@
+// Assignment: in working time an open, unassigned ticket goes to the least loaded available operator.
+import { pickOperator } from '../../../routing/assign.ts';
+import type { Step } from '../context.ts';
+
+export const route: Step = (ctx, { store }) => {
+  const current = ctx.ticket && !ctx.reopen ? ctx.ticket.assigneeId : null;
+  ctx.assigneeId = current;
+  if (current !== null || ctx.status !== 'open' || !ctx.working || ctx.ticket?.specialistId) return;
+  ctx.assigneeId = pickOperator(store.operatorLoads(ctx.court.id));
+};

@@ -1,0 +1,103 @@
+// Realtime: socket.io on the API's server, authenticated by the session cookie at the handshake.
+// Rooms: court:<id> (its operators), user:<id> (one person), admins. A ticket event goes only to the rooms
+// of people who may see that ticket.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { sessionUserFromCookie } from './auth.ts';
+import type { Clock } from './clock.ts';
+import type { EventBus, VicEvent } from './events.ts';
+import type { Logger } from './log.ts';
+import type { Store, TicketRow, UserRow } from './store/index.ts';
+
+const presenceSchema = z.object({ status: z.enum(['available', 'away']) });
+
+export function roomsOf(user: Pick<UserRow, 'id' | 'role' | 'courtId'>): string[] {
+  const rooms = [`user:${user.id}`];
+  if (user.role === 'admin') rooms.push('admins');
+  // An operator without a court serves every court.
+  if (user.role === 'operator') rooms.push(user.courtId === null ? 'courts:all' : `court:${user.courtId}`);
+  return rooms;
+}
+
+function ticketRooms(t: TicketRow): string[] {
+  const rooms = ['admins', 'courts:all', `court:${t.courtId}`];
+  if (t.assigneeId) rooms.push(`user:${t.assigneeId}`);
+  if (t.specialistId) rooms.push(`user:${t.specialistId}`);
+  return rooms;
+}
+
+export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Clock; events: EventBus; log: Logger }): Server {
+  const { store, clock, events, log } = deps;
+  const io = new Server(http, { serveClient: false, cors: { origin: false } });
+
+  io.use((socket, next) => {
+    const s = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
+    if (!s) return next(new Error('unauthorized'));
+    socket.data.user = s.user;
+    next();
+  });
+
+  io.on('connection', (socket: Socket) => {
+    const user = socket.data.user as UserRow;
+    void socket.join(roomsOf(user));
+    store.changeConnections(user.id, 1, clock.now());
+    events.emit({ type: 'presence.changed', userId: user.id });
+
+    // Every event from a client is checked: a live session, a role that may do it, valid input.
+    const guard = (name: string, roles: UserRow['role'][], handler: (payload: unknown) => unknown) =>
+      socket.on(name, (payload: unknown, ack?: unknown) => {
+        const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+        const live = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
+        if (!live) {
+          reply({ error: { code: 'VIC_UNAUTHENTICATED', message: 'Session expired' } });
+          socket.disconnect(true);
+          return;
+        }
+        if (!roles.includes(live.user.role)) return reply({ error: { code: 'VIC_FORBIDDEN', message: 'Your role does not allow this' } });
+        try {
+          reply({ ok: true, result: handler(payload) });
+        } catch (e) {
+          reply({ error: { code: 'VIC_VALIDATION', message: e instanceof Error ? e.message : 'invalid' } });
+        }
+      });
+
+    guard('presence:set', ['operator', 'specialist', 'admin'], (payload) => {
+      const { status } = presenceSchema.parse(payload);
+      store.setPresenceStatus(user.id, status);
+      events.emit({ type: 'presence.changed', userId: user.id });
+      return { status };
+    });
+
+    socket.on('disconnect', () => {
+      store.changeConnections(user.id, -1, clock.now());
+      events.emit({ type: 'presence.changed', userId: user.id });
+    });
+  });
+
+  events.on((e: VicEvent) => {
+    // Nobody connected: skip encoding the packet at all.
+    if (io.engine.clientsCount === 0) return;
+    try {
+      switch (e.type) {
+        case 'ticket.created':
+        case 'ticket.updated':
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticket: e.ticket });
+          break;
+        case 'message.created':
+        case 'message.updated':
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, message: e.message });
+          break;
+        case 'channel.health':
+          io.to('admins').emit(e.type, { channel: e.channel, health: e.health });
+          break;
+        case 'presence.changed':
+          io.to('admins').emit(e.type, { userId: e.userId, presence: store.getPresence(e.userId) });
+          break;
+      }
+    } catch (err) {
+      log.error({ err }, 'realtime broadcast failed');
+    }
+  });
+  return io;
+}

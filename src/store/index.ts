@@ -1,0 +1,742 @@
+// The store: the one place that holds SQL. One better-sqlite3 connection (the single writer), WAL.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS } from './migrations.ts';
+
+export type Role = 'admin' | 'operator' | 'specialist';
+export type TicketStatus = 'open' | 'waiting' | 'out_of_scope' | 'resolved';
+export type Direction = 'in' | 'out' | 'note';
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type Queue = 'mine' | 'court' | 'unassigned' | 'off-hours' | 'escalated' | 'out-of-scope' | 'resolved' | 'all';
+
+export interface CourtRow {
+  id: number;
+  code: string;
+  nameRu: string;
+  nameKk: string;
+  active: boolean;
+  slaFirstResponseMin: number;
+}
+
+export interface UserRow {
+  id: number;
+  login: string;
+  name: string;
+  role: Role;
+  courtId: number | null;
+  sipExtension: string | null;
+  languages: string[];
+  maxConcurrent: number;
+  title: string | null;
+  active: boolean;
+}
+
+export interface TicketRow {
+  id: number;
+  ref: string;
+  courtId: number;
+  courtCode: string;
+  contactId: number;
+  contactName: string | null;
+  channel: string;
+  account: string | null;
+  subject: string | null;
+  status: TicketStatus;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  specialistId: number | null;
+  specialistName: string | null;
+  caseNumber: string | null;
+  language: string | null;
+  scopeVerdict: string | null;
+  scopeScore: number | null;
+  scopeFlagged: boolean;
+  createdAt: number;
+  updatedAt: number;
+  lastInboundAt: number | null;
+  firstResponseAt: number | null;
+  firstResponseDueAt: number | null;
+  resolvedAt: number | null;
+  offhoursReplyFor: number | null;
+  /** When the first-response deadline passed without an answer (null: not breached, or not yet noticed). */
+  slaBreachedAt: number | null;
+}
+
+export interface MessageRow {
+  id: number;
+  ticketId: number;
+  direction: Direction;
+  channel: string;
+  externalId: string | null;
+  contactId: number | null;
+  authorId: number | null;
+  authorName: string | null;
+  auto: string | null;
+  text: string;
+  html: string | null;
+  subject: string | null;
+  deliveryStatus: DeliveryStatus | null;
+  deliveryError: string | null;
+  scopeFlag: boolean;
+  createdAt: number;
+}
+
+export interface AttachmentRow {
+  id: number;
+  messageId: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string | null;
+  droppedReason: string | null;
+}
+
+export interface OutboxRow {
+  id: number;
+  messageId: number;
+  channel: string;
+  payload: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
+
+export interface OperatorLoad {
+  userId: number;
+  online: boolean;
+  status: 'available' | 'away';
+  openTickets: number;
+  maxConcurrent: number;
+  lastAssignedAt: number | null;
+}
+
+export interface TicketFilter {
+  queue?: Queue;
+  courtId?: number;
+  channel?: string;
+  status?: TicketStatus;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Who is asking: decides which tickets are visible. */
+export interface Viewer {
+  id: number;
+  role: Role;
+  courtId: number | null;
+}
+
+const TICKET_SELECT = `
+  SELECT t.id, t.ref, t.court_id AS courtId, c.code AS courtCode, t.contact_id AS contactId, ct.name AS contactName,
+    t.channel, t.account, t.subject, t.status, t.assignee_id AS assigneeId, ua.name AS assigneeName,
+    t.specialist_id AS specialistId, us.name AS specialistName, t.case_number AS caseNumber, t.language,
+    t.scope_verdict AS scopeVerdict, t.scope_score AS scopeScore, t.scope_flagged AS scopeFlagged,
+    t.created_at AS createdAt, t.updated_at AS updatedAt, t.last_inbound_at AS lastInboundAt,
+    t.first_response_at AS firstResponseAt, t.first_response_due_at AS firstResponseDueAt,
+    t.resolved_at AS resolvedAt, t.offhours_reply_for AS offhoursReplyFor, t.sla_breached_at AS slaBreachedAt
+  FROM tickets t
+  JOIN courts c ON c.id = t.court_id
+  JOIN contacts ct ON ct.id = t.contact_id
+  LEFT JOIN users ua ON ua.id = t.assignee_id
+  LEFT JOIN users us ON us.id = t.specialist_id`;
+
+const USER_SELECT = `SELECT id, login, name, role, court_id AS courtId, sip_extension AS sipExtension, languages,
+  max_concurrent AS maxConcurrent, title, active FROM users`;
+
+const MESSAGE_SELECT = `SELECT m.id, m.ticket_id AS ticketId, m.direction, m.channel, m.external_id AS externalId,
+  m.contact_id AS contactId, m.author_id AS authorId, u.name AS authorName, m.auto, m.text, m.html, m.subject,
+  m.delivery_status AS deliveryStatus, m.delivery_error AS deliveryError, m.scope_flag AS scopeFlag, m.created_at AS createdAt
+  FROM messages m LEFT JOIN users u ON u.id = m.author_id`;
+
+type Raw = Record<string, unknown>;
+const toTicket = (r: Raw | undefined) => (r ? ({ ...r, scopeFlagged: !!r.scopeFlagged } as TicketRow) : undefined);
+const toMessage = (r: Raw) => ({ ...r, scopeFlag: !!r.scopeFlag }) as MessageRow;
+const toUser = (r: Raw | undefined) =>
+  r ? ({ ...r, active: !!r.active, languages: String(r.languages).split(',').filter(Boolean) } as UserRow) : undefined;
+const toCourt = (r: Raw | undefined) => (r ? ({ ...r, active: !!r.active } as CourtRow) : undefined);
+
+/** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
+export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
+
+export class Store {
+  readonly db: Database.Database;
+  readonly attachmentsDir: string | null;
+
+  constructor(file: string, attachmentsDir: string | null = null) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    // Checkpoint less often: hot pages then reach the database file once per checkpoint, not once per commit.
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.attachmentsDir = attachmentsDir;
+    this.runInTx = this.db.transaction((fn: () => unknown) => fn());
+    this.migrate();
+  }
+
+  /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
+  static open(dataDir: string): Store {
+    fs.mkdirSync(dataDir, { recursive: true });
+    return new Store(path.join(dataDir, 'vic.sqlite'), path.join(dataDir, 'attachments'));
+  }
+
+  private migrate() {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** Runs fn in one transaction (nested calls become savepoints). fn must be synchronous. */
+  tx<T>(fn: () => T): T {
+    return this.runInTx(fn) as T;
+  }
+  // Built once: db.transaction() prepares its BEGIN/COMMIT statements on every call.
+  private readonly runInTx: (fn: () => unknown) => unknown;
+
+  close() {
+    this.db.close();
+  }
+
+  // Prepared statements are cached: preparing costs more than running most of these queries.
+  private readonly statements = new Map<string, Database.Statement>();
+  private q(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  // ---- courts
+  // Courts change rarely and are read on every ingest: kept in memory, dropped on every change.
+  private courtsCache: CourtRow[] | null = null;
+  listCourts(): CourtRow[] {
+    return (this.courtsCache ??= this
+      .q(`SELECT id, code, name_ru AS nameRu, name_kk AS nameKk, active, sla_first_response_min AS slaFirstResponseMin FROM courts ORDER BY id`)
+      .all()
+      .map((r) => toCourt(r as Raw)!));
+  }
+  getCourt(id: number): CourtRow | undefined {
+    return this.listCourts().find((c) => c.id === id);
+  }
+  getCourtByCode(code: string): CourtRow | undefined {
+    return this.listCourts().find((c) => c.code === code);
+  }
+  createCourt(c: { code: string; nameRu: string; nameKk: string; slaFirstResponseMin?: number }, now: number): number {
+    this.courtsCache = null;
+    return Number(
+      this
+      .q(`INSERT INTO courts (code, name_ru, name_kk, sla_first_response_min, created_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(c.code, c.nameRu, c.nameKk, c.slaFirstResponseMin ?? 120, now).lastInsertRowid,
+    );
+  }
+  updateCourt(id: number, c: Partial<{ nameRu: string; nameKk: string; active: boolean; slaFirstResponseMin: number }>) {
+    this.courtsCache = null;
+    this
+      .q(
+        `UPDATE courts SET name_ru = coalesce(?, name_ru), name_kk = coalesce(?, name_kk), active = coalesce(?, active),
+         sla_first_response_min = coalesce(?, sla_first_response_min) WHERE id = ?`,
+      )
+      .run(c.nameRu ?? null, c.nameKk ?? null, c.active === undefined ? null : Number(c.active), c.slaFirstResponseMin ?? null, id);
+  }
+
+  // ---- users
+  createUser(
+    u: { login: string; name: string; role: Role; passwordHash: string; courtId?: number | null; sipExtension?: string | null; languages?: string[]; maxConcurrent?: number; title?: string | null },
+    now: number,
+  ): number {
+    const id = Number(
+      this
+      .q(
+          `INSERT INTO users (login, name, role, password_hash, court_id, sip_extension, languages, max_concurrent, title, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(u.login, u.name, u.role, u.passwordHash, u.courtId ?? null, u.sipExtension ?? null, (u.languages ?? ['kk', 'ru']).join(','), u.maxConcurrent ?? 10, u.title ?? null, now)
+        .lastInsertRowid,
+    );
+    this.q(`INSERT INTO presence (user_id, offline_since) VALUES (?, ?)`).run(id, now);
+    return id;
+  }
+  getUser(id: number): UserRow | undefined {
+    return toUser(this.q(`${USER_SELECT} WHERE id = ?`).get(id) as Raw);
+  }
+  getUserByLogin(login: string): UserRow | undefined {
+    return toUser(this.q(`${USER_SELECT} WHERE login = ?`).get(login) as Raw);
+  }
+  getPasswordHash(userId: number): string | undefined {
+    return (this.q(`SELECT password_hash AS h FROM users WHERE id = ?`).get(userId) as { h: string } | undefined)?.h;
+  }
+  listUsers(): UserRow[] {
+    return this.q(`${USER_SELECT} ORDER BY id`).all().map((r) => toUser(r as Raw)!);
+  }
+  countUsers(): number {
+    return (this.q(`SELECT count(*) AS n FROM users`).get() as { n: number }).n;
+  }
+  updateUser(
+    id: number,
+    u: Partial<{ name: string; role: Role; passwordHash: string; courtId: number | null; sipExtension: string | null; languages: string[]; maxConcurrent: number; title: string | null; active: boolean }>,
+  ) {
+    const cols: Record<string, unknown> = {
+      name: u.name,
+      role: u.role,
+      password_hash: u.passwordHash,
+      court_id: u.courtId,
+      sip_extension: u.sipExtension,
+      languages: u.languages?.join(','),
+      max_concurrent: u.maxConcurrent,
+      title: u.title,
+      active: u.active === undefined ? undefined : Number(u.active),
+    };
+    const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+    if (!set.length) return;
+    this.q(`UPDATE users SET ${set.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...set.map(([, v]) => v), id);
+    if (u.active === false) this.q(`DELETE FROM sessions WHERE user_id = ?`).run(id);
+  }
+
+  // ---- sessions
+  createSession(tokenHash: string, userId: number, now: number, expiresAt: number) {
+    this.q(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(tokenHash, userId, now, expiresAt);
+  }
+  sessionUser(tokenHash: string, now: number): UserRow | undefined {
+    return toUser(
+      this
+      .q(`${USER_SELECT} WHERE active = 1 AND id = (SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?)`)
+        .get(tokenHash, now) as Raw,
+    );
+  }
+  deleteSession(tokenHash: string) {
+    this.q(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash);
+  }
+  purgeSessions(now: number) {
+    this.q(`DELETE FROM sessions WHERE expires_at <= ?`).run(now);
+  }
+
+  // ---- presence
+  /** Called at start: nobody has a console connected yet. */
+  resetConnections(now: number) {
+    this.q(`UPDATE presence SET connections = 0, offline_since = coalesce(offline_since, ?)`).run(now);
+  }
+  changeConnections(userId: number, delta: 1 | -1, now: number): number {
+    this
+      .q(
+        `UPDATE presence SET connections = max(0, connections + ?),
+         offline_since = CASE WHEN max(0, connections + ?) = 0 THEN ? ELSE NULL END WHERE user_id = ?`,
+      )
+      .run(delta, delta, now, userId);
+    return (this.q(`SELECT connections AS n FROM presence WHERE user_id = ?`).get(userId) as { n: number }).n;
+  }
+  setPresenceStatus(userId: number, status: 'available' | 'away') {
+    this.q(`UPDATE presence SET status = ? WHERE user_id = ?`).run(status, userId);
+  }
+  getPresence(userId: number): { status: 'available' | 'away'; connections: number } | undefined {
+    return this.q(`SELECT status, connections FROM presence WHERE user_id = ?`).get(userId) as never;
+  }
+  markAssigned(userId: number, now: number) {
+    this.q(`UPDATE presence SET last_assigned_at = ? WHERE user_id = ?`).run(now, userId);
+  }
+  /** The court's active operators with their load: the input of routing's assignment. */
+  operatorLoads(courtId: number): OperatorLoad[] {
+    return this
+      .q(
+        `SELECT u.id AS userId, p.connections > 0 AS online, p.status, u.max_concurrent AS maxConcurrent,
+           p.last_assigned_at AS lastAssignedAt,
+           (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.status = 'open') AS openTickets
+         FROM users u JOIN presence p ON p.user_id = u.id
+         WHERE u.role = 'operator' AND u.active = 1 AND u.court_id = ?`,
+      )
+      .all(courtId)
+      .map((r) => ({ ...(r as OperatorLoad), online: !!(r as Raw).online }));
+  }
+  /** Operators offline since before `cutoff`, with open tickets they have not answered yet. */
+  offlineOperatorsWithUnanswered(cutoff: number): { userId: number; ticketId: number }[] {
+    return this
+      .q(
+        `SELECT t.assignee_id AS userId, t.id AS ticketId FROM tickets t JOIN presence p ON p.user_id = t.assignee_id
+         WHERE t.status = 'open' AND t.first_response_at IS NULL AND p.connections = 0 AND p.offline_since <= ?`,
+      )
+      .all(cutoff) as never;
+  }
+
+  // ---- contacts
+  findIdentity(kind: string, address: string): number | undefined {
+    return (this.q(`SELECT contact_id AS id FROM contact_identities WHERE kind = ? AND address = ?`).get(kind, address) as { id: number } | undefined)?.id;
+  }
+  createContact(name: string | null, language: string | null, now: number): number {
+    return Number(
+      this.q(`INSERT INTO contacts (name, name_search, language, created_at) VALUES (?, ?, ?, ?)`).run(name, name ? searchKey(name) : null, language, now).lastInsertRowid,
+    );
+  }
+  setContactNameIfEmpty(contactId: number, name: string) {
+    this.q(`UPDATE contacts SET name = ?, name_search = ? WHERE id = ? AND name IS NULL`).run(name, searchKey(name), contactId);
+  }
+  addIdentity(contactId: number, kind: string, address: string, now: number) {
+    this.q(`INSERT OR IGNORE INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`).run(contactId, kind, address, now);
+  }
+  getContact(id: number) {
+    const c = this.q(`SELECT id, name, iin, language, created_at AS createdAt FROM contacts WHERE id = ?`).get(id) as
+      | { id: number; name: string | null; iin: string | null; language: string | null; createdAt: number }
+      | undefined;
+    if (!c) return undefined;
+    const identities = this.q(`SELECT kind, address FROM contact_identities WHERE contact_id = ? ORDER BY added_at, kind`).all(id) as { kind: string; address: string }[];
+    return { ...c, identities };
+  }
+  /** The address to answer a contact on a channel (the most recently added identity of that kind). */
+  contactAddress(contactId: number, kind: string): string | undefined {
+    return (this.q(`SELECT address FROM contact_identities WHERE contact_id = ? AND kind = ? ORDER BY added_at DESC LIMIT 1`).get(contactId, kind) as { address: string } | undefined)?.address;
+  }
+
+  // ---- tickets
+  /**
+   * The public reference of the next ticket: year and the ticket's own number (`VIC-2026-00042`), short enough
+   * to read out on the phone. Safe because there is one writer and it is called inside the creating transaction.
+   */
+  nextTicketRef(year: number): string {
+    const row = this.q(`SELECT coalesce(max(id), 0) + 1 AS n FROM tickets`).get() as { n: number };
+    return `VIC-${year}-${String(row.n).padStart(5, '0')}`;
+  }
+  createTicket(t: {
+    ref: string; courtId: number; contactId: number; channel: string; account: string | null; subject: string | null; status: TicketStatus;
+    assigneeId: number | null; language: string | null; scopeVerdict: string | null; scopeScore: number | null; scopeFlagged: boolean;
+    firstResponseDueAt: number | null; caseNumber?: string | null; now: number;
+  }): number {
+    return Number(
+      this
+      .q(
+          `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
+             scope_score, scope_flagged, first_response_due_at, case_number, created_at, updated_at, last_inbound_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(t.ref, t.courtId, t.contactId, t.channel, t.account, t.subject, t.status, t.assigneeId, t.language, t.scopeVerdict, t.scopeScore,
+          Number(t.scopeFlagged), t.firstResponseDueAt, t.caseNumber ?? null, t.now, t.now, t.now).lastInsertRowid,
+    );
+  }
+  getTicket(id: number): TicketRow | undefined {
+    return toTicket(this.q(`${TICKET_SELECT} WHERE t.id = ?`).get(id) as Raw);
+  }
+  /** The reference carries the ticket's id, so no index on ref is needed. */
+  getTicketByRef(ref: string): TicketRow | undefined {
+    const m = /^VIC-\d{4}-(\d+)$/i.exec(ref.trim());
+    const t = m ? this.getTicket(Number(m[1])) : undefined;
+    return t && t.ref === ref.trim().toUpperCase() ? t : undefined;
+  }
+  updateTicket(
+    id: number,
+    f: Partial<{ status: TicketStatus; assigneeId: number | null; specialistId: number | null; courtId: number; caseNumber: string | null;
+      scopeVerdict: string | null; scopeFlagged: boolean; firstResponseAt: number; firstResponseDueAt: number | null; resolvedAt: number | null;
+      lastInboundAt: number; offhoursReplyFor: number | null; language: string }>,
+    now: number,
+  ) {
+    const cols: Record<string, unknown> = {
+      status: f.status, assignee_id: f.assigneeId, specialist_id: f.specialistId, court_id: f.courtId, case_number: f.caseNumber,
+      scope_verdict: f.scopeVerdict, scope_flagged: f.scopeFlagged === undefined ? undefined : Number(f.scopeFlagged),
+      first_response_at: f.firstResponseAt, first_response_due_at: f.firstResponseDueAt, resolved_at: f.resolvedAt,
+      last_inbound_at: f.lastInboundAt, offhours_reply_for: f.offhoursReplyFor, language: f.language,
+    };
+    const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+    this
+      .q(`UPDATE tickets SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`)
+      .run(...set.map(([, v]) => v), now, id);
+  }
+  /** Chat and calls continue the contact's open ticket (any status but resolved), the newest. */
+  openTicketOfContact(contactId: number): TicketRow | undefined {
+    return toTicket(this.q(`${TICKET_SELECT} WHERE t.contact_id = ? AND t.status != 'resolved' ORDER BY t.id DESC LIMIT 1`).get(contactId) as Raw);
+  }
+  resolvedTicketOfContactSince(contactId: number, since: number): TicketRow | undefined {
+    return toTicket(
+      this.q(`${TICKET_SELECT} WHERE t.contact_id = ? AND t.status = 'resolved' AND t.resolved_at >= ? ORDER BY t.resolved_at DESC LIMIT 1`).get(contactId, since) as Raw,
+    );
+  }
+  /** The ticket holding any of these e-mail Message-IDs, the last one given winning (References run oldest → newest). */
+  ticketByEmailMessageIds(ids: string[]): number | undefined {
+    for (const id of [...ids].reverse()) {
+      const r = this.q(`SELECT ticket_id AS t FROM messages WHERE channel = 'email' AND external_id = ?`).get(id) as { t: number } | undefined;
+      if (r) return r.t;
+    }
+    return undefined;
+  }
+  waitingTickets(courtId: number): TicketRow[] {
+    return this.q(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'waiting' ORDER BY t.created_at, t.id`).all(courtId).map((r) => toTicket(r as Raw)!);
+  }
+  unassignedOpenTickets(courtId: number): TicketRow[] {
+    return this
+      .q(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL ORDER BY t.created_at, t.id`)
+      .all(courtId)
+      .map((r) => toTicket(r as Raw)!);
+  }
+  listTickets(viewer: Viewer, f: TicketFilter): { items: TicketRow[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (viewer.role === 'operator') {
+      where.push('t.court_id = ?');
+      args.push(viewer.courtId ?? -1);
+    } else if (viewer.role === 'specialist') {
+      where.push('t.specialist_id = ?');
+      args.push(viewer.id);
+    }
+    switch (f.queue ?? 'all') {
+      case 'mine':
+        where.push(`(t.assignee_id = ? OR t.specialist_id = ?) AND t.status != 'resolved'`);
+        args.push(viewer.id, viewer.id);
+        break;
+      case 'court':
+        where.push(`t.status = 'open'`);
+        break;
+      case 'unassigned':
+        where.push(`t.status = 'open' AND t.assignee_id IS NULL`);
+        break;
+      case 'off-hours':
+        where.push(`t.status = 'waiting'`);
+        break;
+      case 'escalated':
+        where.push(`t.specialist_id IS NOT NULL AND t.status != 'resolved'`);
+        break;
+      case 'out-of-scope':
+        where.push(`t.status = 'out_of_scope'`);
+        break;
+      case 'resolved':
+        where.push(`t.status = 'resolved'`);
+        break;
+    }
+    if (f.courtId !== undefined) where.push('t.court_id = ?'), args.push(f.courtId);
+    if (f.channel) where.push('t.channel = ?'), args.push(f.channel);
+    if (f.status) where.push('t.status = ?'), args.push(f.status);
+    if (f.q) {
+      const q = f.q.trim();
+      const like = `%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      const digits = q.replace(/\D/g, '');
+      const alts = [
+        `t.ref LIKE ? ESCAPE '\\'`,
+        `t.case_number LIKE ? ESCAPE '\\'`,
+        `ct.name_search LIKE ? ESCAPE '\\'`,
+        `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = t.contact_id AND ci.address LIKE ? ESCAPE '\\')`,
+      ];
+      args.push(like, like, `%${searchKey(q).replace(/[%_\\]/g, (m) => `\\${m}`)}%`, like.toLowerCase());
+      if (digits.length >= 5) {
+        alts.push(`EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = t.contact_id AND ci.kind IN ('phone','whatsapp') AND ci.address LIKE ?)`);
+        args.push(`%${digits.slice(-10)}%`);
+      }
+      if ([...q].length >= 3) {
+        this.indexMessagesForSearch();
+        alts.push(`t.id IN (SELECT m.ticket_id FROM messages m WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))`);
+        args.push(`"${q.replace(/"/g, '""')}"`);
+      }
+      where.push(`(${alts.join(' OR ')})`);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.q(`SELECT count(*) AS n FROM tickets t JOIN contacts ct ON ct.id = t.contact_id ${w}`).get(...args) as { n: number }).n;
+    const items = this
+      .q(`${TICKET_SELECT} ${w} ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`)
+      .all(...args, f.limit, f.offset)
+      .map((r) => toTicket(r as Raw)!);
+    return { items, total };
+  }
+  ticketsOfContact(contactId: number, exceptTicketId: number): { id: number; ref: string; status: string; createdAt: number; courtId: number }[] {
+    return this
+      .q(`SELECT id, ref, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`)
+      .all(contactId, exceptTicketId) as never;
+  }
+
+  // ---- messages
+  findMessageByExternal(channel: string, externalId: string): { id: number; ticketId: number } | undefined {
+    return this.q(`SELECT id, ticket_id AS ticketId FROM messages WHERE channel = ? AND external_id = ?`).get(channel, externalId) as never;
+  }
+  insertMessage(m: {
+    ticketId: number; direction: Direction; channel: string; externalId?: string | null; contactId?: number | null; authorId?: number | null;
+    auto?: string | null; text: string; html?: string | null; subject?: string | null; emailRefs?: string[] | null;
+    deliveryStatus?: DeliveryStatus | null; scopeFlag?: boolean; now: number;
+  }): number {
+    const id = Number(
+      this
+      .q(
+          `INSERT INTO messages (ticket_id, direction, channel, external_id, contact_id, author_id, auto, text, html, subject, email_refs,
+             delivery_status, scope_flag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(m.ticketId, m.direction, m.channel, m.externalId ?? null, m.contactId ?? null, m.authorId ?? null, m.auto ?? null, m.text,
+          m.html ?? null, m.subject ?? null, m.emailRefs?.length ? JSON.stringify(m.emailRefs) : null, m.deliveryStatus ?? null,
+          Number(m.scopeFlag ?? false), m.now).lastInsertRowid,
+    );
+    return id;
+  }
+  getMessage(id: number): MessageRow | undefined {
+    const r = this.q(`${MESSAGE_SELECT} WHERE m.id = ?`).get(id) as Raw | undefined;
+    return r ? toMessage(r) : undefined;
+  }
+  listMessages(ticketId: number): MessageRow[] {
+    return this.q(`${MESSAGE_SELECT} WHERE m.ticket_id = ? ORDER BY m.created_at, m.id`).all(ticketId).map((r) => toMessage(r as Raw));
+  }
+  /**
+   * Full-text indexing is kept off the ingest path (it would triple the cost of each commit): messages are
+   * indexed in batches, by a timer and always before a search, so a search never misses a message.
+   */
+  indexMessagesForSearch(batch = 5000): number {
+    return this.tx(() => {
+      const from = (this.q(`SELECT value FROM counters WHERE name = 'fts'`).get() as { value: number } | undefined)?.value ?? 0;
+      const rows = this.q(`SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?`).all(from, batch) as { id: number; text: string }[];
+      if (!rows.length) return 0;
+      const ins = this.q(`INSERT INTO messages_fts (rowid, text) VALUES (?, ?)`);
+      for (const r of rows) if (r.text) ins.run(r.id, r.text);
+      this.q(`INSERT INTO counters (name, value) VALUES ('fts', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(rows.at(-1)!.id);
+      return rows.length;
+    });
+  }
+
+  /** The e-mail headers a reply on this ticket needs: the newest inbound Message-ID and the chain. */
+  lastEmailOfTicket(ticketId: number): { externalId: string; emailRefs: string | null; subject: string | null } | undefined {
+    return this
+      .q(`SELECT external_id AS externalId, email_refs AS emailRefs, subject FROM messages WHERE ticket_id = ? AND channel = 'email' AND external_id IS NOT NULL ORDER BY id DESC LIMIT 1`)
+      .get(ticketId) as never;
+  }
+  setDelivery(messageId: number, status: DeliveryStatus, error: string | null, externalId?: string) {
+    this
+      .q(`UPDATE messages SET delivery_status = ?, delivery_error = ?, external_id = coalesce(?, external_id) WHERE id = ?`)
+      .run(status, error, externalId ?? null, messageId);
+  }
+  /** Delivery receipts only move forward (a late "sent" never hides "read"). */
+  advanceDeliveryByExternal(channel: string, externalId: string, status: DeliveryStatus, error: string | null): number | undefined {
+    const order = ['queued', 'sent', 'delivered', 'read'];
+    const m = this.q(`SELECT id, delivery_status AS s FROM messages WHERE channel = ? AND external_id = ? AND direction = 'out'`).get(channel, externalId) as
+      | { id: number; s: DeliveryStatus }
+      | undefined;
+    if (!m) return undefined;
+    if (status !== 'failed' && order.indexOf(status) <= order.indexOf(m.s)) return undefined;
+    this.setDelivery(m.id, status, error);
+    return m.id;
+  }
+
+  // ---- attachments
+  insertAttachment(a: { messageId: number; filename: string; contentType: string; size: number; sha256: string | null; droppedReason: string | null }) {
+    this
+      .q(`INSERT INTO attachments (message_id, filename, content_type, size, sha256, dropped_reason) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(a.messageId, a.filename, a.contentType, a.size, a.sha256, a.droppedReason);
+  }
+  listAttachments(ticketId: number): AttachmentRow[] {
+    return this
+      .q(
+        `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason
+         FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ? ORDER BY a.id`,
+      )
+      .all(ticketId) as AttachmentRow[];
+  }
+  getAttachment(id: number): (AttachmentRow & { ticketId: number }) | undefined {
+    return this
+      .q(
+        `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason,
+           m.ticket_id AS ticketId FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
+      )
+      .get(id) as never;
+  }
+
+  // ---- calls
+  upsertCall(c: { ticketId: number; messageId: number | null; callId: string; from: string; to: string; outcome: string; operatorId: number | null;
+    startedAt: number; answeredAt: number | null; endedAt: number | null; callbackDueAt: number | null }) {
+    this
+      .q(
+        `INSERT INTO calls (ticket_id, message_id, call_id, from_number, to_number, outcome, operator_id, started_at, answered_at, ended_at, callback_due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(call_id) DO UPDATE SET outcome = excluded.outcome, operator_id = coalesce(excluded.operator_id, operator_id),
+           answered_at = coalesce(excluded.answered_at, answered_at), ended_at = coalesce(excluded.ended_at, ended_at),
+           callback_due_at = coalesce(excluded.callback_due_at, callback_due_at)`,
+      )
+      .run(c.ticketId, c.messageId, c.callId, c.from, c.to, c.outcome, c.operatorId, c.startedAt, c.answeredAt, c.endedAt, c.callbackDueAt);
+  }
+  listCalls(ticketId: number) {
+    return this
+      .q(`SELECT call_id AS callId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId, started_at AS startedAt,
+        answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls WHERE ticket_id = ? ORDER BY id`)
+      .all(ticketId);
+  }
+
+  // ---- outbox
+  enqueueOutbox(messageId: number, channel: string, payload: unknown, now: number): number {
+    return Number(
+      this
+      .q(`INSERT INTO outbox (message_id, channel, payload, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)`)
+        .run(messageId, channel, JSON.stringify(payload), now, now, now).lastInsertRowid,
+    );
+  }
+  dueOutbox(now: number, limit: number): OutboxRow[] {
+    return this
+      .q(
+        `SELECT id, message_id AS messageId, channel, payload, status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError
+         FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+      )
+      .all(now, limit) as OutboxRow[];
+  }
+  getOutboxByMessage(messageId: number): OutboxRow | undefined {
+    return this
+      .q(`SELECT id, message_id AS messageId, channel, payload, status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM outbox WHERE message_id = ?`)
+      .get(messageId) as never;
+  }
+  updateOutbox(id: number, f: { status: 'pending' | 'sent' | 'failed'; attempts: number; nextAttemptAt: number; lastError: string | null }, now: number) {
+    this
+      .q(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`)
+      .run(f.status, f.attempts, f.nextAttemptAt, f.lastError, now, id);
+  }
+  nextOutboxAttempt(): number | undefined {
+    return (this.q(`SELECT min(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`).get() as { t: number | null }).t ?? undefined;
+  }
+
+  // ---- calendar overrides (a day off or a working weekend day for one court)
+  listCalendarOverrides(courtId: number): { date: string; kind: 'off' | 'working'; note: string | null }[] {
+    return this.q(`SELECT date, kind, note FROM calendar_overrides WHERE court_id = ? ORDER BY date`).all(courtId) as never;
+  }
+  setCalendarOverride(courtId: number, date: string, kind: 'off' | 'working', note: string | null, userId: number, now: number) {
+    this.q(
+      `INSERT INTO calendar_overrides (court_id, date, kind, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(court_id, date) DO UPDATE SET kind = excluded.kind, note = excluded.note, created_by = excluded.created_by, created_at = excluded.created_at`,
+    ).run(courtId, date, kind, note, userId, now);
+  }
+  deleteCalendarOverride(courtId: number, date: string): boolean {
+    return this.q(`DELETE FROM calendar_overrides WHERE court_id = ? AND date = ?`).run(courtId, date).changes > 0;
+  }
+
+  // ---- SLA
+  /** Unanswered tickets whose first-response deadline has passed and that are not flagged yet. */
+  markSlaBreaches(now: number): number[] {
+    const ids = (this.q(
+      `SELECT id FROM tickets WHERE first_response_at IS NULL AND sla_breached_at IS NULL AND first_response_due_at <= ? AND status IN ('open','waiting')`,
+    ).all(now) as { id: number }[]).map((r) => r.id);
+    const mark = this.q(`UPDATE tickets SET sla_breached_at = ?, updated_at = ? WHERE id = ?`);
+    for (const id of ids) mark.run(now, now, id);
+    return ids;
+  }
+
+  // ---- audit
+  audit(a: { at: number; userId: number | null; action: string; entity?: string; entityId?: number; details?: unknown; ip?: string | null }) {
+    this
+      .q(`INSERT INTO audit_log (at, user_id, action, entity, entity_id, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(a.at, a.userId, a.action, a.entity ?? null, a.entityId ?? null, a.details === undefined ? null : JSON.stringify(a.details), a.ip ?? null);
+  }
+  auditOf(entity: string, entityId: number): { at: number; userId: number | null; action: string; details: string | null }[] {
+    return this.q(`SELECT at, user_id AS userId, action, details FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id`).all(entity, entityId) as never;
+  }
+  listAudit(limit: number, offset: number) {
+    return this.q(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, details, ip FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset);
+  }
+
+  // ---- channel state (watermarks, sessions)
+  getChannelState(channel: string, key: string): string | undefined {
+    return (this.q(`SELECT value FROM channel_state WHERE channel = ? AND key = ?`).get(channel, key) as { value: string } | undefined)?.value;
+  }
+  setChannelState(channel: string, key: string, value: string, now: number) {
+    this
+      .q(`INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+      .run(channel, key, value, now);
+  }
+
+  /** Row counts of every table: tests use it to prove a failed ingest changed nothing. */
+  counts(): Record<string, number> {
+    const tables = ['contacts', 'contact_identities', 'tickets', 'messages', 'attachments', 'calls', 'outbox', 'audit_log', 'counters'];
+    return Object.fromEntries(tables.map((t) => [t, (this.q(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  }
+}

@@ -1,0 +1,187 @@
+// Versioned schema migrations, applied in order at start; PRAGMA user_version holds the applied version.
+export const MIGRATIONS: string[] = [
+  /* 1: the ticket core */ `
+  CREATE TABLE courts (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name_ru TEXT NOT NULL,
+    name_kk TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    sla_first_response_min INTEGER NOT NULL DEFAULT 120,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin','operator','specialist')),
+    password_hash TEXT NOT NULL,
+    court_id INTEGER REFERENCES courts(id),
+    sip_extension TEXT,
+    languages TEXT NOT NULL DEFAULT 'kk,ru',
+    max_concurrent INTEGER NOT NULL DEFAULT 10,
+    title TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE presence (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    status TEXT NOT NULL DEFAULT 'available' CHECK (status IN ('available','away')),
+    connections INTEGER NOT NULL DEFAULT 0,
+    offline_since INTEGER,
+    last_assigned_at INTEGER
+  );
+  CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    name TEXT,
+    name_search TEXT,
+    iin TEXT,
+    language TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE contact_identities (
+    kind TEXT NOT NULL CHECK (kind IN ('phone','email','whatsapp')),
+    address TEXT NOT NULL,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, address)
+  ) WITHOUT ROWID;
+  CREATE INDEX contact_identities_contact ON contact_identities(contact_id);
+  CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL,
+    court_id INTEGER NOT NULL REFERENCES courts(id),
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    channel TEXT NOT NULL,
+    account TEXT,
+    subject TEXT,
+    status TEXT NOT NULL CHECK (status IN ('open','waiting','out_of_scope','resolved')),
+    assignee_id INTEGER REFERENCES users(id),
+    specialist_id INTEGER REFERENCES users(id),
+    case_number TEXT,
+    language TEXT,
+    scope_verdict TEXT,
+    scope_score REAL,
+    scope_flagged INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_inbound_at INTEGER,
+    first_response_at INTEGER,
+    first_response_due_at INTEGER,
+    resolved_at INTEGER,
+    offhours_reply_for INTEGER
+  );
+  CREATE INDEX tickets_court_status ON tickets(court_id, status);
+  CREATE INDEX tickets_contact ON tickets(contact_id, status);
+  -- Partial: most new tickets have neither, so creating them touches no page of these indexes.
+  CREATE INDEX tickets_assignee ON tickets(assignee_id, status) WHERE assignee_id IS NOT NULL;
+  CREATE INDEX tickets_specialist ON tickets(specialist_id, status) WHERE specialist_id IS NOT NULL;
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    direction TEXT NOT NULL CHECK (direction IN ('in','out','note')),
+    channel TEXT NOT NULL,
+    external_id TEXT,
+    contact_id INTEGER REFERENCES contacts(id),
+    author_id INTEGER REFERENCES users(id),
+    auto TEXT,
+    text TEXT NOT NULL,
+    html TEXT,
+    subject TEXT,
+    email_refs TEXT,
+    delivery_status TEXT CHECK (delivery_status IN ('queued','sent','delivered','read','failed')),
+    delivery_error TEXT,
+    scope_flag INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_channel_external ON messages(channel, external_id) WHERE external_id IS NOT NULL;
+  CREATE INDEX messages_ticket ON messages(ticket_id, id);
+  CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
+  CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT,
+    dropped_reason TEXT
+  );
+  CREATE INDEX attachments_message ON attachments(message_id);
+  CREATE TABLE calls (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    message_id INTEGER REFERENCES messages(id),
+    call_id TEXT NOT NULL UNIQUE,
+    from_number TEXT NOT NULL,
+    to_number TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    operator_id INTEGER REFERENCES users(id),
+    started_at INTEGER NOT NULL,
+    answered_at INTEGER,
+    ended_at INTEGER,
+    callback_due_at INTEGER,
+    callback_done_at INTEGER
+  );
+  CREATE TABLE escalations (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    from_user_id INTEGER NOT NULL REFERENCES users(id),
+    to_user_id INTEGER NOT NULL REFERENCES users(id),
+    question TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered','returned','passed')),
+    created_at INTEGER NOT NULL,
+    closed_at INTEGER
+  );
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+    channel TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','sent','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    action TEXT NOT NULL,
+    entity TEXT,
+    entity_id INTEGER,
+    details TEXT,
+    ip TEXT
+  );
+  CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+  CREATE TABLE channel_state (
+    channel TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, key)
+  );
+  `,
+  /* 2: per-court calendar changes by admins; when a ticket's first-response deadline was found breached */ `
+  CREATE TABLE calendar_overrides (
+    court_id INTEGER NOT NULL REFERENCES courts(id),
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('off','working')),
+    note TEXT,
+    created_by INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (court_id, date)
+  );
+  ALTER TABLE tickets ADD COLUMN sla_breached_at INTEGER;
+  CREATE INDEX tickets_sla_due ON tickets(first_response_due_at) WHERE first_response_at IS NULL AND sla_breached_at IS NULL;
+  `,
+];

@@ -1,0 +1,167 @@
+// Ticket actions taken by people (reply, note, claim, assign, resolve, reopen, court, case number, scope overrule).
+// Each runs in one transaction with its audit row and outbox entry; events go out after commit.
+import { pickOperator } from '../routing/assign.ts';
+import { isWorkingTime } from '../routing/calendar/index.ts';
+import type { CourtCalendar } from '../routing/calendar/index.ts';
+import type { Clock } from './clock.ts';
+import { VicError } from './errors.ts';
+import type { EventBus } from './events.ts';
+import { outboundFor } from './outbound.ts';
+import type { Outbox } from './outbox.ts';
+import type { Store, TicketRow, UserRow, Viewer } from './store/index.ts';
+
+export function canSee(user: Viewer, t: Pick<TicketRow, 'courtId' | 'specialistId'>): boolean {
+  if (user.role === 'admin') return true;
+  if (user.role === 'specialist') return t.specialistId === user.id;
+  return user.courtId === null || user.courtId === t.courtId;
+}
+
+export interface TicketDeps {
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  outbox: Outbox;
+  calendarFor(courtId: number): CourtCalendar;
+}
+
+export class TicketService {
+  constructor(private readonly d: TicketDeps) {}
+
+  /** The ticket if this user may see it; 404 and 403 otherwise. */
+  visible(user: UserRow, id: number): TicketRow {
+    const t = this.d.store.getTicket(id);
+    if (!t) throw new VicError('VIC_TICKET_NOT_FOUND');
+    if (!canSee(user, t)) throw new VicError(user.role === 'specialist' ? 'VIC_FORBIDDEN' : 'VIC_FORBIDDEN_COURT');
+    return t;
+  }
+
+  private staffOnly(user: UserRow) {
+    if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Only operators and admins can do this');
+  }
+
+  private commit(ticketId: number, messageIds: number[], fn: () => void): TicketRow {
+    const { store, events } = this.d;
+    store.tx(fn);
+    const ticket = store.getTicket(ticketId)!;
+    events.emit({ type: 'ticket.updated', ticket });
+    for (const id of messageIds) events.emit({ type: 'message.created', ticket, message: store.getMessage(id)! });
+    return ticket;
+  }
+
+  private audit(user: UserRow, ticketId: number, action: string, details?: unknown) {
+    this.d.store.audit({ at: this.d.clock.now(), userId: user.id, action, entity: 'ticket', entityId: ticketId, details });
+  }
+
+  read(user: UserRow, id: number, ip: string | null) {
+    const t = this.visible(user, id);
+    const { store, clock } = this.d;
+    store.audit({ at: clock.now(), userId: user.id, action: 'ticket.read', entity: 'ticket', entityId: id, ip });
+    const contact = store.getContact(t.contactId)!;
+    return {
+      ...t,
+      messages: store.listMessages(id),
+      attachments: store.listAttachments(id),
+      calls: store.listCalls(id),
+      contact: { ...contact, iin: contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null },
+      otherTickets: store.ticketsOfContact(t.contactId, id).filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
+    };
+  }
+
+  post(user: UserRow, id: number, kind: 'reply' | 'note', text: string): { ticket: TicketRow; messageId: number } {
+    const t = this.visible(user, id);
+    const { store, clock, outbox } = this.d;
+    const now = clock.now();
+    let messageId = 0;
+    const ticket = this.commit(id, [], () => {
+      if (kind === 'note') {
+        messageId = store.insertMessage({ ticketId: id, direction: 'note', channel: t.channel, authorId: user.id, text, now });
+      } else {
+        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, authorId: user.id, text, deliveryStatus: 'queued', now });
+        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text), now);
+        store.updateTicket(id, {
+          ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}),
+          ...(t.status === 'waiting' || t.status === 'resolved' ? { status: 'open', resolvedAt: null } : {}),
+          ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}),
+        }, now);
+      }
+      this.audit(user, id, kind === 'note' ? 'ticket.note' : 'ticket.reply', { messageId });
+    });
+    this.d.events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
+    if (kind === 'reply') outbox.kick();
+    return { ticket, messageId };
+  }
+
+  claim(user: UserRow, id: number): TicketRow {
+    const t = this.visible(user, id);
+    if (user.role !== 'operator') throw new VicError('VIC_FORBIDDEN', 'Only operators claim tickets');
+    if (t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Overrule the scope verdict before claiming');
+    return this.commit(id, [], () => {
+      this.d.store.updateTicket(id, { assigneeId: user.id, ...(t.status !== 'open' ? { status: 'open', resolvedAt: null } : {}) }, this.d.clock.now());
+      this.d.store.markAssigned(user.id, this.d.clock.now());
+      this.audit(user, id, 'ticket.claimed', { from: t.assigneeId });
+    });
+  }
+
+  assign(user: UserRow, id: number, assigneeId: number | null): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    if (assigneeId !== null) {
+      const target = this.d.store.getUser(assigneeId);
+      if (!target || !target.active || target.role !== 'operator') throw new VicError('VIC_VALIDATION', 'The assignee must be an active operator');
+      if (!canSee(target, t)) throw new VicError('VIC_FORBIDDEN_COURT', 'The operator does not serve this ticket’s court');
+    }
+    return this.commit(id, [], () => {
+      this.d.store.updateTicket(id, { assigneeId }, this.d.clock.now());
+      if (assigneeId !== null) this.d.store.markAssigned(assigneeId, this.d.clock.now());
+      this.audit(user, id, 'ticket.assigned', { from: t.assigneeId, to: assigneeId });
+    });
+  }
+
+  resolve(user: UserRow, id: number): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    if (t.status === 'resolved') throw new VicError('VIC_CONFLICT', 'The ticket is already resolved');
+    return this.commit(id, [], () => {
+      this.d.store.updateTicket(id, { status: 'resolved', resolvedAt: this.d.clock.now() }, this.d.clock.now());
+      this.audit(user, id, 'ticket.resolved', { from: t.status });
+    });
+  }
+
+  reopen(user: UserRow, id: number): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    if (t.status !== 'resolved') throw new VicError('VIC_CONFLICT', 'Only a resolved ticket can be reopened');
+    return this.commit(id, [], () => {
+      this.d.store.updateTicket(id, { status: 'open', resolvedAt: null }, this.d.clock.now());
+      this.audit(user, id, 'ticket.reopened', {});
+    });
+  }
+
+  update(user: UserRow, id: number, f: { courtId?: number; caseNumber?: string | null }): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    // Handing a ticket to another court is allowed; an operator of one court then no longer sees it.
+    if (f.courtId !== undefined && !this.d.store.getCourt(f.courtId)) throw new VicError('VIC_COURT_NOT_FOUND');
+    return this.commit(id, [], () => {
+      const moved = f.courtId !== undefined && f.courtId !== t.courtId;
+      this.d.store.updateTicket(id, { ...f, ...(moved ? { assigneeId: null } : {}) }, this.d.clock.now());
+      this.audit(user, id, 'ticket.updated', { from: { courtId: t.courtId, caseNumber: t.caseNumber }, to: f });
+    });
+  }
+
+  /** An operator decides a ticket filtered as an appeal is in scope after all: it is reopened and routed. */
+  overruleScope(user: UserRow, id: number, reason: string): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    if (t.status !== 'out_of_scope') throw new VicError('VIC_CONFLICT', 'The ticket is not out of scope');
+    const { store, clock, calendarFor } = this.d;
+    const now = clock.now();
+    const working = isWorkingTime(calendarFor(t.courtId), new Date(now));
+    const assigneeId = working ? pickOperator(store.operatorLoads(t.courtId)) : null;
+    return this.commit(id, [], () => {
+      store.updateTicket(id, { status: working ? 'open' : 'waiting', scopeVerdict: 'in_scope', scopeFlagged: false, assigneeId }, now);
+      if (assigneeId !== null) store.markAssigned(assigneeId, now);
+      this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId });
+    });
+  }
+}

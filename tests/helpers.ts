@@ -1,0 +1,108 @@
+// Test helpers: a real VIC (temporary data dir, real HTTP server) with a clock the test controls.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { Vic } from '../src/app.ts';
+import { ManualClock } from '../src/clock.ts';
+import { testConfig, type Config } from '../src/config.ts';
+import type { InboundEnvelope } from '../src/envelope.ts';
+import { hashPassword } from '../src/auth.ts';
+import type { Role } from '../src/store/index.ts';
+
+/** Tuesday 2026-12-01 10:00 in Petropavl (UTC+5): working time. */
+export const WORKING = Date.parse('2026-12-01T05:00:00Z');
+/** Saturday 2026-11-28 22:00 local. */
+export const SATURDAY_NIGHT = Date.parse('2026-11-28T17:00:00Z');
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'vic-test-'));
+}
+
+export async function makeVic(over: Partial<Config> = {}, at = WORKING) {
+  const clock = new ManualClock(at);
+  const vic = new Vic({ config: testConfig({ DATA_DIR: tempDir(), ADMIN_PASSWORD: 'admin-secret-1', ...over }), clock });
+  await vic.seed();
+  return { vic, clock };
+}
+
+let seq = 0;
+export function envelope(over: Partial<InboundEnvelope> = {}): InboundEnvelope {
+  seq++;
+  return {
+    channel: 'whatsapp',
+    account: 'test',
+    externalId: `ext-${process.pid}-${seq}`,
+    sender: { kind: 'whatsapp', address: '77012345678@c.us', displayName: 'Ержан' },
+    text: 'Здравствуйте, когда будет заседание по моему делу?',
+    receivedAt: Date.parse('2026-12-01T05:00:00Z'),
+    ...over,
+  };
+}
+
+export async function addUser(vic: Vic, login: string, role: Role, courtCode: string | null = 'sko-regional', password = 'password-123') {
+  const courtId = courtCode ? vic.store.getCourtByCode(courtCode)!.id : null;
+  const id = vic.store.createUser({ login, name: login, role, passwordHash: await hashPassword(password), courtId }, vic.clock.now());
+  return vic.store.getUser(id)!;
+}
+
+/** A running server and a tiny client that keeps the session cookie. */
+export async function serve(vic: Vic) {
+  const port = await vic.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    async login(login: string, password: string) {
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+      const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
+      return { res, cookie, api: client(base, cookie) };
+    },
+    anon: client(base, ''),
+    socket(cookie: string): Promise<Socket> {
+      const s = ioClient(base, { extraHeaders: cookie ? { cookie } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+      return new Promise((resolve, reject) => {
+        s.once('connect', () => resolve(s));
+        s.once('connect_error', (e) => {
+          s.close();
+          reject(e);
+        });
+      });
+    },
+  };
+}
+
+export function client(base: string, cookie: string) {
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+  return {
+    get: (url: string) => call('GET', url),
+    post: (url: string, body: unknown = {}) => call('POST', url, body),
+    patch: (url: string, body: unknown) => call('PATCH', url, body),
+    put: (url: string, body: unknown) => call('PUT', url, body),
+    del: (url: string) => call('DELETE', url),
+  };
+}
+
+/** Waits for one socket event, or fails after `ms`. */
+export function nextEvent<T = any>(s: Socket, name: string, ms = 2000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${name} within ${ms} ms`)), ms);
+    s.once(name, (p: T) => {
+      clearTimeout(t);
+      resolve(p);
+    });
+  });
+}

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Vic } from '../../src/app.ts';
+import { addUser, envelope, makeVic, serve } from '../helpers.ts';
+
+let current: Vic | null = null;
+afterEach(async () => {
+  await current?.close();
+  current = null;
+});
+
+async function setup(over = {}) {
+  const { vic, clock } = await makeVic(over);
+  current = vic;
+  const server = await serve(vic);
+  return { vic, clock, server };
+}
+
+const ROUTES: [string, string][] = [
+  ['GET', '/api/me'], ['PUT', '/api/me/presence'], ['GET', '/api/tickets'], ['GET', '/api/tickets/1'], ['POST', '/api/tickets/1/messages'],
+  ['POST', '/api/tickets/1/claim'], ['POST', '/api/tickets/1/assign'], ['POST', '/api/tickets/1/resolve'], ['POST', '/api/tickets/1/reopen'],
+  ['PATCH', '/api/tickets/1'], ['POST', '/api/tickets/1/scope'], ['POST', '/api/messages/1/retry'], ['GET', '/api/attachments/1'],
+  ['GET', '/api/courts'], ['POST', '/api/courts'], ['PATCH', '/api/courts/1'], ['GET', '/api/users'], ['POST', '/api/users'],
+  ['PATCH', '/api/users/1'], ['DELETE', '/api/users/1'], ['GET', '/api/audit'], ['GET', '/api/no-such-route'],
+];
+const ADMIN_ROUTES = ROUTES.filter(([m, u]) => u.startsWith('/api/users') || u === '/api/audit' || (u.startsWith('/api/courts') && m !== 'GET'));
+
+describe('HTTP API', () => {
+  it('answers health without a session', async () => {
+    const { server } = await setup();
+    const r = await server.anon.get('/api/health');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, channels: {} });
+  });
+
+  it('refuses every route to an anonymous user', async () => {
+    const { server } = await setup();
+    for (const [method, url] of ROUTES) {
+      const res = await fetch(`${server.base}${url}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      expect(res.status, `${method} ${url}`).toBe(401);
+      expect((await res.json()).error.code).toBe('VIC_UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses admin routes to an operator', async () => {
+    const { vic, server } = await setup();
+    await addUser(vic, 'op', 'operator');
+    const { api } = await server.login('op', 'password-123');
+    for (const [method, url] of ADMIN_ROUTES) {
+      const res = await fetch(`${server.base}${url}`, { method, headers: { cookie: (await server.login('op', 'password-123')).cookie, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      expect(res.status, `${method} ${url}`).toBe(403);
+    }
+    expect((await api.get('/api/users')).body.error.code).toBe('VIC_FORBIDDEN');
+  });
+
+  it('logs in with ADMIN_PASSWORD into an httpOnly SameSite cookie, and refuses a wrong password', async () => {
+    const { server } = await setup();
+    const bad = await server.login('admin', 'wrong-password');
+    expect(bad.res.status).toBe(401);
+    expect((await bad.res.json()).error.code).toBe('VIC_BAD_CREDENTIALS');
+    const ok = await server.login('admin', 'admin-secret-1');
+    expect(ok.res.status).toBe(200);
+    const setCookie = ok.res.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const me = await ok.api.get('/api/me');
+    expect(me.body.user).toMatchObject({ login: 'admin', role: 'admin' });
+    expect(JSON.stringify(me.body)).not.toMatch(/argon2|password/i);
+    await ok.api.post('/api/auth/logout');
+    expect((await ok.api.get('/api/me')).status).toBe(401);
+  });
+
+  it('rate-limits failed logins', async () => {
+    const { server } = await setup({ LOGIN_RATE_LIMIT: 3 });
+    for (let i = 0; i < 3; i++) expect((await server.login('admin', 'nope')).res.status).toBe(401);
+    const blocked = await server.login('admin', 'admin-secret-1');
+    expect(blocked.res.status).toBe(429);
+    expect((await blocked.res.json()).error.code).toBe('VIC_TOO_MANY_LOGINS');
+  });
+
+  it('validates input and answers with a JSON error naming the field', async () => {
+    const { vic, server } = await setup();
+    const t = vic.ingest(envelope());
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const r = await api.post(`/api/tickets/${t.ticketId}/messages`, { kind: 'shout', text: '' });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'VIC_VALIDATION' });
+    expect(r.body.error.message).toMatch(/kind/);
+    const raw = await fetch(`${server.base}/api/tickets`, { method: 'GET', headers: { cookie: (await server.login('admin', 'admin-secret-1')).cookie } });
+    expect(raw.status).toBe(200);
+    expect((await api.get('/api/tickets?limit=5000')).status).toBe(400);
+    expect((await api.get('/api/tickets/abc')).status).toBe(400);
+    expect((await api.get('/api/tickets/999999')).body.error.code).toBe('VIC_TICKET_NOT_FOUND');
+  });
+
+  it('lets an operator see, answer and resolve tickets of their court only', async () => {
+    const { vic, server } = await setup();
+    await addUser(vic, 'op', 'operator', 'sko-regional');
+    const mine = vic.ingest(envelope({ courtHint: 'sko-regional', text: 'Когда заседание?' }));
+    const other = vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'firm@too.kz' }, channel: 'email' }));
+    const { api } = await server.login('op', 'password-123');
+    const list = await api.get('/api/tickets');
+    expect(list.body.items.map((t: { id: number }) => t.id)).toEqual([mine.ticketId]);
+    expect(list.body.total).toBe(1);
+    expect((await api.get(`/api/tickets/${other.ticketId}`)).body.error.code).toBe('VIC_FORBIDDEN_COURT');
+    expect((await api.post(`/api/tickets/${other.ticketId}/messages`, { kind: 'reply', text: 'x' })).status).toBe(403);
+
+    const reply = await api.post(`/api/tickets/${mine.ticketId}/messages`, { kind: 'reply', text: 'Заседание 10 декабря в 10:00.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body.message).toMatchObject({ direction: 'out', deliveryStatus: 'queued' });
+    await api.post(`/api/tickets/${mine.ticketId}/messages`, { kind: 'note', text: 'Позвонить секретарю' });
+    const t = (await api.get(`/api/tickets/${mine.ticketId}`)).body;
+    expect(t.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out', 'note']);
+    expect(t.firstResponseAt).not.toBeNull();
+    expect((await api.post(`/api/tickets/${mine.ticketId}/resolve`)).body.ticket.status).toBe('resolved');
+    expect((await api.post(`/api/tickets/${mine.ticketId}/resolve`)).status).toBe(409);
+    expect((await api.post(`/api/tickets/${mine.ticketId}/reopen`)).body.ticket.status).toBe('open');
+    const actions = vic.store.auditOf('ticket', mine.ticketId).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['ticket.read', 'ticket.reply', 'ticket.note', 'ticket.resolved', 'ticket.reopened']));
+  });
+
+  it('filters by queue and searches by reference, phone, name and text (Cyrillic, any case)', async () => {
+    const { vic, server } = await setup();
+    const a = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Гүлнар Ахметова' }, text: 'Как получить КОПИЮ приговора?' }));
+    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77019998877@c.us' }, text: 'Требую отменить решение, оно незаконное и несправедливое' }));
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const ref = vic.store.getTicket(a.ticketId)!.ref;
+    const ids = async (q: string) => (await api.get(`/api/tickets?${q}`)).body.items.map((t: { id: number }) => t.id);
+    expect(await ids(`q=${encodeURIComponent(ref.toLowerCase())}`)).toEqual([a.ticketId]);
+    expect(await ids(`q=${encodeURIComponent('8 701 111 22 33')}`)).toEqual([a.ticketId]);
+    expect(await ids(`q=${encodeURIComponent('гүлнар')}`)).toEqual([a.ticketId]);
+    expect(await ids(`q=${encodeURIComponent('копию')}`)).toEqual([a.ticketId]);
+    expect((await api.get('/api/tickets?queue=out-of-scope')).body.total).toBe(1);
+    expect((await api.get('/api/tickets?queue=unassigned')).body.total).toBe(1);
+  });
+
+  it('lets an admin manage users and courts, with hashed passwords', async () => {
+    const { vic, server } = await setup();
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const court = await api.post('/api/courts', { code: 'test-court', nameRu: 'Тестовый суд', nameKk: 'Сынақ соты' });
+    expect(court.status).toBe(201);
+    const u = await api.post('/api/users', { login: 'newop', name: 'Новый', role: 'operator', courtId: court.body.court.id, password: 'long-password-1' });
+    expect(u.status).toBe(201);
+    expect(vic.store.getPasswordHash(u.body.user.id)).toMatch(/^\$argon2id\$/);
+    expect((await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).body.error.code).toBe('VIC_LOGIN_TAKEN');
+    expect((await server.login('newop', 'long-password-1')).res.status).toBe(200);
+    await api.del(`/api/users/${u.body.user.id}`);
+    expect((await server.login('newop', 'long-password-1')).res.status).toBe(401);
+  });
+
+  it('overrules an out-of-scope verdict: the ticket is routed again and nothing is deleted', async () => {
+    const { vic, server } = await setup();
+    const r = vic.ingest(envelope({ text: 'Требую отменить постановление о штрафе, оно незаконное' }));
+    expect(vic.store.getTicket(r.ticketId)!.status).toBe('out_of_scope');
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const res = await api.post(`/api/tickets/${r.ticketId}/scope`, { verdict: 'in_scope', reason: 'Гражданин спрашивает о сроках' });
+    expect(res.body.ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
+    expect(vic.store.listMessages(r.ticketId)).toHaveLength(2);
+    expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toContain('ticket.scope_overruled');
+  });
+
+  it('serves attachments as downloads with nosniff', async () => {
+    const { vic, server } = await setup();
+    const html = Buffer.from('<script>alert(1)</script>');
+    const r = vic.ingest(envelope({ attachments: [{ filename: 'x.html', contentType: 'text/html', content: html, size: html.length }] }));
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const a = vic.store.listAttachments(r.ticketId)[0]!;
+    const res = await api.get(`/api/attachments/${a.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-type')).toMatch(/application\/octet-stream/);
+  });
+});

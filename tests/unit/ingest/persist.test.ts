@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { STEPS, ingest } from '../../../src/ingest/pipeline.ts';
+import { envelope, makeVic } from '../../helpers.ts';
+
+describe('persist step and the pipeline transaction', () => {
+  it('lists the steps in the documented order', () => {
+    expect(STEPS.map((s) => s.name)).toEqual(['dedupe', 'resolveContact', 'thread', 'scope', 'calendar', 'route', 'persist']);
+  });
+
+  it.each(STEPS.map((s) => s.name))('leaves the database unchanged when the pipeline fails after %s', async (failAfter) => {
+    const { vic } = await makeVic();
+    vic.ingest(envelope({ text: 'Первое сообщение' }));
+    const before = vic.store.counts();
+    const deps = { ...vic.pipeline, afterStep: (name: string) => { if (name === failAfter) throw new Error('crash'); } };
+    expect(() => ingest(deps, envelope({ sender: { kind: 'whatsapp', address: '77770000000@c.us' }, text: 'Требую отменить решение, оно незаконное' }))).toThrow('crash');
+    expect(vic.store.counts()).toEqual(before);
+    // The same message, delivered again after the crash, is stored normally.
+  });
+
+  it('stores a message again after a crash in the middle of ingest, exactly once', async () => {
+    const { vic } = await makeVic();
+    const env = envelope();
+    const deps = { ...vic.pipeline, afterStep: (name: string) => { if (name === 'persist') throw new Error('disk full'); } };
+    expect(() => ingest(deps, env)).toThrow('disk full');
+    expect(vic.store.counts().messages).toBe(0);
+    expect(vic.ingest(env).duplicate).toBe(false);
+    expect(vic.ingest(env).duplicate).toBe(true);
+    expect(vic.store.counts().messages).toBe(1);
+  });
+
+  it('keeps attachments on disk, content-addressed, and records a dropped one with the reason', async () => {
+    const { vic } = await makeVic({ MAX_ATTACHMENT_BYTES: 1024 });
+    const small = Buffer.from('%PDF-1.4 заявление');
+    const r = vic.ingest(envelope({
+      attachments: [
+        { filename: 'заявление.pdf', contentType: 'application/pdf', content: small, size: small.length },
+        { filename: 'видео.mp4', contentType: 'video/mp4', content: Buffer.alloc(4096), size: 4096 },
+      ],
+    }));
+    const [a, b] = vic.store.listAttachments(r.ticketId);
+    expect(a).toMatchObject({ filename: 'заявление.pdf', size: small.length, droppedReason: null });
+    expect(fs.readFileSync(vic.attachments.pathOf(a!.sha256!)!)).toEqual(small);
+    expect(b).toMatchObject({ filename: 'видео.mp4', sha256: null });
+    expect(b!.droppedReason).toMatch(/limit/);
+  });
+
+  it('rejects a malformed envelope with a clear error and stores nothing', async () => {
+    const { vic } = await makeVic();
+    expect(() => vic.ingest({ ...envelope(), externalId: '' })).toThrow(/externalId/);
+    expect(vic.store.counts().messages).toBe(0);
+  });
+
+  it('announces the ticket and message only after commit', async () => {
+    const { vic } = await makeVic();
+    const seen: string[] = [];
+    vic.events.on((e) => seen.push(`${e.type}:${vic.store.counts().messages}`));
+    vic.ingest(envelope());
+    expect(seen).toEqual(['ticket.created:1', 'message.created:1']);
+  });
+});
