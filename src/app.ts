@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { CENTRE_COURTS } from './courts.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { EscalationService } from './escalations.ts';
 import type { InboundEnvelope } from './envelope.ts';
 import { EventBus } from './events.ts';
 import { ingest, type IngestResult, type PipelineDeps } from './ingest/pipeline.ts';
@@ -42,6 +43,7 @@ export class Vic {
   readonly calendars: CalendarBook;
   readonly outbox: Outbox;
   readonly tickets: TicketService;
+  readonly escalations: EscalationService;
   readonly dispatcher: Dispatcher;
   readonly pipeline: PipelineDeps;
   readonly server: http.Server;
@@ -59,11 +61,15 @@ export class Vic {
     const calendarFor = (courtId: number) => this.calendarFor(courtId);
     this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config });
     this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
-    this.dispatcher = new Dispatcher({ store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000 });
+    this.escalations = new EscalationService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, tickets: this.tickets, calendarFor, config: this.config });
+    this.dispatcher = new Dispatcher({
+      store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000,
+      timers: () => this.escalations.checkTimers(),
+    });
     this.pipeline = { store: this.store, clock: this.clock, config: this.config, calendarFor, attachments: this.attachments, events: this.events };
     const app = createApi({
       config: this.config, store: this.store, clock: this.clock, events: this.events, registry: this.registry, outbox: this.outbox,
-      tickets: this.tickets, attachments: this.attachments, calendars: this.calendars, log: this.log, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
+      tickets: this.tickets, escalations: this.escalations, attachments: this.attachments, calendars: this.calendars, log: this.log, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
     });
     this.server = http.createServer(app);
     attachRealtime(this.server, { store: this.store, clock: this.clock, events: this.events, log: this.log });

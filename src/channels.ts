@@ -32,6 +32,11 @@ export interface OutboundMessage {
   auto?: 'off-hours' | 'appeal';
 }
 
+/** Thrown by an adapter when retrying cannot help (e.g. SMTP 5xx, an unknown WhatsApp number): the message fails at once. */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true;
+}
+
 export interface SendResult {
   /** The channel's id of what it sent (e-mail Message-ID, WhatsApp message id): delivery receipts refer to it. */
   externalId?: string;

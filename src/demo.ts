@@ -79,6 +79,13 @@ export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: str
     };
     if (ingest(deps, env).ticketCreated) tickets++;
   });
+  // The court's case directory, as exported by its case-management system.
+  vic.escalations.importCases(store.getUserByLogin('admin')!, [
+    'case_number,court,judge,specialist_login',
+    '5999-25-00-2/417,sko-regional,Ахметов Б.К.,secretary1',
+    '7599-24-00-2А/8554,sko-regional,Ахметов Б.К.,secretary1',
+    '5911-26-00-2/1203,petropavl-city-2,Смирнова Е.В.,clerk1',
+  ].join('\n'));
   // A few answered and resolved ones, as an operator would leave them.
   const { items } = store.listTickets({ id: 0, role: 'admin', courtId: null }, { queue: 'all', limit: 200, offset: 0 });
   for (const t of items.filter((t) => t.status === 'open').slice(0, 6)) {

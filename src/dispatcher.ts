@@ -13,7 +13,11 @@ export class Dispatcher {
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    private readonly d: { store: Store; clock: Clock; events: EventBus; log: Logger; calendarFor(courtId: number): CourtCalendar; offlineGraceMs: number },
+    private readonly d: {
+      store: Store; clock: Clock; events: EventBus; log: Logger; calendarFor(courtId: number): CourtCalendar; offlineGraceMs: number;
+      /** Other deadlines checked on the same beat (escalation pick-up and answer times). */
+      timers?: () => void;
+    },
   ) {}
 
   /** One pass over every court; returns the ids of tickets whose state changed. */
@@ -46,6 +50,7 @@ export class Dispatcher {
     // A breached first-response deadline is flagged once, and announced like any change of the ticket.
     changed.push(...store.tx(() => store.markSlaBreaches(now)));
     for (const id of new Set(changed)) events.emit({ type: 'ticket.updated', ticket: store.getTicket(id)! });
+    this.d.timers?.();
     return changed;
   }
 

@@ -1,13 +1,16 @@
 // Domain events, emitted only after the transaction that caused them has committed.
 import { EventEmitter } from 'node:events';
-import type { MessageRow, TicketRow } from './store/index.ts';
+import type { EscalationRow, MessageRow, TicketRow } from './store/index.ts';
 import type { ChannelHealth } from './channels.ts';
 
 export type VicEvent =
   | { type: 'ticket.created' | 'ticket.updated'; ticket: TicketRow }
   | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
   | { type: 'channel.health'; channel: string; health: ChannelHealth }
-  | { type: 'presence.changed'; userId: number };
+  | { type: 'presence.changed'; userId: number }
+  | { type: 'escalation.created'; ticket: TicketRow; escalation: EscalationRow }
+  /** A pick-up or answer time passed: the operator who escalated is alerted, the specialist reminded. */
+  | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
 
 export class EventBus {
   private readonly emitter = new EventEmitter();

@@ -1,7 +1,7 @@
 // The outbox: every outbound message was written (with its ticket change) before delivery is tried here.
 // Delivery is retried with exponential backoff; a message is never dropped — after the last attempt it is
 // marked failed with the reason, and an operator can send it again.
-import type { ChannelRegistry, OutboundMessage } from './channels.ts';
+import { PermanentDeliveryError, type ChannelRegistry, type OutboundMessage } from './channels.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
@@ -50,6 +50,7 @@ export class Outbox {
     const adapter = registry.get(row.channel);
     const payload = JSON.parse(row.payload) as OutboundMessage;
     let error: string;
+    let permanent = false;
     if (!adapter?.send) {
       error = `channel ${row.channel} is not connected`;
     } else if (!payload.to) {
@@ -65,10 +66,11 @@ export class Outbox {
         return;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
+        permanent = e instanceof PermanentDeliveryError;
       }
     }
     const attempts = row.attempts + 1;
-    const giveUp = attempts >= config.OUTBOX_MAX_ATTEMPTS;
+    const giveUp = permanent || attempts >= config.OUTBOX_MAX_ATTEMPTS;
     log.warn({ outbox: row.id, channel: row.channel, attempts, error }, giveUp ? 'outbound message failed' : 'outbound delivery will be retried');
     store.tx(() => {
       store.updateOutbox(row.id, { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: clock.now() + this.backoff(attempts), lastError: error }, clock.now());

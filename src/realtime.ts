@@ -88,6 +88,13 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
         case 'message.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, message: e.message });
           break;
+        case 'escalation.created':
+          io.to(`user:${e.escalation.toUserId}`).emit(e.type, { ticket: e.ticket, escalation: e.escalation });
+          break;
+        case 'escalation.breached':
+          io.to(`user:${e.escalation.fromUserId}`).emit('escalation.alert', { kind: e.kind, ticket: e.ticket, escalation: e.escalation });
+          io.to(`user:${e.escalation.toUserId}`).emit('escalation.reminder', { kind: e.kind, ticket: e.ticket, escalation: e.escalation });
+          break;
         case 'channel.health':
           io.to('admins').emit(e.type, { channel: e.channel, health: e.health });
           break;

@@ -55,13 +55,19 @@ export class TicketService {
   read(user: UserRow, id: number, ip: string | null) {
     const t = this.visible(user, id);
     const { store, clock } = this.d;
-    store.audit({ at: clock.now(), userId: user.id, action: 'ticket.read', entity: 'ticket', entityId: id, ip });
+    store.tx(() => {
+      store.audit({ at: clock.now(), userId: user.id, action: 'ticket.read', entity: 'ticket', entityId: id, ip });
+      // The specialist opening an escalated ticket has picked it up.
+      const e = user.role === 'specialist' ? store.openEscalation(id) : undefined;
+      if (e?.toUserId === user.id) store.markEscalationPickedUp(e.id, clock.now());
+    });
     const contact = store.getContact(t.contactId)!;
     return {
       ...t,
       messages: store.listMessages(id),
       attachments: store.listAttachments(id),
       calls: store.listCalls(id),
+      escalations: store.listEscalations(id),
       contact: { ...contact, iin: contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null },
       otherTickets: store.ticketsOfContact(t.contactId, id).filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
     };
@@ -76,8 +82,12 @@ export class TicketService {
       if (kind === 'note') {
         messageId = store.insertMessage({ ticketId: id, direction: 'note', channel: t.channel, authorId: user.id, text, now });
       } else {
-        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, authorId: user.id, text, deliveryStatus: 'queued', now });
-        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text), now);
+        // A specialist answers in their role ("Секретарь судебного заседания"), so the citizen knows who replied.
+        const signed = user.role === 'specialist' && user.title ? `${text}\n\n— ${user.title}` : text;
+        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, authorId: user.id, text: signed, deliveryStatus: 'queued', now });
+        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, signed), now);
+        const e = user.role === 'specialist' ? store.openEscalation(id) : undefined;
+        if (e?.toUserId === user.id) store.markEscalationAnswered(e.id, now);
         store.updateTicket(id, {
           ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}),
           ...(t.status === 'waiting' || t.status === 'resolved' ? { status: 'open', resolvedAt: null } : {}),

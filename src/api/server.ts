@@ -8,6 +8,7 @@ import type { CalendarBook } from '../calendars.ts';
 import type { ChannelRegistry } from '../channels.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { EscalationService } from '../escalations.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { Outbox } from '../outbox.ts';
@@ -18,6 +19,7 @@ import { authenticate, errorHandler, parse, userOf } from './http.ts';
 import { authRoutes } from './routes-auth.ts';
 import { ticketRoutes } from './routes-tickets.ts';
 import { adminRoutes } from './routes-admin.ts';
+import { escalationRoutes } from './routes-escalations.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -27,6 +29,7 @@ export interface ApiDeps {
   registry: ChannelRegistry;
   outbox: Outbox;
   tickets: TicketService;
+  escalations: EscalationService;
   attachments: AttachmentStore;
   calendars: CalendarBook;
   log: Logger;
@@ -45,6 +48,7 @@ export function createApi(deps: ApiDeps): express.Express {
     next();
   });
   app.use('/api', express.json({ limit: '256kb' }));
+  app.use('/api/case-assignments', express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
 
   app.get('/api/health', (_req, res) => {
     store.db.prepare('SELECT 1').get();
@@ -62,6 +66,7 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json({ presence: store.getPresence(userOf(req).id) });
   });
   app.use('/api', ticketRoutes(deps));
+  app.use('/api', escalationRoutes(deps));
   app.use('/api', adminRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');

@@ -184,4 +184,20 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tickets ADD COLUMN sla_breached_at INTEGER;
   CREATE INDEX tickets_sla_due ON tickets(first_response_due_at) WHERE first_response_at IS NULL AND sla_breached_at IS NULL;
   `,
+  /* 3: the court's case directory (who handles which case) and escalation timers */ `
+  CREATE TABLE case_assignments (
+    case_number TEXT PRIMARY KEY,
+    court_id INTEGER NOT NULL REFERENCES courts(id),
+    judge TEXT,
+    specialist_id INTEGER NOT NULL REFERENCES users(id),
+    updated_at INTEGER NOT NULL
+  );
+  ALTER TABLE escalations ADD COLUMN pickup_due_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN answer_due_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN picked_up_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN answered_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN pickup_alerted_at INTEGER;
+  ALTER TABLE escalations ADD COLUMN answer_alerted_at INTEGER;
+  CREATE INDEX escalations_ticket ON escalations(ticket_id, status);
+  `,
 ];

@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { VicError } from '../errors.ts';
+import { idParam, parse, requireRole, userOf } from './http.ts';
+import type { ApiDeps } from './server.ts';
+
+const escalateSchema = z.object({
+  specialistId: z.number().int().positive(),
+  question: z.string().trim().min(1).max(5000),
+  notifyCitizen: z.boolean().optional(),
+});
+const passSchema = z.object({ specialistId: z.number().int().positive(), note: z.string().trim().max(5000).default('') });
+const handBackSchema = z.object({ note: z.string().trim().max(5000).default('') });
+
+export function escalationRoutes({ escalations }: ApiDeps) {
+  const r = Router();
+  const staff = requireRole('admin', 'operator');
+
+  r.get('/tickets/:id/specialists', staff, (req, res) => {
+    res.json(escalations.suggest(userOf(req), parse(idParam, req.params.id)));
+  });
+  r.post('/tickets/:id/escalate', staff, (req, res) => {
+    const b = parse(escalateSchema, req.body);
+    res.json({ ticket: escalations.escalate(userOf(req), parse(idParam, req.params.id), b.specialistId, b.question, b.notifyCitizen) });
+  });
+  r.post('/tickets/:id/pass', requireRole('specialist', 'admin'), (req, res) => {
+    const b = parse(passSchema, req.body);
+    res.json({ ticket: escalations.pass(userOf(req), parse(idParam, req.params.id), b.specialistId, b.note) });
+  });
+  r.post('/tickets/:id/hand-back', (req, res) => {
+    res.json({ ticket: escalations.handBack(userOf(req), parse(idParam, req.params.id), parse(handBackSchema, req.body).note) });
+  });
+  // The court's case-management export: text/csv `case_number,court,judge,specialist_login`.
+  r.post('/case-assignments', requireRole('admin'), (req, res) => {
+    if (typeof req.body !== 'string') throw new VicError('VIC_VALIDATION', 'Send the CSV file as text/csv');
+    const report = escalations.importCases(userOf(req), req.body);
+    res.status(report.errors.length && !report.new && !report.updated && !report.unchanged ? 400 : 200).json(report);
+  });
+  return r;
+}

@@ -1,0 +1,198 @@
+// Escalation to the specialist handling the matter: escalate, pick up, answer, hand back, pass on.
+// Every step is one transaction with its timeline entry (a note) and audit row; events go out after commit.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { addWorkingMs } from '../routing/calendar/index.ts';
+import type { CourtCalendar } from '../routing/calendar/index.ts';
+import { escalationNotice, extractCaseNumbers, normalizeCaseNumber, suggestSpecialists } from '../routing/escalation.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { VicError } from './errors.ts';
+import type { EventBus } from './events.ts';
+import { outboundFor } from './outbound.ts';
+import type { Outbox } from './outbox.ts';
+import type { EscalationRow, Store, TicketRow, UserRow } from './store/index.ts';
+import type { TicketService } from './tickets.ts';
+
+export interface EscalationDeps {
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  outbox: Outbox;
+  tickets: TicketService;
+  calendarFor(courtId: number): CourtCalendar;
+  config: Pick<Config, 'ESCALATION_PICKUP_MIN' | 'ESCALATION_ANSWER_MIN' | 'ESCALATION_NOTIFY_CITIZEN'>;
+}
+
+export interface ImportReport {
+  new: number;
+  updated: number;
+  unchanged: number;
+  errors: { line: number; error: string }[];
+}
+
+export class EscalationService {
+  constructor(private readonly d: EscalationDeps) {}
+
+  /** Case numbers of a ticket: its case-number field first, then those written in its inbound messages. */
+  caseNumbersOf(t: TicketRow): string[] {
+    const fromField = t.caseNumber ? extractCaseNumbers(t.caseNumber) : [];
+    const fromText = this.d.store.listMessages(t.id).filter((m) => m.direction === 'in').flatMap((m) => extractCaseNumbers(m.text));
+    return [...new Set([...fromField, ...fromText])];
+  }
+
+  suggest(user: UserRow, ticketId: number) {
+    const t = this.d.tickets.visible(user, ticketId);
+    const caseNumbers = this.caseNumbersOf(t);
+    const suggestions = suggestSpecialists({ courtId: t.courtId, caseNumbers }, this.d.store.caseDirectory(caseNumbers), this.d.store.specialistLoads());
+    return {
+      caseNumbers,
+      items: suggestions.map((s) => {
+        const u = this.d.store.getUser(s.userId)!;
+        return { ...s, name: u.name, title: u.title, courtId: u.courtId };
+      }),
+    };
+  }
+
+  escalate(user: UserRow, ticketId: number, to: number, question: string, notifyCitizen = this.d.config.ESCALATION_NOTIFY_CITIZEN): TicketRow {
+    if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Specialists pass tickets on instead');
+    const t = this.d.tickets.visible(user, ticketId);
+    if (t.status === 'resolved' || t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Only an open ticket can be escalated');
+    if (this.d.store.openEscalation(ticketId)) throw new VicError('VIC_CONFLICT', 'The ticket is already with a specialist');
+    this.checkSpecialist(to);
+    const { store, clock } = this.d;
+    const now = clock.now();
+    const messageIds: number[] = [];
+    let escalationId = 0;
+    store.tx(() => {
+      escalationId = this.open(t, user.id, to, question, now);
+      messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, auto: 'escalation', text: question, now }));
+      store.updateTicket(ticketId, { specialistId: to, ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}) }, now);
+      if (notifyCitizen && t.channel !== 'sip') {
+        const text = escalationNotice((t.language ?? 'unknown') as 'kk', t.ref);
+        const id = store.insertMessage({ ticketId, direction: 'out', channel: t.channel, auto: 'escalation', text, deliveryStatus: 'queued', now });
+        store.enqueueOutbox(id, t.channel, outboundFor(store, t, id, text), now);
+        messageIds.push(id);
+      }
+      store.audit({ at: now, userId: user.id, action: 'ticket.escalated', entity: 'ticket', entityId: ticketId, details: { to, escalationId } });
+    });
+    this.d.outbox.kick();
+    return this.announce(ticketId, messageIds, escalationId);
+  }
+
+  /** The specialist holding the ticket passes it to another specialist. */
+  pass(user: UserRow, ticketId: number, to: number, note: string): TicketRow {
+    const { t, e } = this.held(user, ticketId);
+    if (to === e.toUserId) throw new VicError('VIC_CONFLICT', 'The ticket is already with this specialist');
+    this.checkSpecialist(to);
+    const { store, clock } = this.d;
+    const now = clock.now();
+    let escalationId = 0;
+    const messageIds: number[] = [];
+    store.tx(() => {
+      store.closeEscalation(e.id, 'passed', now);
+      escalationId = this.open(t, e.fromUserId, to, `${e.question}\n\n${note}`.trim(), now);
+      messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, auto: 'escalation', text: note || '—', now }));
+      store.updateTicket(ticketId, { specialistId: to }, now);
+      store.audit({ at: now, userId: user.id, action: 'ticket.escalation_passed', entity: 'ticket', entityId: ticketId, details: { from: e.toUserId, to } });
+    });
+    return this.announce(ticketId, messageIds, escalationId);
+  }
+
+  /** The ticket goes back to the operator who escalated it (or, for staff, is taken back). */
+  handBack(user: UserRow, ticketId: number, note: string): TicketRow {
+    const { t, e } = this.held(user, ticketId);
+    const { store, clock } = this.d;
+    const now = clock.now();
+    const messageIds: number[] = [];
+    store.tx(() => {
+      store.closeEscalation(e.id, e.answeredAt ? 'answered' : 'returned', now);
+      if (note) messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, text: note, now }));
+      store.updateTicket(ticketId, { specialistId: null, assigneeId: t.assigneeId ?? e.fromUserId }, now);
+      store.audit({ at: now, userId: user.id, action: 'ticket.handed_back', entity: 'ticket', entityId: ticketId, details: { escalationId: e.id, to: t.assigneeId ?? e.fromUserId } });
+    });
+    return this.announce(ticketId, messageIds);
+  }
+
+  /** Imports `case_number,court,judge,specialist_login` lines; the same file twice changes nothing. */
+  importCases(user: UserRow, csv: string): ImportReport {
+    const { store, clock } = this.d;
+    const report: ImportReport = { new: 0, updated: 0, unchanged: 0, errors: [] };
+    let rows: { info: { lines: number }; record: string[] }[];
+    try {
+      rows = parseCsv(csv, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+    } catch (e) {
+      report.errors.push({ line: (e as { lines?: number }).lines ?? 1, error: `not readable as CSV: ${(e as Error).message}` });
+      return report;
+    }
+    const want = ['case_number', 'court', 'judge', 'specialist_login'];
+    const header = rows[0]?.record.map((h) => h.toLowerCase());
+    if (!header || want.some((h, i) => header[i] !== h)) {
+      report.errors.push({ line: 1, error: `the header must be ${want.join(',')}` });
+      return report;
+    }
+    store.tx(() => {
+      for (const { info, record } of rows.slice(1)) {
+        const line = info.lines;
+        if (record.length !== 4) {
+          report.errors.push({ line, error: `expected 4 fields, found ${record.length}` });
+          continue;
+        }
+        const [caseRaw, courtRaw, judge, login] = record as [string, string, string, string];
+        const caseNumber = normalizeCaseNumber(caseRaw);
+        const court = /^\d+$/.test(courtRaw) ? store.getCourt(Number(courtRaw)) : store.getCourtByCode(courtRaw);
+        const specialist = store.getUserByLogin(login);
+        const error = !caseNumber
+          ? `"${caseRaw}" is not a case number (like 5999-25-00-2/417)`
+          : !court
+            ? `unknown court "${courtRaw}"`
+            : !specialist || specialist.role !== 'specialist' || !specialist.active
+              ? `"${login}" is not an active specialist`
+              : null;
+        if (error) report.errors.push({ line, error });
+        else report[store.upsertCaseAssignment({ caseNumber: caseNumber!, courtId: court!.id, judge: judge || null, specialistId: specialist!.id }, clock.now())]++;
+      }
+      store.audit({ at: clock.now(), userId: user.id, action: 'cases.imported', details: { new: report.new, updated: report.updated, errors: report.errors.length } });
+    });
+    return report;
+  }
+
+  /** Alerts for breached pick-up and answer times (called by the dispatcher's tick). */
+  checkTimers() {
+    const { store, events } = this.d;
+    const breaches = store.tx(() => store.takeEscalationBreaches(this.d.clock.now()));
+    for (const b of breaches) events.emit({ type: 'escalation.breached', kind: b.kind, escalation: b.escalation, ticket: store.getTicket(b.escalation.ticketId)! });
+    return breaches.length;
+  }
+
+  private open(t: TicketRow, from: number, to: number, question: string, now: number): number {
+    const cal = this.d.calendarFor(t.courtId);
+    const { ESCALATION_PICKUP_MIN: pickup, ESCALATION_ANSWER_MIN: answer } = this.d.config;
+    return this.d.store.createEscalation(
+      { ticketId: t.id, fromUserId: from, toUserId: to, question, pickupDueAt: addWorkingMs(cal, new Date(now), pickup * 60_000).getTime(), answerDueAt: addWorkingMs(cal, new Date(now), answer * 60_000).getTime() },
+      now,
+    );
+  }
+
+  private held(user: UserRow, ticketId: number): { t: TicketRow; e: EscalationRow } {
+    const t = this.d.tickets.visible(user, ticketId);
+    const e = this.d.store.openEscalation(ticketId);
+    if (!e) throw new VicError('VIC_CONFLICT', 'The ticket is not with a specialist');
+    if (user.role === 'specialist' && e.toUserId !== user.id) throw new VicError('VIC_FORBIDDEN');
+    return { t, e };
+  }
+
+  private checkSpecialist(id: number) {
+    const s = this.d.store.getUser(id);
+    if (!s || s.role !== 'specialist' || !s.active) throw new VicError('VIC_VALIDATION', 'Choose an active specialist');
+  }
+
+  private announce(ticketId: number, messageIds: number[], escalationId?: number): TicketRow {
+    const { store, events } = this.d;
+    const ticket = store.getTicket(ticketId)!;
+    events.emit({ type: 'ticket.updated', ticket });
+    for (const id of messageIds) events.emit({ type: 'message.created', ticket, message: store.getMessage(id)! });
+    const escalation = escalationId ? store.listEscalations(ticketId).find((e) => e.id === escalationId) : undefined;
+    if (escalation) events.emit({ type: 'escalation.created', ticket, escalation });
+    return ticket;
+  }
+}
