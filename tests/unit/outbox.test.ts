@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelAdapter, OutboundMessage } from '../../src/channels.ts';
+import { PermanentDeliveryError, type ChannelAdapter, type OutboundMessage } from '../../src/channels.ts';
 import { envelope, makeVic } from '../helpers.ts';
 
 function adapter(send: (m: OutboundMessage) => Promise<{ externalId?: string }>): ChannelAdapter {
@@ -80,5 +80,17 @@ describe('outbox', () => {
     ctx.reportDelivery('wa-9', 'read');
     ctx.reportDelivery('wa-9', 'delivered');
     expect(vic.store.getMessage(messageId)!.deliveryStatus).toBe('read');
+  });
+
+  it('fails a message at once when the channel says retrying cannot help', async () => {
+    const { vic, messageId } = await ticketWithReply();
+    let calls = 0;
+    vic.registry.register(adapter(async () => {
+      calls++;
+      throw new PermanentDeliveryError('550 5.1.1 mailbox unavailable');
+    }));
+    await vic.outbox.tick();
+    expect(calls).toBe(1);
+    expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'failed', deliveryError: '550 5.1.1 mailbox unavailable' });
   });
 });
