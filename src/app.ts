@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { CourtCalendar } from '../routing/calendar/index.ts';
 import { AttachmentStore } from './attachments.ts';
 import { CalendarBook } from './calendars.ts';
+import { CallService } from './calls.ts';
 import { hashPassword, randomPassword } from './auth.ts';
 import { ChannelRegistry, type ChannelAdapter, type ChannelContext } from './channels.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -44,6 +45,7 @@ export class Vic {
   readonly outbox: Outbox;
   readonly tickets: TicketService;
   readonly escalations: EscalationService;
+  readonly calls: CallService;
   readonly dispatcher: Dispatcher;
   readonly pipeline: PipelineDeps;
   readonly server: http.Server;
@@ -61,6 +63,7 @@ export class Vic {
     const calendarFor = (courtId: number) => this.calendarFor(courtId);
     this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config });
     this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
+    this.calls = new CallService({ store: this.store, clock: this.clock, events: this.events, config: this.config, calendarFor });
     this.escalations = new EscalationService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, tickets: this.tickets, calendarFor, config: this.config });
     this.dispatcher = new Dispatcher({
       store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000,
@@ -110,6 +113,7 @@ export class Vic {
         get: (key) => this.store.getChannelState(adapter.name, key),
         set: (key, value) => this.store.setChannelState(adapter.name, key, value, this.clock.now()),
       },
+      calls: this.calls,
       clock: this.clock,
       log: this.log.child({ channel: adapter.name }),
     };

@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { DeliveryStatus } from './store/index.ts';
 import type { IngestResult } from './ingest/pipeline.ts';
+import type { CallService } from './calls.ts';
 
 export type HealthState = 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
 
@@ -49,6 +50,8 @@ export interface ChannelContext {
   /** A delivery receipt for a message this adapter sent earlier. */
   reportDelivery(externalId: string, status: DeliveryStatus, reason?: string): void;
   state: { get(key: string): string | undefined; set(key: string, value: string): void };
+  /** For the phone channel: hunt order, opening hours, call progress on the ticket, screen-pops. */
+  calls: Pick<CallService, 'openNow' | 'huntList' | 'progress' | 'screenPop'>;
   clock: Clock;
   log: Logger;
 }

@@ -1,6 +1,6 @@
 // Domain events, emitted only after the transaction that caused them has committed.
 import { EventEmitter } from 'node:events';
-import type { EscalationRow, MessageRow, TicketRow } from './store/index.ts';
+import type { CallRow, EscalationRow, MessageRow, TicketRow } from './store/index.ts';
 import type { ChannelHealth } from './channels.ts';
 
 export type VicEvent =
@@ -8,6 +8,9 @@ export type VicEvent =
   | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
   | { type: 'channel.health'; channel: string; health: ChannelHealth }
   | { type: 'presence.changed'; userId: number }
+  | { type: 'call.updated'; ticket: TicketRow; call: CallRow }
+  /** Screen-pop: only for the operator whose phone is ringing. */
+  | { type: 'call.ringing'; userId: number; call: CallRow; ticket: TicketRow; contact: unknown; otherTickets: unknown[] }
   | { type: 'escalation.created'; ticket: TicketRow; escalation: EscalationRow }
   /** A pick-up or answer time passed: the operator who escalated is alerted, the specialist reminded. */
   | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };

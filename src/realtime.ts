@@ -88,6 +88,12 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
         case 'message.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, message: e.message });
           break;
+        case 'call.updated':
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, call: e.call });
+          break;
+        case 'call.ringing':
+          io.to(`user:${e.userId}`).emit(e.type, { call: e.call, ticket: e.ticket, contact: e.contact, otherTickets: e.otherTickets });
+          break;
         case 'escalation.created':
           io.to(`user:${e.escalation.toUserId}`).emit(e.type, { ticket: e.ticket, escalation: e.escalation });
           break;

@@ -174,6 +174,22 @@ const ESCALATION_SELECT = `SELECT e.id, e.ticket_id AS ticketId, e.from_user_id 
   e.pickup_due_at AS pickupDueAt, e.answer_due_at AS answerDueAt, e.picked_up_at AS pickedUpAt, e.answered_at AS answeredAt
   FROM escalations e JOIN users uf ON uf.id = e.from_user_id JOIN users ut ON ut.id = e.to_user_id`;
 
+export interface CallRow {
+  callId: string;
+  ticketId: number;
+  from: string;
+  to: string;
+  outcome: string;
+  operatorId: number | null;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  callbackDueAt: number | null;
+}
+
+const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId,
+  started_at AS startedAt, answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls`;
+
 type Raw = Record<string, unknown>;
 const toTicket = (r: Raw | undefined) => (r ? ({ ...r, scopeFlagged: !!r.scopeFlagged } as TicketRow) : undefined);
 const toMessage = (r: Raw) => ({ ...r, scopeFlag: !!r.scopeFlag }) as MessageRow;
@@ -369,13 +385,14 @@ export class Store {
   }
   /** The court's active operators with their load: the input of routing's assignment. */
   operatorLoads(courtId: number): OperatorLoad[] {
+    // An operator without a court serves every court.
     return this
       .q(
         `SELECT u.id AS userId, p.connections > 0 AS online, p.status, u.max_concurrent AS maxConcurrent,
            p.last_assigned_at AS lastAssignedAt,
            (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.status = 'open') AS openTickets
          FROM users u JOIN presence p ON p.user_id = u.id
-         WHERE u.role = 'operator' AND u.active = 1 AND u.court_id = ?`,
+         WHERE u.role = 'operator' AND u.active = 1 AND (u.court_id = ? OR u.court_id IS NULL)`,
       )
       .all(courtId)
       .map((r) => ({ ...(r as OperatorLoad), online: !!(r as Raw).online }));
@@ -671,6 +688,22 @@ export class Store {
            callback_due_at = coalesce(excluded.callback_due_at, callback_due_at)`,
       )
       .run(c.ticketId, c.messageId, c.callId, c.from, c.to, c.outcome, c.operatorId, c.startedAt, c.answeredAt, c.endedAt, c.callbackDueAt);
+  }
+  getCall(callId: string): CallRow | undefined {
+    return this.q(`${CALL_SELECT} WHERE call_id = ?`).get(callId) as never;
+  }
+  updateCall(callId: string, f: { outcome: string; operatorId?: number | null; answeredAt?: number | null; endedAt?: number | null; callbackDueAt?: number | null }) {
+    this.q(
+      `UPDATE calls SET outcome = ?, operator_id = coalesce(?, operator_id), answered_at = coalesce(?, answered_at),
+         ended_at = coalesce(?, ended_at), callback_due_at = coalesce(?, callback_due_at) WHERE call_id = ?`,
+    ).run(f.outcome, f.operatorId ?? null, f.answeredAt ?? null, f.endedAt ?? null, f.callbackDueAt ?? null, callId);
+  }
+  /** The court's operators in hunt order input, with their phone extensions. */
+  operatorExtensions(courtId: number): Map<number, { name: string; extension: string }> {
+    const rows = this.q(
+      `SELECT id, name, sip_extension AS extension FROM users WHERE role = 'operator' AND active = 1 AND sip_extension IS NOT NULL AND (court_id = ? OR court_id IS NULL)`,
+    ).all(courtId) as { id: number; name: string; extension: string }[];
+    return new Map(rows.map((r) => [r.id, { name: r.name, extension: r.extension }]));
   }
   listCalls(ticketId: number) {
     return this

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import type { Vic } from '../../src/app.ts';
+import { SATURDAY_NIGHT, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+
+let current: Vic | null = null;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  sockets.splice(0).forEach((s) => s.close());
+  await current?.close();
+  current = null;
+});
+
+const call = (callId: string, from = '+77012345678', at = Date.parse('2026-12-01T05:00:00Z')) =>
+  envelope({ channel: 'sip', externalId: callId, sender: { kind: 'phone', address: from }, text: '', call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: at } });
+
+describe('the ticket side of phone calls', () => {
+  it('hunts available operators with a phone, least loaded first', async () => {
+    const { vic, clock } = await makeVic();
+    const a = await addUser(vic, 'op-a', 'operator');
+    const b = await addUser(vic, 'op-b', 'operator');
+    const c = await addUser(vic, 'op-c', 'operator');
+    vic.store.updateUser(a.id, { sipExtension: '201' });
+    vic.store.updateUser(b.id, { sipExtension: '202' });
+    for (const u of [a, b, c]) vic.store.changeConnections(u.id, 1, clock.now());
+    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77019990000@c.us' } })); // gives op-a one ticket
+    expect(vic.calls.huntList().map((h) => h.extension)).toEqual(['202', '201']);
+  });
+
+  it('turns a missed call on Sunday into a callback due at Monday’s opening', async () => {
+    const { vic } = await makeVic({}, SATURDAY_NIGHT);
+    expect(vic.calls.openNow()).toEqual({ working: false, nextOpening: Date.parse('2026-11-30T04:00:00Z') });
+    const r = vic.ingest(call('call-1@pbx'));
+    expect(vic.ingest(call('call-1@pbx')).duplicate).toBe(true);
+    const c = vic.calls.progress('call-1@pbx', { outcome: 'rejected_off_hours', endedAt: SATURDAY_NIGHT });
+    expect(c).toMatchObject({ outcome: 'rejected_off_hours', callbackDueAt: Date.parse('2026-11-30T04:00:00Z'), ticketId: r.ticketId });
+    expect(vic.store.getTicket(r.ticketId)!.status).toBe('waiting');
+  });
+
+  it('records who answered and pops the screen only for the operator being rung', async () => {
+    const { vic } = await makeVic();
+    current = vic;
+    const a = await addUser(vic, 'op-a', 'operator');
+    await addUser(vic, 'op-b', 'operator');
+    const server = await serve(vic);
+    const sa = await server.socket((await server.login('op-a', 'password-123')).cookie);
+    const sb = await server.socket((await server.login('op-b', 'password-123')).cookie);
+    sockets.push(sa, sb);
+    const bEvents: string[] = [];
+    sb.onAny((name) => bEvents.push(name));
+    const r = vic.ingest(call('call-2@pbx'));
+    const pop = nextEvent(sa, 'call.ringing');
+    vic.calls.screenPop(a.id, 'call-2@pbx');
+    expect((await pop).call).toMatchObject({ callId: 'call-2@pbx', from: '+77012345678' });
+    const answered = nextEvent(sa, 'call.updated');
+    vic.calls.progress('call-2@pbx', { outcome: 'answered', operatorUserId: a.id, answeredAt: vic.clock.now() });
+    expect((await answered).call).toMatchObject({ outcome: 'answered', operatorId: a.id });
+    expect(vic.store.getTicket(r.ticketId)!.assigneeId).toBe(a.id);
+    expect(bEvents).not.toContain('call.ringing');
+  });
+});
