@@ -138,8 +138,9 @@ export class Vic {
     this.indexTimer = setInterval(() => {
       try {
         this.store.indexMessagesForSearch();
+        this.store.purgeSessions(this.clock.now());
       } catch (err) {
-        this.log.error({ err }, 'search indexing failed');
+        this.log.error({ err }, 'housekeeping failed');
       }
     }, 2000);
     this.indexTimer.unref();

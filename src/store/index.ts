@@ -516,9 +516,10 @@ export class Store {
   listTickets(viewer: Viewer, f: TicketFilter): { items: TicketRow[]; total: number } {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (viewer.role === 'operator') {
+    // An operator without a court serves every court.
+    if (viewer.role === 'operator' && viewer.courtId !== null) {
       where.push('t.court_id = ?');
-      args.push(viewer.courtId ?? -1);
+      args.push(viewer.courtId);
     } else if (viewer.role === 'specialist') {
       where.push('t.specialist_id = ?');
       args.push(viewer.id);

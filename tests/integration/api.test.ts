@@ -118,6 +118,15 @@ describe('HTTP API', () => {
     expect(actions).toEqual(expect.arrayContaining(['ticket.read', 'ticket.reply', 'ticket.note', 'ticket.resolved', 'ticket.reopened']));
   });
 
+  it('lets an operator without a court serve every court', async () => {
+    const { vic, server } = await setup();
+    await addUser(vic, 'centre', 'operator', null);
+    vic.ingest(envelope({ courtHint: 'sko-regional' }));
+    vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'firm@too.kz' }, channel: 'email' }));
+    const { api } = await server.login('centre', 'password-123');
+    expect((await api.get('/api/tickets')).body.total).toBe(2);
+  });
+
   it('filters by queue and searches by reference, phone, name and text (Cyrillic, any case)', async () => {
     const { vic, server } = await setup();
     const a = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Гүлнар Ахметова' }, text: 'Как получить КОПИЮ приговора?' }));
