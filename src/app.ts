@@ -149,7 +149,10 @@ export class Vic {
     return typeof addr === 'object' && addr ? addr.port : port;
   }
 
+  private closed = false;
   async close() {
+    if (this.closed) return;
+    this.closed = true;
     if (this.indexTimer) clearInterval(this.indexTimer);
     this.dispatcher.stop();
     await this.outbox.stop();

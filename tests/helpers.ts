@@ -46,9 +46,17 @@ export async function addUser(vic: Vic, login: string, role: Role, courtCode: st
   return vic.store.getUser(id)!;
 }
 
+// Servers and sockets opened by serve() are closed after each test (tests/setup.ts).
+const open: { vics: Vic[]; sockets: Socket[] } = { vics: [], sockets: [] };
+export async function closeServed() {
+  open.sockets.splice(0).forEach((s) => s.close());
+  await Promise.all(open.vics.splice(0).map((v) => v.close()));
+}
+
 /** A running server and a tiny client that keeps the session cookie. */
 export async function serve(vic: Vic) {
   const port = await vic.listen(0, '127.0.0.1');
+  open.vics.push(vic);
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
@@ -60,6 +68,7 @@ export async function serve(vic: Vic) {
     anon: client(base, ''),
     socket(cookie: string): Promise<Socket> {
       const s = ioClient(base, { extraHeaders: cookie ? { cookie } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+      open.sockets.push(s);
       return new Promise((resolve, reject) => {
         s.once('connect', () => resolve(s));
         s.once('connect_error', (e) => {

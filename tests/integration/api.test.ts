@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
-let current: Vic | null = null;
-afterEach(async () => {
-  await current?.close();
-  current = null;
-});
 
 async function setup(over = {}) {
   const { vic, clock } = await makeVic(over);
-  current = vic;
   const server = await serve(vic);
   return { vic, clock, server };
 }

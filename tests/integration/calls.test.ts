@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-let current: Vic | null = null;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.close());
-  await current?.close();
-  current = null;
-});
 
 const call = (callId: string, from = '+77012345678', at = Date.parse('2026-12-01T05:00:00Z')) =>
   envelope({ channel: 'sip', externalId: callId, sender: { kind: 'phone', address: from }, text: '', call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: at } });
@@ -39,13 +31,11 @@ describe('the ticket side of phone calls', () => {
 
   it('records who answered and pops the screen only for the operator being rung', async () => {
     const { vic } = await makeVic();
-    current = vic;
     const a = await addUser(vic, 'op-a', 'operator');
     await addUser(vic, 'op-b', 'operator');
     const server = await serve(vic);
     const sa = await server.socket((await server.login('op-a', 'password-123')).cookie);
     const sb = await server.socket((await server.login('op-b', 'password-123')).cookie);
-    sockets.push(sa, sb);
     const bEvents: string[] = [];
     sb.onAny((name) => bEvents.push(name));
     const r = vic.ingest(call('call-2@pbx'));

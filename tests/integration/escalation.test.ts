@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import type { ChannelAdapter, OutboundMessage } from '../../src/channels.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-let current: Vic | null = null;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.close());
-  await current?.close();
-  current = null;
-});
 
 const CSV = `case_number,court,judge,specialist_login
 № 5999-25-00-2/417,sko-regional,Иванов И.И.,secretary
@@ -22,7 +14,6 @@ not-a-number,sko-regional,X,secretary
 
 async function setup() {
   const { vic, clock } = await makeVic();
-  current = vic;
   const op = await addUser(vic, 'op', 'operator');
   const secretary = await addUser(vic, 'secretary', 'specialist');
   vic.store.updateUser(secretary.id, { title: 'Секретарь судебного заседания' });
@@ -70,7 +61,6 @@ describe('escalation to the specialist handling the matter', () => {
     const clerkLogin = await server.login('clerk', 'password-123');
     const secSocket = await server.socket(secLogin.cookie);
     const clerkSocket = await server.socket(clerkLogin.cookie);
-    sockets.push(secSocket, clerkSocket);
     const clerkEvents: string[] = [];
     clerkSocket.onAny((name) => clerkEvents.push(name));
 
@@ -106,7 +96,6 @@ describe('escalation to the specialist handling the matter', () => {
     const r = vic.ingest(envelope({ text: 'Вопрос по делу 5999-25-00-2/417' }));
     const opLogin = await server.login('op', 'password-123');
     const opSocket = await server.socket(opLogin.cookie);
-    sockets.push(opSocket);
     await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, { specialistId: secretary.id, question: 'Нужна дата', notifyCitizen: false });
     const due = vic.store.openEscalation(r.ticketId)!.pickupDueAt!;
     clock.set(due - 1);

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-let current: Vic | null = null;
-const sockets: Socket[] = [];
-afterEach(async () => {
-  sockets.splice(0).forEach((s) => s.close());
-  await current?.close();
-  current = null;
-});
 
 async function setup() {
   const { vic, clock } = await makeVic();
-  current = vic;
   return { vic, clock, server: await serve(vic) };
 }
 
@@ -31,7 +22,6 @@ describe('realtime', () => {
     const reg = await server.socket((await server.login('op-reg', 'password-123')).cookie);
     const eco = await server.socket((await server.login('op-eco', 'password-123')).cookie);
     const adm = await server.socket((await server.login('admin', 'admin-secret-1')).cookie);
-    sockets.push(reg, eco, adm);
 
     const regEvents: string[] = [];
     const ecoEvents: string[] = [];
@@ -52,7 +42,6 @@ describe('realtime', () => {
     const { vic, server } = await setup();
     await addUser(vic, 'op', 'operator');
     const s = await server.socket((await server.login('op', 'password-123')).cookie);
-    sockets.push(s);
     const got = nextEvent(s, 'message.created');
     vic.ingest(envelope({ text: 'Новое сообщение' }));
     expect((await got).message).toMatchObject({ direction: 'in', text: 'Новое сообщение' });
@@ -62,7 +51,6 @@ describe('realtime', () => {
     const { vic, server } = await setup();
     await addUser(vic, 'op', 'operator');
     const s = await server.socket((await server.login('op', 'password-123')).cookie);
-    sockets.push(s);
     const bad = await s.emitWithAck('presence:set', { status: 'sleeping' });
     expect(bad.error.code).toBe('VIC_VALIDATION');
     const ok = await s.emitWithAck('presence:set', { status: 'away' });
@@ -75,7 +63,6 @@ describe('realtime', () => {
     await addUser(vic, 'op', 'operator');
     const login = await server.login('op', 'password-123');
     const s = await server.socket(login.cookie);
-    sockets.push(s);
     await login.api.post('/api/auth/logout');
     const r = await s.emitWithAck('presence:set', { status: 'away' });
     expect(r.error.code).toBe('VIC_UNAUTHENTICATED');

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, serve } from '../helpers.ts';
 
 const MONDAY_OPENING = Date.parse('2026-11-30T04:00:00Z'); // 09:00 in Petropavl
 
-let current: Vic | null = null;
-afterEach(async () => {
-  await current?.close();
-  current = null;
-});
 
 const outOf = (vic: Vic, ticketId: number) => vic.store.listMessages(ticketId).filter((m) => m.direction === 'out');
 
@@ -106,7 +101,6 @@ describe('working-day routing through the ingest pipeline', () => {
 
   it('lets an admin declare a court day off through the API, audited, and routes by it', async () => {
     const { vic } = await makeVic();
-    current = vic;
     const server = await serve(vic);
     const { api } = await server.login('admin', 'admin-secret-1');
     const court = vic.store.getCourtByCode('sko-regional')!;

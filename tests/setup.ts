@@ -1,0 +1,4 @@
+import { afterEach } from 'vitest';
+import { closeServed } from './helpers.ts';
+
+afterEach(closeServed);
