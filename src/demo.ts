@@ -86,6 +86,10 @@ export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: str
     '7599-24-00-2А/8554,sko-regional,Ахметов Б.К.,secretary1',
     '5911-26-00-2/1203,petropavl-city-2,Смирнова Е.В.,clerk1',
   ].join('\n'));
+  for (const c of [
+    { title: 'Копия решения', lang: 'ru' as const, text: 'Здравствуйте, {name}! Копию судебного акта можно получить в канцелярии суда или через «Судебный кабинет» (office.sud.kz). Номер вашего обращения {ref}.' },
+    { title: 'Шешімнің көшірмесі', lang: 'kk' as const, text: 'Сәлеметсіз бе, {name}! Сот актісінің көшірмесін сот кеңсесінен немесе «Сот кабинеті» (office.sud.kz) арқылы алуға болады. Өтінішіңіздің нөмірі {ref}.' },
+  ]) store.saveCanned(c, now);
   // A few answered and resolved ones, as an operator would leave them.
   const { items } = store.listTickets({ id: 0, role: 'admin', courtId: null }, { queue: 'all', limit: 200, offset: 0 });
   for (const t of items.filter((t) => t.status === 'open').slice(0, 6)) {

@@ -1,19 +1,28 @@
-// `npm start`: runs the helpdesk with its embedded SQLite database.
-import { ConfigError, loadConfig } from './config.ts';
+// `npm start`: runs the helpdesk with its embedded SQLite database, and the channels that are configured.
+import { createEmailChannel, emailConfigFromEnv } from '../channels/email/index.ts';
+import { createSipChannel, sipConfigFromEnv } from '../channels/sip/index.ts';
+import { createWhatsappChannel, whatsappConfigFromEnv } from '../channels/whatsapp/index.ts';
+import { loadConfig } from './config.ts';
 import { Vic } from './app.ts';
 import { loadDemo } from './demo.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
+// Every configuration problem stops start-up with one line naming the variable.
+function configure() {
+  try {
+    const config = loadConfig();
+    return {
+      config,
+      email: emailConfigFromEnv(),
+      whatsapp: whatsappConfigFromEnv(process.env, config.DATA_DIR),
+      sip: sipConfigFromEnv(),
+    };
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
-  throw e;
 }
 
+const { config, email, whatsapp, sip } = configure();
 const vic = new Vic({ config });
 const port = await vic.listen();
 if (vic.generatedAdminPassword) {
@@ -24,6 +33,10 @@ if (config.VIC_DEMO) {
   if (demo) process.stdout.write(`Demo data loaded: ${demo.tickets} tickets; users ${demo.logins.join(', ')} with password ${demo.password}\n`);
 }
 vic.log.info({ port, dataDir: config.DATA_DIR }, 'VIC is listening');
+// Channels connect in the background: one that is down is shown as such and never blocks the console.
+if (email) void vic.addChannel(createEmailChannel(email));
+if (whatsapp) void vic.addChannel(createWhatsappChannel(whatsapp));
+if (sip) void vic.addChannel(createSipChannel(sip));
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

@@ -83,7 +83,8 @@ export class Outbox {
   retry(messageId: number): boolean {
     const { store, clock } = this.deps;
     const row = store.getOutboxByMessage(messageId);
-    if (!row || row.status === 'sent') return false;
+    // A sent message can still fail later (an e-mail bounce): that one may be sent again too.
+    if (!row || (row.status === 'sent' && store.getMessage(messageId)?.deliveryStatus !== 'failed')) return false;
     store.tx(() => {
       store.updateOutbox(row.id, { status: 'pending', attempts: 0, nextAttemptAt: clock.now(), lastError: row.lastError }, clock.now());
       store.setDelivery(messageId, 'queued', row.lastError);

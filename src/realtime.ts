@@ -86,7 +86,7 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
           break;
         case 'message.created':
         case 'message.updated':
-          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, message: e.message });
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, ticket: e.ticket, message: e.message });
           break;
         case 'call.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, call: e.call });

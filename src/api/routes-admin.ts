@@ -88,6 +88,30 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
     res.json({ overrides: store.listCalendarOverrides(id) });
   });
 
+  // Canned answers: everyone signed in uses them; admins write them. {ref} and {name} are filled in by the console.
+  const cannedSchema = z.object({ title: z.string().trim().min(1).max(200), lang: z.enum(['kk', 'ru']), text: z.string().trim().min(1).max(5000) });
+  r.get('/canned', (_req, res) => res.json({ items: store.listCanned() }));
+  r.post('/canned', admin, (req, res) => {
+    const b = parse(cannedSchema, req.body);
+    const id = store.saveCanned(b, clock.now());
+    audit(req, 'canned.created', 'canned', id, b);
+    res.status(201).json({ items: store.listCanned() });
+  });
+  r.put('/canned/:id', admin, (req, res) => {
+    const id = parse(idParam, req.params.id);
+    if (!store.listCanned().some((c) => c.id === id)) throw new VicError('VIC_NOT_FOUND');
+    const b = parse(cannedSchema, req.body);
+    store.saveCanned({ ...b, id }, clock.now());
+    audit(req, 'canned.updated', 'canned', id, b);
+    res.json({ items: store.listCanned() });
+  });
+  r.delete('/canned/:id', admin, (req, res) => {
+    const id = parse(idParam, req.params.id);
+    if (!store.deleteCanned(id)) throw new VicError('VIC_NOT_FOUND');
+    audit(req, 'canned.deleted', 'canned', id);
+    res.json({ items: store.listCanned() });
+  });
+
   r.get('/users', admin, (_req, res) => res.json({ items: store.listUsers() }));
   r.post('/users', admin, async (req, res) => {
     const { password, ...b } = parse(createUser, req.body);

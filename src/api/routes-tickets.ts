@@ -34,6 +34,9 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
     const f = parse(listSchema, req.query);
     res.json(store.listTickets(userOf(req), { ...f, courtId: f.court }));
   });
+  r.get('/tickets/counts', (req, res) => {
+    res.json(store.queueCounts(userOf(req)));
+  });
   r.get('/tickets/:id', (req, res) => {
     res.json(tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null));
   });

@@ -57,12 +57,14 @@ export function createApi(deps: ApiDeps): express.Express {
 
   app.get('/api/health', (_req, res) => {
     store.db.prepare('SELECT 1').get();
-    res.json({ ok: true, schema: store.schemaVersion, channels: registry.health() });
+    // Public: states and reasons only; details (a pairing QR, say) are for admins at /api/channels.
+    const channels = Object.fromEntries(Object.entries(registry.health()).map(([name, { details: _details, ...h }]) => [name, h]));
+    res.json({ ok: true, schema: store.schemaVersion, channels });
   });
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(store, clock));
-  app.get('/api/me', (req, res) => res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id) }));
+  app.get('/api/me', (req, res) => res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id), timeZone: deps.config.TZ_COURT }));
   app.put('/api/me/presence', (req, res) => {
     const { status } = parse(z.object({ status: z.enum(['available', 'away']) }), req.body);
     store.setPresenceStatus(userOf(req).id, status);

@@ -174,6 +174,13 @@ const ESCALATION_SELECT = `SELECT e.id, e.ticket_id AS ticketId, e.from_user_id 
   e.pickup_due_at AS pickupDueAt, e.answer_due_at AS answerDueAt, e.picked_up_at AS pickedUpAt, e.answered_at AS answeredAt
   FROM escalations e JOIN users uf ON uf.id = e.from_user_id JOIN users ut ON ut.id = e.to_user_id`;
 
+export interface CannedRow {
+  id: number;
+  title: string;
+  lang: 'kk' | 'ru';
+  text: string;
+}
+
 export interface CallRow {
   callId: string;
   ticketId: number;
@@ -708,7 +715,7 @@ export class Store {
   }
   listCalls(ticketId: number) {
     return this
-      .q(`SELECT call_id AS callId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId, started_at AS startedAt,
+      .q(`SELECT call_id AS callId, message_id AS messageId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId, started_at AS startedAt,
         answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls WHERE ticket_id = ? ORDER BY id`)
       .all(ticketId);
   }
@@ -816,6 +823,26 @@ export class Store {
     for (const e of pickup) this.q(`UPDATE escalations SET pickup_alerted_at = ? WHERE id = ?`).run(now, e.id);
     for (const e of answer) this.q(`UPDATE escalations SET answer_alerted_at = ? WHERE id = ?`).run(now, e.id);
     return [...pickup.map((escalation) => ({ escalation, kind: 'pickup' as const })), ...answer.map((escalation) => ({ escalation, kind: 'answer' as const }))];
+  }
+
+  // ---- canned answers
+  listCanned(): CannedRow[] {
+    return this.q(`SELECT id, title, lang, text FROM canned_answers ORDER BY lang, title`).all() as CannedRow[];
+  }
+  saveCanned(c: Omit<CannedRow, 'id'> & { id?: number }, now: number): number {
+    if (c.id !== undefined) {
+      this.q(`UPDATE canned_answers SET title = ?, lang = ?, text = ?, updated_at = ? WHERE id = ?`).run(c.title, c.lang, c.text, now, c.id);
+      return c.id;
+    }
+    return Number(this.q(`INSERT INTO canned_answers (title, lang, text, updated_at) VALUES (?, ?, ?, ?)`).run(c.title, c.lang, c.text, now).lastInsertRowid);
+  }
+  deleteCanned(id: number): boolean {
+    return this.q(`DELETE FROM canned_answers WHERE id = ?`).run(id).changes > 0;
+  }
+  /** Tickets per queue for the console's counters, in one query. */
+  queueCounts(viewer: Viewer): Record<string, number> {
+    const queues: Queue[] = ['mine', 'court', 'unassigned', 'off-hours', 'escalated', 'out-of-scope', 'resolved', 'all'];
+    return Object.fromEntries(queues.map((queue) => [queue, this.listTickets(viewer, { queue, limit: 0, offset: 0 }).total]));
   }
 
   // ---- SLA

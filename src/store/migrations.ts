@@ -200,4 +200,13 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE escalations ADD COLUMN answer_alerted_at INTEGER;
   CREATE INDEX escalations_ticket ON escalations(ticket_id, status);
   `,
+  /* 4: canned answers, managed by admins */ `
+  CREATE TABLE canned_answers (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    lang TEXT NOT NULL CHECK (lang IN ('kk','ru')),
+    text TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

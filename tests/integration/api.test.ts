@@ -174,3 +174,20 @@ describe('HTTP API', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/octet-stream/);
   });
 });
+
+describe('console support routes', () => {
+  it('counts every queue in one call, and lets admins manage canned answers that everyone reads', async () => {
+    const { vic } = await makeVic();
+    const server = await serve(vic);
+    vic.ingest(envelope());
+    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77019998877@c.us' }, text: 'Требую отменить решение суда, оно незаконное' }));
+    await addUser(vic, 'op', 'operator');
+    const admin = (await server.login('admin', 'admin-secret-1')).api;
+    const op = (await server.login('op', 'password-123')).api;
+    expect((await op.get('/api/tickets/counts')).body).toMatchObject({ all: 2, unassigned: 1, 'out-of-scope': 1, mine: 0 });
+    expect((await admin.post('/api/canned', { title: 'Копия', lang: 'ru', text: 'Здравствуйте, {name}! {ref}' })).status).toBe(201);
+    expect((await op.post('/api/canned', { title: 'x', lang: 'ru', text: 'y' })).status).toBe(403);
+    expect((await op.get('/api/canned')).body.items).toEqual([expect.objectContaining({ title: 'Копия', lang: 'ru' })]);
+    expect((await op.get('/api/me')).body.timeZone).toBe('Asia/Almaty');
+  });
+});

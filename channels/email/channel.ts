@@ -1,0 +1,399 @@
+// The e-mail channel: one mailbox read over IMAP (imapflow, IDLE), replies sent over SMTP (nodemailer).
+//
+// Inbound: everything above the watermark (UIDVALIDITY:last UID, in channel state) is fetched, normalized and
+// ingested, and the watermark moves only after ingest returned; then the connection waits in IDLE and fetches
+// again on EXISTS. A lost connection is replaced by a new ImapFlow instance (one never reconnects) with backoff;
+// the watermark makes it resume where it stopped, and dedupe on the Message-ID absorbs any repeat.
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
+import type { ChannelAdapter, ChannelContext, ChannelHealth, HealthState, OutboundMessage, SendResult } from '../../src/channels.ts';
+import type { InboundAttachment } from '../../src/envelope.ts';
+import type { EmailConfig } from './config.ts';
+import { normalizeEmail, unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
+import { SmtpSender, classifySmtpError, ourMessageIdPattern, outboundMessageId } from './smtp.ts';
+
+const MB = 1024 * 1024;
+/** Messages fetched per FETCH, and their total size. */
+const BATCH_COUNT = 50;
+const BATCH_BYTES = 16 * MB;
+/** Text parts read from a message too large to download. */
+const OVERSIZE_TEXT_BYTES = 2 * MB;
+
+/** Above this size a message cannot fit the attachment limit (base64 grows by 37 %): only its text is downloaded. */
+export function oversizeThreshold(attachmentsMaxBytes: number): number {
+  return Math.ceil(attachmentsMaxBytes * 1.37) + MB;
+}
+
+function describeError(e: unknown): string {
+  const err = (e ?? {}) as { code?: string; message?: string; authenticationFailed?: boolean; responseText?: string };
+  if (err.authenticationFailed) return `login failed${err.responseText ? ` (${err.responseText})` : ''}`;
+  if (err.code && err.code !== 'NoConnection') return err.code;
+  return err.message || 'closed by the server';
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function leaves(node: MessageStructureObject | undefined): MessageStructureObject[] {
+  if (!node) return [];
+  return node.childNodes?.length ? node.childNodes.flatMap(leaves) : [node];
+}
+
+export class EmailChannel implements ChannelAdapter {
+  readonly name = 'email' as const;
+  readonly commands = ['restart'] as const;
+  private ctx: ChannelContext | null = null;
+  private smtp: SmtpSender | null = null;
+  private instance = '';
+  private imapHealth: { state: HealthState; reason?: string; since: number } = { state: 'down', reason: 'not started', since: Date.now() };
+  private smtpProblem: { reason: string; since: number } | null = null;
+  private announced = '';
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private client: ImapFlow | null = null;
+  /** Set by EXISTS: the mailbox changed while we were busy, sync again before idling. */
+  private dirty = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(private readonly cfg: EmailConfig) {}
+
+  async start(ctx: ChannelContext): Promise<void> {
+    this.ctx = ctx;
+    this.stopping = false;
+    this.instance = ctx.state.get('instance') ?? crypto.randomBytes(5).toString('hex');
+    ctx.state.set('instance', this.instance);
+    this.smtp = new SmtpSender(this.cfg);
+    this.setImapHealth('connecting', `connecting to ${this.cfg.imap.host}:${this.cfg.imap.port}`);
+    let firstAttempt!: () => void;
+    const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
+    this.loop = this.run(firstAttempt);
+    await attempted;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.poke();
+    this.client?.close();
+    await this.loop;
+    this.loop = null;
+    this.smtp?.close();
+    this.smtp = null;
+    this.setImapHealth('down', 'stopped');
+  }
+
+  async command(name: string): Promise<void> {
+    if (name !== 'restart' || !this.ctx) throw new Error(`unknown command ${name}`);
+    const ctx = this.ctx;
+    await this.stop();
+    await this.start(ctx);
+  }
+
+  health(): ChannelHealth {
+    const details = { mailbox: this.cfg.address };
+    if (this.imapHealth.state === 'connected' && this.smtpProblem) return { state: 'degraded', reason: this.smtpProblem.reason, since: this.smtpProblem.since, details };
+    return { ...this.imapHealth, details };
+  }
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    if (!this.smtp) throw new Error('the e-mail channel is not started');
+    const messageId = outboundMessageId(msg.idempotencyKey, this.instance, this.cfg.address);
+    try {
+      await this.smtp.send(msg, messageId);
+    } catch (e) {
+      // A refused recipient says nothing about the server; anything else does, until a send succeeds.
+      if (!(e as { permanent?: boolean }).permanent) this.setSmtpProblem(`SMTP delivery failing: ${classifySmtpError(e).reason}`);
+      throw e;
+    }
+    this.setSmtpProblem(null);
+    return { externalId: messageId };
+  }
+
+  // ---- health
+
+  private now() {
+    return this.ctx?.clock.now() ?? Date.now();
+  }
+  private setImapHealth(state: HealthState, reason?: string) {
+    if (state !== this.imapHealth.state || reason !== this.imapHealth.reason) {
+      this.imapHealth = { state, ...(reason ? { reason } : {}), since: state === this.imapHealth.state ? this.imapHealth.since : this.now() };
+    }
+    this.announce();
+  }
+  private setSmtpProblem(reason: string | null) {
+    if (reason === (this.smtpProblem?.reason ?? null)) return;
+    this.smtpProblem = reason ? { reason, since: this.now() } : null;
+    this.announce();
+  }
+  private announce() {
+    const h = this.health();
+    const key = `${h.state}|${h.reason ?? ''}`;
+    if (key === this.announced) return;
+    this.announced = key;
+    this.ctx?.healthChanged();
+  }
+
+  // ---- connection loop
+
+  private poke() {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private newClient(): ImapFlow {
+    const { imap } = this.cfg;
+    const log = this.ctx!.log;
+    return new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.security === 'tls',
+      ...(imap.security === 'tls' ? {} : { doSTARTTLS: imap.security === 'starttls' }),
+      auth: { user: imap.user, pass: imap.password },
+      clientInfo: { name: 'VIC' },
+      // We idle ourselves, right after each sync: auto-IDLE would start only after its delay.
+      disableAutoIdle: true,
+      // Re-issued IDLE keeps NAT and the server's inactivity timer from silently dropping the connection.
+      maxIdleTime: 4 * 60_000,
+      connectionTimeout: 20_000,
+      greetingTimeout: 16_000,
+      logger: { debug: (o) => log.trace(o), info: (o) => log.debug(o), warn: (o) => log.debug(o), error: (o) => log.debug(o) },
+    });
+  }
+
+  private async run(firstAttempt: () => void) {
+    const log = this.ctx!.log;
+    let failures = 0;
+    while (!this.stopping) {
+      const client = this.newClient();
+      this.client = client;
+      let connected = false;
+      let error: unknown;
+      try {
+        await this.session(client, () => {
+          connected = true;
+          failures = 0;
+          firstAttempt();
+        });
+      } catch (e) {
+        error = e;
+      } finally {
+        this.client = null;
+        client.close();
+      }
+      firstAttempt();
+      if (this.stopping) break;
+      failures++;
+      const delay = Math.min(this.cfg.reconnectMaxMs, this.cfg.reconnectBaseMs * 2 ** (failures - 1));
+      const reason = `IMAP connection ${connected ? 'lost' : 'failed'}: ${describeError(error)}, retrying in ${seconds(delay)}`;
+      log.warn({ err: error, failures }, reason);
+      const loginFailed = (error as { authenticationFailed?: boolean } | undefined)?.authenticationFailed;
+      this.setImapHealth(loginFailed || failures > 3 ? 'down' : 'degraded', reason);
+      await this.sleep(delay);
+    }
+  }
+
+  /** One connection: open the mailbox, then sync and idle until the connection ends (throws why) or we stop. */
+  private async session(client: ImapFlow, onConnected: () => void) {
+    let closed = false;
+    let lastError: unknown;
+    client.on('error', (e) => (lastError = e));
+    client.on('close', () => {
+      closed = true;
+      this.poke();
+    });
+    client.on('exists', () => {
+      this.dirty = true;
+      this.poke();
+    });
+    await client.connect();
+    const { mailbox, moveTo } = this.cfg.imap;
+    // Servers without RFC 5530 codes refuse CREATE of an existing folder: then it only has to exist.
+    if (moveTo) await client.mailboxCreate(moveTo).catch(async (e: unknown) => {
+      if (!(await client.status(moveTo, { messages: true }))) throw e;
+    });
+    await client.mailboxOpen(mailbox);
+    this.setImapHealth('connected');
+    onConnected();
+    while (!this.stopping && !closed) {
+      this.dirty = false;
+      await this.sync(client);
+      if (this.dirty || this.stopping || closed) continue;
+      // IDLE until the next command breaks it: the next sync, after EXISTS wakes us.
+      void client.idle().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+        if (this.dirty || this.stopping || closed) this.poke();
+      });
+    }
+    if (closed && !this.stopping) throw lastError ?? new Error('closed by the server');
+  }
+
+  private watermark(): { validity: string; uid: number } {
+    const [validity = '', uid = '0'] = (this.ctx!.state.get('watermark') ?? '').split(':');
+    return { validity, uid: Number(uid) || 0 };
+  }
+
+  /** Fetches and stores everything above the watermark. */
+  private async sync(client: ImapFlow) {
+    const { state, log } = this.ctx!;
+    const box = client.mailbox;
+    if (!box) throw new Error('the mailbox is not open');
+    const validity = box.uidValidity.toString();
+    const mark = this.watermark();
+    let last = mark.uid;
+    if (mark.validity !== validity) {
+      // New UIDs for old mail (the mailbox was rebuilt or restored): read it all again; dedupe on the
+      // Message-ID keeps anything stored before from being stored twice.
+      if (mark.validity) log.warn({ was: mark.validity, now: validity }, 'UIDVALIDITY changed: reading the whole mailbox again');
+      last = 0;
+      state.set('watermark', `${validity}:0`);
+    }
+    if (box.exists === 0) return;
+    const found = (await client.fetchAll(`${last + 1}:*`, { uid: true, size: true }, { uid: true }))
+      .filter((m) => m.uid > last) // `n:*` also returns the newest message when n is above every UID
+      .sort((a, b) => a.uid - b.uid);
+    const oversize = oversizeThreshold(this.cfg.attachmentsMaxBytes);
+    for (let i = 0; i < found.length && !this.stopping; ) {
+      if ((found[i]!.size ?? 0) > oversize) {
+        const { uid, size } = found[i++]!;
+        await this.storeOversize(client, validity, uid, size ?? 0);
+        await this.afterStored(client, [uid]);
+        continue;
+      }
+      const batch: number[] = [];
+      let bytes = 0;
+      while (i < found.length && batch.length < BATCH_COUNT && (found[i]!.size ?? 0) <= oversize && (!batch.length || bytes + (found[i]!.size ?? 0) <= BATCH_BYTES)) {
+        bytes += found[i]!.size ?? 0;
+        batch.push(found[i++]!.uid);
+      }
+      // Collected first, processed after: no IMAP command may run inside a FETCH.
+      const msgs = (await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })).sort((a, b) => a.uid - b.uid);
+      for (const m of msgs) {
+        if (this.stopping) return;
+        await this.storeOne(validity, m.uid, m.source ?? Buffer.alloc(0), m);
+      }
+      if (this.stopping) return;
+      // Past messages deleted between listing and fetching too.
+      state.set('watermark', `${validity}:${batch[batch.length - 1]}`);
+      await this.afterStored(client, batch);
+    }
+  }
+
+  private normalizeOptions(m: Pick<FetchMessageObject, 'internalDate'>): NormalizeOptions {
+    const received = m.internalDate ? new Date(m.internalDate).getTime() : NaN;
+    return {
+      account: this.cfg.address,
+      ...(this.cfg.court ? { court: this.cfg.court } : {}),
+      attachmentsMaxBytes: this.cfg.attachmentsMaxBytes,
+      receivedAt: Number.isFinite(received) ? received : this.now(),
+      ourMessageId: ourMessageIdPattern(this.instance, this.cfg.address),
+    };
+  }
+
+  private async storeOne(validity: string, uid: number, raw: Buffer, m: Pick<FetchMessageObject, 'internalDate'>, extraDropped: InboundAttachment[] = []) {
+    const opts = this.normalizeOptions(m);
+    const n = await normalizeEmail(raw, opts, extraDropped);
+    if (this.stopping) return;
+    this.ingest(n, raw, opts);
+    this.ctx!.state.set('watermark', `${validity}:${uid}`);
+  }
+
+  /**
+   * Ingests one message. Two different messages can carry the same Message-ID (broken mailers, templates):
+   * the first fingerprint seen for an id is kept in channel state, and a different message with that id
+   * gets `<id>#<fingerprint>` as its external id, so it is stored too instead of being taken for a repeat.
+   */
+  private ingest(n: NormalizedEmail, raw: Buffer, opts: NormalizeOptions) {
+    const { state, log } = this.ctx!;
+    const env = n.envelope;
+    const key = n.messageId ? `mid:${crypto.createHash('sha256').update(n.messageId).digest('hex').slice(0, 32)}` : null;
+    const first = key ? state.get(key) : undefined;
+    const fp = n.fingerprint.slice(0, 16);
+    if (first && first !== fp) env.externalId = `${n.messageId}#${fp}`;
+    // Written before ingest: were it after, a crash in between would let a second message with this id
+    // come back as the plain id, and dedupe would take it for the first.
+    if (key && !first) state.set(key, fp);
+    try {
+      this.ctx!.ingest(env);
+    } catch (err) {
+      // The content made the pipeline fail: store it as an unreadable message with the raw original attached.
+      // If this fails too, the store itself is in trouble: the error ends the session and we retry later.
+      log.warn({ err, externalId: env.externalId }, 'e-mail could not be stored as read; storing the raw message');
+      const fallback = unreadable(raw, opts, `the message could not be stored as read: ${(err as Error).message}`).envelope;
+      this.ctx!.ingest({ ...fallback, externalId: env.externalId });
+    }
+    if (n.bounce?.originalMessageId && n.bounce.action === 'failed') this.ctx!.reportDelivery(n.bounce.originalMessageId, 'failed', n.bounce.reason);
+    log.debug({ externalId: env.externalId, automated: n.automated }, 'e-mail stored');
+  }
+
+  /**
+   * A message too large to hold: its headers and text parts are downloaded and stored, its attachments are
+   * recorded as dropped (name, type, size) so the ticket says what the citizen sent.
+   */
+  private async storeOversize(client: ImapFlow, validity: string, uid: number, size: number) {
+    const m = await client.fetchOne(String(uid), { uid: true, headers: true, bodyStructure: true, internalDate: true }, { uid: true });
+    if (!m) return;
+    const parts = leaves(m.bodyStructure);
+    const isBody = (p: MessageStructureObject, type: string) => p.type.toLowerCase() === type && p.disposition?.toLowerCase() !== 'attachment';
+    const textPart = parts.find((p) => isBody(p, 'text/plain'));
+    const htmlPart = parts.find((p) => isBody(p, 'text/html'));
+    const read = async (p: MessageStructureObject | undefined) => {
+      if (!p) return undefined;
+      const d = await client.download(String(uid), p.part ?? '1', { uid: true, maxBytes: OVERSIZE_TEXT_BYTES });
+      return d.content ? (await readAll(d.content)).toString('utf8') : undefined;
+    };
+    const text = await read(textPart);
+    const html = await read(htmlPart);
+    const limit = this.cfg.attachmentsMaxBytes;
+    const dropped: InboundAttachment[] = parts
+      .filter((p) => p !== textPart && p !== htmlPart)
+      .map((p) => ({
+        filename: (p.dispositionParameters?.filename ?? p.parameters?.name ?? 'attachment').slice(0, 255),
+        contentType: p.type,
+        content: null,
+        size: p.encoding?.toLowerCase() === 'base64' ? Math.floor(((p.size ?? 0) * 3) / 4) : (p.size ?? 0),
+        droppedReason: `not accepted: the message is ${Math.round(size / MB)} MB, over the ${Math.round(limit / MB)} MB limit for one message's attachments`,
+      }));
+    const headers = (m.headers ?? Buffer.alloc(0)).toString('latin1').replace(/\r?\n\r?\n[\s\S]*$/, '');
+    const kept = headers.replace(/^(content-type|content-transfer-encoding|mime-version):.*(\r?\n[ \t].*)*\r?\n?/gim, '').replace(/\r?\n$/, '');
+    const body = (type: string, s: string) => `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${s}`;
+    const boundary = `vic-${crypto.randomBytes(8).toString('hex')}`;
+    const mime =
+      text !== undefined && html !== undefined
+        ? `Content-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n--${boundary}\r\n${body('text/plain', text)}\r\n--${boundary}\r\n${body('text/html', html)}\r\n--${boundary}--\r\n`
+        : html !== undefined
+          ? body('text/html', html)
+          : body('text/plain', text ?? '');
+    const reduced = Buffer.concat([Buffer.from(`${kept}\r\nMIME-Version: 1.0\r\n`, 'latin1'), Buffer.from(mime, 'utf8')]);
+    await this.storeOne(validity, uid, reduced, m, dropped);
+  }
+
+  /** Marks stored messages \Seen or moves them away, as configured. A failure here loses nothing: only logged. */
+  private async afterStored(client: ImapFlow, uids: number[]) {
+    const { markSeen, moveTo } = this.cfg.imap;
+    if (!uids.length || (!markSeen && !moveTo)) return;
+    const range = uids.join(',');
+    try {
+      if (markSeen) await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+      if (moveTo) await client.messageMove(range, moveTo, { uid: true });
+    } catch (err) {
+      this.ctx!.log.warn({ err, uids: range }, 'could not mark or move stored e-mail');
+    }
+  }
+}

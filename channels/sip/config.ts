@@ -1,0 +1,53 @@
+// The SIP bridge's settings, from the environment; the channel is off unless SIP_DRACHTIO_HOST is set.
+import { z } from 'zod';
+import { ConfigError } from '../../src/config.ts';
+
+const sipUri = (placeholder: string) =>
+  z.string().regex(/^sips?:/, 'must be a sip: or sips: URI').refine((v) => v.includes(placeholder), `must contain ${placeholder}`);
+
+const schema = z.object({
+  SIP_DRACHTIO_HOST: z.string().min(1),
+  SIP_DRACHTIO_PORT: z.coerce.number().int().min(1).max(65535).default(9022),
+  SIP_DRACHTIO_SECRET: z.string().min(1, 'must be set (the secret in drachtio.conf.xml)'),
+  SIP_OPERATOR_URI_TEMPLATE: sipUri('{extension}'),
+  SIP_OUTBOUND_URI_TEMPLATE: sipUri('{number}').optional(),
+  SIP_RING_TIMEOUT_S: z.coerce.number().int().min(5).max(300).default(20),
+  SIP_NOBODY_STATUS: z.enum(['486', '480']).default('486').transform((v) => Number(v) as 486 | 480),
+  SIP_COURT: z.string().min(1).optional(),
+});
+
+export interface SipConfig {
+  host: string;
+  port: number;
+  secret: string;
+  /** `sip:{extension}@pbx.court.local`: how an operator's (or specialist's) phone is reached. */
+  operatorUriTemplate: string;
+  /** `sip:{number}@trunk`: how a citizen is dialled on a call back (E.164 number); without it there is no call back. */
+  outboundUriTemplate?: string;
+  ringTimeoutMs: number;
+  nobodyStatus: 486 | 480;
+  /** Court code the centre's number belongs to; the core's DEFAULT_COURT when unset. */
+  court?: string;
+}
+
+/** The SIP settings, or null when the channel is not configured; a wrong value is one line naming the variable. */
+export function sipConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SipConfig | null {
+  const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('SIP_') && v !== ''));
+  if (!source.SIP_DRACHTIO_HOST) return null;
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.SIP_DRACHTIO_HOST,
+    port: c.SIP_DRACHTIO_PORT,
+    secret: c.SIP_DRACHTIO_SECRET,
+    operatorUriTemplate: c.SIP_OPERATOR_URI_TEMPLATE,
+    ...(c.SIP_OUTBOUND_URI_TEMPLATE ? { outboundUriTemplate: c.SIP_OUTBOUND_URI_TEMPLATE } : {}),
+    ringTimeoutMs: c.SIP_RING_TIMEOUT_S * 1000,
+    nobodyStatus: c.SIP_NOBODY_STATUS,
+    ...(c.SIP_COURT ? { court: c.SIP_COURT } : {}),
+  };
+}

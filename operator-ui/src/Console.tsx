@@ -1,0 +1,229 @@
+// The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { AdminChannels } from './admin/Channels.tsx';
+import { AdminCourts } from './admin/Courts.tsx';
+import { AdminUsers } from './admin/Users.tsx';
+import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
+import { api, qs, type CourtRow, type Presence } from './api.ts';
+import { errorText, LangSwitch, useI18n } from './i18n.tsx';
+import { Inbox } from './Inbox.tsx';
+import { defaultQueue, isQueue, queuesFor, type Queue } from './queues.ts';
+import { useLive, useServerEvent } from './realtime.tsx';
+import { Link, navigate, useLocation } from './router.tsx';
+import { useSession } from './session.tsx';
+import { useDebounced } from './util.ts';
+
+const SOUND_KEY = 'vic.sound';
+
+export function Console() {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const { path, params } = useLocation();
+  const { state: link, epoch } = useLive();
+  const queues = queuesFor(user.role);
+  const queueParam = params.get('queue');
+  const queue: Queue = isQueue(user.role, queueParam) ? queueParam : defaultQueue(user.role);
+  const ticketMatch = /^\/tickets\/(\d+)$/.exec(path);
+  const openId = ticketMatch ? Number(ticketMatch[1]) : null;
+
+  const [courts, setCourts] = useState<CourtRow[]>([]);
+  useEffect(() => {
+    api.get<{ items: CourtRow[] }>('/api/courts').then((r) => setCourts(r.items), () => {});
+  }, [epoch]);
+
+  const counts = useQueueCounts(queues, epoch);
+
+  // Tickets with something new the operator has not opened yet; cleared when the ticket is opened.
+  const [unread, setUnread] = useState<ReadonlySet<number>>(new Set());
+  const markUnread = (id: number) => setUnread((u) => new Set(u).add(id));
+  const markRead = useCallback((id: number) => {
+    setUnread((u) => {
+      if (!u.has(id)) return u;
+      const next = new Set(u);
+      next.delete(id);
+      return next;
+    });
+  }, []);
+
+  const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) !== 'off');
+  const toggleSound = () => {
+    unlockAudio();
+    localStorage.setItem(SOUND_KEY, sound ? 'off' : 'on');
+    setSound(!sound);
+  };
+  // A new ticket also brings its first message: alert once for both.
+  const justCreated = useRef(new Set<number>());
+  const alert = (ticketId: number, title: string, body: string) => {
+    if (sound) beep();
+    notify(title, body, () => navigate(`/tickets/${ticketId}${qs({ queue: params.get('queue') })}`));
+  };
+  useServerEvent('ticket.created', ({ ticket }) => {
+    justCreated.current.add(ticket.id);
+    setTimeout(() => justCreated.current.delete(ticket.id), 5000);
+    markUnread(ticket.id);
+    alert(ticket.id, t('notify.newTicket', { ref: ticket.ref }), ticket.contactName ?? ticket.subject ?? '');
+  });
+  useServerEvent('message.created', ({ ticketId, message }) => {
+    if (message.direction !== 'in' || justCreated.current.has(ticketId)) return;
+    if (ticketId !== openId) markUnread(ticketId);
+    alert(ticketId, t('notify.newMessage', { ref: `#${ticketId}` }), message.text.slice(0, 140));
+  });
+
+  let page;
+  if (path === '/admin/users' && user.role === 'admin') page = <AdminUsers courts={courts} />;
+  else if (path === '/admin/courts' && user.role === 'admin') page = <AdminCourts courts={courts} onChanged={setCourts} />;
+  else if (path === '/admin/channels' && user.role === 'admin') page = <AdminChannels />;
+  else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
+
+  const courtName = (id: number | null) => {
+    const c = courts.find((x) => x.id === id);
+    return c ? (lang === 'kk' ? c.nameKk : c.nameRu) : null;
+  };
+
+  return (
+    <div className="console">
+      <header className="topbar">
+        <span className="brand">VIC</span>
+        <span className={`link link-${link}`} role="status" data-link={link}>
+          {link === 'offline' ? t('conn.offline') : link === 'connected' ? t('conn.online') : t('conn.connecting')}
+        </span>
+        <span className="spacer" />
+        {user.role !== 'admin' && <PresenceToggle />}
+        <NotificationButton />
+        <button type="button" aria-pressed={sound} onClick={toggleSound}>
+          {t('sound')}
+        </button>
+        <LangSwitch />
+        <span className="whoami">
+          <span>{user.name}</span>
+          <span className="muted">
+            {t(`role.${user.role}`)}
+            {courtName(user.courtId) && ` · ${courtName(user.courtId)}`}
+          </span>
+        </span>
+        <LogoutButton />
+      </header>
+      <nav className="sidebar" aria-label={t('nav.main')}>
+        <h2>{t('nav.queues')}</h2>
+        <ul>
+          {queues.map((q) => {
+            const current = path === '/' || path.startsWith('/tickets') ? q === queue : false;
+            return (
+              <li key={q}>
+                <Link href={`/${qs({ queue: q })}`} aria-current={current ? 'page' : undefined}>
+                  <span>{t(`queue.${q}`)}</span>
+                  {counts[q] !== undefined && (
+                    <span className="count" data-queue-count={q}>
+                      {counts[q]}
+                    </span>
+                  )}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+        {user.role === 'admin' && (
+          <>
+            <h2>{t('nav.admin')}</h2>
+            <ul>
+              {(['users', 'courts', 'channels'] as const).map((p) => (
+                <li key={p}>
+                  <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
+                    {t(`admin.${p}`)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </nav>
+      {page}
+    </div>
+  );
+}
+
+/** Totals per queue (one small request each), reloaded shortly after any ticket change. */
+function useQueueCounts(queues: Queue[], epoch: number): Partial<Record<Queue, number>> {
+  const [counts, setCounts] = useState<Partial<Record<Queue, number>>>({});
+  const key = queues.join(',');
+  const load = useCallback(async () => {
+    const entries = await Promise.all(
+      key.split(',').map(async (q) => {
+        const r = await api.get<{ total: number }>(`/api/tickets${qs({ queue: q, limit: 1 })}`).catch(() => null);
+        return [q, r?.total] as const;
+      }),
+    );
+    setCounts(Object.fromEntries(entries.filter(([, n]) => n !== undefined)));
+  }, [key]);
+  useEffect(() => {
+    void load();
+  }, [load, epoch]);
+  const reload = useDebounced(load, 300);
+  useServerEvent('ticket.created', reload);
+  useServerEvent('ticket.updated', reload);
+  return counts;
+}
+
+function PresenceToggle() {
+  const { t } = useI18n();
+  const { presence, setPresence } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const status = presence?.status ?? 'available';
+  const set = async (next: 'available' | 'away') => {
+    setError(null);
+    try {
+      const r = await api.put<{ presence: Presence }>('/api/me/presence', { status: next });
+      setPresence(r.presence);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  };
+  return (
+    <div className={`presence ${status}`} role="group" aria-label={t('presence.label')}>
+      {(['available', 'away'] as const).map((s) => (
+        <button key={s} type="button" aria-pressed={status === s} onClick={() => void set(s)}>
+          {t(`presence.${s}`)}
+        </button>
+      ))}
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Asks for notification permission once, on the operator's click (browsers ignore asks without a gesture). */
+function NotificationButton() {
+  const { t } = useI18n();
+  const [permission, setPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
+  if (permission !== 'default') return null;
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        unlockAudio();
+        void Notification.requestPermission().then(setPermission);
+      }}
+    >
+      {t('notify.enable')}
+    </button>
+  );
+}
+
+function LogoutButton() {
+  const { t } = useI18n();
+  const { logout } = useSession();
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        navigate('/', true);
+        logout();
+      }}
+    >
+      {t('logout')}
+    </button>
+  );
+}

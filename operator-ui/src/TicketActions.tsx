@@ -1,0 +1,180 @@
+// What staff can do with a ticket. Each action answers with the updated ticket, which the view merges;
+// the socket brings the same change to everyone else looking at it.
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type CourtRow, type TicketRow, type UserRow } from './api.ts';
+import { errorText, useI18n } from './i18n.tsx';
+import { useSession } from './session.tsx';
+import { ErrorLine } from './ui.tsx';
+
+interface Props {
+  ticket: TicketRow;
+  courts: CourtRow[];
+  onChanged(t: TicketRow): void;
+  /** The ticket left what this user may see (handed to another court). */
+  onGone(): void;
+}
+
+export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [courtId, setCourtId] = useState(String(ticket.courtId));
+  const [caseNumber, setCaseNumber] = useState(ticket.caseNumber ?? '');
+  const [overruling, setOverruling] = useState(false);
+  const [reason, setReason] = useState('');
+  useEffect(() => {
+    setCourtId(String(ticket.courtId));
+  }, [ticket.courtId]);
+  useEffect(() => {
+    setCaseNumber(ticket.caseNumber ?? '');
+  }, [ticket.caseNumber]);
+
+  if (user.role === 'specialist') return null;
+
+  const run = async (fn: () => Promise<{ ticket: TicketRow }>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await fn();
+      const movedAway = user.role === 'operator' && user.courtId !== null && r.ticket.courtId !== user.courtId;
+      if (movedAway) onGone();
+      else onChanged(r.ticket);
+      return true;
+    } catch (e) {
+      setError(errorText(t, e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const base = `/api/tickets/${ticket.id}`;
+  const isMine = ticket.assigneeId === user.id;
+
+  const saveCase = (e: FormEvent) => {
+    e.preventDefault();
+    void run(() => api.patch(base, { caseNumber: caseNumber.trim() || null }));
+  };
+  const moveCourt = (e: FormEvent) => {
+    e.preventDefault();
+    void run(() => api.patch(base, { courtId: Number(courtId) }));
+  };
+  const overrule = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await run(() => api.post(`${base}/scope`, { verdict: 'in_scope', reason: reason.trim() }))) {
+      setOverruling(false);
+      setReason('');
+    }
+  };
+
+  return (
+    <div className="actions" role="group" aria-label={t('ticket.actions')}>
+      <div className="action-row">
+        {user.role === 'operator' && !isMine && ticket.status !== 'out_of_scope' && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void run(() => api.post(`${base}/claim`))}>
+            {t('action.claim')}
+          </button>
+        )}
+        {user.role === 'operator' && isMine && (
+          <button type="button" disabled={busy} onClick={() => void run(() => api.post(`${base}/assign`, { userId: null }))}>
+            {t('action.release')}
+          </button>
+        )}
+        {user.role === 'admin' && <AssignControl ticket={ticket} busy={busy} run={run} />}
+        {ticket.status === 'resolved' ? (
+          <button type="button" disabled={busy} onClick={() => void run(() => api.post(`${base}/reopen`))}>
+            {t('action.reopen')}
+          </button>
+        ) : (
+          <button type="button" disabled={busy} onClick={() => void run(() => api.post(`${base}/resolve`))}>
+            {t('action.resolve')}
+          </button>
+        )}
+        {ticket.status === 'out_of_scope' && !overruling && (
+          <button type="button" disabled={busy} onClick={() => setOverruling(true)}>
+            {t('action.overrule')}
+          </button>
+        )}
+        <form onSubmit={moveCourt} className="inline">
+          <label>
+            {t('action.changeCourt')}
+            <select value={courtId} onChange={(e) => setCourtId(e.target.value)}>
+              {courts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {lang === 'kk' ? c.nameKk : c.nameRu}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={busy || courtId === String(ticket.courtId)}>
+            {t('action.move')}
+          </button>
+        </form>
+        <form onSubmit={saveCase} className="inline">
+          <label>
+            {t('ticket.caseNumber')}
+            <input value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} maxLength={60} size={12} />
+          </label>
+          <button type="submit" disabled={busy || caseNumber.trim() === (ticket.caseNumber ?? '')}>
+            {t('action.save')}
+          </button>
+        </form>
+      </div>
+      {overruling && (
+        <form className="overrule" onSubmit={overrule} aria-label={t('action.overruleTitle')}>
+          <label>
+            {t('action.reason')}
+            <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={1000} autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={busy || !reason.trim()}>
+            {t('action.overrule')}
+          </button>
+          <button type="button" onClick={() => setOverruling(false)}>
+            {t('action.cancel')}
+          </button>
+        </form>
+      )}
+      <ErrorLine error={error} />
+    </div>
+  );
+}
+
+/** Admins hand a ticket to an active operator who serves its court (operators just claim). */
+function AssignControl({ ticket, busy, run }: { ticket: TicketRow; busy: boolean; run(fn: () => Promise<{ ticket: TicketRow }>): Promise<boolean> }) {
+  const { t } = useI18n();
+  const [operators, setOperators] = useState<UserRow[]>([]);
+  const [userId, setUserId] = useState(ticket.assigneeId ? String(ticket.assigneeId) : '');
+  useEffect(() => {
+    setUserId(ticket.assigneeId ? String(ticket.assigneeId) : '');
+  }, [ticket.assigneeId]);
+  useEffect(() => {
+    api.get<{ items: UserRow[] }>('/api/users').then(
+      (r) => setOperators(r.items.filter((u) => u.role === 'operator' && u.active && (u.courtId === null || u.courtId === ticket.courtId))),
+      () => setOperators([]),
+    );
+  }, [ticket.courtId]);
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(() => api.post(`/api/tickets/${ticket.id}/assign`, { userId: userId ? Number(userId) : null }));
+      }}
+    >
+      <label>
+        {t('action.assignTo')}
+        <select value={userId} onChange={(e) => setUserId(e.target.value)}>
+          <option value="">{t('action.nobody')}</option>
+          {operators.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={busy || userId === (ticket.assigneeId ? String(ticket.assigneeId) : '')}>
+        {t('action.assign')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,368 @@
+// One ticket: header with actions, the conversation across channels in time order, the composer,
+// and the contact panel. Kept live by the socket: new and updated messages, ticket changes.
+// Citizen text is only ever rendered as React text children (escaped); e-mail HTML is never rendered.
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { api, ApiError, type AttachmentRow, type CourtRow, type MessageRow, type TicketDetail, type TicketRow } from './api.ts';
+import { EscalationSlot } from './escalation.tsx';
+import { courtTime, fileSize } from './format.ts';
+import { errorText, useI18n, type Key } from './i18n.tsx';
+import { useLive, useServerEvent } from './realtime.tsx';
+import { Link } from './router.tsx';
+import { TicketActions } from './TicketActions.tsx';
+import { ChannelIcon, ErrorLine, StatusBadge } from './ui.tsx';
+import { useDebounced } from './util.ts';
+
+interface Props {
+  id: number;
+  courts: CourtRow[];
+  onClose(): void;
+}
+
+type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ok'; ticket: TicketDetail };
+
+export function TicketView({ id, courts, onClose }: Props) {
+  const { t, lang } = useI18n();
+  const { epoch } = useLive();
+  const [state, setState] = useState<Load>({ kind: 'loading' });
+
+  const load = async () => {
+    try {
+      const ticket = await api.get<TicketDetail>(`/api/tickets/${id}`);
+      setState({ kind: 'ok', ticket });
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : '';
+      const message =
+        code === 'VIC_FORBIDDEN_COURT' || code === 'VIC_FORBIDDEN' ? t('ticket.forbidden') : code === 'VIC_TICKET_NOT_FOUND' ? t('ticket.notFound') : errorText(t, e);
+      setState({ kind: 'error', message });
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [id, epoch]);
+
+  const patch = (fn: (t: TicketDetail) => TicketDetail) => setState((s) => (s.kind === 'ok' ? { kind: 'ok', ticket: fn(s.ticket) } : s));
+  const upsertMessage = (m: MessageRow) =>
+    patch((tk) => {
+      const i = tk.messages.findIndex((x) => x.id === m.id);
+      const messages = i < 0 ? [...tk.messages, m] : tk.messages.map((x) => (x.id === m.id ? m : x));
+      return { ...tk, messages };
+    });
+  const mergeTicket = (row: TicketRow) => patch((tk) => ({ ...tk, ...row }));
+
+  // An inbound message may bring attachments or a call entry, which the event does not carry.
+  const reloadSoon = useDebounced(load, 300);
+  useServerEvent('message.created', ({ ticketId, message }) => {
+    if (ticketId !== id) return;
+    upsertMessage(message);
+    if (message.direction === 'in') reloadSoon();
+  });
+  useServerEvent('message.updated', ({ ticketId, message }) => {
+    if (ticketId === id) upsertMessage(message);
+  });
+  useServerEvent('ticket.updated', ({ ticket }) => {
+    if (ticket.id === id) mergeTicket(ticket);
+  });
+
+  if (state.kind === 'loading') return <p className="muted">{t('loading')}</p>;
+  if (state.kind === 'error')
+    return (
+      <div className="ticket-error">
+        <p role="alert" className="error">
+          {state.message}
+        </p>
+        <button type="button" onClick={onClose}>
+          {t('close')}
+        </button>
+      </div>
+    );
+
+  const tk = state.ticket;
+  const court = courts.find((c) => c.id === tk.courtId);
+  return (
+    <article className="ticket" aria-labelledby="ticket-title">
+      <header className="ticket-head">
+        <button type="button" className="back" onClick={onClose} aria-label={t('close')}>
+          ←
+        </button>
+        <div className="title-row">
+          <h2 id="ticket-title">
+            <ChannelIcon channel={tk.channel} /> {tk.ref} · {tk.contactName ?? t('contact.noName')}
+          </h2>
+          <StatusBadge status={tk.status} />
+        </div>
+        <dl className="facts">
+          <Fact label={t('ticket.court')}>{court ? (lang === 'kk' ? court.nameKk : court.nameRu) : tk.courtCode}</Fact>
+          <Fact label={t('ticket.assignee')}>{tk.assigneeName ?? t('list.unassigned')}</Fact>
+          {tk.specialistName && <Fact label={t('ticket.specialist')}>{tk.specialistName}</Fact>}
+          {tk.caseNumber && <Fact label={t('ticket.caseNumber')}>{tk.caseNumber}</Fact>}
+          <Fact label={t('ticket.created')}>{courtTime(tk.createdAt)}</Fact>
+          {tk.firstResponseAt === null && tk.firstResponseDueAt !== null && (
+            <Fact label={t('ticket.due')} late={tk.slaBreachedAt !== null}>
+              {courtTime(tk.firstResponseDueAt)}
+            </Fact>
+          )}
+          {tk.scopeVerdict && (
+            <Fact label={t('ticket.scope')}>
+              {tk.scopeVerdict === 'appeal' || tk.scopeVerdict === 'in_scope' ? t(`scope.${tk.scopeVerdict}`) : tk.scopeVerdict}
+              {tk.scopeScore !== null && ` (${tk.scopeScore.toFixed(2)})`}
+            </Fact>
+          )}
+        </dl>
+        {tk.scopeFlagged && <p className="flag">{t('ticket.scopeFlagged')}</p>}
+        {tk.subject && <p className="subject">{tk.subject}</p>}
+        <TicketActions ticket={tk} courts={courts} onChanged={mergeTicket} onGone={onClose} />
+        <EscalationSlot ticket={tk} />
+      </header>
+      <div className="ticket-body">
+        <div className="conversation-col">
+          <Conversation ticket={tk} />
+          <Composer ticket={tk} onPosted={upsertMessage} />
+        </div>
+        <ContactPanel ticket={tk} />
+      </div>
+    </article>
+  );
+}
+
+function Fact({ label, late, children }: { label: string; late?: boolean; children: ReactNode }) {
+  return (
+    <div className={late ? 'late' : undefined}>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Conversation({ ticket }: { ticket: TicketDetail }) {
+  const { t } = useI18n();
+  const list = useRef<HTMLOListElement>(null);
+  const messages = [...ticket.messages].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  const byMessage = new Map<number, AttachmentRow[]>();
+  for (const a of ticket.attachments) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
+  // Keep the newest message in view while the operator is at the bottom, also when the pane above resizes;
+  // someone scrolled up to read history is left where they are.
+  const pinned = useRef(true);
+  const toBottom = () => {
+    if (list.current && pinned.current) list.current.scrollTop = list.current.scrollHeight;
+  };
+  useLayoutEffect(toBottom, [ticket.messages]);
+  useEffect(() => {
+    const observer = new ResizeObserver(toBottom);
+    if (list.current) observer.observe(list.current);
+    return () => observer.disconnect();
+  }, []);
+  const onScroll = () => {
+    const el = list.current!;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 32;
+  };
+
+  return (
+    <ol className="conversation" aria-label={t('ticket.conversation')} ref={list} onScroll={onScroll}>
+      {messages.map((m) => (
+        <MessageItem key={m.id} m={m} contactName={ticket.contactName} attachments={byMessage.get(m.id) ?? []} />
+      ))}
+    </ol>
+  );
+}
+
+function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactName: string | null; attachments: AttachmentRow[] }) {
+  const { t } = useI18n();
+  const kind = m.auto ? 'auto' : m.direction;
+  const author = m.direction === 'in' ? (contactName ?? t('author.citizen')) : m.auto ? t('author.system') : (m.authorName ?? t('author.system'));
+  return (
+    <li className={`msg msg-${kind}`} data-message-id={m.id}>
+      <div className="msg-head">
+        <ChannelIcon channel={m.channel} />
+        <span className="kind">{t(`dir.${kind}` as Key)}</span>
+        <span className="author">{author}</span>
+        <time>{courtTime(m.createdAt)}</time>
+        {m.direction === 'out' && <Delivery m={m} />}
+      </div>
+      {m.subject && <p className="subject">{m.subject}</p>}
+      {m.text ? <div className="text">{m.text}</div> : m.html ? <p className="muted">{t('msg.htmlOnly')}</p> : null}
+      {m.scopeFlag && <p className="flag">{t('msg.scopeFlag')}</p>}
+      {attachments.length > 0 && (
+        <ul className="attachments">
+          {attachments.map((a) => (
+            <li key={a.id}>
+              {a.droppedReason ? (
+                <span className="dropped">
+                  {a.filename} — {t('att.dropped', { reason: a.droppedReason })}
+                </span>
+              ) : (
+                <a href={`/api/attachments/${a.id}`} download={a.filename}>
+                  {a.filename} ({fileSize(a.size)})
+                </a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function Delivery({ m }: { m: MessageRow }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!m.deliveryStatus) return null;
+  const retry = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/api/messages/${m.id}/retry`);
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="delivery">
+      <span className={`badge delivery-${m.deliveryStatus}`} data-delivery={m.deliveryStatus}>
+        {t(`delivery.${m.deliveryStatus}`)}
+      </span>
+      {m.deliveryError && (
+        <span className="muted">{m.deliveryStatus === 'failed' ? m.deliveryError : t('delivery.lastError', { reason: m.deliveryError })}</span>
+      )}
+      {m.deliveryStatus === 'failed' && (
+        <button type="button" onClick={() => void retry()} disabled={busy}>
+          {t('delivery.retry')}
+        </button>
+      )}
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: MessageRow): void }) {
+  const { t } = useI18n();
+  const [kind, setKind] = useState<'reply' | 'note'>('reply');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const send = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.post<{ message: MessageRow }>(`/api/tickets/${ticket.id}/messages`, { kind, text });
+      onPosted(r.message);
+      setText('');
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void send();
+    }
+  };
+  const channelName = ['whatsapp', 'email', 'sip', 'web'].includes(ticket.channel) ? t(`channel.${ticket.channel}` as Key) : ticket.channel;
+
+  return (
+    <form className={`composer composer-${kind}`} onSubmit={send}>
+      <fieldset className="kind-switch">
+        <legend className="sr-only">{t('composer.kind')}</legend>
+        {(['reply', 'note'] as const).map((k) => (
+          <label key={k}>
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            {t(`composer.${k}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label className="composer-text">
+        <span className="sr-only">{t(kind === 'reply' ? 'composer.textReply' : 'composer.textNote')}</span>
+        <textarea
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKey}
+          rows={4}
+          maxLength={10_000}
+          placeholder={t(kind === 'reply' ? 'composer.textReply' : 'composer.textNote')}
+        />
+      </label>
+      <div className="composer-foot">
+        <span className="muted">{kind === 'reply' ? t('composer.hintReply', { channel: channelName }) : t('composer.hintNote')}</span>
+        <button type="submit" className="primary" disabled={busy || !text.trim()}>
+          {t(kind === 'reply' ? 'composer.send' : 'composer.saveNote')}
+        </button>
+      </div>
+      <ErrorLine error={error} />
+    </form>
+  );
+}
+
+function ContactPanel({ ticket }: { ticket: TicketDetail }) {
+  const { t } = useI18n();
+  const c = ticket.contact;
+  const kinds = ['phone', 'email', 'whatsapp'] as const;
+  return (
+    <aside className="contact" aria-labelledby="contact-title">
+      <h3 id="contact-title">{t('contact.title')}</h3>
+      <p className="contact-name">{c.name ?? t('contact.noName')}</p>
+      <dl>
+        {kinds.map((k) => {
+          const values = c.identities.filter((i) => i.kind === k);
+          if (values.length === 0) return null;
+          return (
+            <div key={k}>
+              <dt>{t(`contact.${k}`)}</dt>
+              {values.map((i) => (
+                <dd key={i.address}>{i.address}</dd>
+              ))}
+            </div>
+          );
+        })}
+        <div>
+          <dt>{t('contact.iin')}</dt>
+          <dd>{c.iin ?? t('contact.none')}</dd>
+        </div>
+        {c.language && (
+          <div>
+            <dt>{t('contact.language')}</dt>
+            <dd>{c.language}</dd>
+          </div>
+        )}
+      </dl>
+      {ticket.calls.length > 0 && (
+        <>
+          <h4>{t('calls.title')}</h4>
+          <ul className="calls">
+            {ticket.calls.map((call) => (
+              <li key={call.callId}>
+                <ChannelIcon channel="sip" /> {courtTime(call.startedAt)} · {call.from} ·{' '}
+                {(['ringing', 'answered', 'missed', 'abandoned', 'rejected_off_hours', 'ended'] as const).includes(call.outcome as 'ended')
+                  ? t(`call.${call.outcome}` as Key)
+                  : call.outcome}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h4>{t('contact.other')}</h4>
+      {ticket.otherTickets.length === 0 ? (
+        <p className="muted">{t('contact.none')}</p>
+      ) : (
+        <ul className="other-tickets">
+          {ticket.otherTickets.map((o) => (
+            <li key={o.id}>
+              <Link href={`/tickets/${o.id}`}>{o.ref}</Link> <span className="muted">{courtTime(o.createdAt)}</span>{' '}
+              <StatusBadge status={o.status as TicketRow['status']} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,101 @@
+// The REST client: JSON in and out, the session cookie travels by itself (same origin).
+// Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
+// fails the console's type check instead of its users. Only the store is imported: it has no other
+// project imports, so the console's check does not depend on the rest of the server.
+import type { AttachmentRow, CourtRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
+
+export type { AttachmentRow, CourtRow, MessageRow, Role, TicketRow, TicketStatus, UserRow };
+
+export type Presence = { status: 'available' | 'away'; connections: number };
+
+export interface Identity {
+  kind: string;
+  address: string;
+}
+
+export interface CallEntry {
+  callId: string;
+  from: string;
+  to: string;
+  outcome: string;
+  operatorId: number | null;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  callbackDueAt: number | null;
+}
+
+export interface TicketDetail extends TicketRow {
+  messages: MessageRow[];
+  attachments: AttachmentRow[];
+  calls: CallEntry[];
+  contact: { id: number; name: string | null; iin: string | null; language: string | null; identities: Identity[] };
+  otherTickets: { id: number; ref: string; status: string; createdAt: number; courtId: number }[];
+}
+
+/** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */
+export interface ChannelHealth {
+  state: 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
+  reason?: string;
+  since: number;
+  details?: Record<string, unknown>;
+}
+
+export interface ChannelInfo {
+  name: string;
+  health: ChannelHealth;
+  commands: string[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let onUnauthenticated: () => void = () => {};
+/** Called when a request finds the session gone (expired, logged out elsewhere). */
+export function setUnauthenticatedHandler(fn: () => void) {
+  onUnauthenticated = fn;
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'network');
+  }
+  const json = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok) {
+    const code = json?.error?.code ?? `HTTP_${res.status}`;
+    if (code === 'VIC_UNAUTHENTICATED') onUnauthenticated();
+    throw new ApiError(res.status, code, json?.error?.message ?? res.statusText);
+  }
+  return json as T;
+}
+
+export const api = {
+  get: <T>(url: string) => call<T>('GET', url),
+  post: <T>(url: string, body: unknown = {}) => call<T>('POST', url, body),
+  put: <T>(url: string, body: unknown) => call<T>('PUT', url, body),
+  patch: <T>(url: string, body: unknown) => call<T>('PATCH', url, body),
+  del: <T>(url: string) => call<T>('DELETE', url),
+};
+
+/** Query string from the set values only. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

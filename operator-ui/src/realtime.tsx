@@ -1,0 +1,57 @@
+// The socket.io connection (same origin, authenticated by the session cookie at the handshake).
+// Components subscribe to server events with useServerEvent. Events sent while the socket was not connected
+// are not replayed, so every (re)connect bumps `epoch`, and views that load data list it among their effect's
+// inputs: what changed before the first connect or during an outage is loaded again.
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { ChannelHealth, MessageRow, Presence, TicketRow } from './api.ts';
+
+export interface ServerEvents {
+  'ticket.created': { ticket: TicketRow };
+  'ticket.updated': { ticket: TicketRow };
+  'message.created': { ticketId: number; message: MessageRow };
+  'message.updated': { ticketId: number; message: MessageRow };
+  'channel.health': { channel: string; health: ChannelHealth };
+  'presence.changed': { userId: number; presence: Presence };
+}
+
+export type LinkState = 'connecting' | 'connected' | 'offline';
+
+interface Live {
+  socket: Socket | null;
+  state: LinkState;
+  epoch: number;
+}
+
+const Ctx = createContext<Live>({ socket: null, state: 'connecting', epoch: 0 });
+
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const [live, setLive] = useState<Live>({ socket: null, state: 'connecting', epoch: 0 });
+  useEffect(() => {
+    const socket = io({ withCredentials: true });
+    socket.on('connect', () => setLive((l) => ({ socket, state: 'connected', epoch: l.epoch + 1 })));
+    const offline = () => setLive((l) => ({ ...l, state: 'offline' }));
+    socket.on('disconnect', offline);
+    socket.on('connect_error', offline);
+    setLive({ socket, state: 'connecting', epoch: 0 });
+    return () => void socket.close();
+  }, []);
+  return <Ctx.Provider value={live}>{children}</Ctx.Provider>;
+}
+
+export const useLive = () => useContext(Ctx);
+
+/** Calls handler for every `name` event; the latest handler is used without re-subscribing. */
+export function useServerEvent<K extends keyof ServerEvents>(name: K, handler: (payload: ServerEvents[K]) => void) {
+  const { socket } = useContext(Ctx);
+  const ref = useRef(handler);
+  useLayoutEffect(() => {
+    ref.current = handler;
+  });
+  useEffect(() => {
+    if (!socket) return;
+    const fn = (p: ServerEvents[K]) => ref.current(p);
+    socket.on(name as string, fn);
+    return () => void socket.off(name as string, fn);
+  }, [socket, name]);
+}
