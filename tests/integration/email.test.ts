@@ -296,9 +296,11 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     await stop(r);
   });
 
-  it('stores all 65 messages of the hostile peer-mail corpus, one message each, without stopping', async () => {
+  // The corpus lives beside the project (../shared), never inside it.
+  const corpus = new URL('../../../shared/corpus/peer-mail/', import.meta.url);
+  it.skipIf(!fs.existsSync(corpus))('stores all 65 messages of the hostile peer-mail corpus, one message each, without stopping', async () => {
     const r = await rig();
-    const dir = new URL('../../../shared/corpus/peer-mail/', import.meta.url);
+    const dir = corpus;
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.box')).sort();
     expect(files).toHaveLength(65);
     await r.append(files.map((f) => fs.readFileSync(new URL(f, dir))));
