@@ -65,6 +65,10 @@ export interface ChannelAdapter {
   /** Admin actions the channel offers (e.g. WhatsApp `logout`, any channel `restart`). */
   readonly commands?: readonly string[];
   command?(name: string): Promise<void>;
+  /** Phone channels: ring the operator's phone, then the citizen, and bridge them; returns the new call's id. */
+  callBack?(o: { userId: number; extension: string; number: string }): string;
+  /** Phone channels: move a live call to a specialist's phone; false when there is no such live call. */
+  transfer?(callId: string, to: { userId: number; extension: string }): boolean;
 }
 
 export class ChannelRegistry {

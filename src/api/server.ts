@@ -20,6 +20,7 @@ import { authRoutes } from './routes-auth.ts';
 import { ticketRoutes } from './routes-tickets.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { escalationRoutes } from './routes-escalations.ts';
+import { callRoutes } from './routes-calls.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -74,6 +75,7 @@ export function createApi(deps: ApiDeps): express.Express {
   });
   app.use('/api', ticketRoutes(deps));
   app.use('/api', escalationRoutes(deps));
+  app.use('/api', callRoutes(deps));
   app.use('/api', adminRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');

@@ -49,3 +49,39 @@ describe('the ticket side of phone calls', () => {
     expect(bEvents).not.toContain('call.ringing');
   });
 });
+
+describe('phone actions from the console', () => {
+  it('calls a citizen back from the operator’s extension and transfers a live call to a specialist', async () => {
+    const { vic } = await makeVic();
+    const op = await addUser(vic, 'op', 'operator');
+    vic.store.updateUser(op.id, { sipExtension: '201' });
+    const spec = await addUser(vic, 'sec', 'specialist');
+    vic.store.updateUser(spec.id, { sipExtension: '301' });
+    const calls: unknown[] = [];
+    vic.registry.register({
+      name: 'sip', start: async () => {}, stop: async () => {}, health: () => ({ state: 'connected', since: 0 }),
+      callBack: (o) => (calls.push(['callBack', o]), 'cb-1'),
+      transfer: (callId, to) => (calls.push(['transfer', callId, to]), callId === 'live@pbx'),
+    });
+    const server = await serve(vic);
+    const r = vic.ingest(call('live@pbx'));
+    const api = (await server.login('op', 'password-123')).api;
+    expect((await api.post(`/api/tickets/${r.ticketId}/call-back`)).body).toEqual({ callId: 'cb-1' });
+    expect(calls[0]).toEqual(['callBack', { userId: op.id, extension: '201', number: '+77012345678' }]);
+    expect((await api.post('/api/calls/live@pbx/transfer', { specialistId: spec.id })).status).toBe(202);
+    expect(calls[1]).toEqual(['transfer', 'live@pbx', { userId: spec.id, extension: '301' }]);
+    vic.ingest(call('old@pbx', '+77010000000'));
+    expect((await api.post('/api/calls/old@pbx/transfer', { specialistId: spec.id })).body.error.code).toBe('VIC_CONFLICT');
+    expect((await api.post('/api/calls/old@pbx/transfer', { specialistId: op.id })).status).toBe(400);
+  });
+
+  it('says so when the phone channel is not there', async () => {
+    const { vic } = await makeVic();
+    const op = await addUser(vic, 'op', 'operator');
+    vic.store.updateUser(op.id, { sipExtension: '201' });
+    const server = await serve(vic);
+    const r = vic.ingest(call('x@pbx'));
+    const res = await (await server.login('op', 'password-123')).api.post(`/api/tickets/${r.ticketId}/call-back`);
+    expect(res.body.error).toMatchObject({ code: 'VIC_CONFLICT', message: 'The phone channel is not connected' });
+  });
+});
