@@ -1,16 +1,19 @@
 // Scope: the first text of a new ticket decides whether it is an appeal against a judicial act (out of scope);
-// later messages of an open ticket are only flagged, never closed automatically.
+// later messages of an open ticket are only flagged, never closed automatically. The classifier also tells
+// the language the citizen wrote in, which every auto-reply uses.
 import { classifyScope } from '../../../routing/scope/index.ts';
 import { appealReply } from '../../../routing/scope/appeal-reply.ts';
-import { detectLanguage } from '../../../routing/language.ts';
 import type { Step } from '../context.ts';
 
 export const scope: Step = (ctx) => {
   const { env } = ctx;
-  const detected = env.call ? 'unknown' : detectLanguage(env.text);
-  ctx.language = detected === 'unknown' && ctx.ticket?.language ? (ctx.ticket.language as typeof detected) : detected;
-  if (env.call || !env.text.trim()) return;
+  const known = (ctx.ticket?.language ?? 'unknown') as typeof ctx.language;
+  if (env.call || !env.text.trim()) {
+    ctx.language = known;
+    return;
+  }
   const verdict = classifyScope(env.text);
+  ctx.language = verdict.language === 'unknown' ? known : verdict.language;
   if (ctx.ticket) {
     ctx.messageScopeFlag = verdict.verdict === 'appeal' || verdict.flagged;
     return;
