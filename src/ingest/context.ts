@@ -29,6 +29,7 @@ export interface IngestContext {
   attachments: StoredAttachment[];
   /** Set by dedupe: this envelope was stored before. */
   duplicate?: { messageId: number; ticketId: number };
+  /** `identities`: the sender's identities not stored yet. */
   contact: { id: number | null; name: string | null; identities: { kind: IdentityKind; address: string }[] };
   court: CourtRow;
   language: Lang;

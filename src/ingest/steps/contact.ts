@@ -28,10 +28,8 @@ export const resolveContact: Step = (ctx, { store }) => {
   const { sender } = ctx.env;
   const all = [sender, ...(sender.also ?? [])].flatMap((i) => normalizeIdentity(i.kind, i.address));
   const identities = all.filter((i, k) => all.findIndex((j) => j.kind === i.kind && j.address === i.address) === k);
-  let id: number | null = null;
-  for (const i of identities) {
-    id = store.findIdentity(i.kind, i.address) ?? null;
-    if (id) break;
-  }
-  ctx.contact = { id, name: sender.displayName?.trim() || null, identities };
+  // The first identity already known decides the contact; the unknown ones will be added to it.
+  const owners = identities.map((i) => store.findIdentity(i.kind, i.address));
+  const id = owners.find((o) => o !== undefined) ?? null;
+  ctx.contact = { id, name: sender.displayName?.trim() || null, identities: identities.filter((_, k) => owners[k] === undefined) };
 };
