@@ -78,6 +78,9 @@ export class CallService {
     const call = store.getCall(callId);
     if (!call) return;
     const ticket = store.getTicket(call.ticketId)!;
-    events.emit({ type: 'call.ringing', userId, call, ticket, contact: store.getContact(ticket.contactId)!, otherTickets: store.ticketsOfContact(ticket.contactId, ticket.id) });
+    const contact = store.getContact(ticket.contactId)!;
+    // The IIN is personal data: masked, as in the ticket view.
+    const iin = contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null;
+    events.emit({ type: 'call.ringing', userId, call, ticket, contact: { ...contact, iin }, otherTickets: store.ticketsOfContact(ticket.contactId, ticket.id) });
   }
 }

@@ -2,13 +2,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, setUnauthenticatedHandler, type Presence, type UserRow } from './api.ts';
 import { Console } from './Console.tsx';
+import { setCourtTimeZone } from './format.ts';
 import { useI18n } from './i18n.tsx';
 import { Login } from './Login.tsx';
 import { RealtimeProvider } from './realtime.tsx';
 import { SessionContext, type Session } from './session.tsx';
 
 type State = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'signed-in'; user: UserRow; presence: Presence | null };
-type Me = { user: UserRow; presence: Presence | null };
+type Me = { user: UserRow; presence: Presence | null; timeZone?: string };
 
 export function App() {
   const { t } = useI18n();
@@ -17,6 +18,8 @@ export function App() {
   const loadMe = useCallback(async () => {
     try {
       const me = await api.get<Me>('/api/me');
+      // Before the console renders its first time.
+      setCourtTimeZone(me.timeZone);
       setState({ kind: 'signed-in', user: me.user, presence: me.presence });
     } catch {
       setState({ kind: 'signed-out' });

@@ -1,8 +1,11 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AdminCalendar } from './admin/Calendar.tsx';
+import { AdminCanned } from './admin/Canned.tsx';
 import { AdminChannels } from './admin/Channels.tsx';
 import { AdminCourts } from './admin/Courts.tsx';
 import { AdminUsers } from './admin/Users.tsx';
+import { Alerts, useAlerts } from './Alerts.tsx';
 import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
 import { api, qs, type CourtRow, type Presence } from './api.ts';
 import { errorText, LangSwitch, useI18n } from './i18n.tsx';
@@ -11,7 +14,7 @@ import { defaultQueue, isQueue, queuesFor, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
-import { useDebounced } from './util.ts';
+import { useDebounced, useLocalChange } from './util.ts';
 
 const SOUND_KEY = 'vic.sound';
 
@@ -31,7 +34,7 @@ export function Console() {
     api.get<{ items: CourtRow[] }>('/api/courts').then((r) => setCourts(r.items), () => {});
   }, [epoch]);
 
-  const counts = useQueueCounts(queues, epoch);
+  const counts = useQueueCounts(epoch);
 
   // Tickets with something new the operator has not opened yet; cleared when the ticket is opened.
   const [unread, setUnread] = useState<ReadonlySet<number>>(new Set());
@@ -63,16 +66,43 @@ export function Console() {
     markUnread(ticket.id);
     alert(ticket.id, t('notify.newTicket', { ref: ticket.ref }), ticket.contactName ?? ticket.subject ?? '');
   });
-  useServerEvent('message.created', ({ ticketId, message }) => {
+  useServerEvent('message.created', ({ ticketId, ticket, message }) => {
     if (message.direction !== 'in' || justCreated.current.has(ticketId)) return;
     if (ticketId !== openId) markUnread(ticketId);
-    alert(ticketId, t('notify.newMessage', { ref: `#${ticketId}` }), message.text.slice(0, 140));
+    alert(ticketId, t('notify.newMessage', { ref: ticket?.ref ?? `#${ticketId}` }), message.text.slice(0, 140));
+  });
+  // A specialist: a ticket was escalated (or passed) to them.
+  useServerEvent('escalation.created', ({ ticket, escalation }) => {
+    if (ticket.id !== openId) markUnread(ticket.id);
+    alert(ticket.id, t('notify.escalated', { ref: ticket.ref }), escalation.question.slice(0, 140));
+  });
+
+  // Escalation deadlines and the ringing phone: visible banners until dismissed (or the call is over).
+  const banners = useAlerts();
+  useServerEvent('escalation.alert', ({ kind, ticket, escalation }) => {
+    const text = t(kind === 'pickup' ? 'alert.pickup' : 'alert.answer', { name: escalation.toName, ref: ticket.ref });
+    banners.add({ key: `esc-${escalation.id}-${kind}`, kind: 'escalation', text, ticketId: ticket.id });
+    alert(ticket.id, text, escalation.question.slice(0, 140));
+  });
+  useServerEvent('escalation.reminder', ({ kind, ticket, escalation }) => {
+    const text = t(kind === 'pickup' ? 'reminder.pickup' : 'reminder.answer', { ref: ticket.ref });
+    banners.add({ key: `esc-${escalation.id}-${kind}`, kind: 'reminder', text, ticketId: ticket.id });
+    alert(ticket.id, text, escalation.question.slice(0, 140));
+  });
+  useServerEvent('call.ringing', ({ call, ticket, contact, otherTickets }) => {
+    banners.add({ key: `call-${call.callId}`, kind: 'call', callId: call.callId, from: call.from, name: contact?.name ?? null, ref: ticket.ref, ticketId: ticket.id, others: otherTickets?.length ?? 0 });
+    if (sound) beep();
+  });
+  useServerEvent('call.updated', ({ call }) => {
+    if (call.outcome !== 'ringing') banners.remove(`call-${call.callId}`);
   });
 
   let page;
   if (path === '/admin/users' && user.role === 'admin') page = <AdminUsers courts={courts} />;
   else if (path === '/admin/courts' && user.role === 'admin') page = <AdminCourts courts={courts} onChanged={setCourts} />;
   else if (path === '/admin/channels' && user.role === 'admin') page = <AdminChannels />;
+  else if (path === '/admin/canned' && user.role === 'admin') page = <AdminCanned />;
+  else if (path === '/admin/calendar' && user.role === 'admin') page = <AdminCalendar courts={courts} />;
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
   const courtName = (id: number | null) => {
@@ -126,7 +156,7 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'channels'] as const).map((p) => (
+              {(['users', 'courts', 'calendar', 'channels', 'canned'] as const).map((p) => (
                 <li key={p}>
                   <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
                     {t(`admin.${p}`)}
@@ -138,29 +168,26 @@ export function Console() {
         )}
       </nav>
       {page}
+      <Alerts alerts={banners.list} onDismiss={banners.remove} queue={params.get('queue')} />
     </div>
   );
 }
 
-/** Totals per queue (one small request each), reloaded shortly after any ticket change. */
-function useQueueCounts(queues: Queue[], epoch: number): Partial<Record<Queue, number>> {
+/** Totals per queue (GET /api/tickets/counts, one request), reloaded shortly after any ticket change. */
+function useQueueCounts(epoch: number): Partial<Record<Queue, number>> {
   const [counts, setCounts] = useState<Partial<Record<Queue, number>>>({});
-  const key = queues.join(',');
   const load = useCallback(async () => {
-    const entries = await Promise.all(
-      key.split(',').map(async (q) => {
-        const r = await api.get<{ total: number }>(`/api/tickets${qs({ queue: q, limit: 1 })}`).catch(() => null);
-        return [q, r?.total] as const;
-      }),
-    );
-    setCounts(Object.fromEntries(entries.filter(([, n]) => n !== undefined)));
-  }, [key]);
+    const r = await api.get<Partial<Record<Queue, number>>>('/api/tickets/counts').catch(() => null);
+    if (r) setCounts(r);
+  }, []);
   useEffect(() => {
     void load();
   }, [load, epoch]);
   const reload = useDebounced(load, 300);
   useServerEvent('ticket.created', reload);
   useServerEvent('ticket.updated', reload);
+  useServerEvent('escalation.created', reload);
+  useLocalChange(reload);
   return counts;
 }
 

@@ -10,7 +10,7 @@ import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { TicketView } from './TicketView.tsx';
 import { ChannelIcon, ErrorLine, StatusBadge } from './ui.tsx';
-import { useDebounced } from './util.ts';
+import { announceLocalChange, useDebounced, useLocalChange } from './util.ts';
 
 const PAGE = 50;
 /** The API's largest page; past it the operator narrows the search instead of scrolling. */
@@ -106,7 +106,16 @@ export function Inbox({ queue, openId, courts, unread, markRead }: Props) {
       </section>
       <section className="ticket-pane" aria-label={t('ticket.pane')}>
         {openId !== null ? (
-          <TicketView key={openId} id={openId} courts={courts} onClose={() => navigate(`/${search}`)} />
+          <TicketView
+            key={openId}
+            id={openId}
+            courts={courts}
+            onClose={() => navigate(`/${search}`)}
+            onGone={() => {
+              navigate(`/${search}`);
+              announceLocalChange();
+            }}
+          />
         ) : (
           <p className="placeholder">{t('ticket.choose')}</p>
         )}
@@ -155,6 +164,9 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
   // the row itself is updated at once.
   const reload = useDebounced(load, 150);
   useServerEvent('ticket.created', reload);
+  // A specialist's list: a ticket escalated to them appears without reload.
+  useServerEvent('escalation.created', reload);
+  useLocalChange(reload);
   useServerEvent('ticket.updated', ({ ticket }) => {
     setData((d) => d && { ...d, items: d.items.map((x) => (x.id === ticket.id ? ticket : x)) });
     reload();
@@ -186,6 +198,7 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
                   <StatusBadge status={x.status} />
                   {showCourt && <span className="muted">{x.courtCode}</span>}
                   <span className="muted">{x.assigneeName ?? t('list.unassigned')}</span>
+                  {x.specialistName && <span className="badge escalated">→ {x.specialistName}</span>}
                   {x.slaBreachedAt !== null && x.firstResponseAt === null && <span className="badge sla">{t('list.slaBreached')}</span>}
                 </span>
                 {x.subject && <span className="subject">{x.subject}</span>}

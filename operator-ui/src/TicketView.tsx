@@ -2,12 +2,13 @@
 // and the contact panel. Kept live by the socket: new and updated messages, ticket changes.
 // Citizen text is only ever rendered as React text children (escaped); e-mail HTML is never rendered.
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { api, ApiError, type AttachmentRow, type CourtRow, type MessageRow, type TicketDetail, type TicketRow } from './api.ts';
-import { EscalationSlot } from './escalation.tsx';
+import { api, ApiError, type AttachmentRow, type CannedRow, type CourtRow, type MessageRow, type TicketDetail, type TicketRow } from './api.ts';
+import { EscalationControls, EscalationQuestion, EscalationTimeline } from './escalation.tsx';
 import { courtTime, fileSize } from './format.ts';
 import { errorText, useI18n, type Key } from './i18n.tsx';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link } from './router.tsx';
+import { useSession } from './session.tsx';
 import { TicketActions } from './TicketActions.tsx';
 import { ChannelIcon, ErrorLine, StatusBadge } from './ui.tsx';
 import { useDebounced } from './util.ts';
@@ -16,11 +17,13 @@ interface Props {
   id: number;
   courts: CourtRow[];
   onClose(): void;
+  /** The ticket left what this user may see (handed back, passed on, moved to another court). */
+  onGone(): void;
 }
 
 type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ok'; ticket: TicketDetail };
 
-export function TicketView({ id, courts, onClose }: Props) {
+export function TicketView({ id, courts, onClose, onGone }: Props) {
   const { t, lang } = useI18n();
   const { epoch } = useLive();
   const [state, setState] = useState<Load>({ kind: 'loading' });
@@ -48,20 +51,34 @@ export function TicketView({ id, courts, onClose }: Props) {
       return { ...tk, messages };
     });
   const mergeTicket = (row: TicketRow) => patch((tk) => ({ ...tk, ...row }));
+  const current = state.kind === 'ok' ? state.ticket : null;
 
   // An inbound message may bring attachments or a call entry, which the event does not carry.
   const reloadSoon = useDebounced(load, 300);
+  const { user } = useSession();
   useServerEvent('message.created', ({ ticketId, message }) => {
     if (ticketId !== id) return;
     upsertMessage(message);
-    if (message.direction === 'in') reloadSoon();
+    // Someone else's answer may have answered the escalation (whose times the event does not carry).
+    if (message.direction === 'in' || (message.authorId !== null && message.authorId !== user.id)) reloadSoon();
   });
   useServerEvent('message.updated', ({ ticketId, message }) => {
     if (ticketId === id) upsertMessage(message);
   });
   useServerEvent('ticket.updated', ({ ticket }) => {
-    if (ticket.id === id) mergeTicket(ticket);
+    if (ticket.id !== id) return;
+    mergeTicket(ticket);
+    // Escalated, passed on or handed back: the event does not carry the escalations.
+    if (current && ticket.specialistId !== current.specialistId) reloadSoon();
   });
+  useServerEvent('escalation.alert', ({ ticket }) => {
+    if (ticket.id === id) reloadSoon();
+  });
+  // An action of this view: merge at once, then load the escalation timeline it changed.
+  const changed = (row: TicketRow) => {
+    mergeTicket(row);
+    reloadSoon();
+  };
 
   if (state.kind === 'loading') return <p className="muted">{t('loading')}</p>;
   if (state.kind === 'error')
@@ -78,6 +95,7 @@ export function TicketView({ id, courts, onClose }: Props) {
 
   const tk = state.ticket;
   const court = courts.find((c) => c.id === tk.courtId);
+  const holderTitle = tk.escalations.find((e) => e.status === 'open' && e.toUserId === tk.specialistId)?.toTitle;
   return (
     <article className="ticket" aria-labelledby="ticket-title">
       <header className="ticket-head">
@@ -93,7 +111,12 @@ export function TicketView({ id, courts, onClose }: Props) {
         <dl className="facts">
           <Fact label={t('ticket.court')}>{court ? (lang === 'kk' ? court.nameKk : court.nameRu) : tk.courtCode}</Fact>
           <Fact label={t('ticket.assignee')}>{tk.assigneeName ?? t('list.unassigned')}</Fact>
-          {tk.specialistName && <Fact label={t('ticket.specialist')}>{tk.specialistName}</Fact>}
+          {tk.specialistName && (
+            <Fact label={t('ticket.specialist')}>
+              {tk.specialistName}
+              {holderTitle && ` (${holderTitle})`}
+            </Fact>
+          )}
           {tk.caseNumber && <Fact label={t('ticket.caseNumber')}>{tk.caseNumber}</Fact>}
           <Fact label={t('ticket.created')}>{courtTime(tk.createdAt)}</Fact>
           {tk.firstResponseAt === null && tk.firstResponseDueAt !== null && (
@@ -108,10 +131,11 @@ export function TicketView({ id, courts, onClose }: Props) {
             </Fact>
           )}
         </dl>
+        <EscalationQuestion ticket={tk} />
         {tk.scopeFlagged && <p className="flag">{t('ticket.scopeFlagged')}</p>}
         {tk.subject && <p className="subject">{tk.subject}</p>}
-        <TicketActions ticket={tk} courts={courts} onChanged={mergeTicket} onGone={onClose} />
-        <EscalationSlot ticket={tk} />
+        <TicketActions ticket={tk} courts={courts} onChanged={changed} onGone={onGone} />
+        <EscalationControls ticket={tk} onChanged={changed} onGone={onGone} />
       </header>
       <div className="ticket-body">
         <div className="conversation-col">
@@ -167,8 +191,10 @@ function Conversation({ ticket }: { ticket: TicketDetail }) {
 
 function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactName: string | null; attachments: AttachmentRow[] }) {
   const { t } = useI18n();
-  const kind = m.auto ? 'auto' : m.direction;
-  const author = m.direction === 'in' ? (contactName ?? t('author.citizen')) : m.auto ? t('author.system') : (m.authorName ?? t('author.system'));
+  // Escalation steps are notes by the person who took them; the citizen's notice is an automatic reply.
+  const kind = m.auto === 'escalation' && m.direction === 'note' ? 'escalation' : m.auto ? 'auto' : m.direction;
+  const author =
+    m.direction === 'in' ? (contactName ?? t('author.citizen')) : m.auto && kind !== 'escalation' ? t('author.system') : (m.authorName ?? t('author.system'));
   return (
     <li className={`msg msg-${kind}`} data-message-id={m.id}>
       <div className="msg-head">
@@ -240,10 +266,70 @@ function Delivery({ m }: { m: MessageRow }) {
   );
 }
 
+/** The ticket's language for canned answers: kk or ru, or null when unknown or mixed (then both are offered). */
+function cannedLang(ticket: TicketDetail): 'kk' | 'ru' | null {
+  const l = ticket.language ?? ticket.contact.language;
+  return l === 'kk' || l === 'ru' ? l : null;
+}
+
+/** A canned answer with {ref} and {name} filled in; without a name, "Здравствуйте, {name}!" reads "Здравствуйте!". */
+export function fillCanned(text: string, ticket: Pick<TicketDetail, 'ref' | 'contactName'>): string {
+  const name = ticket.contactName?.trim() ?? '';
+  let out = text.replaceAll('{ref}', ticket.ref);
+  out = name ? out.replaceAll('{name}', name) : out.replace(/[ \t]*,?[ \t]*\{name\}/g, '');
+  return out;
+}
+
+function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick(text: string): void }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<CannedRow[]>([]);
+  useEffect(() => {
+    api.get<{ items: CannedRow[] }>('/api/canned').then((r) => setItems(r.items), () => setItems([]));
+  }, []);
+  const lang = cannedLang(ticket);
+  const shown = items.filter((c) => lang === null || c.lang === lang);
+  if (shown.length === 0) return null;
+  return (
+    <label className="canned">
+      <span className="sr-only">{t('canned.pick')}</span>
+      <select
+        value=""
+        aria-label={t('canned.pick')}
+        onChange={(e) => {
+          const c = shown.find((x) => String(x.id) === e.target.value);
+          if (c) onPick(fillCanned(c.text, ticket));
+        }}
+      >
+        <option value="">{t('canned.choose')}</option>
+        {shown.map((c) => (
+          <option key={c.id} value={c.id}>
+            {lang === null ? `${c.lang.toUpperCase()} · ${c.title}` : c.title}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: MessageRow): void }) {
   const { t } = useI18n();
+  const { user } = useSession();
   const [kind, setKind] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
+  /** A canned answer goes where the cursor is (or replaces the selection), and the cursor lands after it. */
+  const insert = (snippet: string) => {
+    const el = box.current;
+    const start = el ? el.selectionStart : text.length;
+    const end = el ? el.selectionEnd : text.length;
+    const next = text.slice(0, start) + snippet + text.slice(end);
+    setText(next);
+    requestAnimationFrame(() => {
+      if (!box.current) return;
+      box.current.focus();
+      box.current.setSelectionRange(start + snippet.length, start + snippet.length);
+    });
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -284,6 +370,7 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: Mess
       <label className="composer-text">
         <span className="sr-only">{t(kind === 'reply' ? 'composer.textReply' : 'composer.textNote')}</span>
         <textarea
+          ref={box}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKey}
@@ -293,7 +380,11 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: Mess
         />
       </label>
       <div className="composer-foot">
-        <span className="muted">{kind === 'reply' ? t('composer.hintReply', { channel: channelName }) : t('composer.hintNote')}</span>
+        <span className="muted hints">
+          <span>{kind === 'reply' ? t('composer.hintReply', { channel: channelName }) : t('composer.hintNote')}</span>
+          {kind === 'reply' && user.role === 'specialist' && user.title && <span>{t('composer.signed', { title: user.title })}</span>}
+        </span>
+        <CannedPicker ticket={ticket} onPick={insert} />
         <button type="submit" className="primary" disabled={busy || !text.trim()}>
           {t(kind === 'reply' ? 'composer.send' : 'composer.saveNote')}
         </button>
@@ -350,6 +441,7 @@ function ContactPanel({ ticket }: { ticket: TicketDetail }) {
           </ul>
         </>
       )}
+      <EscalationTimeline ticket={ticket} />
       <h4>{t('contact.other')}</h4>
       {ticket.otherTickets.length === 0 ? (
         <p className="muted">{t('contact.none')}</p>

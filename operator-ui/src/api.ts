@@ -2,9 +2,9 @@
 // Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
-import type { AttachmentRow, CourtRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
+import type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
 
-export type { AttachmentRow, CourtRow, MessageRow, Role, TicketRow, TicketStatus, UserRow };
+export type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow };
 
 export type Presence = { status: 'available' | 'away'; connections: number };
 
@@ -23,14 +23,55 @@ export interface CallEntry {
   answeredAt: number | null;
   endedAt: number | null;
   callbackDueAt: number | null;
+  /** The call's entry in the conversation. */
+  messageId?: number | null;
+}
+
+export interface ContactDetail {
+  id: number;
+  name: string | null;
+  iin: string | null;
+  language: string | null;
+  identities: Identity[];
+}
+
+export interface OtherTicket {
+  id: number;
+  ref: string;
+  status: string;
+  createdAt: number;
+  courtId: number;
 }
 
 export interface TicketDetail extends TicketRow {
   messages: MessageRow[];
   attachments: AttachmentRow[];
   calls: CallEntry[];
-  contact: { id: number; name: string | null; iin: string | null; language: string | null; identities: Identity[] };
-  otherTickets: { id: number; ref: string; status: string; createdAt: number; courtId: number }[];
+  escalations: EscalationRow[];
+  contact: ContactDetail;
+  otherTickets: OtherTicket[];
+}
+
+/** GET /api/tickets/:id/specialists: the one handling a case number of the ticket first, then the court's. */
+export interface SpecialistSuggestion {
+  userId: number;
+  name: string;
+  title: string | null;
+  courtId: number | null;
+  reason: 'case' | 'court';
+  caseNumber?: string;
+}
+
+export interface Suggestions {
+  caseNumbers: string[];
+  items: SpecialistSuggestion[];
+}
+
+export interface CalendarInfo {
+  year: number;
+  overrides: { date: string; kind: 'off' | 'working'; note: string | null }[];
+  daysOff: string[];
+  workingWeekends: string[];
 }
 
 /** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */

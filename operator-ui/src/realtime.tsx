@@ -4,13 +4,22 @@
 // inputs: what changed before the first connect or during an outage is loaded again.
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ChannelHealth, MessageRow, Presence, TicketRow } from './api.ts';
+import type { CallEntry, ChannelHealth, ContactDetail, EscalationRow, MessageRow, OtherTicket, Presence, TicketRow } from './api.ts';
 
 export interface ServerEvents {
   'ticket.created': { ticket: TicketRow };
   'ticket.updated': { ticket: TicketRow };
-  'message.created': { ticketId: number; message: MessageRow };
-  'message.updated': { ticketId: number; message: MessageRow };
+  'message.created': { ticketId: number; ticket?: TicketRow; message: MessageRow };
+  'message.updated': { ticketId: number; ticket?: TicketRow; message: MessageRow };
+  /** Only to the specialist the ticket was escalated (or passed) to. */
+  'escalation.created': { ticket: TicketRow; escalation: EscalationRow };
+  /** To the operator who escalated: the pick-up or answer time passed. */
+  'escalation.alert': { kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
+  /** The same breach, to the specialist holding the ticket. */
+  'escalation.reminder': { kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
+  /** Screen-pop: only to the operator whose phone rings. */
+  'call.ringing': { call: CallEntry; ticket: TicketRow; contact: ContactDetail; otherTickets: OtherTicket[] };
+  'call.updated': { ticketId: number; call: CallEntry };
   'channel.health': { channel: string; health: ChannelHealth };
   'presence.changed': { userId: number; presence: Presence };
 }

@@ -1,89 +1,18 @@
 // The operator console in a real browser (Debian's Chromium through playwright-core) against a real VIC:
 // messages are ingested through the pipeline and must show up live, without reload.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentDeliveryError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type OutboundMessage } from '../../src/channels.ts';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic, WORKING } from '../helpers.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const UI = path.join(ROOT, 'operator-ui');
-const ARTIFACTS = process.env.VIC_E2E_ARTIFACTS ?? path.join(os.tmpdir(), 'vic-e2e');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** A 1×1 PNG standing in for the WhatsApp pairing QR. */
-const QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
-}
-
-/** The server serves operator-ui/dist, so it must exist and be newer than the sources before Vic starts. */
-function buildUiIfStale() {
-  const built = path.join(UI, 'dist', 'index.html');
-  const sources = Math.max(newestMtime(path.join(UI, 'src')), newestMtime(path.join(UI, 'index.html')), newestMtime(path.join(UI, 'vite.config.ts')));
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'operator-ui/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    // vitest sets NODE_ENV=test, which would give React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
-
-/** A WhatsApp channel whose sending the test can hold back (to see a reply sit in the queue) or fail once. */
-class FakeWhatsApp implements ChannelAdapter {
-  readonly name = 'whatsapp' as const;
-  readonly commands = ['restart'] as const;
-  ctx!: ChannelContext;
-  sent: OutboundMessage[] = [];
-  failNext: string | null = null;
-  private state: ChannelHealth = { state: 'pairing', reason: 'scan the QR code', since: WORKING, details: { qr: QR } };
-  private gate: Promise<void> = Promise.resolve();
-  private open: () => void = () => {};
-
-  async start(ctx: ChannelContext) {
-    this.ctx = ctx;
-  }
-  async stop() {
-    this.release();
-  }
-  health() {
-    return this.state;
-  }
-  async command() {
-    this.state = { state: 'connected', since: WORKING };
-  }
-  async send(m: OutboundMessage) {
-    await this.gate;
-    const fail = this.failNext;
-    this.failNext = null;
-    if (fail) throw new PermanentDeliveryError(fail);
-    this.sent.push(m);
-    return { externalId: `wa-${m.messageId}` };
-  }
-  hold() {
-    this.gate = new Promise((resolve) => (this.open = resolve));
-  }
-  release() {
-    this.open();
-  }
-}
+import { addUser, envelope, makeVic } from '../helpers.ts';
+import { Browsers, buildUiIfStale, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-let browser: Browser;
 let wa: FakeWhatsApp;
-const pages: { page: Page; errors: string[] }[] = [];
+const browsers = new Browsers(() => base);
+const newPage = () => browsers.newPage();
 
 beforeAll(async () => {
   buildUiIfStale();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   ({ vic } = await makeVic());
   await addUser(vic, 'op-reg', 'operator', 'sko-regional');
   await addUser(vic, 'op-eco', 'operator', 'sko-economic');
@@ -93,47 +22,18 @@ beforeAll(async () => {
   await vic.addChannel(wa);
   // Not serve(): its server is closed after every test, and this suite shares one across its tests.
   base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  await browsers.launch();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsers.close();
   await vic?.close();
 });
 
 afterEach(async () => {
-  // The console must not log errors. HTTP errors the UI shows on purpose (401 wrong password, 403 other court)
-  // are reported by Chromium as "Failed to load resource"; those are expected.
-  const errors = pages.flatMap((p) => p.errors).filter((e) => !e.startsWith('Failed to load resource'));
-  for (const p of pages.splice(0)) await p.page.context().close();
-  expect(errors).toEqual([]);
+  // The console must not log errors.
+  expect(await browsers.closePages()).toEqual([]);
 });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ru-RU' });
-  // Well under the test's own timeout, so a failure names the element that never showed up.
-  context.setDefaultTimeout(5000);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.stack ?? String(e)));
-  pages.push({ page, errors });
-  await page.goto(base);
-  return page;
-}
-
-/** Signs in and waits until the realtime link is up, so no event can be missed after this returns. */
-async function signIn(page: Page, login: string, password: string) {
-  await page.getByLabel('Логин').fill(login);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
-  await page.locator('[data-link="connected"]').waitFor();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
-const ticketList = (page: Page) => page.getByRole('list', { name: 'Список обращений' });
 
 describe('operator console', () => {
   it('says so when the password is wrong', async () => {

@@ -1,0 +1,130 @@
+// Canned answers in Kazakh and Russian: list, add, edit, delete. {ref} and {name} are filled in by the composer.
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type CannedRow } from '../api.ts';
+import { errorText, useI18n } from '../i18n.tsx';
+import { ErrorLine } from '../ui.tsx';
+
+type Draft = { title: string; lang: 'kk' | 'ru'; text: string };
+const empty: Draft = { title: '', lang: 'ru', text: '' };
+
+export function AdminCanned() {
+  const { t } = useI18n();
+  const [items, setItems] = useState<CannedRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+
+  useEffect(() => {
+    api.get<{ items: CannedRow[] }>('/api/canned').then(
+      (r) => setItems(r.items),
+      (e) => setError(errorText(t, e)),
+    );
+  }, []);
+
+  // Every write answers with the whole list.
+  const write = async (fn: () => Promise<{ items: CannedRow[] }>) => {
+    setError(null);
+    try {
+      setItems((await fn()).items);
+      setEditing(null);
+      return true;
+    } catch (e) {
+      setError(errorText(t, e));
+      return false;
+    }
+  };
+
+  return (
+    <main className="admin" aria-labelledby="canned-title">
+      <h1 id="canned-title">{t('admin.canned')}</h1>
+      <p className="muted">{t('canned.hint')}</p>
+      <ErrorLine error={error} />
+      {items && items.length === 0 && <p className="muted">{t('canned.none')}</p>}
+      {items && items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('canned.title')}</th>
+              <th>{t('canned.lang')}</th>
+              <th>{t('canned.text')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) =>
+              editing === c.id ? (
+                <tr key={c.id}>
+                  <td colSpan={4}>
+                    <CannedForm
+                      label={`${t('courts.edit')}: ${c.title}`}
+                      initial={{ title: c.title, lang: c.lang, text: c.text }}
+                      onSave={(d) => write(() => api.put(`/api/canned/${c.id}`, d))}
+                      onCancel={() => setEditing(null)}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={c.id}>
+                  <td>{c.title}</td>
+                  <td>{t(`lang.${c.lang}`)}</td>
+                  <td className="pre">{c.text}</td>
+                  <td className="row-actions">
+                    <button type="button" onClick={() => setEditing(c.id)} aria-label={`${t('courts.edit')}: ${c.title}`}>
+                      {t('courts.edit')}
+                    </button>
+                    <button type="button" onClick={() => void write(() => api.del(`/api/canned/${c.id}`))} aria-label={`${t('canned.delete')}: ${c.title}`}>
+                      {t('canned.delete')}
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      )}
+      <div className="card">
+        <h2 id="canned-new">{t('canned.new')}</h2>
+        <CannedForm label={t('canned.new')} initial={empty} onSave={(d) => write(() => api.post('/api/canned', d))} resetOnSave />
+      </div>
+    </main>
+  );
+}
+
+function CannedForm({ label, initial, onSave, onCancel, resetOnSave }: { label: string; initial: Draft; onSave(d: Draft): Promise<boolean>; onCancel?(): void; resetOnSave?: boolean }) {
+  const { t } = useI18n();
+  const [d, setD] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const ok = await onSave({ title: d.title.trim(), lang: d.lang, text: d.text.trim() });
+    setBusy(false);
+    if (ok && resetOnSave) setD(empty);
+  };
+  return (
+    <form className="form-grid" onSubmit={submit} aria-label={label}>
+      <label>
+        {t('canned.title')}
+        <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />
+      </label>
+      <label>
+        {t('canned.lang')}
+        <select value={d.lang} onChange={(e) => setD({ ...d, lang: e.target.value as Draft['lang'] })}>
+          <option value="ru">{t('lang.ru')}</option>
+          <option value="kk">{t('lang.kk')}</option>
+        </select>
+      </label>
+      <label className="wide">
+        {t('canned.text')}
+        <textarea value={d.text} onChange={(e) => setD({ ...d, text: e.target.value })} required maxLength={5000} rows={4} />
+      </label>
+      <button type="submit" className="primary" disabled={busy}>
+        {onCancel ? t('action.save') : t('canned.add')}
+      </button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          {t('action.cancel')}
+        </button>
+      )}
+    </form>
+  );
+}
