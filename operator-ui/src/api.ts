@@ -2,7 +2,7 @@
 // Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
-import type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
+import type { AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
 
 export type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow };
 
@@ -13,19 +13,7 @@ export interface Identity {
   address: string;
 }
 
-export interface CallEntry {
-  callId: string;
-  from: string;
-  to: string;
-  outcome: string;
-  operatorId: number | null;
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-  callbackDueAt: number | null;
-  /** The call's entry in the conversation. */
-  messageId?: number | null;
-}
+export type CallEntry = CallRow;
 
 export interface ContactDetail {
   id: number;

@@ -192,9 +192,11 @@ export interface CallRow {
   answeredAt: number | null;
   endedAt: number | null;
   callbackDueAt: number | null;
+  /** The call's entry in the conversation. */
+  messageId: number | null;
 }
 
-const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId,
+const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, message_id AS messageId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId,
   started_at AS startedAt, answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls`;
 
 type Raw = Record<string, unknown>;
@@ -713,11 +715,8 @@ export class Store {
     ).all(courtId) as { id: number; name: string; extension: string }[];
     return new Map(rows.map((r) => [r.id, { name: r.name, extension: r.extension }]));
   }
-  listCalls(ticketId: number) {
-    return this
-      .q(`SELECT call_id AS callId, message_id AS messageId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId, started_at AS startedAt,
-        answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls WHERE ticket_id = ? ORDER BY id`)
-      .all(ticketId);
+  listCalls(ticketId: number): CallRow[] {
+    return this.q(`${CALL_SELECT} WHERE ticket_id = ? ORDER BY id`).all(ticketId) as CallRow[];
   }
 
   // ---- outbox

@@ -1,9 +1,9 @@
 // The operator console in a real browser (Debian's Chromium through playwright-core) against a real VIC:
 // messages are ingested through the pipeline and must show up live, without reload.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, closeAfterSuite, buildUiIfStale, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
@@ -25,15 +25,7 @@ beforeAll(async () => {
   await browsers.launch();
 }, 60_000);
 
-afterAll(async () => {
-  await browsers.close();
-  await vic?.close();
-});
-
-afterEach(async () => {
-  // The console must not log errors.
-  expect(await browsers.closePages()).toEqual([]);
-});
+closeAfterSuite(browsers, () => vic);
 
 describe('operator console', () => {
   it('says so when the password is wrong', async () => {

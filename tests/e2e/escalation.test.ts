@@ -2,12 +2,12 @@
 // specialist handling its case, the specialist (another context, signed in all along) sees it arrive without reload,
 // answers the citizen, and the operator sees the signed answer live. Also: canned answers with placeholders filled,
 // and the operator's alert when the specialist does not pick a ticket up in time.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, closeAfterSuite, buildUiIfStale, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
 
 const CASE = '5999-25-00-2/417';
 const TITLE = 'Секретарь судебного заседания';
@@ -49,14 +49,7 @@ beforeAll(async () => {
   await browsers.launch();
 }, 60_000);
 
-afterAll(async () => {
-  await browsers.close();
-  await vic?.close();
-});
-
-afterEach(async () => {
-  expect(await browsers.closePages()).toEqual([]);
-});
+closeAfterSuite(browsers, () => vic);
 
 describe('escalation in the console', () => {
   it('suggests the case’s specialist, who sees the ticket live, answers signed, and the operator sees the answer', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, expect } from 'vitest';
 // Shared set-up of the end-to-end suites: the console's build, Debian's Chromium through playwright-core,
 // pages that record console errors, signing in, screenshots, and a WhatsApp channel the test controls.
 import { execFileSync } from 'node:child_process';
@@ -144,3 +145,14 @@ export async function signIn(page: Page, login: string, password: string) {
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 export const ticketList = (page: Page) => page.getByRole('list', { name: 'Список обращений' });
+
+/** The suite's teardown: every test leaves no console errors; the browser and the server close at the end. */
+export function closeAfterSuite(browsers: Browsers, vic: () => { close(): Promise<void> } | undefined) {
+  afterEach(async () => {
+    expect(await browsers.closePages()).toEqual([]);
+  });
+  afterAll(async () => {
+    await browsers.close();
+    await vic()?.close();
+  });
+}
