@@ -47,6 +47,7 @@ const raw = new Database(path.join(dir, 'raw.sqlite'));
 raw.pragma('journal_mode = WAL');
 raw.pragma('synchronous = NORMAL');
 raw.pragma('wal_autocheckpoint = 10000');
+raw.pragma('cache_size = -65536');
 raw.exec(`CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, channel TEXT NOT NULL, external_id TEXT,
   text TEXT NOT NULL, created_at INTEGER NOT NULL); CREATE UNIQUE INDEX m_ext ON messages(channel, external_id);
   CREATE INDEX m_ticket ON messages(ticket_id, id);`);

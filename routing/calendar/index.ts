@@ -47,8 +47,23 @@ function minutesOf(hhmm: string): number {
   return minutes;
 }
 
+// Every ingest asks about today: each calendar keeps the days it has worked out (calendars are never mutated).
+const intervalMemo = new WeakMap<CourtCalendar, Map<number, [number, number][]>>();
+
 /** Working periods of local day `day` as [start, end) UTC instants, sorted, adjacent ones merged. */
 function intervals(cal: CourtCalendar, day: number): [number, number][] {
+  let memo = intervalMemo.get(cal);
+  if (!memo) intervalMemo.set(cal, (memo = new Map()));
+  let out = memo.get(day);
+  if (!out) {
+    // Bounded: a long-running process asks about a few days around now, searches may touch many more.
+    if (memo.size > 1000) memo.clear();
+    memo.set(day, (out = computeIntervals(cal, day)));
+  }
+  return out;
+}
+
+function computeIntervals(cal: CourtCalendar, day: number): [number, number][] {
   if (!workingDay(cal, day)) return [];
   let periods = cal.week[isoWeekday(day)];
   // A weekend day declared working keeps the hours of the court's first working weekday.

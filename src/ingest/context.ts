@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { InboundEnvelope, IdentityKind } from '../envelope.ts';
-import type { CourtRow, Store, TicketRow, TicketStatus } from '../store/index.ts';
+import type { CourtRow, MessageRow, Store, TicketRow, TicketStatus } from '../store/index.ts';
 import type { CourtCalendar } from '../../routing/calendar/index.ts';
 import type { ScopeVerdict, Lang } from '../../routing/scope/index.ts';
 
@@ -46,7 +46,8 @@ export interface IngestContext {
   assigneeId: number | null;
   autoReplies: { kind: AutoReplyKind; text: string }[];
   /** Set by persist. */
-  result?: { ticketId: number; messageId: number; ticketCreated: boolean; outboundIds: number[] };
+  /** Set by persist: the inbound message first, then the auto-replies. */
+  result?: { ticketId: number; ticketCreated: boolean; messages: MessageRow[] };
 }
 
 export type Step = (ctx: IngestContext, deps: IngestDeps) => void;

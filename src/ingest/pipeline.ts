@@ -78,6 +78,6 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   const r = ctx.result!;
   const ticket = store.getTicket(r.ticketId)!;
   deps.events.emit({ type: r.ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
-  for (const id of [r.messageId, ...r.outboundIds]) deps.events.emit({ type: 'message.created', ticket, message: store.getMessage(id)! });
-  return { duplicate: false, ticketId: r.ticketId, messageId: r.messageId, ticketCreated: r.ticketCreated };
+  for (const message of r.messages) deps.events.emit({ type: 'message.created', ticket, message });
+  return { duplicate: false, ticketId: r.ticketId, messageId: r.messages[0]!.id, ticketCreated: r.ticketCreated };
 }

@@ -9,27 +9,45 @@ export function normalizePhone(raw: string): string | undefined {
   return n?.isPossible() ? n.number : undefined;
 }
 
-export function normalizeIdentity(kind: IdentityKind, address: string): { kind: IdentityKind; address: string }[] {
+/** The address as stored: e-mail and WhatsApp ids lower-cased, phones in E.164 when they parse. */
+function normalizeAddress(kind: IdentityKind, address: string): string {
   const a = address.trim();
-  if (kind === 'email') return [{ kind, address: a.toLowerCase() }];
-  if (kind === 'phone') {
-    const e164 = normalizePhone(a);
-    return e164 ? [{ kind, address: e164 }] : [{ kind, address: a }];
-  }
-  // A WhatsApp id `77012345678@c.us` carries the phone number; `…@lid` ids do not.
-  const out: { kind: IdentityKind; address: string }[] = [{ kind, address: a.toLowerCase() }];
-  const m = /^(\d{6,15})@c\.us$/i.exec(a);
-  const e164 = m ? normalizePhone(`+${m[1]}`) : undefined;
-  if (e164) out.push({ kind: 'phone', address: e164 });
-  return out;
+  return kind === 'phone' ? (normalizePhone(a) ?? a) : a.toLowerCase();
+}
+
+/** The phone number a WhatsApp id `77012345678@c.us` carries; `…@lid` ids carry none. */
+function phoneOfWhatsApp(id: string): string | undefined {
+  const m = /^(\d{6,15})@c\.us$/i.exec(id);
+  return m ? normalizePhone(`+${m[1]}`) : undefined;
+}
+
+export function normalizeIdentity(kind: IdentityKind, address: string): { kind: IdentityKind; address: string }[] {
+  const primary = { kind, address: normalizeAddress(kind, address) };
+  const phone = kind === 'whatsapp' ? phoneOfWhatsApp(primary.address) : undefined;
+  return phone ? [primary, { kind: 'phone', address: phone }] : [primary];
 }
 
 export const resolveContact: Step = (ctx, { store }) => {
   const { sender } = ctx.env;
-  const all = [sender, ...(sender.also ?? [])].flatMap((i) => normalizeIdentity(i.kind, i.address));
-  const identities = all.filter((i, k) => all.findIndex((j) => j.kind === i.kind && j.address === i.address) === k);
+  let id: number | null = null;
+  const unknown: { kind: IdentityKind; address: string }[] = [];
+  const seen = new Set<string>();
   // The first identity already known decides the contact; the unknown ones will be added to it.
-  const owners = identities.map((i) => store.findIdentity(i.kind, i.address));
-  const id = owners.find((o) => o !== undefined) ?? null;
-  ctx.contact = { id, name: sender.displayName?.trim() || null, identities: identities.filter((_, k) => owners[k] === undefined) };
+  const consider = (kind: IdentityKind, address: string): boolean => {
+    const key = `${kind}:${address}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const owner = store.findIdentity(kind, address);
+    if (owner === undefined) unknown.push({ kind, address });
+    else id ??= owner;
+    return owner !== undefined;
+  };
+  for (const given of [sender, ...(sender.also ?? [])]) {
+    const address = normalizeAddress(given.kind, given.address);
+    // A WhatsApp id stored before brought its phone number along then: the number is parsed for new ids only.
+    if (consider(given.kind, address) || given.kind !== 'whatsapp') continue;
+    const phone = phoneOfWhatsApp(address);
+    if (phone) consider('phone', phone);
+  }
+  ctx.contact = { id, name: sender.displayName?.trim() || null, identities: unknown };
 };

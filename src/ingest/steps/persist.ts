@@ -1,5 +1,6 @@
 // Persist: the only step that writes. It runs inside the pipeline's single transaction.
 import { outboundFor } from '../../outbound.ts';
+import { unauthoredMessageRow, type NewMessage } from '../../store/index.ts';
 import type { Step } from '../context.ts';
 
 export const persist: Step = (ctx, { store }) => {
@@ -17,7 +18,8 @@ export const persist: Step = (ctx, { store }) => {
       ticketId,
       {
         lastInboundAt: now,
-        status: ctx.status,
+        // Writing an unchanged status would still rewrite the three indexes that hold it.
+        ...(ctx.status !== existing.status ? { status: ctx.status } : {}),
         ...(ctx.reopen ? { resolvedAt: null, assigneeId: ctx.assigneeId } : {}),
         ...(!ctx.reopen && existing.assigneeId === null && ctx.assigneeId !== null ? { assigneeId: ctx.assigneeId } : {}),
         ...(ctx.messageScopeFlag ? { scopeFlagged: true } : {}),
@@ -40,10 +42,12 @@ export const persist: Step = (ctx, { store }) => {
   }
 
   const emailRefs = env.thread ? [...(env.thread.references ?? []), ...(env.thread.inReplyTo ? [env.thread.inReplyTo] : [])] : null;
-  const messageId = store.insertMessage({
+  const inbound: Omit<NewMessage, 'authorId'> = {
     ticketId, direction: 'in', channel: env.channel, externalId: env.externalId, contactId, text: env.text, html: env.html ?? null,
     subject: env.thread?.subject ?? null, emailRefs: emailRefs ? [...new Set(emailRefs)] : null, scopeFlag: ctx.messageScopeFlag, now: env.receivedAt || now,
-  });
+  };
+  const messageId = store.insertMessage(inbound);
+  const messages = [unauthoredMessageRow(messageId, inbound)];
   for (const a of ctx.attachments) store.insertAttachment({ messageId, ...a });
   if (env.call) {
     const c = env.call;
@@ -51,16 +55,15 @@ export const persist: Step = (ctx, { store }) => {
       startedAt: c.startedAt, answeredAt: c.answeredAt ?? null, endedAt: c.endedAt ?? null, callbackDueAt: null });
   }
 
-  const outboundIds: number[] = [];
   if (ctx.autoReplies.length) {
     const ticket = store.getTicket(ticketId)!;
     for (const r of ctx.autoReplies) {
-      const text = r.text.replaceAll('{ref}', ticket.ref);
-      const id = store.insertMessage({ ticketId, direction: 'out', channel: env.channel, auto: r.kind, text, deliveryStatus: 'queued', now });
-      store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, text, r.kind), now);
-      outboundIds.push(id);
+      const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
+      const id = store.insertMessage(reply);
+      store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, reply.text, r.kind), now);
+      messages.push(unauthoredMessageRow(id, reply));
     }
     if (ctx.autoReplies.some((r) => r.kind === 'off-hours')) store.updateTicket(ticketId, { offhoursReplyFor: ctx.nextOpening }, now);
   }
-  ctx.result = { ticketId, messageId, ticketCreated: !existing, outboundIds };
+  ctx.result = { ticketId, ticketCreated: !existing, messages };
 };

@@ -18,6 +18,16 @@ describe('persist step and the pipeline transaction', () => {
     // The same message, delivered again after the crash, is stored normally.
   });
 
+  it('announces each new message exactly as it is stored, auto-replies included', async () => {
+    const { vic } = await makeVic();
+    const announced: unknown[] = [];
+    vic.events.on((e) => { if (e.type === 'message.created') announced.push(e.message); });
+    const r = vic.ingest(envelope({ text: 'Требую отменить решение суда, оно незаконное', html: '<p>x</p>', thread: { subject: 'Жалоба' } }));
+    const stored = vic.store.listMessages(r.ticketId);
+    expect(stored.map((m) => m.auto)).toEqual([null, 'appeal']);
+    expect(announced).toEqual(stored);
+  });
+
   it('stores a message again after a crash in the middle of ingest, exactly once', async () => {
     const { vic } = await makeVic();
     const env = envelope();
