@@ -76,7 +76,7 @@ export class EscalationService {
       store.audit({ at: now, userId: user.id, action: 'ticket.escalated', entity: 'ticket', entityId: ticketId, details: { to, escalationId } });
     });
     this.d.outbox.kick();
-    return this.announce(ticketId, messageIds, escalationId);
+    return this.announce(t, messageIds, escalationId);
   }
 
   /** The specialist holding the ticket passes it to another specialist. */
@@ -95,7 +95,7 @@ export class EscalationService {
       store.updateTicket(ticketId, { specialistId: to }, now);
       store.audit({ at: now, userId: user.id, action: 'ticket.escalation_passed', entity: 'ticket', entityId: ticketId, details: { from: e.toUserId, to } });
     });
-    return this.announce(ticketId, messageIds, escalationId);
+    return this.announce(t, messageIds, escalationId);
   }
 
   /** The ticket goes back to the operator who escalated it (or, for staff, is taken back). */
@@ -110,7 +110,7 @@ export class EscalationService {
       store.updateTicket(ticketId, { specialistId: null, assigneeId: t.assigneeId ?? e.fromUserId }, now);
       store.audit({ at: now, userId: user.id, action: 'ticket.handed_back', entity: 'ticket', entityId: ticketId, details: { escalationId: e.id, to: t.assigneeId ?? e.fromUserId } });
     });
-    return this.announce(ticketId, messageIds);
+    return this.announce(t, messageIds);
   }
 
   /** Imports `case_number,court,judge,specialist_login` lines; the same file twice changes nothing. */
@@ -186,10 +186,11 @@ export class EscalationService {
     if (!s || s.role !== 'specialist' || !s.active) throw new VicError('VIC_VALIDATION', 'Choose an active specialist');
   }
 
-  private announce(ticketId: number, messageIds: number[], escalationId?: number): TicketRow {
+  private announce(before: TicketRow, messageIds: number[], escalationId?: number): TicketRow {
     const { store, events } = this.d;
+    const ticketId = before.id;
     const ticket = store.getTicket(ticketId)!;
-    events.emit({ type: 'ticket.updated', ticket });
+    events.emit({ type: 'ticket.updated', ticket, before });
     for (const id of messageIds) events.emit({ type: 'message.created', ticket, message: store.getMessage(id)! });
     const escalation = escalationId ? store.listEscalations(ticketId).find((e) => e.id === escalationId) : undefined;
     if (escalation) events.emit({ type: 'escalation.created', ticket, escalation });

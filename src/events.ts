@@ -4,7 +4,9 @@ import type { CallRow, EscalationRow, MessageRow, TicketRow } from './store/inde
 import type { ChannelHealth } from './channels.ts';
 
 export type VicEvent =
-  | { type: 'ticket.created' | 'ticket.updated'; ticket: TicketRow }
+  | { type: 'ticket.created'; ticket: TicketRow }
+  /** `before`: the ticket before the change, so that those who could see it then and cannot now are told it left. */
+  | { type: 'ticket.updated'; ticket: TicketRow; before?: TicketRow }
   | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
   | { type: 'channel.health'; channel: string; health: ChannelHealth }
   | { type: 'presence.changed'; userId: number }
@@ -12,6 +14,8 @@ export type VicEvent =
   /** Screen-pop: only for the operator whose phone is ringing. */
   | { type: 'call.ringing'; userId: number; call: CallRow; ticket: TicketRow; contact: unknown; otherTickets: unknown[] }
   | { type: 'escalation.created'; ticket: TicketRow; escalation: EscalationRow }
+  /** The specialist opened the ticket: the operator who escalated sees the pick-up live. */
+  | { type: 'escalation.picked_up'; ticket: TicketRow; escalation: EscalationRow }
   /** A pick-up or answer time passed: the operator who escalated is alerted, the specialist reminded. */
   | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
 

@@ -81,9 +81,16 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
     try {
       switch (e.type) {
         case 'ticket.created':
-        case 'ticket.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticket: e.ticket });
           break;
+        case 'ticket.updated': {
+          const rooms = ticketRooms(e.ticket);
+          io.to(rooms).emit(e.type, { ticket: e.ticket });
+          // Moved to another court, passed to another specialist: who lost sight of it learns only that it left.
+          const lost = e.before ? ticketRooms(e.before).filter((r) => !rooms.includes(r)) : [];
+          if (lost.length) io.to(lost).except(rooms).emit('ticket.left', { ticketId: e.ticket.id });
+          break;
+        }
         case 'message.created':
         case 'message.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, ticket: e.ticket, message: e.message });
@@ -96,6 +103,9 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
           break;
         case 'escalation.created':
           io.to(`user:${e.escalation.toUserId}`).emit(e.type, { ticket: e.ticket, escalation: e.escalation });
+          break;
+        case 'escalation.picked_up':
+          io.to(`user:${e.escalation.fromUserId}`).emit(e.type, { ticketId: e.ticket.id, escalation: e.escalation });
           break;
         case 'escalation.breached':
           io.to(`user:${e.escalation.fromUserId}`).emit('escalation.alert', { kind: e.kind, ticket: e.ticket, escalation: e.escalation });

@@ -39,12 +39,11 @@ export class TicketService {
     if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Only operators and admins can do this');
   }
 
-  private commit(ticketId: number, messageIds: number[], fn: () => void): TicketRow {
+  private commit(before: TicketRow, fn: () => void): TicketRow {
     const { store, events } = this.d;
     store.tx(fn);
-    const ticket = store.getTicket(ticketId)!;
-    events.emit({ type: 'ticket.updated', ticket });
-    for (const id of messageIds) events.emit({ type: 'message.created', ticket, message: store.getMessage(id)! });
+    const ticket = store.getTicket(before.id)!;
+    events.emit({ type: 'ticket.updated', ticket, before });
     return ticket;
   }
 
@@ -55,12 +54,14 @@ export class TicketService {
   read(user: UserRow, id: number, ip: string | null) {
     const t = this.visible(user, id);
     const { store, clock } = this.d;
-    store.tx(() => {
+    const pickedUp = store.tx(() => {
       store.audit({ at: clock.now(), userId: user.id, action: 'ticket.read', entity: 'ticket', entityId: id, ip });
       // The specialist opening an escalated ticket has picked it up.
       const e = user.role === 'specialist' ? store.openEscalation(id) : undefined;
-      if (e?.toUserId === user.id) store.markEscalationPickedUp(e.id, clock.now());
+      return e?.toUserId === user.id && e.pickedUpAt === null ? (store.markEscalationPickedUp(e.id, clock.now()), e.id) : null;
     });
+    const escalation = pickedUp === null ? undefined : store.listEscalations(id).find((e) => e.id === pickedUp);
+    if (escalation) this.d.events.emit({ type: 'escalation.picked_up', ticket: t, escalation });
     const contact = store.getContact(t.contactId)!;
     return {
       ...t,
@@ -78,7 +79,7 @@ export class TicketService {
     const { store, clock, outbox } = this.d;
     const now = clock.now();
     let messageId = 0;
-    const ticket = this.commit(id, [], () => {
+    const ticket = this.commit(t, () => {
       if (kind === 'note') {
         messageId = store.insertMessage({ ticketId: id, direction: 'note', channel: t.channel, authorId: user.id, text, now });
       } else {
@@ -105,7 +106,7 @@ export class TicketService {
     const t = this.visible(user, id);
     if (user.role !== 'operator') throw new VicError('VIC_FORBIDDEN', 'Only operators claim tickets');
     if (t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Overrule the scope verdict before claiming');
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       this.d.store.updateTicket(id, { assigneeId: user.id, ...(t.status !== 'open' ? { status: 'open', resolvedAt: null } : {}) }, this.d.clock.now());
       this.d.store.markAssigned(user.id, this.d.clock.now());
       this.audit(user, id, 'ticket.claimed', { from: t.assigneeId });
@@ -120,7 +121,7 @@ export class TicketService {
       if (!target || !target.active || target.role !== 'operator') throw new VicError('VIC_VALIDATION', 'The assignee must be an active operator');
       if (!canSee(target, t)) throw new VicError('VIC_FORBIDDEN_COURT', 'The operator does not serve this ticket’s court');
     }
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       this.d.store.updateTicket(id, { assigneeId }, this.d.clock.now());
       if (assigneeId !== null) this.d.store.markAssigned(assigneeId, this.d.clock.now());
       this.audit(user, id, 'ticket.assigned', { from: t.assigneeId, to: assigneeId });
@@ -131,7 +132,7 @@ export class TicketService {
     this.staffOnly(user);
     const t = this.visible(user, id);
     if (t.status === 'resolved') throw new VicError('VIC_CONFLICT', 'The ticket is already resolved');
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       this.d.store.updateTicket(id, { status: 'resolved', resolvedAt: this.d.clock.now() }, this.d.clock.now());
       this.audit(user, id, 'ticket.resolved', { from: t.status });
     });
@@ -141,7 +142,7 @@ export class TicketService {
     this.staffOnly(user);
     const t = this.visible(user, id);
     if (t.status !== 'resolved') throw new VicError('VIC_CONFLICT', 'Only a resolved ticket can be reopened');
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       this.d.store.updateTicket(id, { status: 'open', resolvedAt: null }, this.d.clock.now());
       this.audit(user, id, 'ticket.reopened', {});
     });
@@ -152,7 +153,7 @@ export class TicketService {
     const t = this.visible(user, id);
     // Handing a ticket to another court is allowed; an operator of one court then no longer sees it.
     if (f.courtId !== undefined && !this.d.store.getCourt(f.courtId)) throw new VicError('VIC_COURT_NOT_FOUND');
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       const moved = f.courtId !== undefined && f.courtId !== t.courtId;
       this.d.store.updateTicket(id, { ...f, ...(moved ? { assigneeId: null } : {}) }, this.d.clock.now());
       this.audit(user, id, 'ticket.updated', { from: { courtId: t.courtId, caseNumber: t.caseNumber }, to: f });
@@ -168,7 +169,7 @@ export class TicketService {
     const now = clock.now();
     const working = isWorkingTime(calendarFor(t.courtId), new Date(now));
     const assigneeId = working ? pickOperator(store.operatorLoads(t.courtId)) : null;
-    return this.commit(id, [], () => {
+    return this.commit(t, () => {
       store.updateTicket(id, { status: working ? 'open' : 'waiting', scopeVerdict: 'in_scope', scopeFlagged: false, assigneeId }, now);
       if (assigneeId !== null) store.markAssigned(assigneeId, now);
       this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId });

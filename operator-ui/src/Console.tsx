@@ -186,6 +186,7 @@ function useQueueCounts(epoch: number): Partial<Record<Queue, number>> {
   const reload = useDebounced(load, 300);
   useServerEvent('ticket.created', reload);
   useServerEvent('ticket.updated', reload);
+  useServerEvent('ticket.left', reload);
   useServerEvent('escalation.created', reload);
   useLocalChange(reload);
   return counts;

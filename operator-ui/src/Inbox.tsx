@@ -171,6 +171,10 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
     setData((d) => d && { ...d, items: d.items.map((x) => (x.id === ticket.id ? ticket : x)) });
     reload();
   });
+  useServerEvent('ticket.left', ({ ticketId }) => {
+    setData((d) => d && { ...d, items: d.items.filter((x) => x.id !== ticketId) });
+    reload();
+  });
 
   if (!data) return error ? <ErrorLine error={error} /> : <p className="muted">{t('loading')}</p>;
   return (

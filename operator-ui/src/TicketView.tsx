@@ -74,6 +74,13 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
   useServerEvent('escalation.alert', ({ ticket }) => {
     if (ticket.id === id) reloadSoon();
   });
+  useServerEvent('escalation.picked_up', ({ ticketId }) => {
+    if (ticketId === id) reloadSoon();
+  });
+  // Moved out of this user's sight: loading it again shows why instead of a stale ticket.
+  useServerEvent('ticket.left', ({ ticketId }) => {
+    if (ticketId === id) reloadSoon();
+  });
   // An action of this view: merge at once, then load the escalation timeline it changed.
   const changed = (row: TicketRow) => {
     mergeTicket(row);

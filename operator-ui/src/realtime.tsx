@@ -9,10 +9,14 @@ import type { CallEntry, ChannelHealth, ContactDetail, EscalationRow, MessageRow
 export interface ServerEvents {
   'ticket.created': { ticket: TicketRow };
   'ticket.updated': { ticket: TicketRow };
+  /** The ticket moved out of this user's sight (another court, another specialist): only its id. */
+  'ticket.left': { ticketId: number };
   'message.created': { ticketId: number; ticket?: TicketRow; message: MessageRow };
   'message.updated': { ticketId: number; ticket?: TicketRow; message: MessageRow };
   /** Only to the specialist the ticket was escalated (or passed) to. */
   'escalation.created': { ticket: TicketRow; escalation: EscalationRow };
+  /** To the operator who escalated: the specialist opened the ticket. */
+  'escalation.picked_up': { ticketId: number; escalation: EscalationRow };
   /** To the operator who escalated: the pick-up or answer time passed. */
   'escalation.alert': { kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
   /** The same breach, to the specialist holding the ticket. */

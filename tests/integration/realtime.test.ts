@@ -67,4 +67,50 @@ describe('realtime', () => {
     const r = await s.emitWithAck('presence:set', { status: 'away' });
     expect(r.error.code).toBe('VIC_UNAUTHENTICATED');
   });
+
+  it('tells the operators of the old court only that a moved ticket left, and the new court all of it', async () => {
+    const { vic, server } = await setup();
+    await addUser(vic, 'op-reg', 'operator', 'sko-regional');
+    await addUser(vic, 'op-eco', 'operator', 'sko-economic');
+    const regLogin = await server.login('op-reg', 'password-123');
+    const reg = await server.socket(regLogin.cookie);
+    const eco = await server.socket((await server.login('op-eco', 'password-123')).cookie);
+    const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', text: 'Вопрос по банкротству ТОО' }));
+    const regUpdates: string[] = [];
+    reg.on('ticket.updated', (p) => regUpdates.push(p.ticket.courtCode));
+    const left = nextEvent(reg, 'ticket.left');
+    const arrived = nextEvent(eco, 'ticket.updated');
+    const moved = await regLogin.api.patch(`/api/tickets/${ticketId}`, { courtId: vic.store.getCourtByCode('sko-economic')!.id });
+    expect(moved.status).toBe(200);
+    expect(await left).toEqual({ ticketId });
+    expect((await arrived).ticket).toMatchObject({ id: ticketId, courtCode: 'sko-economic' });
+    // Events reach a socket in order: an update sent to the old court would have come before "left".
+    expect(regUpdates).toEqual([]);
+  });
+
+  it('tells a specialist who passed a ticket on that it left, and the operator when it was picked up', async () => {
+    const { vic, server } = await setup();
+    await addUser(vic, 'op', 'operator');
+    const first = await addUser(vic, 'sec-1', 'specialist');
+    const second = await addUser(vic, 'sec-2', 'specialist');
+    const opLogin = await server.login('op', 'password-123');
+    const op = await server.socket(opLogin.cookie);
+    const s1Login = await server.login('sec-1', 'password-123');
+    const s1 = await server.socket(s1Login.cookie);
+    const s2 = await server.socket((await server.login('sec-2', 'password-123')).cookie);
+    const { ticketId } = vic.ingest(envelope({ text: 'Когда будет готов протокол заседания?' }));
+    const escalated = nextEvent(s1, 'escalation.created');
+    expect((await opLogin.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: first.id, question: 'Протокол готов?' })).status).toBe(200);
+    await escalated;
+
+    const pickedUp = nextEvent(op, 'escalation.picked_up');
+    expect((await s1Login.api.get(`/api/tickets/${ticketId}`)).status).toBe(200);
+    expect(await pickedUp).toMatchObject({ ticketId, escalation: { toUserId: first.id, pickedUpAt: expect.any(Number) } });
+
+    const left = nextEvent(s1, 'ticket.left');
+    const passed = nextEvent(s2, 'escalation.created');
+    expect((await s1Login.api.post(`/api/tickets/${ticketId}/pass`, { specialistId: second.id, note: 'Это дело ведёт коллега' })).status).toBe(200);
+    expect(await left).toEqual({ ticketId });
+    expect((await passed).ticket).toMatchObject({ id: ticketId, specialistId: second.id });
+  });
 });
