@@ -882,7 +882,8 @@ export class Store {
   /** Unanswered tickets whose first-response deadline has passed and that are not flagged yet. */
   markSlaBreaches(now: number): number[] {
     const ids = (this.q(
-      `SELECT id FROM tickets WHERE first_response_at IS NULL AND sla_breached_at IS NULL AND first_response_due_at <= ? AND status IN ('open','waiting')`,
+      `SELECT id FROM tickets WHERE court_id IN (SELECT id FROM courts) AND status IN ('open','waiting') AND first_response_due_at <= ?
+         AND first_response_at IS NULL AND sla_breached_at IS NULL`,
     ).all(now) as { id: number }[]).map((r) => r.id);
     const mark = this.q(`UPDATE tickets SET sla_breached_at = ?, updated_at = ? WHERE id = ?`);
     for (const id of ids) mark.run(now, now, id);

@@ -209,4 +209,9 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  /* 5: the court-queue index also serves the first-response deadline watch: a new ticket writes one index page less */ `
+  DROP INDEX tickets_sla_due;
+  DROP INDEX tickets_court_status;
+  CREATE INDEX tickets_court_status ON tickets(court_id, status, first_response_due_at);
+  `,
 ];
