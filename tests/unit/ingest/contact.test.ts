@@ -13,6 +13,8 @@ describe('contact step', () => {
       { kind: 'phone', address: '+77012345678' },
     ]);
     expect(normalizeIdentity('whatsapp', '123456789012345@lid')).toEqual([{ kind: 'whatsapp', address: '123456789012345@lid' }]);
+    // Too short for an international number (E.164 has 8 to 15 digits): no phone.
+    expect(normalizeIdentity('whatsapp', '1234567@c.us')).toEqual([{ kind: 'whatsapp', address: '1234567@c.us' }]);
   });
 
   it('lower-cases e-mail addresses', () => {
