@@ -41,8 +41,10 @@ export class TicketService {
 
   private commit(before: TicketRow, fn: () => void): TicketRow {
     const { store, events } = this.d;
-    store.tx(fn);
-    const ticket = store.getTicket(before.id)!;
+    const ticket = store.tx(() => {
+      fn();
+      return store.getTicket(before.id)!;
+    });
     events.emit({ type: 'ticket.updated', ticket, before });
     return ticket;
   }

@@ -47,7 +47,7 @@ export interface IngestContext {
   autoReplies: { kind: AutoReplyKind; text: string }[];
   /** Set by persist. */
   /** Set by persist: the inbound message first, then the auto-replies. */
-  result?: { ticketId: number; ticketCreated: boolean; messages: MessageRow[] };
+  result?: { ticket: TicketRow; ticketCreated: boolean; messages: MessageRow[] };
 }
 
 export type Step = (ctx: IngestContext, deps: IngestDeps) => void;

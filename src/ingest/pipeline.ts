@@ -75,9 +75,8 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   }
   if (ctx.duplicate) return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false };
 
-  const r = ctx.result!;
-  const ticket = store.getTicket(r.ticketId)!;
-  deps.events.emit({ type: r.ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
-  for (const message of r.messages) deps.events.emit({ type: 'message.created', ticket, message });
-  return { duplicate: false, ticketId: r.ticketId, messageId: r.messages[0]!.id, ticketCreated: r.ticketCreated };
+  const { ticket, ticketCreated, messages } = ctx.result!;
+  deps.events.emit({ type: ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
+  for (const message of messages) deps.events.emit({ type: 'message.created', ticket, message });
+  return { duplicate: false, ticketId: ticket.id, messageId: messages[0]!.id, ticketCreated };
 }

@@ -65,5 +65,6 @@ export const persist: Step = (ctx, { store }) => {
     }
     if (ctx.autoReplies.some((r) => r.kind === 'off-hours')) store.updateTicket(ticketId, { offhoursReplyFor: ctx.nextOpening }, now);
   }
-  ctx.result = { ticketId, ticketCreated: !existing, messages };
+  // Read inside the transaction: a read of its own after commit would take and release the WAL locks again.
+  ctx.result = { ticket: store.getTicket(ticketId)!, ticketCreated: !existing, messages };
 };
