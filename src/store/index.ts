@@ -496,17 +496,17 @@ export class Store {
   createTicket(t: {
     ref: string; courtId: number; contactId: number; channel: string; account: string | null; subject: string | null; status: TicketStatus;
     assigneeId: number | null; language: string | null; scopeVerdict: string | null; scopeScore: number | null; scopeFlagged: boolean;
-    firstResponseDueAt: number | null; caseNumber?: string | null; now: number;
+    firstResponseDueAt: number | null; caseNumber?: string | null; offhoursReplyFor?: number | null; now: number;
   }): number {
     return Number(
       this
       .q(
           `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
-             scope_score, scope_flagged, first_response_due_at, case_number, created_at, updated_at, last_inbound_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             scope_score, scope_flagged, first_response_due_at, case_number, offhours_reply_for, created_at, updated_at, last_inbound_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(t.ref, t.courtId, t.contactId, t.channel, t.account, t.subject, t.status, t.assigneeId, t.language, t.scopeVerdict, t.scopeScore,
-          Number(t.scopeFlagged), t.firstResponseDueAt, t.caseNumber ?? null, t.now, t.now, t.now).lastInsertRowid,
+          Number(t.scopeFlagged), t.firstResponseDueAt, t.caseNumber ?? null, t.offhoursReplyFor ?? null, t.now, t.now, t.now).lastInsertRowid,
     );
   }
   getTicket(id: number): TicketRow | undefined {

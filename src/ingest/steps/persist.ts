@@ -12,6 +12,8 @@ export const persist: Step = (ctx, { store }) => {
 
   let ticketId: number;
   const existing = ctx.ticket;
+  // The citizen is told once per off-hours period: the ticket remembers which opening it announced.
+  const told = ctx.autoReplies.some((r) => r.kind === 'off-hours') ? { offhoursReplyFor: ctx.nextOpening } : {};
   if (existing) {
     ticketId = existing.id;
     store.updateTicket(
@@ -24,6 +26,7 @@ export const persist: Step = (ctx, { store }) => {
         ...(!ctx.reopen && existing.assigneeId === null && ctx.assigneeId !== null ? { assigneeId: ctx.assigneeId } : {}),
         ...(ctx.messageScopeFlag ? { scopeFlagged: true } : {}),
         ...(existing.language === null && ctx.language !== 'unknown' ? { language: ctx.language } : {}),
+        ...told,
       },
       now,
     );
@@ -33,7 +36,7 @@ export const persist: Step = (ctx, { store }) => {
     ticketId = store.createTicket({
       ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
       status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
-      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, firstResponseDueAt: ctx.firstResponseDueAt, now,
+      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, firstResponseDueAt: ctx.firstResponseDueAt, ...told, now,
     });
   }
   if (ctx.assigneeId !== null && ctx.assigneeId !== (existing?.assigneeId ?? null)) {
@@ -55,16 +58,14 @@ export const persist: Step = (ctx, { store }) => {
       startedAt: c.startedAt, answeredAt: c.answeredAt ?? null, endedAt: c.endedAt ?? null, callbackDueAt: null });
   }
 
-  if (ctx.autoReplies.length) {
-    const ticket = store.getTicket(ticketId)!;
-    for (const r of ctx.autoReplies) {
-      const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
-      const id = store.insertMessage(reply);
-      store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, reply.text, r.kind), now);
-      messages.push(unauthoredMessageRow(id, reply));
-    }
-    if (ctx.autoReplies.some((r) => r.kind === 'off-hours')) store.updateTicket(ticketId, { offhoursReplyFor: ctx.nextOpening }, now);
+  // The ticket as committed, read inside the transaction: a read of its own after commit would take and
+  // release the WAL locks again. Auto-replies below add messages only, not ticket changes.
+  const ticket = store.getTicket(ticketId)!;
+  for (const r of ctx.autoReplies) {
+    const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
+    const id = store.insertMessage(reply);
+    store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, reply.text, r.kind), now);
+    messages.push(unauthoredMessageRow(id, reply));
   }
-  // Read inside the transaction: a read of its own after commit would take and release the WAL locks again.
-  ctx.result = { ticket: store.getTicket(ticketId)!, ticketCreated: !existing, messages };
+  ctx.result = { ticket, ticketCreated: !existing, messages };
 };
