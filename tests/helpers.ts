@@ -15,8 +15,15 @@ export const WORKING = Date.parse('2026-12-01T05:00:00Z');
 /** Saturday 2026-11-28 22:00 local. */
 export const SATURDAY_NIGHT = Date.parse('2026-11-28T17:00:00Z');
 
+const tempDirs: string[] = [];
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'vic-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vic-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+/** Run after each test file (tests/setup.ts): repeated runs would otherwise fill the temp folder. */
+export function removeTempDirs() {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export async function makeVic(over: Partial<Config> = {}, at = WORKING) {

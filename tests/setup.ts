@@ -1,4 +1,5 @@
-import { afterEach } from 'vitest';
-import { closeServed } from './helpers.ts';
+import { afterAll, afterEach } from 'vitest';
+import { closeServed, removeTempDirs } from './helpers.ts';
 
 afterEach(closeServed);
+afterAll(removeTempDirs);
