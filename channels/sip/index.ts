@@ -204,7 +204,12 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
         srf.request(`sip:${pbx}`, { method: 'OPTIONS', headers: { 'Max-Forwards': '1' } }, (err, req) => {
           if (gen !== generation) return;
           if (ackTimer) clearTimeout(ackTimer);
-          if (err) return lost(gen, `keep-alive failed: ${err.message}`);
+          if (err) {
+            // drachtio-server answered, so the link is alive: it would not send to that address (e.g. its own)
+            if ((err as Error & { code?: string }).code !== 'EDRACHTIO') return lost(gen, `keep-alive failed: ${err.message}`);
+            setHealth('degraded', `drachtio-server cannot send OPTIONS to the PBX ${pbx}: ${err.message}`);
+            return keepAlive(gen);
+          }
           req.on('response', (res: SipResponse) => {
             if (gen !== generation) return;
             if (res.status === 408 || res.status === 503) setHealth('degraded', `PBX ${pbx} does not answer OPTIONS (${res.status})`);

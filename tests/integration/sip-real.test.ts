@@ -4,14 +4,16 @@
 //   DRACHTIO_TEST_HOST=127.0.0.1 DRACHTIO_TEST_PORT=9022 DRACHTIO_TEST_SECRET=cymru npx vitest run tests/integration/sip-real.test.ts
 // Phones are sipp UAS instances on local ports; the operator URI template maps an extension to a port
 // (`sip:phone@127.0.0.1:{extension}`), so extension 5071 is the phone listening on port 5071.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { createSipChannel, type SipChannel } from '../../channels/sip/index.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
+import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
 const HOST = process.env.DRACHTIO_TEST_HOST;
 const PORT = Number(process.env.DRACHTIO_TEST_PORT ?? 9022);
@@ -20,6 +22,12 @@ const SIP_TARGET = process.env.DRACHTIO_TEST_SIP ?? `${HOST}:5060`;
 const SIPP = ['/usr/bin/sipp', '/usr/local/bin/sipp'].find((p) => fs.existsSync(p));
 const SCENARIOS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sip');
 const SUNDAY_NOON = Date.parse('2026-11-29T07:00:00Z');
+const MONDAY_OPENING = Date.parse('2026-11-30T04:00:00Z');
+const OP_A = 5071;
+const OP_B = 5072;
+const CITIZEN_PHONE = 5073;
+const SPECIALIST = 5074;
+const PBX = 5075;
 
 const skip = !HOST
   ? 'DRACHTIO_TEST_HOST is not set: no real drachtio-server to test against (see docs/sip.md)'
@@ -27,43 +35,98 @@ const skip = !HOST
     ? 'sipp is not installed (apt-get install sip-tester)'
     : null;
 
+interface SippResult {
+  scenario: string;
+  code: number;
+  /** sipp's error log and message trace when it failed: what was expected and what came instead. */
+  log: string;
+}
+
+// sipp writes its logs next to the scenario unless told otherwise: they go to a temporary folder instead.
+let logDir: string | null = null;
+let runs = 0;
+const children = new Set<ChildProcess>();
 let current: Vic | null = null;
-const children: { kill(): void }[] = [];
+const sockets: Socket[] = [];
+
 afterEach(async () => {
-  children.splice(0).forEach((c) => c.kill());
+  await Promise.all([...children].map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGKILL')))));
+  children.clear();
+  sockets.splice(0).forEach((s) => s.close());
   await current?.close();
   current = null;
 });
+afterAll(() => {
+  if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
+});
 
-/** Runs one sipp scenario to its end; resolves with its exit code (0: every message as scripted). */
-function sipp(scenario: string, args: string[], ms = 30_000): Promise<number> {
-  const child = spawn(SIPP!, ['-sf', path.join(SCENARIOS, scenario), '-i', '127.0.0.1', '-m', '1', '-timeout', `${ms / 1000}s`, '-timeout_error', '-nostdin', ...args], { stdio: 'ignore' });
-  children.push({ kill: () => child.kill() });
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+/** Runs one sipp scenario to its end (every scenario is one call, bounded by -timeout). */
+function sipp(scenario: string, args: string[], timeoutS = 15): Promise<SippResult> {
+  logDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'vic-sipp-'));
+  const base = path.join(logDir, `${++runs}-${path.basename(scenario, '.xml')}`);
+  const child = spawn(
+    SIPP!,
+    [
+      '-sf', path.join(SCENARIOS, scenario), '-i', '127.0.0.1', '-m', '1', '-timeout', `${timeoutS}s`, '-timeout_error', '-nostdin',
+      '-trace_err', '-error_file', `${base}-errors.log`, '-trace_msg', '-message_file', `${base}-messages.log`,
+      ...args,
+    ],
+    { cwd: logDir, stdio: 'ignore' },
+  );
+  children.add(child);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+      const log = code === 0 ? '' : `${read(`${base}-errors.log`)}\n--- messages\n${read(`${base}-messages.log`).slice(-4000)}`;
+      resolve({ scenario, code: code ?? -1, log }); // -1: killed
+    }),
+  );
 }
-const phone = (scenario: string, port: number) => sipp(scenario, ['-p', String(port)]);
-const citizen = (scenario: string, port = 5090) => sipp(scenario, ['-s', '1401', '-p', String(port), SIP_TARGET]);
 
-async function setup(at?: number, ringTimeoutMs = 5_000) {
-  const { vic, clock } = await makeVic({}, at);
+/** A phone (sipp UAS) on `port`, resolved once it listens so that the bridge never rings a closed port. */
+async function phone(scenario: string, port: number, ...args: string[]) {
+  const done = sipp(scenario, ['-p', String(port), ...args]);
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  await until(() => fs.readFileSync('/proc/net/udp', 'utf8').includes(hex), 5_000);
+  return { done };
+}
+const citizen = (scenario: string) => sipp(scenario, ['-s', '1401', '-p', '5090', SIP_TARGET]);
+
+/** Every sipp run went exactly as scripted; a failure shows sipp's own account of it. */
+function passed(results: SippResult[]) {
+  expect(results.filter((r) => r.code !== 0).map((r) => `${r.scenario} exited ${r.code}\n${r.log}`)).toEqual([]);
+}
+
+async function setup(o: { at?: number; ringTimeoutMs?: number; serve?: boolean; operatorUriTemplate?: string; keepAliveMs?: number } = {}) {
+  const { vic, clock } = await makeVic({}, o.at);
   current = vic;
+  // before the operators come online: listening resets everyone's connections
+  const server = o.serve ? await serve(vic) : null;
   const ops = [];
-  for (const [login, ext] of [['op-a', '5071'], ['op-b', '5072']] as const) {
+  for (const [login, ext] of [['op-a', OP_A], ['op-b', OP_B]] as const) {
     const u = await addUser(vic, login, 'operator');
-    vic.store.updateUser(u.id, { sipExtension: ext });
+    vic.store.updateUser(u.id, { sipExtension: String(ext) });
     vic.store.changeConnections(u.id, 1, clock.now());
     ops.push(u);
   }
+  const specialist = await addUser(vic, 'secretary', 'specialist');
+  vic.store.updateUser(specialist.id, { sipExtension: String(SPECIALIST) });
   const sip = createSipChannel({
-    host: HOST!, port: PORT, secret: SECRET, operatorUriTemplate: 'sip:phone@127.0.0.1:{extension}', outboundUriTemplate: 'sip:citizen@127.0.0.1:5073',
-    ringTimeoutMs, nobodyStatus: 486,
-  }) as SipChannel;
+    host: HOST!, port: PORT, secret: SECRET, operatorUriTemplate: o.operatorUriTemplate ?? 'sip:phone@127.0.0.1:{extension}',
+    outboundUriTemplate: `sip:{number}@127.0.0.1:${CITIZEN_PHONE}`, ringTimeoutMs: o.ringTimeoutMs ?? 5_000, nobodyStatus: 486,
+  }, o.keepAliveMs ? { keepAliveMs: o.keepAliveMs } : {}) as SipChannel;
   await vic.addChannel(sip);
   await until(() => sip.health().state === 'connected', 10_000);
-  return { vic, ops, sip };
+  return { vic, ops, specialist, sip, server };
 }
 
-const lastCall = (vic: Vic) => vic.store.db.prepare('SELECT call_id AS callId FROM calls ORDER BY id DESC LIMIT 1').get() as { callId: string } | undefined;
+const lastCall = (vic: Vic) => {
+  const row = vic.store.db.prepare('SELECT call_id AS callId FROM calls ORDER BY id DESC LIMIT 1').get() as { callId: string } | undefined;
+  return row ? vic.store.getCall(row.callId) : undefined;
+};
+/** How the call went, in order, as the ticket's audit trail has it. */
+const history = (vic: Vic) => (vic.store.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'call.%' ORDER BY id").all() as { action: string }[]).map((r) => r.action);
 
 async function until(ok: () => boolean, ms = 10_000) {
   const end = Date.now() + ms;
@@ -76,67 +139,170 @@ async function until(ok: () => boolean, ms = 10_000) {
 describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('answered by the first operator, ended by the caller', async () => {
     const { vic, ops } = await setup();
-    const [a, b] = await Promise.all([phone('uas-answer.xml', 5071), citizen('uac-answered.xml')]);
-    expect([a, b]).toEqual([0, 0]);
-    await until(() => vic.store.getCall(lastCall(vic)!.callId)?.outcome === 'ended');
-    expect(vic.store.getCall(lastCall(vic)!.callId)).toMatchObject({ operatorId: ops[0]!.id, from: '+77012345678' });
+    const a = await phone('uas-answer.xml', OP_A);
+    passed(await Promise.all([a.done, citizen('uac-answered.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)).toMatchObject({ operatorId: ops[0]!.id, from: '+77012345678' });
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
   });
 
   it('first operator rings out, the second answers', async () => {
-    const { vic, ops } = await setup(undefined, 2_000);
-    const codes = await Promise.all([phone('uas-noanswer.xml', 5071), phone('uas-answer.xml', 5072), citizen('uac-answered.xml')]);
-    expect(codes).toEqual([0, 0, 0]);
-    await until(() => vic.store.getCall(lastCall(vic)!.callId)?.outcome === 'ended');
-    expect(vic.store.getCall(lastCall(vic)!.callId)!.operatorId).toBe(ops[1]!.id);
+    const { vic, ops } = await setup({ ringTimeoutMs: 1_500 });
+    const a = await phone('uas-noanswer.xml', OP_A);
+    const b = await phone('uas-answer.xml', OP_B);
+    passed(await Promise.all([a.done, b.done, citizen('uac-answered.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)!.operatorId).toBe(ops[1]!.id);
+    expect(history(vic)).toEqual(['call.ringing', 'call.ringing', 'call.answered', 'call.ended']);
   });
 
   it('nobody answers (busy, then ring out) → 486 and a missed call with a callback task', async () => {
-    const { vic } = await setup(undefined, 2_000);
-    const codes = await Promise.all([phone('uas-busy.xml', 5071), phone('uas-noanswer.xml', 5072), citizen('uac-expect-486.xml')]);
-    expect(codes).toEqual([0, 0, 0]);
-    await until(() => vic.store.getCall(lastCall(vic)!.callId)?.outcome === 'missed');
-    expect(vic.store.getCall(lastCall(vic)!.callId)!.callbackDueAt).toBe(vic.clock.now());
+    const { vic } = await setup({ ringTimeoutMs: 1_500 });
+    const a = await phone('uas-busy.xml', OP_A);
+    const b = await phone('uas-noanswer.xml', OP_B);
+    passed(await Promise.all([a.done, b.done, citizen('uac-expect-486.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'missed');
+    expect(lastCall(vic)!.callbackDueAt).toBe(vic.clock.now());
+    expect(history(vic)).toEqual(['call.ringing', 'call.missed']); // the busy phone never rang
   });
 
   it('Sunday → 480 and a callback due Monday at opening', async () => {
-    const { vic } = await setup(SUNDAY_NOON);
-    expect(await citizen('uac-expect-480.xml')).toBe(0);
-    await until(() => vic.store.getCall(lastCall(vic)?.callId ?? '')?.outcome === 'rejected_off_hours');
-    expect(vic.store.getCall(lastCall(vic)!.callId)!.callbackDueAt).toBe(Date.parse('2026-11-30T04:00:00Z'));
+    const { vic } = await setup({ at: SUNDAY_NOON });
+    passed([await citizen('uac-expect-480.xml')]);
+    await until(() => lastCall(vic)?.outcome === 'rejected_off_hours');
+    expect(lastCall(vic)!.callbackDueAt).toBe(MONDAY_OPENING);
+    expect(history(vic)).toEqual(['call.rejected_off_hours']);
   });
 
-  it('the caller hangs up while it rings → abandoned', async () => {
+  it('the caller hangs up while it rings → the phone gets CANCEL, the call is abandoned', async () => {
     const { vic } = await setup();
-    expect(await Promise.all([phone('uas-noanswer.xml', 5071), citizen('uac-cancel.xml')])).toEqual([0, 0]);
-    await until(() => vic.store.getCall(lastCall(vic)!.callId)?.outcome === 'abandoned');
+    const a = await phone('uas-noanswer.xml', OP_A);
+    passed(await Promise.all([a.done, citizen('uac-cancel.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'abandoned');
+    expect(history(vic)).toEqual(['call.ringing', 'call.abandoned']);
   });
 
   it('a retransmitted INVITE → one ticket, one call', async () => {
     const { vic } = await setup();
-    expect(await Promise.all([phone('uas-answer.xml', 5071), citizen('uac-retransmit.xml')])).toEqual([0, 0]);
-    await until(() => vic.store.getCall(lastCall(vic)!.callId)?.outcome === 'ended');
-    const row = vic.store.getCall(lastCall(vic)!.callId)!;
-    expect(vic.store.listCalls(row.ticketId)).toHaveLength(1);
+    const a = await phone('uas-answer.xml', OP_A);
+    passed(await Promise.all([a.done, citizen('uac-retransmit.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(vic.store.db.prepare('SELECT COUNT(*) AS n FROM calls').get()).toEqual({ n: 1 });
+    expect(vic.store.db.prepare("SELECT COUNT(*) AS n FROM tickets WHERE channel = 'sip'").get()).toEqual({ n: 1 });
   });
 
   it('WhatsApp and a call from the same number land on one ticket', async () => {
     const { vic } = await setup();
     const wa = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77012345678@c.us' } }));
-    expect(await Promise.all([phone('uas-answer.xml', 5071), citizen('uac-answered.xml')])).toEqual([0, 0]);
-    await until(() => lastCall(vic) !== undefined);
-    expect(vic.store.getCall(lastCall(vic)!.callId)!.ticketId).toBe(wa.ticketId);
+    // the WhatsApp ticket went to op-a, so op-b is the least loaded and rung first
+    const b = await phone('uas-answer.xml', OP_B);
+    passed(await Promise.all([b.done, citizen('uac-answered.xml')]));
+    expect(lastCall(vic)!.ticketId).toBe(wa.ticketId);
   });
 
-  it('call back: the operator’s phone first, then the citizen', async () => {
-    const { vic, ops, sip } = await setup();
-    const operator = phone('uas-answer.xml', 5071);
-    const citizenPhone = phone('uas-answer.xml', 5073);
-    await new Promise((r) => setTimeout(r, 300)); // the phones listen
-    const id = sip.callBack({ userId: ops[0]!.id, extension: '5071', number: '+77012345678' });
-    await until(() => vic.store.getCall(id)?.outcome === 'answered');
-    const bridged = vic.store.getCall(id)!;
-    expect(bridged.operatorId).toBe(ops[0]!.id);
-    children.forEach((c) => c.kill());
-    await Promise.allSettled([operator, citizenPhone]);
+  it('hold: the operator’s re-INVITE goes to the citizen, and the citizen’s answer back', async () => {
+    const { vic } = await setup();
+    const a = await phone('uas-hold.xml', OP_A);
+    passed(await Promise.all([a.done, citizen('uac-reinvited.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+  });
+
+  it('the screen-pop reaches only the console of the operator whose phone rings', async () => {
+    const { vic, server } = await setup({ serve: true });
+    const pops: Record<string, { callId: string; from: string }[]> = { 'op-a': [], 'op-b': [] };
+    for (const login of Object.keys(pops)) {
+      const s = await server!.socket((await server!.login(login, 'password-123')).cookie);
+      s.on('call.ringing', (p: { call: { callId: string; from: string } }) => pops[login]!.push(p.call));
+      sockets.push(s);
+    }
+    const a = await phone('uas-answer.xml', OP_A);
+    passed(await Promise.all([a.done, citizen('uac-answered.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(pops['op-a']).toEqual([expect.objectContaining({ callId: lastCall(vic)!.callId, from: '+77012345678' })]);
+    expect(pops['op-b']).toEqual([]);
+  });
+
+  it('transfer from the console: the specialist answers, the citizen is re-INVITEd to them, the operator is released', async () => {
+    const { vic, specialist, server } = await setup({ serve: true });
+    const api = (await server!.login('op-a', 'password-123')).api;
+    const operator = await phone('uas-answer.xml', OP_A);
+    const spec = await phone('uas-late-offer.xml', SPECIALIST);
+    const caller = citizen('uac-reinvited.xml');
+    await until(() => lastCall(vic)?.outcome === 'answered');
+    expect((await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status).toBe(202);
+    passed(await Promise.all([operator.done, spec.done, caller]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)!.operatorId).toBe(specialist.id);
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.transferred', 'call.ended']);
+  });
+
+  it('transfer from the console: the specialist does not answer, the citizen stays with the operator', async () => {
+    const { vic, ops, specialist, server } = await setup({ serve: true, ringTimeoutMs: 1_500 });
+    const api = (await server!.login('op-a', 'password-123')).api;
+    // the operator hangs up 5 s after answering: well after the specialist's phone rang out
+    const operator = await phone('uas-answer-hangup.xml', OP_A, '-d', '5000');
+    const spec = await phone('uas-noanswer.xml', SPECIALIST);
+    const caller = citizen('uac-hung-up-on.xml');
+    await until(() => lastCall(vic)?.outcome === 'answered');
+    expect((await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status).toBe(202);
+    passed([await spec.done]);
+    expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id });
+    passed(await Promise.all([operator.done, caller]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
+  });
+
+  it('transfer from the operator’s phone (REFER): NOTIFY 100 then 200, the specialist takes over', async () => {
+    const { vic } = await setup();
+    const operator = await phone('uas-refer.xml', OP_A, '-key', 'specialist', String(SPECIALIST));
+    const spec = await phone('uas-late-offer.xml', SPECIALIST);
+    passed(await Promise.all([operator.done, spec.done, citizen('uac-reinvited.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transferred', 'call.ended']);
+  });
+
+  it('transfer from the operator’s phone (REFER), the specialist does not answer: NOTIFY 487, the operator keeps the citizen', async () => {
+    const { vic, ops } = await setup({ ringTimeoutMs: 1_500 });
+    const operator = await phone('uas-refer-unanswered.xml', OP_A, '-key', 'specialist', String(SPECIALIST));
+    const spec = await phone('uas-noanswer.xml', SPECIALIST);
+    passed(await Promise.all([operator.done, spec.done, citizen('uac-hung-up-on.xml')]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
+  });
+
+  it('call back from the console: the operator’s phone first (no SDP), then the citizen with the operator’s offer', async () => {
+    const { vic, ops, server } = await setup({ serve: true });
+    const missed = vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '+77012345678' }, text: '' }));
+    const operator = await phone('uas-callback-operator.xml', OP_A, '-d', '1000');
+    const citizenPhone = await phone('uas-callback-citizen.xml', CITIZEN_PHONE);
+    const res = await (await server!.login('op-a', 'password-123')).api.post(`/api/tickets/${missed.ticketId}/call-back`);
+    expect(res.status).toBe(202);
+    passed(await Promise.all([operator.done, citizenPhone.done]));
+    await until(() => vic.store.getCall(res.body.callId)?.outcome === 'ended');
+    expect(vic.store.getCall(res.body.callId)).toMatchObject({ operatorId: ops[0]!.id, to: '+77012345678', ticketId: missed.ticketId });
+    expect(history(vic)).toEqual(['call.call_back', 'call.answered', 'call.ended']);
+  });
+
+  it('keep-alive: OPTIONS reach the PBX through drachtio-server; a PBX that stops answering shows as degraded', async () => {
+    const pbx = await phone('uas-options.xml', PBX);
+    const { sip } = await setup({ operatorUriTemplate: `sip:{extension}@127.0.0.1:${PBX}`, keepAliveMs: 300 });
+    passed([await pbx.done]);
+    expect(sip.health().state).toBe('connected');
+    // the next OPTIONS finds the port closed
+    await until(() => sip.health().state === 'degraded');
+    expect(sip.health().reason).toMatch(new RegExp(`^PBX 127\\.0\\.0\\.1:${PBX} does not answer OPTIONS \\(\\d{3}\\)$`));
+  });
+
+  it('keep-alive: drachtio-server refusing the PBX address (its own) is degraded, not a lost link', async () => {
+    const { sip } = await setup({ operatorUriTemplate: `sip:{extension}@${SIP_TARGET}`, keepAliveMs: 300 });
+    const states: string[] = [];
+    const watch = setInterval(() => states.push(sip.health().state), 20);
+    await until(() => sip.health().state === 'degraded');
+    await new Promise((r) => setTimeout(r, 1_000)); // a few more keep-alives
+    clearInterval(watch);
+    expect(sip.health()).toMatchObject({ state: 'degraded', reason: expect.stringContaining(`drachtio-server cannot send OPTIONS to the PBX ${SIP_TARGET}: `) });
+    expect(states).not.toContain('connecting');
   });
 });
