@@ -28,7 +28,11 @@ export type CallEvent =
   | { type: 'ring-timeout'; leg: number; at: number }
   | { type: 'caller-cancel'; at: number }
   | { type: 'bye'; leg: number; at: number }
-  | { type: 'transfer'; target: Party; at: number };
+  | { type: 'transfer'; target: Party; at: number }
+  /** The bridge command completed: the citizen now talks to leg `leg` (a transfer's re-INVITE was answered). */
+  | { type: 'bridged'; leg: number; at: number }
+  /** The bridge command failed: the citizen refused the re-INVITE, and still talks to whom they did before. */
+  | { type: 'bridge-failed'; leg: number; status: number; at: number };
 
 export type CallCommand =
   | { type: 'ring'; leg: number; userId: number | null; uri: string; timeoutMs: number }
@@ -47,7 +51,8 @@ type Phase =
   /** Ringing hunt[index] on `leg`; `cancelling` once we gave up on it and wait for its final response. */
   | { name: 'hunting'; leg: number; index: number; cancelling: boolean; popped: boolean }
   | { name: 'connected'; agent: Party; agentLeg: number; answeredAt: number }
-  | { name: 'transferring'; agent: Party; agentLeg: number; answeredAt: number; target: Party; leg: number; cancelling: boolean }
+  /** `bridging`: the specialist answered and the citizen is being re-INVITEd towards them. */
+  | { name: 'transferring'; agent: Party; agentLeg: number; answeredAt: number; target: Party; leg: number; cancelling: boolean; bridging: boolean }
   | { name: 'callback-operator'; operator: Party; citizen: Party; leg: number; cancelling: boolean }
   | { name: 'callback-citizen'; operator: Party; operatorLeg: number; citizen: Party; leg: number; cancelling: boolean }
   | { name: 'done'; outcome: Outcome };
@@ -156,7 +161,7 @@ export class CallFlow {
     }
     if (e.type === 'transfer') {
       const ring = this.ring(e.target);
-      this.phase = { ...p, name: 'transferring', target: e.target, leg: this.lastLeg, cancelling: false };
+      this.phase = { ...p, name: 'transferring', target: e.target, leg: this.lastLeg, cancelling: false, bridging: false };
       return [ring];
     }
     return [];
@@ -171,7 +176,7 @@ export class CallFlow {
       case 'bye': {
         if (e.leg !== this.citizenLeg && e.leg !== p.agentLeg) return [];
         const other = e.leg === this.citizenLeg ? p.agentLeg : this.citizenLeg;
-        return [{ type: 'cancel', leg: p.leg }, { type: 'hangup', leg: other }, this.ended(e.at, p.answeredAt)];
+        return [{ type: p.bridging ? 'hangup' : 'cancel', leg: p.leg }, { type: 'hangup', leg: other }, this.ended(e.at, p.answeredAt)];
       }
       case 'ring-timeout':
         if (e.leg !== p.leg || p.cancelling) return [];
@@ -179,17 +184,24 @@ export class CallFlow {
         return [{ type: 'cancel', leg: p.leg }];
       case 'failed':
         return e.leg === p.leg ? back(e.status) : [];
-      case 'answered': {
-        if (e.leg !== p.leg) return [];
+      case 'answered':
+        if (e.leg !== p.leg || p.bridging) return [];
+        // The operator is released only once the citizen has accepted the specialist's media.
+        p.bridging = true;
+        return [{ type: 'bridge', from: this.citizenLeg, to: p.leg }];
+      case 'bridged':
+        if (e.leg !== p.leg || !p.bridging) return [];
         // The specialist now talks to the citizen; the call's duration keeps counting from the first answer.
         this.phase = { name: 'connected', agent: p.target, agentLeg: p.leg, answeredAt: p.answeredAt };
         return [
-          { type: 'bridge', from: this.citizenLeg, to: p.leg },
           { type: 'transfer-result', status: 200 },
           { type: 'hangup', leg: p.agentLeg },
           { type: 'record', outcome: 'transferred', ...(p.target.userId !== null ? { userId: p.target.userId } : {}) },
         ];
-      }
+      case 'bridge-failed':
+        if (e.leg !== p.leg || !p.bridging) return [];
+        // A refused re-INVITE leaves the citizen's session as it was: still with the operator.
+        return [{ type: 'hangup', leg: p.leg }, ...back(e.status)];
       default:
         return [];
     }

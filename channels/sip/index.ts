@@ -255,7 +255,13 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
       case 'screen-pop':
         return ctx!.calls.screenPop(cmd.userId, call.id);
       case 'bridge':
-        return void bridge(call, cmd.from, cmd.to).catch((err: unknown) => log().error({ err, callId: call.id }, 'sip: bridging failed'));
+        return void bridge(call, cmd.from, cmd.to).then(
+          () => apply(call, { type: 'bridged', leg: cmd.to, at: now() }),
+          (err: { status?: number }) => {
+            log().warn({ err, callId: call.id }, 'sip: bridging failed');
+            apply(call, { type: 'bridge-failed', leg: cmd.to, status: err.status ?? 500, at: now() });
+          },
+        );
       case 'hangup': {
         const leg = call.legs.get(cmd.leg);
         const gone = leg?.dialog ? leg.dialog.destroy() : leg?.lateOffer?.destroy();

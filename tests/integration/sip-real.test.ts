@@ -253,6 +253,23 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
   });
 
+  it('transfer from the console: the citizen refuses the specialist’s media, stays with the operator, the specialist is released', async () => {
+    const { vic, ops, specialist, server } = await setup({ serve: true });
+    const api = (await server!.login('op-a', 'password-123')).api;
+    const operator = await phone('uas-answer-hangup.xml', OP_A, '-d', '3000');
+    const spec = await phone('uas-late-offer-released.xml', SPECIALIST);
+    const caller = citizen('uac-refuses-reinvite.xml');
+    await until(() => lastCall(vic)?.outcome === 'answered');
+    expect((await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status).toBe(202);
+    passed([await spec.done]);
+    // Released only once the citizen refused: the operator still has the call.
+    expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id });
+    passed(await Promise.all([operator.done, caller]));
+    await until(() => lastCall(vic)?.outcome === 'ended');
+    expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
+  });
+
   it('transfer from the operator’s phone (REFER): NOTIFY 100 then 200, the specialist takes over', async () => {
     const { vic } = await setup();
     const operator = await phone('uas-refer.xml', OP_A, '-key', 'specialist', String(SPECIALIST));

@@ -128,10 +128,12 @@ describe('transfer to a specialist', () => {
     return f;
   }
 
-  it('answered: re-bridge the caller, tell and release the operator', () => {
+  it('answered: re-bridge the caller, then tell and release the operator', () => {
     const f = transferring();
-    expect(f.handle({ type: 'answered', leg: 2, at: T0 + 15_000 })).toEqual([
-      { type: 'bridge', from: 0, to: 2 },
+    expect(f.handle({ type: 'answered', leg: 2, at: T0 + 15_000 })).toEqual([{ type: 'bridge', from: 0, to: 2 }]);
+    // Until the citizen accepted the specialist's media, the operator keeps the call.
+    expect(f.state).toMatchObject({ name: 'transferring', bridging: true });
+    expect(f.handle({ type: 'bridged', leg: 2, at: T0 + 15_200 })).toEqual([
       { type: 'transfer-result', status: 200 },
       { type: 'hangup', leg: 1 },
       { type: 'record', outcome: 'transferred', userId: 9 },
@@ -141,6 +143,28 @@ describe('transfer to a specialist', () => {
       { type: 'hangup', leg: 0 },
       { type: 'record', outcome: 'ended', endedAt: T0 + 125_000, durationMs: 120_000 },
     ]);
+  });
+
+  it('the citizen refuses the re-INVITE: the specialist is released and the caller stays with the operator', () => {
+    const f = transferring();
+    expect(f.handle({ type: 'answered', leg: 2, at: T0 + 15_000 })).toEqual([{ type: 'bridge', from: 0, to: 2 }]);
+    expect(f.handle({ type: 'bridge-failed', leg: 2, status: 488, at: T0 + 15_200 })).toEqual([
+      { type: 'hangup', leg: 2 },
+      { type: 'transfer-result', status: 488 },
+    ]);
+    expect(f.state).toMatchObject({ name: 'connected', agentLeg: 1 });
+    expect(f.bridged).toEqual({ citizen: 0, agent: 1 });
+  });
+
+  it('a hang-up while the citizen is re-INVITEd towards the specialist hangs up every leg', () => {
+    const f = transferring();
+    f.handle({ type: 'answered', leg: 2, at: T0 + 15_000 });
+    expect(f.handle({ type: 'bye', leg: 0, at: T0 + 15_100 })).toEqual([
+      { type: 'hangup', leg: 2 },
+      { type: 'hangup', leg: 1 },
+      { type: 'record', outcome: 'ended', endedAt: T0 + 15_100, durationMs: 10_100 },
+    ]);
+    expect(f.handle({ type: 'bridged', leg: 2, at: T0 + 15_200 })).toEqual([]);
   });
 
   it('not answered (busy): the caller stays with the operator', () => {
