@@ -7,6 +7,30 @@ import path from 'node:path';
 import type { InboundAttachment } from './envelope.ts';
 import type { StoredAttachment } from './ingest/context.ts';
 
+export type PreviewType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+
+/**
+ * The raster image type of a stored file, read from its first bytes; null for anything else (SVG, HTML, PDF…).
+ * The type a sender declared is never trusted: only these four formats are ever shown in the console.
+ */
+export function sniffImage(file: string): PreviewType | null {
+  const head = Buffer.alloc(12);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const b = head.subarray(0, n);
+  const starts = (sig: number[]) => sig.every((x, i) => b[i] === x);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (b.toString('latin1', 0, 6) === 'GIF87a' || b.toString('latin1', 0, 6) === 'GIF89a') return 'image/gif';
+  if (b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
 export class AttachmentStore {
   constructor(
     private readonly dir: string | null,

@@ -41,6 +41,11 @@ export function closeSession(store: Store, token: string) {
   store.deleteSession(hashToken(token));
 }
 
+/** Ends the user's sessions, all but `keepToken` (an admin who resets their own password stays signed in). */
+export function closeSessionsOf(store: Store, userId: number, keepToken: string | null) {
+  store.deleteSessionsOf(userId, keepToken === null ? null : hashToken(keepToken));
+}
+
 export function randomPassword(): string {
   return crypto.randomBytes(12).toString('base64url');
 }

@@ -1,5 +1,5 @@
-// Each court's working calendar: national rules (routing/calendar) plus the court's own changes from the
-// database. Built once per court and rebuilt when an admin changes a day.
+// Each court's working calendar: national rules (routing/calendar) plus the court's own week and days off from
+// the database. Built once per court and rebuilt when an admin changes its hours or a day.
 import { defaultCalendar, type CourtCalendar } from '../routing/calendar/index.ts';
 import type { Store } from './store/index.ts';
 
@@ -15,7 +15,9 @@ export class CalendarBook {
     let cal = this.cache.get(courtId);
     if (!cal) {
       const overrides = this.store.listCalendarOverrides(courtId).map(({ date, kind }) => ({ date, kind }));
-      this.cache.set(courtId, (cal = defaultCalendar(overrides, this.timeZone)));
+      const base = defaultCalendar(overrides, this.timeZone);
+      const week = this.store.getCourt(courtId)?.weekHours;
+      this.cache.set(courtId, (cal = week ? { ...base, week } : base));
     }
     return cal;
   }

@@ -14,6 +14,7 @@ export const ERRORS = {
   VIC_LOGIN_TAKEN: [409, 'This login is already taken'],
   VIC_TOO_MANY_LOGINS: [429, 'Too many sign-in attempts, try again later'],
   VIC_PAYLOAD_TOO_LARGE: [413, 'The request is too large'],
+  VIC_NOT_AN_IMAGE: [415, 'Only PNG, JPEG, GIF and WebP images are shown inline'],
   VIC_INTERNAL: [500, 'Internal error'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -10,6 +10,8 @@ export type VicEvent =
   | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
   | { type: 'channel.health'; channel: string; health: ChannelHealth }
   | { type: 'presence.changed'; userId: number }
+  /** An admin changed the user (role, court, active…): their live connections follow. */
+  | { type: 'user.changed'; userId: number }
   | { type: 'call.updated'; ticket: TicketRow; call: CallRow }
   /** Screen-pop: only for the operator whose phone is ringing. */
   | { type: 'call.ringing'; userId: number; call: CallRow; ticket: TicketRow; contact: unknown; otherTickets: unknown[] }

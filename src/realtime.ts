@@ -117,6 +117,25 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
         case 'presence.changed':
           io.to('admins').emit(e.type, { userId: e.userId, presence: store.getPresence(e.userId) });
           break;
+        case 'user.changed': {
+          // Rooms were joined at the handshake: a user moved to another court or role must stop getting the old
+          // rooms' tickets at once, and a connection whose session ended (deactivated, password reset) is cut off.
+          // The console is told to load its user again.
+          for (const id of [...(io.sockets.adapter.rooms.get(`user:${e.userId}`) ?? [])]) {
+            const socket = io.sockets.sockets.get(id);
+            if (!socket) continue;
+            const live = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
+            if (!live) {
+              socket.disconnect(true);
+              continue;
+            }
+            for (const room of roomsOf(socket.data.user as UserRow)) void socket.leave(room);
+            socket.data.user = live.user;
+            void socket.join(roomsOf(live.user));
+            socket.emit('session.changed', {});
+          }
+          break;
+        }
       }
     } catch (err) {
       log.error({ err }, 'realtime broadcast failed');

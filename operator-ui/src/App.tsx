@@ -37,18 +37,20 @@ export function App() {
       user: state.user,
       presence: state.presence,
       setPresence: (presence) => setState({ ...state, presence }),
+      reload: () => void loadMe(),
       logout: () => {
         void api.post('/api/auth/logout').finally(() => setState({ kind: 'signed-out' }));
       },
     };
-  }, [state]);
+  }, [state, loadMe]);
 
   if (state.kind === 'loading') return <p className="splash">{t('loading')}</p>;
   if (!session) return <Login onSignedIn={loadMe} />;
   return (
     <SessionContext.Provider value={session}>
-      {/* Keyed by user: signing in as someone else starts a fresh socket with the new cookie. */}
-      <RealtimeProvider key={session.user.id}>
+      {/* Keyed by who the user is: signing in as someone else, or being given another role or court, starts a
+          fresh socket, and every view loads again for what the user may see now. */}
+      <RealtimeProvider key={`${session.user.id}:${session.user.role}:${session.user.courtId}`}>
         <Console />
       </RealtimeProvider>
     </SessionContext.Provider>

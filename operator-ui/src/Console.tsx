@@ -20,7 +20,7 @@ const SOUND_KEY = 'vic.sound';
 
 export function Console() {
   const { t, lang } = useI18n();
-  const { user } = useSession();
+  const { user, reload } = useSession();
   const { path, params } = useLocation();
   const { state: link, epoch } = useLive();
   const queues = queuesFor(user.role);
@@ -96,6 +96,8 @@ export function Console() {
   useServerEvent('call.updated', ({ call }) => {
     if (call.outcome !== 'ringing') banners.remove(`call-${call.callId}`);
   });
+  // An admin changed this user: navigation, court and name follow without a reload.
+  useServerEvent('session.changed', reload);
 
   let page;
   if (path === '/admin/users' && user.role === 'admin') page = <AdminUsers courts={courts} />;

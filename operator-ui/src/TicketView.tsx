@@ -179,8 +179,15 @@ function Conversation({ ticket }: { ticket: TicketDetail }) {
   useLayoutEffect(toBottom, [ticket.messages]);
   useEffect(() => {
     const observer = new ResizeObserver(toBottom);
-    if (list.current) observer.observe(list.current);
-    return () => observer.disconnect();
+    const el = list.current;
+    if (!el) return;
+    observer.observe(el);
+    // A thumbnail that finishes loading makes the conversation taller, not the list's own box.
+    el.addEventListener('load', toBottom, true);
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('load', toBottom, true);
+    };
   }, []);
   const onScroll = () => {
     const el = list.current!;
@@ -223,15 +230,35 @@ function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactNa
                   {a.filename} — {t('att.dropped', { reason: a.droppedReason })}
                 </span>
               ) : (
-                <a href={`/api/attachments/${a.id}`} download={a.filename}>
-                  {a.filename} ({fileSize(a.size)})
-                </a>
+                <Attachment a={a} />
               )}
             </li>
           ))}
         </ul>
       )}
     </li>
+  );
+}
+
+// Declared types only decide whether to ask for a preview: the server sniffs the bytes and refuses anything that
+// is not really one of these, and then the file is offered as a download only.
+const PREVIEWABLE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function Attachment({ a }: { a: AttachmentRow }) {
+  const { t } = useI18n();
+  const [preview, setPreview] = useState(() => PREVIEWABLE.has(a.contentType.toLowerCase()));
+  const url = `/api/attachments/${a.id}`;
+  return (
+    <>
+      {preview && (
+        <a className="thumb" href={`${url}?inline=1`} target="_blank" rel="noopener noreferrer" aria-label={t('att.preview', { name: a.filename })}>
+          <img src={`${url}?inline=1`} alt="" loading="lazy" onError={() => setPreview(false)} />
+        </a>
+      )}
+      <a href={url} download={a.filename}>
+        {a.filename} ({fileSize(a.size)})
+      </a>
+    </>
   );
 }
 

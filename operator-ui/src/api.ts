@@ -2,9 +2,9 @@
 // Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
-import type { AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow } from '../../src/store/index.ts';
+import type { AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours } from '../../src/store/index.ts';
 
-export type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow };
+export type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours };
 
 export type Presence = { status: 'available' | 'away'; connections: number };
 
@@ -60,6 +60,12 @@ export interface CalendarInfo {
   overrides: { date: string; kind: 'off' | 'working'; note: string | null }[];
   daysOff: string[];
   workingWeekends: string[];
+}
+
+/** GET/PUT /api/courts/:id/hours: the week in force, and whether it is the court's own. */
+export interface CourtHours {
+  week: WeekHours;
+  custom: boolean;
 }
 
 /** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */

@@ -4,7 +4,7 @@
 // inputs: what changed before the first connect or during an outage is loaded again.
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { CallEntry, ChannelHealth, ContactDetail, EscalationRow, MessageRow, OtherTicket, Presence, TicketRow } from './api.ts';
+import { api, type CallEntry, type ChannelHealth, type ContactDetail, type EscalationRow, type MessageRow, type OtherTicket, type Presence, type TicketRow } from './api.ts';
 
 export interface ServerEvents {
   'ticket.created': { ticket: TicketRow };
@@ -26,6 +26,8 @@ export interface ServerEvents {
   'call.updated': { ticketId: number; call: CallEntry };
   'channel.health': { channel: string; health: ChannelHealth };
   'presence.changed': { userId: number; presence: Presence };
+  /** An admin changed this user (role, court, name…): load them again. */
+  'session.changed': Record<string, never>;
 }
 
 export type LinkState = 'connecting' | 'connected' | 'offline';
@@ -44,7 +46,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     const socket = io({ withCredentials: true });
     socket.on('connect', () => setLive((l) => ({ socket, state: 'connected', epoch: l.epoch + 1 })));
     const offline = () => setLive((l) => ({ ...l, state: 'offline' }));
-    socket.on('disconnect', offline);
+    socket.on('disconnect', (reason) => {
+      offline();
+      // The server cut this connection off, which it does when the session ended (deactivated, password reset):
+      // asking who we are then signs the console out, or, if the session still stands, connects again.
+      if (reason === 'io server disconnect') api.get('/api/me').then(() => socket.connect(), () => {});
+    });
     socket.on('connect_error', offline);
     setLive({ socket, state: 'connecting', epoch: 0 });
     return () => void socket.close();

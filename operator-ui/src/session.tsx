@@ -6,6 +6,8 @@ export interface Session {
   user: UserRow;
   presence: Presence | null;
   setPresence(p: Presence): void;
+  /** Loads the user again (an admin changed their role, court or name). */
+  reload(): void;
   logout(): void;
 }
 

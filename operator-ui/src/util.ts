@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 /** A stable function that runs the latest `fn` once, `ms` after the last call (bursts of events → one reload). */
 export function useDebounced(fn: () => void | Promise<void>, ms: number): () => void {
@@ -34,5 +34,21 @@ export function useLocalChange(fn: () => void) {
     const l = () => ref.current();
     localListeners.add(l);
     return () => void localListeners.delete(l);
+  }, []);
+}
+
+/** Focuses the element with this id once the next render has put it on the page: after adding, removing or
+ * closing something, a keyboard user continues where they were instead of at the top of the page. */
+export function useFocusAfterRender(): (id: string) => void {
+  const pending = useRef<string | null>(null);
+  const [, rerender] = useState(0);
+  useEffect(() => {
+    if (pending.current === null) return;
+    document.getElementById(pending.current)?.focus();
+    pending.current = null;
+  });
+  return useCallback((id: string) => {
+    pending.current = id;
+    rerender((n) => n + 1);
   }, []);
 }

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { daysOff, workingWeekends } from '../../routing/calendar/index.ts';
-import { hashPassword } from '../auth.ts';
+import { closeSessionsOf, hashPassword } from '../auth.ts';
 import { VicError } from '../errors.ts';
+import type { TicketRow, UserRow } from '../store/index.ts';
+import { canSee } from '../tickets.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
@@ -19,7 +21,11 @@ const userFields = {
 };
 const createUser = z.object({ login: z.string().trim().regex(/^[a-z0-9._-]{2,50}$/i, 'use 2–50 letters, digits, dot, dash or underscore'), ...userFields })
   .partial({ courtId: true, sipExtension: true, languages: true, maxConcurrent: true, title: true });
-const patchUser = z.object({ ...userFields, active: z.boolean() }).partial().strict();
+const patchUser = z
+  .object({ ...userFields, active: z.boolean() })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 const courtFields = {
   nameRu: z.string().trim().min(1).max(300),
   nameKk: z.string().trim().min(1).max(300),
@@ -28,10 +34,32 @@ const courtFields = {
 const createCourt = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/), ...courtFields }).partial({ slaFirstResponseMin: true });
 const patchCourt = z.object({ ...courtFields, active: z.boolean() }).partial().strict();
 
+// A court's working week. Periods are kept sorted; they may touch (13:00–14:00, 14:00–18:00) but not overlap.
+// 24:00 is not offered: the console's time fields cannot show it, and nobody answers at midnight.
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM from 00:00 to 23:59');
+const period = z.object({ start: hhmm, end: hhmm }).strict().refine((p) => p.start < p.end, 'a period must end after it starts');
+const dayHours = z
+  .array(period)
+  .max(4, 'at most 4 periods a day')
+  .transform((ps) => [...ps].sort((a, b) => (a.start < b.start ? -1 : 1)))
+  .superRefine((ps, ctx) => {
+    for (let i = 1; i < ps.length; i++) {
+      if (ps[i].start < ps[i - 1].end) ctx.addIssue({ code: 'custom', message: `${ps[i - 1].start}–${ps[i - 1].end} and ${ps[i].start}–${ps[i].end} overlap` });
+    }
+  });
+const weekHours = z
+  .object({ 1: dayHours, 2: dayHours, 3: dayHours, 4: dayHours, 5: dayHours, 6: dayHours, 7: dayHours })
+  .strict()
+  // Without any working period the court would never open: tickets would wait forever and no reply could name an opening.
+  .refine((w) => Object.values(w).some((d) => d.length > 0), 'the week needs at least one working period');
+const putHours = z.object({ week: weekHours.nullable() }).strict();
+
+type Req = Parameters<typeof userOf>[0];
+
 export function adminRoutes({ store, clock, registry, events, calendars }: ApiDeps) {
   const r = Router();
   const admin = requireRole('admin');
-  const audit = (req: Parameters<typeof userOf>[0], action: string, entity: string, entityId: number, details?: unknown) =>
+  const audit = (req: Req, action: string, entity: string, entityId: number, details?: unknown) =>
     store.audit({ at: clock.now(), userId: userOf(req).id, action, entity, entityId, details, ip: req.ip ?? null });
   const checkCourt = (id: number | null | undefined) => {
     if (id != null && !store.getCourt(id)) throw new VicError('VIC_COURT_NOT_FOUND');
@@ -67,6 +95,20 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
     const { year } = parse(z.object({ year: z.coerce.number().int().min(2000).max(2100).default(new Date(clock.now()).getUTCFullYear()) }), req.query);
     const cal = calendars.for(id);
     res.json({ year, overrides: store.listCalendarOverrides(id), daysOff: daysOff(year, cal), workingWeekends: workingWeekends(year, cal) });
+  });
+  // A court's working week (null: the default one). The calendar is rebuilt, so routing, off-hours replies,
+  // first-response deadlines and the dispatcher follow from the next ticket or tick on.
+  const hours = (id: number) => ({ week: calendars.for(id).week, custom: store.getCourt(id)!.weekHours !== null });
+  r.get('/courts/:id/hours', (req, res) => res.json(hours(courtOf(req.params.id))));
+  r.put('/courts/:id/hours', admin, (req, res) => {
+    const id = courtOf(req.params.id);
+    const { week } = parse(putHours, req.body);
+    store.tx(() => {
+      audit(req, 'court.hours_set', 'court', id, { from: store.getCourt(id)!.weekHours, to: week });
+      store.setCourtHours(id, week);
+    });
+    calendars.invalidate(id);
+    res.json(hours(id));
   });
   r.put('/courts/:id/calendar/:date', admin, (req, res) => {
     const id = courtOf(req.params.id);
@@ -121,23 +163,53 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
     audit(req, 'user.created', 'user', id, b);
     res.status(201).json({ user: store.getUser(id) });
   });
+  /**
+   * One change of a user, with its audit row, in one transaction. Checked at the write itself (after the
+   * password hashing's await), so two admins demoting each other at once cannot leave the centre without one.
+   * A reset password ends the user's other sessions (whoever knew the old one is signed out); the user's
+   * tickets they may no longer hold go back to the queue; their live connections follow.
+   */
+  const changeUser = (req: Req, id: number, change: Parameters<typeof store.updateUser>[1], action: string, details?: unknown) => {
+    const returned = store.tx(() => {
+      store.updateUser(id, change);
+      if (change.passwordHash) closeSessionsOf(store, id, id === userOf(req).id ? req.sessionToken! : null);
+      if (store.countActiveAdmins() === 0) throw new VicError('VIC_CONFLICT', 'The centre needs at least one active admin');
+      audit(req, action, 'user', id, details);
+      return returnTickets(req, store.getUser(id)!);
+    });
+    for (const r of returned) events.emit({ type: 'ticket.updated', ...r });
+    events.emit({ type: 'user.changed', userId: id });
+  };
+  // Assignees must be active operators of the ticket's court (as in tickets.assign); the dispatcher hands these on.
+  const returnTickets = (req: Req, user: UserRow): { ticket: TicketRow; before: TicketRow }[] =>
+    store
+      .ticketsAssignedTo(user.id)
+      .filter((t) => !(user.active && user.role === 'operator' && canSee(user, t)))
+      .map((before) => {
+        store.updateTicket(before.id, { assigneeId: null }, clock.now());
+        audit(req, 'ticket.returned', 'ticket', before.id, { from: user.id, why: 'assignee changed' });
+        return { ticket: store.getTicket(before.id)!, before };
+      });
+  const lockOut = (req: Req, id: number, b: { active?: boolean; role?: string }) => {
+    if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
+  };
+
   r.patch('/users/:id', admin, async (req, res) => {
     const id = parse(idParam, req.params.id);
     if (!store.getUser(id)) throw new VicError('VIC_USER_NOT_FOUND');
     const { password, ...b } = parse(patchUser, req.body);
     checkCourt(b.courtId);
-    if (id === userOf(req).id && (b.active === false || (b.role && b.role !== 'admin'))) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
-    store.updateUser(id, { ...b, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-    audit(req, 'user.updated', 'user', id, { ...b, ...(password ? { password: 'changed' } : {}) });
+    lockOut(req, id, b);
+    const passwordHash = password ? await hashPassword(password) : undefined;
+    changeUser(req, id, { ...b, passwordHash }, 'user.updated', { ...b, ...(password ? { password: 'reset' } : {}) });
     res.json({ user: store.getUser(id) });
   });
   // Users are deactivated, never deleted: tickets and the audit log keep pointing at them.
   r.delete('/users/:id', admin, (req, res) => {
     const id = parse(idParam, req.params.id);
     if (!store.getUser(id)) throw new VicError('VIC_USER_NOT_FOUND');
-    if (id === userOf(req).id) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
-    store.updateUser(id, { active: false });
-    audit(req, 'user.deactivated', 'user', id);
+    lockOut(req, id, { active: false });
+    changeUser(req, id, { active: false }, 'user.deactivated');
     res.json({ user: store.getUser(id) });
   });
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { sniffImage } from '../attachments.ts';
 import { VicError } from '../errors.ts';
 import { canSee } from '../tickets.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
@@ -72,19 +73,29 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
     res.json({ message: store.getMessage(m.id) });
   });
 
-  // Attachments are always downloaded, never rendered in the console's origin.
+  // Attachments are downloads. Only a raster image (PNG, JPEG, GIF, WebP by its own bytes, whatever the sender
+  // declared) may be shown inline, for the console's thumbnails; anything else asked inline is refused.
+  // Either way nosniff and a sandboxing CSP keep a file from ever running as a page of the console's origin.
   r.get('/attachments/:id', (req, res) => {
     const a = store.getAttachment(parse(idParam, req.params.id));
     if (!a) throw new VicError('VIC_NOT_FOUND');
+    const { inline } = parse(z.object({ inline: z.literal('1').optional() }), req.query);
     const t = store.getTicket(a.ticketId)!;
     if (!canSee(userOf(req), t)) throw new VicError('VIC_FORBIDDEN_COURT');
     const file = a.sha256 ? attachments.pathOf(a.sha256) : null;
     if (!file || !fs.existsSync(file)) throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id } });
+    const image = sniffImage(file);
+    if (inline && !image) throw new VicError('VIC_NOT_AN_IMAGE');
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) } });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // Thumbnails are drawn again on every ticket update: the browser keeps them a while, shared caches never.
+    res.setHeader('Cache-Control', 'private, max-age=600');
     res.attachment(a.filename);
-    res.type(a.contentType.startsWith('image/') && !a.contentType.includes('svg') ? a.contentType : 'application/octet-stream');
+    // express builds the filename parameter (RFC 6266, non-ASCII names included) only for "attachment".
+    if (inline) res.setHeader('Content-Disposition', String(res.getHeader('Content-Disposition')).replace(/^attachment/, 'inline'));
+    res.type(image ?? 'application/octet-stream');
     fs.createReadStream(file).pipe(res);
   });
   return r;

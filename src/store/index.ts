@@ -10,6 +10,9 @@ export type Direction = 'in' | 'out' | 'note';
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 export type Queue = 'mine' | 'court' | 'unassigned' | 'off-hours' | 'escalated' | 'out-of-scope' | 'resolved' | 'all';
 
+/** A court's working week: periods ('HH:MM' local, start inclusive, end exclusive) per ISO weekday, 1 = Monday. */
+export type WeekHours = Record<1 | 2 | 3 | 4 | 5 | 6 | 7, { start: string; end: string }[]>;
+
 export interface CourtRow {
   id: number;
   code: string;
@@ -17,6 +20,8 @@ export interface CourtRow {
   nameKk: string;
   active: boolean;
   slaFirstResponseMin: number;
+  /** The court's own week; null: the default week of routing/calendar. */
+  weekHours: WeekHours | null;
 }
 
 export interface UserRow {
@@ -219,7 +224,8 @@ const toTicket = (r: Raw | undefined) => (r ? ((r.scopeFlagged = !!r.scopeFlagge
 const toMessage = (r: Raw) => ((r.scopeFlag = !!r.scopeFlag), r as unknown as MessageRow);
 const toUser = (r: Raw | undefined) =>
   r ? ({ ...r, active: !!r.active, languages: String(r.languages).split(',').filter(Boolean) } as UserRow) : undefined;
-const toCourt = (r: Raw | undefined) => (r ? ({ ...r, active: !!r.active } as CourtRow) : undefined);
+const toCourt = (r: Raw | undefined) =>
+  r ? ({ ...r, active: !!r.active, weekHours: r.weekHours === null ? null : JSON.parse(String(r.weekHours)) } as CourtRow) : undefined;
 
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
@@ -310,7 +316,7 @@ export class Store {
   private courtsCache: CourtRow[] | null = null;
   listCourts(): CourtRow[] {
     return (this.courtsCache ??= this
-      .q(`SELECT id, code, name_ru AS nameRu, name_kk AS nameKk, active, sla_first_response_min AS slaFirstResponseMin FROM courts ORDER BY id`)
+      .q(`SELECT id, code, name_ru AS nameRu, name_kk AS nameKk, active, sla_first_response_min AS slaFirstResponseMin, week_hours AS weekHours FROM courts ORDER BY id`)
       .all()
       .map((r) => toCourt(r as Raw)!));
   }
@@ -336,6 +342,11 @@ export class Store {
          sla_first_response_min = coalesce(?, sla_first_response_min) WHERE id = ?`,
       )
       .run(c.nameRu ?? null, c.nameKk ?? null, c.active === undefined ? null : Number(c.active), c.slaFirstResponseMin ?? null, id);
+  }
+  /** null goes back to the default week. */
+  setCourtHours(id: number, week: WeekHours | null) {
+    this.courtsCache = null;
+    this.q(`UPDATE courts SET week_hours = ? WHERE id = ?`).run(week === null ? null : JSON.stringify(week), id);
   }
 
   // ---- users
@@ -369,6 +380,9 @@ export class Store {
   }
   countUsers(): number {
     return (this.q(`SELECT count(*) AS n FROM users`).get() as { n: number }).n;
+  }
+  countActiveAdmins(): number {
+    return (this.q(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`).get() as { n: number }).n;
   }
   updateUser(
     id: number,
@@ -404,6 +418,10 @@ export class Store {
   }
   deleteSession(tokenHash: string) {
     this.q(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash);
+  }
+  /** Ends every session of the user but `keepTokenHash` (the caller's own, when they change their own password). */
+  deleteSessionsOf(userId: number, keepTokenHash: string | null) {
+    this.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?`).run(userId, keepTokenHash);
   }
   purgeSessions(now: number) {
     this.q(`DELETE FROM sessions WHERE expires_at <= ?`).run(now);
@@ -555,6 +573,10 @@ export class Store {
   }
   waitingTickets(courtId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'waiting' ORDER BY t.created_at, t.id`).all(courtId).map((r) => toTicket(r)!);
+  }
+  /** Tickets not resolved yet that are assigned to the user. */
+  ticketsAssignedTo(userId: number): TicketRow[] {
+    return this.w(`${TICKET_SELECT} WHERE t.assignee_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
   }
   unassignedOpenTickets(courtId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL ORDER BY t.created_at, t.id`)

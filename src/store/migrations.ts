@@ -214,4 +214,7 @@ export const MIGRATIONS: string[] = [
   DROP INDEX tickets_court_status;
   CREATE INDEX tickets_court_status ON tickets(court_id, status, first_response_due_at);
   `,
+  /* 6: a court's own working week, as JSON {"1":[{"start":"09:00","end":"13:00"}],…,"7":[]}; NULL keeps the default week */ `
+  ALTER TABLE courts ADD COLUMN week_hours TEXT;
+  `,
 ];

@@ -13,7 +13,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/me'], ['PUT', '/api/me/presence'], ['GET', '/api/tickets'], ['GET', '/api/tickets/1'], ['POST', '/api/tickets/1/messages'],
   ['POST', '/api/tickets/1/claim'], ['POST', '/api/tickets/1/assign'], ['POST', '/api/tickets/1/resolve'], ['POST', '/api/tickets/1/reopen'],
   ['PATCH', '/api/tickets/1'], ['POST', '/api/tickets/1/scope'], ['POST', '/api/messages/1/retry'], ['GET', '/api/attachments/1'],
-  ['GET', '/api/courts'], ['POST', '/api/courts'], ['PATCH', '/api/courts/1'], ['GET', '/api/users'], ['POST', '/api/users'],
+  ['GET', '/api/courts'], ['POST', '/api/courts'], ['PATCH', '/api/courts/1'], ['GET', '/api/courts/1/hours'], ['PUT', '/api/courts/1/hours'],
+  ['GET', '/api/users'], ['POST', '/api/users'],
   ['PATCH', '/api/users/1'], ['DELETE', '/api/users/1'], ['GET', '/api/audit'], ['GET', '/api/no-such-route'],
 ];
 const ADMIN_ROUTES = ROUTES.filter(([m, u]) => u.startsWith('/api/users') || u === '/api/audit' || (u.startsWith('/api/courts') && m !== 'GET'));
@@ -172,6 +173,57 @@ describe('HTTP API', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-type')).toMatch(/application\/octet-stream/);
+  });
+
+  it('shows only real raster images inline, typed by their own bytes, sandboxed, to those who may see the ticket', async () => {
+    const { vic, server } = await setup();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>');
+    const html = Buffer.from('<!doctype html><script>alert(1)</script>');
+    const files = {
+      'фото.png': { contentType: 'image/jpeg', content: png },
+      'x.png': { contentType: 'image/png', content: svg },
+      'y.png': { contentType: 'image/png', content: html },
+      'z.jpg': { contentType: 'application/octet-stream', content: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]) },
+      'a.gif': { contentType: 'image/gif', content: Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1') },
+      'b.webp': { contentType: 'image/webp', content: Buffer.concat([Buffer.from('RIFF'), Buffer.from([26, 0, 0, 0]), Buffer.from('WEBPVP8L')]) },
+    };
+    const r = vic.ingest(
+      envelope({ courtHint: 'sko-regional', attachments: Object.entries(files).map(([filename, f]) => ({ filename, ...f, size: f.content.length })) }),
+    );
+    const { api } = await server.login('admin', 'admin-secret-1');
+    const id = (name: string) => vic.store.listAttachments(r.ticketId).find((a) => a.filename === name)!.id;
+
+    const photo = await api.get(`/api/attachments/${id('фото.png')}?inline=1`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    expect(photo.headers.get('content-disposition')).toMatch(/^inline; filename=.*filename\*=UTF-8''%D1%84%D0%BE%D1%82%D0%BE\.png/);
+    expect(photo.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(photo.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(photo.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(photo.headers.get('cache-control')).toMatch(/private/);
+    expect(vic.store.auditOf('ticket', r.ticketId).filter((a) => a.action === 'attachment.read').map((a) => JSON.parse(a.details!))).toEqual([
+      { attachmentId: id('фото.png'), inline: true },
+    ]);
+    for (const [name, type] of [['z.jpg', 'image/jpeg'], ['a.gif', 'image/gif'], ['b.webp', 'image/webp']]) {
+      expect((await api.get(`/api/attachments/${id(name!)}?inline=1`)).headers.get('content-type'), name).toBe(type);
+    }
+
+    // SVG and HTML that claim to be PNG are never shown inline, and their download is typed as bytes, not as an image.
+    for (const name of ['x.png', 'y.png']) {
+      const inline = await api.get(`/api/attachments/${id(name)}?inline=1`);
+      expect(inline.status, name).toBe(415);
+      expect(inline.body.error.code).toBe('VIC_NOT_AN_IMAGE');
+      expect(inline.headers.get('content-type')).toMatch(/application\/json/);
+      const download = await api.get(`/api/attachments/${id(name)}`);
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment/);
+      expect(download.headers.get('content-type')).toBe('application/octet-stream');
+    }
+    expect((await api.get(`/api/attachments/${id('фото.png')}?inline=yes`)).status).toBe(400);
+
+    await addUser(vic, 'op-eco', 'operator', 'sko-economic');
+    const other = (await server.login('op-eco', 'password-123')).api;
+    expect((await other.get(`/api/attachments/${id('фото.png')}?inline=1`)).status).toBe(403);
   });
 });
 

@@ -1,10 +1,11 @@
-// A court's calendar for one year: the weekdays off (national holidays and the court's own days off), the working
-// Saturdays and Sundays, and the court's own changes, which the admin adds and removes.
+// A court's calendar: its working hours per weekday, and for one year the weekdays off (national holidays and the
+// court's own days off), the working Saturdays and Sundays, and the court's own changes, which the admin adds and removes.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CalendarInfo, type CourtRow } from '../api.ts';
 import { courtYear, isoDateText } from '../format.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
+import { CourtHoursEditor } from './Hours.tsx';
 
 export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
   const { t, lang } = useI18n();
@@ -55,7 +56,7 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
     <main className="admin" aria-labelledby="calendar-title">
       <h1 id="calendar-title">{t('admin.calendar')}</h1>
       <div className="form-grid">
-        <label>
+        <label className="span-2">
           {t('cal.court')}
           <select value={court ?? ''} onChange={(e) => setCourtId(Number(e.target.value))}>
             {courts.map((c) => (
@@ -80,6 +81,7 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
           />
         </label>
       </div>
+      {court !== null && <CourtHoursEditor key={court} courtId={court} />}
       <ErrorLine error={error} />
       <div className="card">
         <h2 id="cal-overrides">{t('cal.overrides')}</h2>

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type CourtRow } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
+import { Link } from '../router.tsx';
 import { ErrorLine } from '../ui.tsx';
 
 interface Props {
@@ -69,8 +70,9 @@ export function AdminCourts({ courts, onChanged }: Props) {
           )}
         </tbody>
       </table>
-      {/* Working hours and days off per court belong to the calendar issue's screen. */}
-      <p className="muted">{t('courts.calendar')}</p>
+      <p className="muted">
+        <Link href="/admin/calendar">{t('courts.calendar')}</Link>
+      </p>
       <div className="card">
         <h2>{t('courts.new')}</h2>
         <CourtForm onSave={(b) => save(null, b)} />

@@ -1,19 +1,23 @@
-// Staff accounts: list, create, deactivate / activate again (users are never deleted).
-import { useEffect, useState, type FormEvent } from 'react';
+// Staff accounts: list, create, edit (name, role, court, phone extension, languages, load, password reset),
+// deactivate / activate again (users are never deleted). One form serves creating and editing.
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, type CourtRow, type Role, type UserRow } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
+import { useSession } from '../session.tsx';
 import { ErrorLine } from '../ui.tsx';
+import { useFocusAfterRender } from '../util.ts';
 
 const ROLES: Role[] = ['operator', 'specialist', 'admin'];
-const empty = { login: '', name: '', role: 'operator' as Role, courtId: '', sipExtension: '', kk: true, ru: true, maxConcurrent: '5', title: '', password: '' };
+const COLUMNS = 9;
 
 export function AdminUsers({ courts }: { courts: CourtRow[] }) {
   const { t } = useI18n();
+  const { user: me } = useSession();
   const [users, setUsers] = useState<UserRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [form, setForm] = useState(empty);
-  const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
+  const focusLater = useFocusAfterRender();
 
   const load = () =>
     api.get<{ items: UserRow[] }>('/api/users').then(
@@ -26,36 +30,9 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
 
   const courtCode = (id: number | null) => (id === null ? t('users.allCourts') : (courts.find((c) => c.id === id)?.code ?? String(id)));
 
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      const languages = [...(form.kk ? ['kk'] : []), ...(form.ru ? ['ru'] : [])];
-      const r = await api.post<{ user: UserRow }>('/api/users', {
-        login: form.login.trim(),
-        name: form.name.trim(),
-        role: form.role,
-        courtId: form.courtId ? Number(form.courtId) : null,
-        sipExtension: form.sipExtension.trim() || null,
-        languages,
-        maxConcurrent: Number(form.maxConcurrent),
-        title: form.title.trim() || null,
-        password: form.password,
-      });
-      setNotice(t('users.created', { login: r.user.login }));
-      setForm(empty);
-      await load();
-    } catch (err) {
-      setError(errorText(t, err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const setActive = async (u: UserRow, active: boolean) => {
     setError(null);
+    setNotice(null);
     try {
       if (active) await api.patch(`/api/users/${u.id}`, { active: true });
       else await api.del(`/api/users/${u.id}`);
@@ -64,11 +41,20 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
       setError(errorText(t, err));
     }
   };
-
-  const field = (name: keyof typeof empty) => ({
-    value: form[name] as string,
-    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
-  });
+  const startEdit = (id: number) => {
+    setNotice(null);
+    setEditing(id);
+  };
+  // Back on the row's own button, so a keyboard user continues where they were.
+  const stopEdit = (id: number) => {
+    setEditing(null);
+    focusLater(`user-${id}-edit`);
+  };
+  const saved = async (text: string) => {
+    setError(null);
+    setNotice(text);
+    await load();
+  };
 
   return (
     <main className="admin" aria-labelledby="users-title">
@@ -97,90 +83,208 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
             </tr>
           </thead>
           <tbody>
-            {users.map((u) => (
-              <tr key={u.id} className={u.active ? undefined : 'inactive'}>
-                <td>{u.login}</td>
-                <td>
-                  {u.name}
-                  {u.title && <span className="muted"> · {u.title}</span>}
-                </td>
-                <td>{t(`role.${u.role}`)}</td>
-                <td>{courtCode(u.courtId)}</td>
-                <td>{u.sipExtension ?? ''}</td>
-                <td>{u.languages.join(', ')}</td>
-                <td>{u.maxConcurrent}</td>
-                <td>{u.active ? t('users.active') : t('users.inactive')}</td>
-                <td>
-                  <button type="button" onClick={() => void setActive(u, !u.active)} aria-label={`${u.active ? t('users.deactivate') : t('users.activate')}: ${u.login}`}>
-                    {u.active ? t('users.deactivate') : t('users.activate')}
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {users.map((u) =>
+              editing === u.id ? (
+                <tr key={u.id} data-user={u.login} className="editing">
+                  <td colSpan={COLUMNS}>
+                    <UserForm
+                      user={u}
+                      courts={courts}
+                      self={u.id === me.id}
+                      onSaved={async (s) => {
+                        await saved(t('users.saved', { login: s.login }));
+                        stopEdit(u.id);
+                      }}
+                      onCancel={() => stopEdit(u.id)}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={u.id} data-user={u.login} className={u.active ? undefined : 'inactive'}>
+                  <td>{u.login}</td>
+                  <td>
+                    {u.name}
+                    {u.title && <span className="muted"> · {u.title}</span>}
+                  </td>
+                  <td>{t(`role.${u.role}`)}</td>
+                  <td>{courtCode(u.courtId)}</td>
+                  <td>{u.sipExtension ?? ''}</td>
+                  <td>{u.languages.join(', ')}</td>
+                  <td>{u.maxConcurrent}</td>
+                  <td>{u.active ? t('users.active') : t('users.inactive')}</td>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" id={`user-${u.id}-edit`} onClick={() => startEdit(u.id)} aria-label={`${t('users.edit')}: ${u.login}`}>
+                        {t('users.edit')}
+                      </button>
+                      {/* Nobody can lock themselves out: the server refuses it too. */}
+                      {u.id !== me.id && (
+                        <button type="button" onClick={() => void setActive(u, !u.active)} aria-label={`${u.active ? t('users.deactivate') : t('users.activate')}: ${u.login}`}>
+                          {u.active ? t('users.deactivate') : t('users.activate')}
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       )}
 
-      <form className="card form-grid" onSubmit={create} aria-labelledby="new-user-title">
-        <h2 id="new-user-title">{t('users.new')}</h2>
+      <div className="card">
+        <UserForm courts={courts} onSaved={(u) => saved(t('users.created', { login: u.login }))} />
+      </div>
+    </main>
+  );
+}
+
+interface FormProps {
+  /** The user being edited; a new user when absent. */
+  user?: UserRow;
+  courts: CourtRow[];
+  /** The signed-in admin editing themselves: their role stays admin. */
+  self?: boolean;
+  onSaved(user: UserRow): Promise<void>;
+  onCancel?(): void;
+}
+
+function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) {
+  const { t } = useI18n();
+  const initial = () => ({
+    login: user?.login ?? '',
+    name: user?.name ?? '',
+    role: user?.role ?? ('operator' as Role),
+    courtId: user?.courtId == null ? '' : String(user.courtId),
+    sipExtension: user?.sipExtension ?? '',
+    kk: user ? user.languages.includes('kk') : true,
+    ru: user ? user.languages.includes('ru') : true,
+    maxConcurrent: String(user?.maxConcurrent ?? 5),
+    title: user?.title ?? '',
+    password: '',
+  });
+  const [form, setForm] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = user ? `user-${user.id}-form-title` : 'new-user-title';
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const fields = {
+      name: form.name.trim(),
+      role: form.role,
+      courtId: form.courtId ? Number(form.courtId) : null,
+      sipExtension: form.sipExtension.trim() || null,
+      languages: [...(form.kk ? ['kk'] : []), ...(form.ru ? ['ru'] : [])],
+      maxConcurrent: Number(form.maxConcurrent),
+      title: form.title.trim() || null,
+    };
+    try {
+      const r = user
+        ? await api.patch<{ user: UserRow }>(`/api/users/${user.id}`, { ...fields, ...(form.password ? { password: form.password } : {}) })
+        : await api.post<{ user: UserRow }>('/api/users', { ...fields, login: form.login.trim(), password: form.password });
+      if (!user) setForm(initial());
+      await onSaved(r.user);
+    } catch (err) {
+      setError(errorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && onCancel) {
+      e.preventDefault();
+      onCancel();
+    }
+  };
+
+  const field = (name: 'login' | 'name' | 'courtId' | 'sipExtension' | 'maxConcurrent' | 'title' | 'password') => ({
+    value: form[name],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }),
+  });
+
+  return (
+    <form className="form-grid" onSubmit={submit} onKeyDown={onKeyDown} aria-labelledby={titleId}>
+      <h2 id={titleId}>{user ? t('users.editTitle', { login: user.login }) : t('users.new')}</h2>
+      {!user && (
         <label>
           {t('users.login')}
           <input {...field('login')} required pattern="[A-Za-z0-9._\-]{2,50}" autoComplete="off" />
         </label>
-        <label>
-          {t('users.name')}
-          <input {...field('name')} required maxLength={200} />
+      )}
+      <label>
+        {t('users.name')}
+        <input {...field('name')} required maxLength={200} autoFocus={user !== undefined} />
+      </label>
+      <label>
+        {t('users.role')}
+        <select
+          value={form.role}
+          onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+          disabled={self}
+          aria-describedby={self ? `${titleId}-self` : undefined}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('users.court')}
+        <select {...field('courtId')}>
+          <option value="">{t('users.allCourts')}</option>
+          {courts.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.code}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('users.position')}
+        <input {...field('title')} maxLength={200} />
+      </label>
+      <label>
+        {t('users.sip')}
+        <input {...field('sipExtension')} pattern="[0-9A-Za-z*#+]{1,32}" />
+      </label>
+      <label>
+        {t('users.max')}
+        <input {...field('maxConcurrent')} type="number" min={1} max={100} required />
+      </label>
+      <fieldset>
+        <legend>{t('users.languages')}</legend>
+        <label className="check">
+          <input type="checkbox" checked={form.kk} onChange={(e) => setForm({ ...form, kk: e.target.checked })} /> Қазақша
         </label>
-        <label>
-          {t('users.role')}
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
+        <label className="check">
+          <input type="checkbox" checked={form.ru} onChange={(e) => setForm({ ...form, ru: e.target.checked })} /> Русский
         </label>
-        <label>
-          {t('users.court')}
-          <select {...field('courtId')}>
-            <option value="">{t('users.allCourts')}</option>
-            {courts.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.code}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('users.position')}
-          <input {...field('title')} maxLength={200} />
-        </label>
-        <label>
-          {t('users.sip')}
-          <input {...field('sipExtension')} pattern="[0-9A-Za-z*#+]{1,32}" />
-        </label>
-        <label>
-          {t('users.max')}
-          <input {...field('maxConcurrent')} type="number" min={1} max={100} required />
-        </label>
-        <fieldset>
-          <legend>{t('users.languages')}</legend>
-          <label className="check">
-            <input type="checkbox" checked={form.kk} onChange={(e) => setForm({ ...form, kk: e.target.checked })} /> Қазақша
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={form.ru} onChange={(e) => setForm({ ...form, ru: e.target.checked })} /> Русский
-          </label>
-        </fieldset>
-        <label>
-          {t('users.password')}
-          <input {...field('password')} type="password" minLength={8} required autoComplete="new-password" />
-        </label>
+      </fieldset>
+      <label>
+        {user ? t('users.newPassword') : t('users.password')}
+        <input {...field('password')} type="password" minLength={8} required={!user} autoComplete="new-password" />
+      </label>
+      <div className="row-actions">
         <button type="submit" className="primary" disabled={busy || (!form.kk && !form.ru)}>
-          {t('users.create')}
+          {user ? t('action.save') : t('users.create')}
         </button>
-      </form>
-    </main>
+        {onCancel && (
+          <button type="button" onClick={onCancel}>
+            {t('action.cancel')}
+          </button>
+        )}
+      </div>
+      {self && (
+        <p className="muted wide" id={`${titleId}-self`}>
+          {t('users.self')}
+        </p>
+      )}
+      <ErrorLine error={error} />
+    </form>
   );
 }
