@@ -14,6 +14,7 @@ import { defaultQueue, isQueue, queuesFor, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
+import { courtName } from './ui.tsx';
 import { useDebounced, useLocalChange } from './util.ts';
 
 const SOUND_KEY = 'vic.sound';
@@ -107,10 +108,7 @@ export function Console() {
   else if (path === '/admin/calendar' && user.role === 'admin') page = <AdminCalendar courts={courts} />;
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
-  const courtName = (id: number | null) => {
-    const c = courts.find((x) => x.id === id);
-    return c ? (lang === 'kk' ? c.nameKk : c.nameRu) : null;
-  };
+  const myCourt = courts.find((x) => x.id === user.courtId);
 
   return (
     <div className="console">
@@ -130,7 +128,7 @@ export function Console() {
           <span>{user.name}</span>
           <span className="muted">
             {t(`role.${user.role}`)}
-            {courtName(user.courtId) && ` · ${courtName(user.courtId)}`}
+            {myCourt && ` · ${courtName(myCourt, lang)}`}
           </span>
         </span>
         <LogoutButton />

@@ -9,7 +9,7 @@ import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { TicketView } from './TicketView.tsx';
-import { ChannelIcon, ErrorLine, StatusBadge } from './ui.tsx';
+import { ChannelIcon, CourtOptions, ErrorLine, StatusBadge } from './ui.tsx';
 import { announceLocalChange, useDebounced, useLocalChange } from './util.ts';
 
 const PAGE = 50;
@@ -70,12 +70,7 @@ export function Inbox({ queue, openId, courts, unread, markRead }: Props) {
             <label>
               {t('filter.court')}
               <select value={filters.court ?? ''} onChange={(e) => setFilter('court', e.target.value)}>
-                <option value="">{t('filter.any')}</option>
-                {courts.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.code}
-                  </option>
-                ))}
+                <CourtOptions courts={courts} empty={t('filter.any')} />
               </select>
             </label>
           )}

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CourtRow, type TicketRow, type UserRow } from './api.ts';
 import { errorText, useI18n } from './i18n.tsx';
 import { useSession } from './session.tsx';
-import { ErrorLine } from './ui.tsx';
+import { CourtOptions, ErrorLine } from './ui.tsx';
 
 interface Props {
   ticket: TicketRow;
@@ -15,7 +15,7 @@ interface Props {
 }
 
 export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { user } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -99,11 +99,7 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
           <label>
             {t('action.changeCourt')}
             <select value={courtId} onChange={(e) => setCourtId(e.target.value)}>
-              {courts.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {lang === 'kk' ? c.nameKk : c.nameRu}
-                </option>
-              ))}
+              <CourtOptions courts={courts} />
             </select>
           </label>
           <button type="submit" disabled={busy || courtId === String(ticket.courtId)}>

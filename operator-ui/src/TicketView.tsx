@@ -10,7 +10,7 @@ import { useLive, useServerEvent } from './realtime.tsx';
 import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
 import { TicketActions } from './TicketActions.tsx';
-import { ChannelIcon, ErrorLine, StatusBadge } from './ui.tsx';
+import { ChannelIcon, courtName, ErrorLine, StatusBadge } from './ui.tsx';
 import { useDebounced } from './util.ts';
 
 interface Props {
@@ -116,7 +116,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
           <StatusBadge status={tk.status} />
         </div>
         <dl className="facts">
-          <Fact label={t('ticket.court')}>{court ? (lang === 'kk' ? court.nameKk : court.nameRu) : tk.courtCode}</Fact>
+          <Fact label={t('ticket.court')}>{court ? courtName(court, lang) : tk.courtCode}</Fact>
           <Fact label={t('ticket.assignee')}>{tk.assigneeName ?? t('list.unassigned')}</Fact>
           {tk.specialistName && (
             <Fact label={t('ticket.specialist')}>

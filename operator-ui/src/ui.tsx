@@ -1,7 +1,7 @@
-// Small shared pieces: channel icons, status badges, the page-level error line.
+// Small shared pieces: channel icons, status badges, the page-level error line, court names and pickers.
 import type { JSX } from 'react';
-import type { TicketStatus } from './api.ts';
-import { useI18n, type Key } from './i18n.tsx';
+import type { CourtRow, TicketStatus } from './api.ts';
+import { useI18n, type Key, type Lang } from './i18n.tsx';
 
 // Inline SVG, not emoji: a workstation may have no colour-emoji font.
 const ICONS: Record<string, JSX.Element> = {
@@ -45,5 +45,22 @@ export function ErrorLine({ error }: { error: string | null }) {
     <p role="alert" className="error">
       {error}
     </p>
+  );
+}
+
+export const courtName = (c: Pick<CourtRow, 'nameKk' | 'nameRu'>, lang: Lang) => (lang === 'kk' ? c.nameKk : c.nameRu);
+
+/** The options of a court picker, by name in the interface language; `empty` labels a first "no court" option. */
+export function CourtOptions({ courts, empty }: { courts: CourtRow[]; empty?: string }) {
+  const { lang } = useI18n();
+  return (
+    <>
+      {empty !== undefined && <option value="">{empty}</option>}
+      {courts.map((c) => (
+        <option key={c.id} value={c.id}>
+          {courtName(c, lang)}
+        </option>
+      ))}
+    </>
   );
 }

@@ -39,7 +39,7 @@ describe('admin screens', () => {
     expect(await form.getByRole('combobox', { name: /^Суд/ }).inputValue()).toBe(String(vic.store.getCourtByCode('sko-regional')!.id));
     await form.getByLabel('ФИО').fill('Асель Нурланова');
     await form.getByRole('combobox', { name: /^Роль/ }).selectOption({ label: 'Специалист' });
-    await form.getByRole('combobox', { name: /^Суд/ }).selectOption({ label: 'sko-economic' });
+    await form.getByRole('combobox', { name: /^Суд/ }).selectOption({ label: vic.store.getCourtByCode('sko-economic')!.nameRu });
     await form.getByLabel('Внутренний номер SIP').fill('204');
     await form.getByLabel('Русский').uncheck();
     await shot(page, '30-admin-user-edit');
@@ -70,7 +70,7 @@ describe('admin screens', () => {
     const page = await newPage();
     await signIn(page, 'admin', 'admin-secret-1');
     await page.getByRole('link', { name: 'Календарь судов' }).click();
-    await page.getByRole('combobox', { name: /^Суд/ }).selectOption({ label: 'Специализированный межрайонный экономический суд СКО' });
+    await page.getByRole('combobox', { name: /^Суд/ }).selectOption({ label: vic.store.getCourtByCode('sko-economic')!.nameRu });
     const hours = page.getByRole('form', { name: 'Часы работы' });
     await page.getByText('Действует стандартный график центра.').waitFor();
     expect(await hours.getByLabel('Вторник: конец периода 2').inputValue()).toBe('18:30');

@@ -202,7 +202,7 @@ describe('operator console', () => {
     const form = page.getByRole('form', { name: 'Новый пользователь' });
     await form.getByLabel('Логин').fill('op-new');
     await form.getByLabel('ФИО').fill('Новый Оператор');
-    await form.getByLabel('Суд').selectOption({ label: 'petropavl-city-2' });
+    await form.getByLabel('Суд').selectOption({ label: vic.store.getCourtByCode('petropavl-city-2')!.nameRu });
     await form.getByLabel('Пароль (не короче 8 символов)').fill('new-password-1');
     await form.getByRole('button', { name: 'Создать' }).click();
     await page.getByRole('status').filter({ hasText: 'Пользователь op-new создан' }).waitFor();

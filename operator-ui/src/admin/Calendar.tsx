@@ -4,11 +4,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CalendarInfo, type CourtRow } from '../api.ts';
 import { courtYear, isoDateText } from '../format.ts';
 import { errorText, useI18n } from '../i18n.tsx';
-import { ErrorLine } from '../ui.tsx';
+import { CourtOptions, ErrorLine } from '../ui.tsx';
 import { CourtHoursEditor } from './Hours.tsx';
 
 export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [courtId, setCourtId] = useState<number | null>(null);
   const [year, setYear] = useState(() => courtYear(Date.now()));
   const [yearText, setYearText] = useState(String(year));
@@ -59,11 +59,7 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
         <label className="span-2">
           {t('cal.court')}
           <select value={court ?? ''} onChange={(e) => setCourtId(Number(e.target.value))}>
-            {courts.map((c) => (
-              <option key={c.id} value={c.id}>
-                {lang === 'kk' ? c.nameKk : c.nameRu}
-              </option>
-            ))}
+            <CourtOptions courts={courts} />
           </select>
         </label>
         <label>

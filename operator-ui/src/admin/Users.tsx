@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, type CourtRow, type Role, type UserRow } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { ErrorLine } from '../ui.tsx';
+import { CourtOptions, ErrorLine } from '../ui.tsx';
 import { useFocusAfterRender } from '../util.ts';
 
 const ROLES: Role[] = ['operator', 'specialist', 'admin'];
@@ -236,12 +236,7 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
       <label>
         {t('users.court')}
         <select {...field('courtId')}>
-          <option value="">{t('users.allCourts')}</option>
-          {courts.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.code}
-            </option>
-          ))}
+          <CourtOptions courts={courts} empty={t('users.allCourts')} />
         </select>
       </label>
       <label>
