@@ -175,7 +175,8 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
       if (change.passwordHash) closeSessionsOf(store, id, id === userOf(req).id ? req.sessionToken! : null);
       if (store.countActiveAdmins() === 0) throw new VicError('VIC_CONFLICT', 'The centre needs at least one active admin');
       audit(req, action, 'user', id, details);
-      return returnTickets(req, store.getUser(id)!);
+      const user = store.getUser(id)!;
+      return [...returnTickets(req, user), ...handBackEscalations(req, user)];
     });
     for (const r of returned) events.emit({ type: 'ticket.updated', ...r });
     events.emit({ type: 'user.changed', userId: id });
@@ -190,6 +191,22 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
         audit(req, 'ticket.returned', 'ticket', before.id, { from: user.id, why: 'assignee changed' });
         return { ticket: store.getTicket(before.id)!, before };
       });
+  // Questions held by someone who is no longer an active specialist go back to the operator who asked them
+  // (or stay with the ticket's assignee), as a hand-back would: nobody is left waiting on a closed account.
+  const handBackEscalations = (req: Req, user: UserRow): { ticket: TicketRow; before: TicketRow }[] => {
+    if (user.active && user.role === 'specialist') return [];
+    const now = clock.now();
+    return store.ticketsWithSpecialist(user.id).map((before) => {
+      const e = store.openEscalation(before.id);
+      if (e) store.closeEscalation(e.id, 'returned', now);
+      const asker = e ? store.getUser(e.fromUserId) : undefined;
+      const canHold = asker?.active && asker.role === 'operator' && canSee(asker, before);
+      const assigneeId = before.assigneeId ?? (canHold ? asker!.id : null);
+      store.updateTicket(before.id, { specialistId: null, assigneeId }, now);
+      audit(req, 'ticket.handed_back', 'ticket', before.id, { escalationId: e?.id ?? null, from: user.id, to: assigneeId, why: 'specialist changed' });
+      return { ticket: store.getTicket(before.id)!, before };
+    });
+  };
   const lockOut = (req: Req, id: number, b: { active?: boolean; role?: string }) => {
     if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
   };

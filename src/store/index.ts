@@ -578,6 +578,9 @@ export class Store {
   ticketsAssignedTo(userId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.assignee_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
   }
+  ticketsWithSpecialist(userId: number): TicketRow[] {
+    return this.w(`${TICKET_SELECT} WHERE t.specialist_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
+  }
   unassignedOpenTickets(courtId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL ORDER BY t.created_at, t.id`)
       .all(courtId)

@@ -82,6 +82,25 @@ describe('admin edits users', () => {
     expect((await server.login('op', 'password-123')).res.status).toBe(200);
   });
 
+  it('hands the questions of a deactivated specialist back to the operator who asked, who sees it live', async () => {
+    const { vic, server, admin } = await setup();
+    await addUser(vic, 'op', 'operator');
+    const specialist = await addUser(vic, 'sec', 'specialist');
+    const op = await server.login('op', 'password-123');
+    const socket = await server.socket(op.cookie);
+    const { ticketId } = vic.ingest(envelope({ text: 'Когда будет готов протокол заседания?' }));
+    expect((await op.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: specialist.id, question: 'Протокол готов?' })).status).toBe(200);
+    // Unassigned, escalated by an operator who had not claimed it: the question's asker takes it back.
+    vic.store.updateTicket(ticketId, { assigneeId: null }, vic.clock.now());
+
+    const back = nextEvent(socket, 'ticket.updated');
+    expect((await admin.del(`/api/users/${specialist.id}`)).status).toBe(200);
+    expect((await back).ticket).toMatchObject({ id: ticketId, specialistId: null, assigneeId: vic.store.getUserByLogin('op')!.id });
+    expect(vic.store.openEscalation(ticketId)).toBeUndefined();
+    expect(vic.store.listEscalations(ticketId).map((e) => e.status)).toEqual(['returned']);
+    expect(vic.store.auditOf('ticket', ticketId).map((a) => a.action)).toContain('ticket.handed_back');
+  });
+
   it('moves an operator to another court at once: live events, tickets and the console follow', async () => {
     const { vic, server, admin } = await setup();
     const op = await addUser(vic, 'op', 'operator', 'sko-regional');
