@@ -378,7 +378,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     const d = call.referrer;
     if (!d) return;
     if (status >= 200) delete call.referrer;
-    const reason: Record<number, string> = { 100: 'Trying', 200: 'OK', 486: 'Busy Here', 487: 'Request Terminated', 603: 'Decline' };
+    const reason: Record<number, string> = { 100: 'Trying', 200: 'OK', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here', 603: 'Decline' };
     d.request({
       method: 'NOTIFY',
       headers: { Event: 'refer', 'Subscription-State': status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60', 'Content-Type': 'message/sipfrag;version=2.0' },

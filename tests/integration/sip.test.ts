@@ -256,6 +256,24 @@ describe('SIP bridge (fake drachtio-server)', () => {
       expect(callRow(vic, call.callId).outcome).toBe('ended');
     });
 
+    it('the caller refuses the specialist’s media: the specialist is released, the caller stays with the operator', async () => {
+      const { vic, fake, call, op } = await connected();
+      call.dialog!.answerReinvite = 488;
+      await op.dialog!.refer('sip:301@127.0.0.1:5060');
+      const spec = await fake.nextInvite();
+      spec.respond(200, sdpOffer('specialist', 60000));
+      await call.dialog!.waitFor('INVITE');
+      await spec.dialog!.waitFor('BYE');
+      const notifies = await waitNotifies(op.dialog!, 2);
+      expect(notifies[1]!.body.trim()).toBe('SIP/2.0 488 Not Acceptable Here');
+      // The operator was never told to go: no BYE to them, and the call is still theirs.
+      expect(op.dialog!.received.some((m) => m.method === 'BYE')).toBe(false);
+      expect(callRow(vic, call.callId).outcome).toBe('answered');
+      await call.dialog!.bye();
+      await op.dialog!.waitFor('BYE');
+      expect(callRow(vic, call.callId).outcome).toBe('ended');
+    });
+
     it('the specialist does not answer: CANCEL, a NOTIFY with the failure, the caller stays with the operator', async () => {
       const { vic, fake, call, op } = await connected();
       await op.dialog!.refer('sip:301@127.0.0.1:5060');
@@ -345,6 +363,28 @@ describe('SIP bridge (fake drachtio-server)', () => {
     fake.optionsStatus = 408;
     await until(() => sip.health().state === 'degraded', 2000);
     expect(sip.health().reason).toBe('PBX pbx.court.local does not answer OPTIONS (408)');
+  });
+
+  it('drachtio-server refusing to send the keep-alive is a degraded PBX, not a lost link', async () => {
+    fake = new FakeDrachtio('cymru');
+    const port = await fake.listen();
+    const { vic } = await makeVic();
+    current = vic;
+    const sip = createSipChannel(
+      { host: '127.0.0.1', port, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', ringTimeoutMs: 20_000, nobodyStatus: 486 },
+      { keepAliveMs: 50, ackTimeoutMs: 200, backoffMs: 50 },
+    );
+    await vic.addChannel(sip);
+    await fake.ready();
+    await until(() => fake!.sent.some((s) => s.msg.start === 'OPTIONS sip:pbx.court.local SIP/2.0'));
+    fake.optionsRefused = 'can not send request to myself';
+    await until(() => sip.health().state === 'degraded', 2000);
+    expect(sip.health().reason).toBe('drachtio-server cannot send OPTIONS to the PBX pbx.court.local: can not send request to myself');
+    // Several refusals later the one connection is still in use: the link was never replaced.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.control.filter((c) => c === 'route|invite')).toHaveLength(1);
+    fake.optionsRefused = null;
+    await until(() => sip.health().state === 'connected', 2000);
   });
 
   it('a wrong secret: health down with the reason, and restart is an admin command', async () => {

@@ -276,6 +276,8 @@ export class FakeDrachtio extends EventEmitter {
   stalled = false;
   /** How a PBX answers the app's OPTIONS keep-alive; null: not at all. */
   optionsStatus: number | null = 200;
+  /** Set: the server refuses to send the OPTIONS at all (`NOK`), as it does for its own address. */
+  optionsRefused: string | null = null;
   private readonly pendingResponses = new Map<string, (m: Sip) => void>();
 
   constructor(readonly secret = 'cymru') {
@@ -486,6 +488,7 @@ export class FakeDrachtio extends EventEmitter {
       ...msg.headers.filter(([n]) => !/^(via|max-forwards|from|to|call-id|cseq|contact|content-length)$/i.test(n)),
     ];
     const full = new Sip(msg.start, h, msg.body);
+    if (msg.method === 'OPTIONS' && this.optionsRefused !== null) return this.reply(c, msgId, `NOK|${this.optionsRefused}`);
     this.record(full, txnId, '');
     const s = full.toString();
     this.reply(c, msgId, `OK|${this.meta(s)}|${txnId}|Msg sent:|${CRLF}${s}`);
