@@ -84,7 +84,8 @@ export class Vic {
 
   ingest(envelope: InboundEnvelope): IngestResult {
     const r = ingest(this.pipeline, envelope);
-    if (!r.duplicate) this.outbox.kick();
+    // Only a queued auto-reply needs the outbox now; otherwise its timer suffices.
+    if (r.autoReplies > 0) this.outbox.kick();
     return r;
   }
 

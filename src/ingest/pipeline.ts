@@ -19,6 +19,8 @@ export interface IngestResult {
   ticketId: number;
   messageId: number;
   ticketCreated: boolean;
+  /** Auto-replies written to the outbox. */
+  autoReplies: number;
 }
 
 export class IngestError extends Error {}
@@ -50,7 +52,7 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   let attachments: IngestContext['attachments'] = [];
   if (env.attachments?.length) {
     const early = store.findMessageByExternal(env.channel, env.externalId);
-    if (early) return { duplicate: true, ticketId: early.ticketId, messageId: early.id, ticketCreated: false };
+    if (early) return { duplicate: true, ticketId: early.ticketId, messageId: early.id, ticketCreated: false, autoReplies: 0 };
     attachments = env.attachments.map((a) => deps.attachments.save(a));
   }
 
@@ -70,13 +72,13 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   } catch (e) {
     // Another writer stored the same message between our check and our insert: that is a duplicate, not an error.
     const again = (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? store.findMessageByExternal(env.channel, env.externalId) : undefined;
-    if (again) return { duplicate: true, ticketId: again.ticketId, messageId: again.id, ticketCreated: false };
+    if (again) return { duplicate: true, ticketId: again.ticketId, messageId: again.id, ticketCreated: false, autoReplies: 0 };
     throw e;
   }
-  if (ctx.duplicate) return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false };
+  if (ctx.duplicate) return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false, autoReplies: 0 };
 
   const { ticket, ticketCreated, messages } = ctx.result!;
   deps.events.emit({ type: ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
   for (const message of messages) deps.events.emit({ type: 'message.created', ticket, message });
-  return { duplicate: false, ticketId: ticket.id, messageId: messages[0]!.id, ticketCreated };
+  return { duplicate: false, ticketId: ticket.id, messageId: messages[0]!.id, ticketCreated, autoReplies: messages.length - 1 };
 }
