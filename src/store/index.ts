@@ -581,8 +581,10 @@ export class Store {
   ticketsWithSpecialist(userId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.specialist_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
   }
+  /** Open tickets nobody holds, oldest first; not while a call of theirs rings (whoever answers takes it). */
   unassignedOpenTickets(courtId: number): TicketRow[] {
-    return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL ORDER BY t.created_at, t.id`)
+    return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.ticket_id = t.id AND c.outcome = 'ringing') ORDER BY t.created_at, t.id`)
       .all(courtId)
       .map((r) => toTicket(r)!);
   }

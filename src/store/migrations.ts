@@ -217,4 +217,7 @@ export const MIGRATIONS: string[] = [
   /* 6: a court's own working week, as JSON {"1":[{"start":"09:00","end":"13:00"}],…,"7":[]}; NULL keeps the default week */ `
   ALTER TABLE courts ADD COLUMN week_hours TEXT;
   `,
+  /* 7: a ticket's calls, read with the ticket and by the dispatcher */ `
+  CREATE INDEX calls_ticket ON calls(ticket_id, outcome);
+  `,
 ];

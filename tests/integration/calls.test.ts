@@ -48,6 +48,28 @@ describe('the ticket side of phone calls', () => {
     expect(vic.store.getTicket(r.ticketId)!.assigneeId).toBe(a.id);
     expect(bEvents).not.toContain('call.ringing');
   });
+
+  it('gives the ticket to the operator who answers, not to whom routing would pick; a missed call waits in the court queue', async () => {
+    const { vic } = await makeVic();
+    await addUser(vic, 'op-a', 'operator');
+    const b = await addUser(vic, 'op-b', 'operator');
+    const server = await serve(vic);
+    await server.socket((await server.login('op-a', 'password-123')).cookie);
+    await server.socket((await server.login('op-b', 'password-123')).cookie);
+    const r = vic.ingest(call('call-3@pbx'));
+    expect(vic.store.getTicket(r.ticketId)!.assigneeId).toBeNull(); // ringing: nobody holds it yet
+    vic.dispatcher.tick(); // nor does the dispatcher hand it out while it rings
+    vic.calls.progress('call-3@pbx', { outcome: 'answered', operatorUserId: b.id, answeredAt: vic.clock.now() });
+    expect(vic.store.getTicket(r.ticketId)!.assigneeId).toBe(b.id);
+
+    const missed = vic.ingest(call('call-4@pbx', '+77019998877'));
+    vic.calls.progress('call-4@pbx', { outcome: 'missed', endedAt: vic.clock.now() });
+    expect(vic.store.getTicket(missed.ticketId)).toMatchObject({ assigneeId: null, status: 'open' });
+    expect(vic.store.getCall('call-4@pbx')!.callbackDueAt).toBe(vic.clock.now());
+    // The callback task is then handed out like any unassigned ticket.
+    vic.dispatcher.tick();
+    expect(vic.store.getTicket(missed.ticketId)!.assigneeId).not.toBeNull();
+  });
 });
 
 describe('phone actions from the console', () => {
