@@ -343,9 +343,10 @@ describe('SIP bridge (fake drachtio-server)', () => {
     expect(fake.control.filter((c) => c === 'route|invite')).toHaveLength(2);
   });
 
-  it('a silent link (no acknowledgement of the keep-alive) is detected and replaced', async () => {
-    fake = new FakeDrachtio('cymru');
-    const port = await fake.listen();
+  /** A channel with a fast keep-alive, once its first OPTIONS went out. */
+  async function keepingAlive() {
+    const f = (fake = new FakeDrachtio('cymru'));
+    const port = await f.listen();
     const { vic } = await makeVic();
     current = vic;
     const sip = createSipChannel(
@@ -353,8 +354,13 @@ describe('SIP bridge (fake drachtio-server)', () => {
       { keepAliveMs: 50, ackTimeoutMs: 200, backoffMs: 50 },
     );
     await vic.addChannel(sip);
-    await fake.ready();
-    await until(() => fake!.sent.some((s) => s.msg.start === 'OPTIONS sip:pbx.court.local SIP/2.0'));
+    await f.ready();
+    await until(() => f.sent.some((s) => s.msg.start === 'OPTIONS sip:pbx.court.local SIP/2.0'));
+    return { sip, fake: f };
+  }
+
+  it('a silent link (no acknowledgement of the keep-alive) is detected and replaced', async () => {
+    const { sip, fake } = await keepingAlive();
     fake.stalled = true;
     await until(() => sip.health().state === 'connecting', 2000);
     expect(sip.health().reason).toMatch(/did not acknowledge a keep-alive within 200 ms/);
@@ -366,17 +372,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
   });
 
   it('drachtio-server refusing to send the keep-alive is a degraded PBX, not a lost link', async () => {
-    fake = new FakeDrachtio('cymru');
-    const port = await fake.listen();
-    const { vic } = await makeVic();
-    current = vic;
-    const sip = createSipChannel(
-      { host: '127.0.0.1', port, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', ringTimeoutMs: 20_000, nobodyStatus: 486 },
-      { keepAliveMs: 50, ackTimeoutMs: 200, backoffMs: 50 },
-    );
-    await vic.addChannel(sip);
-    await fake.ready();
-    await until(() => fake!.sent.some((s) => s.msg.start === 'OPTIONS sip:pbx.court.local SIP/2.0'));
+    const { sip, fake } = await keepingAlive();
     fake.optionsRefused = 'can not send request to myself';
     await until(() => sip.health().state === 'degraded', 2000);
     expect(sip.health().reason).toBe('drachtio-server cannot send OPTIONS to the PBX pbx.court.local: can not send request to myself');
