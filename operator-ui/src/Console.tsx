@@ -8,14 +8,14 @@ import { AdminUsers } from './admin/Users.tsx';
 import { Alerts, useAlerts } from './Alerts.tsx';
 import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
 import { api, qs, type CourtRow, type Presence } from './api.ts';
-import { errorText, LangSwitch, useI18n } from './i18n.tsx';
+import { LangSwitch, useI18n } from './i18n.tsx';
 import { Inbox } from './Inbox.tsx';
 import { defaultQueue, isQueue, queuesFor, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { courtName } from './ui.tsx';
-import { useDebounced, useLocalChange } from './util.ts';
+import { useAction, useDebounced, useLocalChange } from './util.ts';
 
 const SOUND_KEY = 'vic.sound';
 
@@ -195,17 +195,10 @@ function useQueueCounts(epoch: number): Partial<Record<Queue, number>> {
 function PresenceToggle() {
   const { t } = useI18n();
   const { presence, setPresence } = useSession();
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const status = presence?.status ?? 'available';
-  const set = async (next: 'available' | 'away') => {
-    setError(null);
-    try {
-      const r = await api.put<{ presence: Presence }>('/api/me/presence', { status: next });
-      setPresence(r.presence);
-    } catch (e) {
-      setError(errorText(t, e));
-    }
-  };
+  const set = (next: 'available' | 'away') =>
+    run(async () => setPresence((await api.put<{ presence: Presence }>('/api/me/presence', { status: next })).presence));
   return (
     <div className={`presence ${status}`} role="group" aria-label={t('presence.label')}>
       {(['available', 'away'] as const).map((s) => (

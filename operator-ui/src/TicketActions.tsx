@@ -2,9 +2,10 @@
 // the socket brings the same change to everyone else looking at it.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CourtRow, type TicketRow, type UserRow } from './api.ts';
-import { errorText, useI18n } from './i18n.tsx';
+import { useI18n } from './i18n.tsx';
 import { useSession } from './session.tsx';
 import { CourtOptions, ErrorLine } from './ui.tsx';
+import { useAction } from './util.ts';
 
 interface Props {
   ticket: TicketRow;
@@ -17,8 +18,7 @@ interface Props {
 export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
   const { t } = useI18n();
   const { user } = useSession();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [courtId, setCourtId] = useState(String(ticket.courtId));
   const [caseNumber, setCaseNumber] = useState(ticket.caseNumber ?? '');
   const [overruling, setOverruling] = useState(false);
@@ -32,22 +32,14 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
 
   if (user.role === 'specialist') return null;
 
-  const run = async (fn: () => Promise<{ ticket: TicketRow }>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error } = action;
+  const run = (fn: () => Promise<{ ticket: TicketRow }>) =>
+    action.run(async () => {
       const r = await fn();
       const movedAway = user.role === 'operator' && user.courtId !== null && r.ticket.courtId !== user.courtId;
       if (movedAway) onGone();
       else onChanged(r.ticket);
-      return true;
-    } catch (e) {
-      setError(errorText(t, e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const base = `/api/tickets/${ticket.id}`;
   const isMine = ticket.assigneeId === user.id;
 

@@ -11,7 +11,7 @@ import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
 import { TicketActions } from './TicketActions.tsx';
 import { ChannelIcon, courtName, ErrorLine, StatusBadge } from './ui.tsx';
-import { useDebounced } from './util.ts';
+import { useAction, useDebounced } from './util.ts';
 
 interface Props {
   id: number;
@@ -264,20 +264,9 @@ function Attachment({ a }: { a: AttachmentRow }) {
 
 function Delivery({ m }: { m: MessageRow }) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (!m.deliveryStatus) return null;
-  const retry = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/api/messages/${m.id}/retry`);
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const retry = () => run(() => api.post(`/api/messages/${m.id}/retry`));
   return (
     <span className="delivery">
       <span className={`badge delivery-${m.deliveryStatus}`} data-delivery={m.deliveryStatus}>

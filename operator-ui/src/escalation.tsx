@@ -10,6 +10,7 @@ import { courtTime } from './format.ts';
 import { errorText, useI18n } from './i18n.tsx';
 import { useSession } from './session.tsx';
 import { ErrorLine } from './ui.tsx';
+import { useAction } from './util.ts';
 
 /** The escalation still with a specialist, if any. */
 export const openEscalation = (tk: TicketDetail): EscalationRow | undefined => tk.escalations.find((e) => e.status === 'open');
@@ -25,26 +26,18 @@ interface ControlProps {
 export function EscalationControls({ ticket, onChanged, onGone }: ControlProps) {
   const { t } = useI18n();
   const { user } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: act } = useAction();
   const [mode, setMode] = useState<'none' | 'hand-back' | 'pass'>('none');
   const open = openEscalation(ticket);
   const holder = user.role === 'specialist' && open?.toUserId === user.id;
 
-  const run = async (fn: () => Promise<{ ticket: TicketRow }>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (fn: () => Promise<{ ticket: TicketRow }>) =>
+    act(async () => {
       const r = await fn();
       setMode('none');
       if (user.role === 'specialist') onGone();
       else onChanged(r.ticket);
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (user.role === 'specialist' && !holder) return null;
   const canEscalate = user.role !== 'specialist' && !open && (ticket.status === 'open' || ticket.status === 'waiting');

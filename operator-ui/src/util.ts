@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { errorText, useI18n } from './i18n.tsx';
 
 /** A stable function that runs the latest `fn` once, `ms` after the last call (bursts of events → one reload). */
 export function useDebounced(fn: () => void | Promise<void>, ms: number): () => void {
@@ -51,4 +52,28 @@ export function useFocusAfterRender(): (id: string) => void {
     pending.current = id;
     rerender((n) => n + 1);
   }, []);
+}
+
+/**
+ * One action's busy flag and error line: `run` clears the error, shows a failure in the interface language,
+ * and answers whether the action succeeded (forms keep what was typed when it did not).
+ */
+export function useAction() {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(errorText(t, e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }

@@ -5,6 +5,7 @@ import { api, type CalendarInfo, type CourtRow } from '../api.ts';
 import { courtYear, isoDateText } from '../format.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { CourtOptions, ErrorLine } from '../ui.tsx';
+import { useAction } from '../util.ts';
 import { CourtHoursEditor } from './Hours.tsx';
 
 export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
@@ -13,9 +14,8 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
   const [year, setYear] = useState(() => courtYear(Date.now()));
   const [yearText, setYearText] = useState(String(year));
   const [cal, setCal] = useState<CalendarInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState({ date: '', kind: 'off' as 'off' | 'working', note: '' });
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const court = courtId ?? courts[0]?.id ?? null;
 
   const load = async () => {
@@ -31,20 +31,11 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
     void load();
   }, [court, year]);
 
-  const change = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const change = (fn: () => Promise<unknown>) =>
+    run(async () => {
       await fn();
       await load();
-      return true;
-    } catch (e) {
-      setError(errorText(t, e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (court === null || !form.date) return;

@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CannedRow } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
+import { useAction } from '../util.ts';
 
 type Draft = { title: string; lang: 'kk' | 'ru'; text: string };
 const empty: Draft = { title: '', lang: 'ru', text: '' };
@@ -10,7 +11,7 @@ const empty: Draft = { title: '', lang: 'ru', text: '' };
 export function AdminCanned() {
   const { t } = useI18n();
   const [items, setItems] = useState<CannedRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
   const [editing, setEditing] = useState<number | null>(null);
 
   useEffect(() => {
@@ -21,17 +22,11 @@ export function AdminCanned() {
   }, []);
 
   // Every write answers with the whole list.
-  const write = async (fn: () => Promise<{ items: CannedRow[] }>) => {
-    setError(null);
-    try {
+  const write = (fn: () => Promise<{ items: CannedRow[] }>) =>
+    run(async () => {
       setItems((await fn()).items);
       setEditing(null);
-      return true;
-    } catch (e) {
-      setError(errorText(t, e));
-      return false;
-    }
-  };
+    });
 
   return (
     <main className="admin" aria-labelledby="canned-title">

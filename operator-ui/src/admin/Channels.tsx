@@ -5,6 +5,7 @@ import { courtTime } from '../format.ts';
 import { errorText, useI18n, type T } from '../i18n.tsx';
 import { useLive, useServerEvent } from '../realtime.tsx';
 import { ErrorLine } from '../ui.tsx';
+import { useAction } from '../util.ts';
 
 /** Only inline raster images are shown; anything else in `qr` is not an image we trust. */
 const QR_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
@@ -16,7 +17,7 @@ export function AdminChannels() {
   const { t } = useI18n();
   const { epoch } = useLive();
   const [channels, setChannels] = useState<ChannelInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -29,15 +30,12 @@ export function AdminChannels() {
     setChannels((cs) => cs && cs.map((c) => (c.name === channel ? { ...c, health } : c)));
   });
 
-  const command = async (name: string, cmd: string) => {
-    setError(null);
+  const command = (name: string, cmd: string) => {
     setNotice(null);
-    try {
+    return run(async () => {
       await api.post(`/api/channels/${encodeURIComponent(name)}/${encodeURIComponent(cmd)}`);
       setNotice(t('channels.done', { command: commandLabel(t, cmd) }));
-    } catch (e) {
-      setError(errorText(t, e));
-    }
+    });
   };
 
   return (

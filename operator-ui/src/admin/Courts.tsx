@@ -1,9 +1,10 @@
 // The courts the centre serves: list, add, edit names, first-response time, active.
 import { useState, type FormEvent } from 'react';
 import { api, type CourtRow } from '../api.ts';
-import { errorText, useI18n } from '../i18n.tsx';
+import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import { ErrorLine } from '../ui.tsx';
+import { useAction } from '../util.ts';
 
 interface Props {
   courts: CourtRow[];
@@ -12,23 +13,17 @@ interface Props {
 
 export function AdminCourts({ courts, onChanged }: Props) {
   const { t } = useI18n();
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const [editing, setEditing] = useState<number | null>(null);
 
   const reload = async () => onChanged((await api.get<{ items: CourtRow[] }>('/api/courts')).items);
-  const save = async (id: number | null, body: Partial<CourtRow>) => {
-    setError(null);
-    try {
+  const save = (id: number | null, body: Partial<CourtRow>) =>
+    run(async () => {
       if (id === null) await api.post('/api/courts', body);
       else await api.patch(`/api/courts/${id}`, body);
       await reload();
       setEditing(null);
-      return true;
-    } catch (e) {
-      setError(errorText(t, e));
-      return false;
-    }
-  };
+    });
 
   return (
     <main className="admin" aria-labelledby="courts-title">

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type CourtHours, type WeekHours } from '../api.ts';
 import { errorText, useI18n, type T } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
-import { useFocusAfterRender } from '../util.ts';
+import { useAction, useFocusAfterRender } from '../util.ts';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 type Day = (typeof DAYS)[number];
@@ -49,9 +49,8 @@ export function CourtHoursEditor({ courtId }: { courtId: number }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState<WeekHours | null>(null);
   const [custom, setCustom] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   // Keyboard users keep their place: a new period's start field, or the day's add button after a removal.
   const focusLater = useFocusAfterRender();
@@ -85,18 +84,12 @@ export function CourtHoursEditor({ courtId }: { courtId: number }) {
     focusLater(`hours-${d}-add`);
   };
 
-  const send = async (week: WeekHours | null) => {
-    setBusy(true);
-    setError(null);
+  const send = (week: WeekHours | null) => {
     setSaved(false);
-    try {
+    return run(async () => {
       apply(await api.put<CourtHours>(`/api/courts/${courtId}/hours`, { week }));
       setSaved(true);
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();

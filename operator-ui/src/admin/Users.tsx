@@ -5,7 +5,7 @@ import { api, type CourtRow, type Role, type UserRow } from '../api.ts';
 import { errorText, useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
 import { CourtOptions, ErrorLine } from '../ui.tsx';
-import { useFocusAfterRender } from '../util.ts';
+import { useAction, useFocusAfterRender } from '../util.ts';
 
 const ROLES: Role[] = ['operator', 'specialist', 'admin'];
 const COLUMNS = 9;
@@ -14,7 +14,7 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
   const { t } = useI18n();
   const { user: me } = useSession();
   const [users, setUsers] = useState<UserRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const focusLater = useFocusAfterRender();
@@ -30,16 +30,13 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
 
   const courtCode = (id: number | null) => (id === null ? t('users.allCourts') : (courts.find((c) => c.id === id)?.code ?? String(id)));
 
-  const setActive = async (u: UserRow, active: boolean) => {
-    setError(null);
+  const setActive = (u: UserRow, active: boolean) => {
     setNotice(null);
-    try {
+    return run(async () => {
       if (active) await api.patch(`/api/users/${u.id}`, { active: true });
       else await api.del(`/api/users/${u.id}`);
       await load();
-    } catch (err) {
-      setError(errorText(t, err));
-    }
+    });
   };
   const startEdit = (id: number) => {
     setNotice(null);
@@ -164,14 +161,11 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
     password: '',
   });
   const [form, setForm] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const titleId = user ? `user-${user.id}-form-title` : 'new-user-title';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const fields = {
       name: form.name.trim(),
       role: form.role,
@@ -181,17 +175,13 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
       maxConcurrent: Number(form.maxConcurrent),
       title: form.title.trim() || null,
     };
-    try {
+    return run(async () => {
       const r = user
         ? await api.patch<{ user: UserRow }>(`/api/users/${user.id}`, { ...fields, ...(form.password ? { password: form.password } : {}) })
         : await api.post<{ user: UserRow }>('/api/users', { ...fields, login: form.login.trim(), password: form.password });
       if (!user) setForm(initial());
       await onSaved(r.user);
-    } catch (err) {
-      setError(errorText(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && onCancel) {
