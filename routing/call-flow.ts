@@ -106,6 +106,13 @@ export class CallFlow {
     return { type: 'ring', leg: this.lastLeg, userId: party.userId, uri: party.uri, timeoutMs: this.cfg.ringTimeoutMs };
   }
 
+  /** A phone rang too long: CANCEL it once, then wait for its final response (487) to move on. */
+  private ringOut(p: { leg: number; cancelling: boolean }): CallCommand[] {
+    if (p.cancelling) return [];
+    p.cancelling = true;
+    return [{ type: 'cancel', leg: p.leg }];
+  }
+
   private finish(outcome: Outcome, extra: Omit<Extract<CallCommand, { type: 'record' }>, 'type' | 'outcome'> = {}): CallCommand {
     this.phase = { name: 'done', outcome };
     return { type: 'record', outcome, ...extra };
@@ -136,9 +143,7 @@ export class CallFlow {
         p.popped = true;
         return [{ type: 'screen-pop', userId: op.userId! }, { type: 'record', outcome: 'ringing', userId: op.userId! }];
       case 'ring-timeout':
-        if (p.cancelling) return [];
-        p.cancelling = true;
-        return [{ type: 'cancel', leg: p.leg }];
+        return this.ringOut(p);
       case 'failed':
         return this.tryOperator(p.index + 1, e.at);
       case 'answered': // also when the answer crossed our CANCEL: a person picked up
@@ -179,9 +184,7 @@ export class CallFlow {
         return [{ type: p.bridging ? 'hangup' : 'cancel', leg: p.leg }, { type: 'hangup', leg: other }, this.ended(e.at, p.answeredAt)];
       }
       case 'ring-timeout':
-        if (e.leg !== p.leg || p.cancelling) return [];
-        p.cancelling = true;
-        return [{ type: 'cancel', leg: p.leg }];
+        return e.leg === p.leg ? this.ringOut(p) : [];
       case 'failed':
         return e.leg === p.leg ? back(e.status) : [];
       case 'answered':
@@ -217,9 +220,7 @@ export class CallFlow {
     if (!('leg' in e) || e.leg !== p.leg) return [];
     switch (e.type) {
       case 'ring-timeout':
-        if (p.cancelling) return [];
-        p.cancelling = true;
-        return [{ type: 'cancel', leg: p.leg }];
+        return this.ringOut(p);
       case 'failed': // the operator did not pick up: the citizen is not dialled and the task stays open
         return [this.finish('missed', { endedAt: e.at })];
       case 'answered': {
@@ -240,9 +241,7 @@ export class CallFlow {
     if (!('leg' in e) || e.leg !== p.leg) return [];
     switch (e.type) {
       case 'ring-timeout':
-        if (p.cancelling) return [];
-        p.cancelling = true;
-        return [{ type: 'cancel', leg: p.leg }];
+        return this.ringOut(p);
       case 'failed':
         return [{ type: 'hangup', leg: p.operatorLeg }, this.finish('missed', { endedAt: e.at })];
       case 'answered':
