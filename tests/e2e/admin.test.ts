@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
@@ -15,8 +15,7 @@ beforeAll(async () => {
   ({ vic } = await makeVic());
   await addUser(vic, 'op-move', 'operator', 'sko-regional');
   await addUser(vic, 'op-pic', 'operator', 'sko-regional');
-  base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
-  await browsers.launch();
+  base = await openSuite(vic, browsers);
 }, 60_000);
 
 closeAfterSuite(browsers, () => vic);

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
@@ -20,9 +20,7 @@ beforeAll(async () => {
   await addUser(vic, 'op-spare', 'operator', 'sko-regional');
   wa = new FakeWhatsApp();
   await vic.addChannel(wa);
-  // Not serve(): its server is closed after every test, and this suite shares one across its tests.
-  base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
-  await browsers.launch();
+  base = await openSuite(vic, browsers);
 }, 60_000);
 
 closeAfterSuite(browsers, () => vic);

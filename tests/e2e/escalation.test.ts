@@ -7,7 +7,7 @@ import type { Vic } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
 
 const CASE = '5999-25-00-2/417';
 const TITLE = 'Секретарь судебного заседания';
@@ -45,8 +45,7 @@ beforeAll(async () => {
   await addSpecialist('spec-judge', 'Жанар Секретарь', TITLE);
   wa = new FakeWhatsApp();
   await vic.addChannel(wa);
-  base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
-  await browsers.launch();
+  base = await openSuite(vic, browsers);
 }, 60_000);
 
 closeAfterSuite(browsers, () => vic);

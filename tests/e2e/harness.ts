@@ -146,6 +146,16 @@ export async function signIn(page: Page, login: string, password: string) {
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
 export const ticketList = (page: Page) => page.getByRole('list', { name: 'Список обращений' });
 
+/**
+ * The suite's set-up once its Vic holds the suite's users: a port of its own (not serve(), whose servers close
+ * after every test, while a suite shares one across its tests) and Chromium. Answers the console's address.
+ */
+export async function openSuite(vic: { listen(port: number, host: string): Promise<number> }, browsers: Browsers): Promise<string> {
+  const base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
+  await browsers.launch();
+  return base;
+}
+
 /** The suite's teardown: every test leaves no console errors; the browser and the server close at the end. */
 export function closeAfterSuite(browsers: Browsers, vic: () => { close(): Promise<void> } | undefined) {
   afterEach(async () => {
