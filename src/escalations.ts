@@ -11,7 +11,7 @@ import type { EventBus } from './events.ts';
 import { outboundFor } from './outbound.ts';
 import type { Outbox } from './outbox.ts';
 import type { EscalationRow, Store, TicketRow, UserRow } from './store/index.ts';
-import type { TicketService } from './tickets.ts';
+import { canSee, type TicketService } from './tickets.ts';
 
 export interface EscalationDeps {
   store: Store;
@@ -105,12 +105,36 @@ export class EscalationService {
     const now = clock.now();
     const messageIds: number[] = [];
     store.tx(() => {
-      store.closeEscalation(e.id, e.answeredAt ? 'answered' : 'returned', now);
       if (note) messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, text: note, now }));
-      store.updateTicket(ticketId, { specialistId: null, assigneeId: t.assigneeId ?? e.fromUserId }, now);
-      store.audit({ at: now, userId: user.id, action: 'ticket.handed_back', entity: 'ticket', entityId: ticketId, details: { escalationId: e.id, to: t.assigneeId ?? e.fromUserId } });
+      this.giveBack(user.id, t, e, t.assigneeId ?? e.fromUserId, now, {});
     });
     return this.announce(t, messageIds);
+  }
+
+  /**
+   * Every question held by `holder`, who is no longer an active specialist, goes back to the operator who asked
+   * it (when they may still hold the ticket) or stays with the ticket's assignee. Runs inside the caller's
+   * transaction; the caller announces the changed tickets after commit.
+   */
+  returnAllHeldBy(by: UserRow, holder: UserRow): { ticket: TicketRow; before: TicketRow }[] {
+    if (holder.active && holder.role === 'specialist') return [];
+    const { store, clock } = this.d;
+    const now = clock.now();
+    return store.ticketsWithSpecialist(holder.id).map((before) => {
+      const e = store.openEscalation(before.id);
+      const asker = e ? store.getUser(e.fromUserId) : undefined;
+      const askerMayHold = asker?.active && asker.role === 'operator' && canSee(asker, before);
+      this.giveBack(by.id, before, e, before.assigneeId ?? (askerMayHold ? asker!.id : null), now, { from: holder.id, why: 'specialist changed' });
+      return { ticket: store.getTicket(before.id)!, before };
+    });
+  }
+
+  /** Closes the open question and takes the ticket from its specialist, to `assigneeId`, audited as a hand-back. */
+  private giveBack(byId: number, t: TicketRow, e: EscalationRow | undefined, assigneeId: number | null, now: number, details: object) {
+    const { store } = this.d;
+    if (e) store.closeEscalation(e.id, e.answeredAt ? 'answered' : 'returned', now);
+    store.updateTicket(t.id, { specialistId: null, assigneeId }, now);
+    store.audit({ at: now, userId: byId, action: 'ticket.handed_back', entity: 'ticket', entityId: t.id, details: { escalationId: e?.id ?? null, ...details, to: assigneeId } });
   }
 
   /** Imports `case_number,court,judge,specialist_login` lines; the same file twice changes nothing. */

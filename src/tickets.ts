@@ -104,6 +104,23 @@ export class TicketService {
     return { ticket, messageId };
   }
 
+  /**
+   * The open tickets of `holder` that they may no longer hold (deactivated, not an operator, another court) go
+   * back to the queue, where the dispatcher hands them on. Runs inside the caller's transaction; the caller
+   * announces the changed tickets after commit.
+   */
+  returnAllAssignedTo(by: UserRow, holder: UserRow): { ticket: TicketRow; before: TicketRow }[] {
+    const { store, clock } = this.d;
+    return store
+      .ticketsAssignedTo(holder.id)
+      .filter((t) => !(holder.active && holder.role === 'operator' && canSee(holder, t)))
+      .map((before) => {
+        store.updateTicket(before.id, { assigneeId: null }, clock.now());
+        this.audit(by, before.id, 'ticket.returned', { from: holder.id, why: 'assignee changed' });
+        return { ticket: store.getTicket(before.id)!, before };
+      });
+  }
+
   claim(user: UserRow, id: number): TicketRow {
     const t = this.visible(user, id);
     if (user.role !== 'operator') throw new VicError('VIC_FORBIDDEN', 'Only operators claim tickets');

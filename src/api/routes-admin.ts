@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { daysOff, workingWeekends } from '../../routing/calendar/index.ts';
 import { closeSessionsOf, hashPassword } from '../auth.ts';
 import { VicError } from '../errors.ts';
-import type { TicketRow, UserRow } from '../store/index.ts';
-import { canSee } from '../tickets.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
@@ -56,7 +54,7 @@ const putHours = z.object({ week: weekHours.nullable() }).strict();
 
 type Req = Parameters<typeof userOf>[0];
 
-export function adminRoutes({ store, clock, registry, events, calendars }: ApiDeps) {
+export function adminRoutes({ store, clock, registry, events, calendars, tickets, escalations }: ApiDeps) {
   const r = Router();
   const admin = requireRole('admin');
   const audit = (req: Req, action: string, entity: string, entityId: number, details?: unknown) =>
@@ -176,36 +174,10 @@ export function adminRoutes({ store, clock, registry, events, calendars }: ApiDe
       if (store.countActiveAdmins() === 0) throw new VicError('VIC_CONFLICT', 'The centre needs at least one active admin');
       audit(req, action, 'user', id, details);
       const user = store.getUser(id)!;
-      return [...returnTickets(req, user), ...handBackEscalations(req, user)];
+      return [...tickets.returnAllAssignedTo(userOf(req), user), ...escalations.returnAllHeldBy(userOf(req), user)];
     });
     for (const r of returned) events.emit({ type: 'ticket.updated', ...r });
     events.emit({ type: 'user.changed', userId: id });
-  };
-  // Assignees must be active operators of the ticket's court (as in tickets.assign); the dispatcher hands these on.
-  const returnTickets = (req: Req, user: UserRow): { ticket: TicketRow; before: TicketRow }[] =>
-    store
-      .ticketsAssignedTo(user.id)
-      .filter((t) => !(user.active && user.role === 'operator' && canSee(user, t)))
-      .map((before) => {
-        store.updateTicket(before.id, { assigneeId: null }, clock.now());
-        audit(req, 'ticket.returned', 'ticket', before.id, { from: user.id, why: 'assignee changed' });
-        return { ticket: store.getTicket(before.id)!, before };
-      });
-  // Questions held by someone who is no longer an active specialist go back to the operator who asked them
-  // (or stay with the ticket's assignee), as a hand-back would: nobody is left waiting on a closed account.
-  const handBackEscalations = (req: Req, user: UserRow): { ticket: TicketRow; before: TicketRow }[] => {
-    if (user.active && user.role === 'specialist') return [];
-    const now = clock.now();
-    return store.ticketsWithSpecialist(user.id).map((before) => {
-      const e = store.openEscalation(before.id);
-      if (e) store.closeEscalation(e.id, 'returned', now);
-      const asker = e ? store.getUser(e.fromUserId) : undefined;
-      const canHold = asker?.active && asker.role === 'operator' && canSee(asker, before);
-      const assigneeId = before.assigneeId ?? (canHold ? asker!.id : null);
-      store.updateTicket(before.id, { specialistId: null, assigneeId }, now);
-      audit(req, 'ticket.handed_back', 'ticket', before.id, { escalationId: e?.id ?? null, from: user.id, to: assigneeId, why: 'specialist changed' });
-      return { ticket: store.getTicket(before.id)!, before };
-    });
   };
   const lockOut = (req: Req, id: number, b: { active?: boolean; role?: string }) => {
     if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');

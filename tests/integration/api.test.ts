@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
 

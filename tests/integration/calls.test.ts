@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Vic } from '../../src/app.ts';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
 

@@ -200,7 +200,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
   });
 
   it('the screen-pop reaches only the operator whose phone rings', async () => {
-    const { ops, fake, server } = await setup({ serve: true, cfg: { ringTimeoutMs: 300 } });
+    const { fake, server } = await setup({ serve: true, cfg: { ringTimeoutMs: 300 } });
     const sa = await server!.socket((await server!.login('op-a', 'password-123')).cookie);
     const sb = await server!.socket((await server!.login('op-b', 'password-123')).cookie);
     sockets.push(sa, sb);
