@@ -1,35 +1,37 @@
 // Persist: the only step that writes. It runs inside the pipeline's single transaction.
 import { outboundFor } from '../../outbound.ts';
-import { unauthoredMessageRow, type NewMessage } from '../../store/index.ts';
+import { unauthoredMessageRow, type NewMessage, type TicketRow } from '../../store/index.ts';
 import type { Step } from '../context.ts';
 
 export const persist: Step = (ctx, { store }) => {
   const { env, now } = ctx;
   let contactId = ctx.contact.id;
+  let named = false;
   if (contactId === null) contactId = store.createContact(ctx.contact.name, ctx.language === 'unknown' ? null : ctx.language, now);
-  else if (ctx.contact.name) store.setContactNameIfEmpty(contactId, ctx.contact.name);
+  else if (ctx.contact.name) named = store.setContactNameIfEmpty(contactId, ctx.contact.name);
   for (const i of ctx.contact.identities) store.addIdentity(contactId, i.kind, i.address, now);
 
   let ticketId: number;
+  let continued: TicketRow | undefined;
   const existing = ctx.ticket;
   // The citizen is told once per off-hours period: the ticket remembers which opening it announced.
   const told = ctx.autoReplies.some((r) => r.kind === 'off-hours') ? { offhoursReplyFor: ctx.nextOpening } : {};
   if (existing) {
     ticketId = existing.id;
-    store.updateTicket(
-      ticketId,
-      {
-        lastInboundAt: now,
-        // Writing an unchanged status would still rewrite the three indexes that hold it.
-        ...(ctx.status !== existing.status ? { status: ctx.status } : {}),
-        ...(ctx.reopen ? { resolvedAt: null, assigneeId: ctx.assigneeId } : {}),
-        ...(!ctx.reopen && existing.assigneeId === null && ctx.assigneeId !== null ? { assigneeId: ctx.assigneeId } : {}),
-        ...(ctx.messageScopeFlag ? { scopeFlagged: true } : {}),
-        ...(existing.language === null && ctx.language !== 'unknown' ? { language: ctx.language } : {}),
-        ...told,
-      },
-      now,
-    );
+    const change = {
+      lastInboundAt: now,
+      // Writing an unchanged status would still rewrite the three indexes that hold it.
+      ...(ctx.status !== existing.status ? { status: ctx.status } : {}),
+      ...(ctx.reopen ? { resolvedAt: null, assigneeId: ctx.assigneeId } : {}),
+      ...(!ctx.reopen && existing.assigneeId === null && ctx.assigneeId !== null ? { assigneeId: ctx.assigneeId } : {}),
+      ...(ctx.messageScopeFlag ? { scopeFlagged: true } : {}),
+      ...(existing.language === null && ctx.language !== 'unknown' ? { language: ctx.language } : {}),
+      ...told,
+    };
+    store.updateTicket(ticketId, change, now);
+    // The ticket threading read, with the fields just written: reading it back costs as much as the rest of
+    // this step. A new assignee or a contact named just now changes joined names, so that ticket is read back.
+    if (!('assigneeId' in change) && !named) continued = { ...existing, ...change, updatedAt: now };
     if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
   } else {
     const ref = store.nextTicketRef(Number(new Date(now).toISOString().slice(0, 4)));
@@ -60,7 +62,7 @@ export const persist: Step = (ctx, { store }) => {
 
   // The ticket as committed, read inside the transaction: a read of its own after commit would take and
   // release the WAL locks again. Auto-replies below add messages only, not ticket changes.
-  const ticket = store.getTicket(ticketId)!;
+  const ticket = continued ?? store.getTicket(ticketId)!;
   for (const r of ctx.autoReplies) {
     const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
     const id = store.insertMessage(reply);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { STEPS, ingest } from '../../../src/ingest/pipeline.ts';
-import { envelope, makeVic } from '../../helpers.ts';
+import type { TicketRow } from '../../../src/store/index.ts';
+import { SATURDAY_NIGHT, WORKING, addUser, envelope, makeVic } from '../../helpers.ts';
 
 describe('persist step and the pipeline transaction', () => {
   it('lists the steps in the documented order', () => {
@@ -26,6 +27,37 @@ describe('persist step and the pipeline transaction', () => {
     const stored = vic.store.listMessages(r.ticketId);
     expect(stored.map((m) => m.auto)).toEqual([null, 'appeal']);
     expect(announced).toEqual(stored);
+  });
+
+  it('announces a continued ticket exactly as it is stored, whatever the message changed', async () => {
+    const { vic, clock } = await makeVic();
+    const operator = await addUser(vic, 'op', 'operator');
+    const announced: TicketRow[] = [];
+    vic.events.on((e) => { if (e.type === 'ticket.updated') announced.push(e.ticket); });
+    const anon = { kind: 'whatsapp' as const, address: '77015550000@c.us' };
+    const steps: [string, () => unknown][] = [
+      // No text: the ticket's language and the contact's name stay unknown.
+      ['first', () => vic.ingest(envelope({ sender: anon, text: '' }))],
+      ['plain', () => vic.ingest(envelope({ sender: anon, text: 'Здравствуйте, когда заседание?' }))],
+      ['named', () => vic.ingest(envelope({ sender: { ...anon, displayName: 'Айгүл' }, text: 'Сот отырысы қашан болады?' }))],
+      ['flagged', () => vic.ingest(envelope({ sender: anon, text: 'Требую отменить решение суда, оно незаконное' }))],
+      ['off-hours', () => { clock.set(SATURDAY_NIGHT + 7 * 86_400_000); return vic.ingest(envelope({ sender: anon, text: 'Жауап бар ма?' })); }],
+      ['reopened', () => {
+        clock.set(WORKING + 14 * 86_400_000);
+        const t = vic.store.openTicketOfContact(vic.store.findIdentity('whatsapp', anon.address)!)!;
+        vic.tickets.resolve(operator, t.id);
+        return vic.ingest(envelope({ sender: anon, text: 'Ещё вопрос' }));
+      }],
+    ];
+    for (const [name, step] of steps) {
+      const r = step() as { ticketId: number };
+      if (name === 'first') continue;
+      expect(announced.at(-1)!.lastInboundAt, name).toBe(clock.now());
+      expect(announced.at(-1), name).toEqual(vic.store.getTicket(r.ticketId));
+    }
+    const last = announced.at(-1)!;
+    expect(last).toMatchObject({ contactName: 'Айгүл', scopeFlagged: true, status: 'open', resolvedAt: null });
+    expect(last.offhoursReplyFor).not.toBeNull();
   });
 
   it('stores a message again after a crash in the middle of ingest, exactly once', async () => {
