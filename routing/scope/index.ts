@@ -97,6 +97,12 @@ function readSentence(s: string): Sentence {
   };
 }
 
+// A cue counts against an act when the act is in the same sentence (and no bailiff/staff/etc. competes there),
+// or when the message names an act and nothing else the writer could be objecting to.
+function aimedAtAct(s: Sentence, actInText: boolean, otherInText: boolean): boolean {
+  return ((s.act || s.courtAction) && !s.other) || (actInText && !otherInText);
+}
+
 export function classifyScope(text: string, thresholds: { high: number; low: number } = SCOPE_THRESHOLDS): ScopeVerdict {
   const skeleton = normalize(text);
   const sentences: Sentence[] = [];
@@ -105,10 +111,6 @@ export function classifyScope(text: string, thresholds: { high: number; low: num
   }
   const actInText = sentences.some((s) => s.act || s.courtAction);
   const otherInText = sentences.some((s) => s.other);
-
-  // A cue counts against an act when the act is in the same sentence (and no bailiff/staff/etc. competes there),
-  // or when the message names an act and nothing else the writer could be objecting to.
-  const aimedAtAct = (s: Sentence) => ((s.act || s.courtAction) && !s.other) || (actInText && !otherInText);
   let disagreeAct = false;
   let disagreeFree = false;
   let changeAct = false;
@@ -116,12 +118,12 @@ export function classifyScope(text: string, thresholds: { high: number; low: num
   let changeAsked = false;
   let procedural = false;
   for (const s of sentences) {
-    if (s.disagree === 'statement' && aimedAtAct(s)) disagreeAct = true;
+    if (s.disagree === 'statement' && aimedAtAct(s, actInText, otherInText)) disagreeAct = true;
     else if (s.disagree && !otherInText) disagreeFree = true;
     if (s.change === 'request') {
-      if (aimedAtAct(s) || (s.caseObject && !s.other)) changeAct = true;
+      if (aimedAtAct(s, actInText, otherInText) || (s.caseObject && !s.other)) changeAct = true;
       else if (!s.other) changeFree = true;
-    } else if (s.change === 'question' && aimedAtAct(s)) changeAsked = true;
+    } else if (s.change === 'question' && aimedAtAct(s, actInText, otherInText)) changeAsked = true;
     if (s.question && !s.disagree && s.change !== 'request') procedural = true;
   }
   const fileComplaint = actInText && sentences.some((s) => s.fileComplaint);
@@ -129,23 +131,25 @@ export function classifyScope(text: string, thresholds: { high: number; low: num
   const grievance = L.GRIEVANCE.test(skeleton) && actInText;
   const negated = L.NEGATED.test(skeleton);
 
+  const cues: [on: boolean, weight: number, reason: string][] = [
+    [disagreeAct, W.disagreeAct, 'disagrees-with-act'],
+    [disagreeFree && !disagreeAct, W.disagreeFree, 'disagrees'],
+    [changeAct, W.changeAct, 'asks-to-change-act'],
+    [changeFree && !changeAct, W.changeFree, 'asks-to-change'],
+    [changeAsked && !changeAct, W.changeAsked, 'asks-how-to-change-act'],
+    [fileComplaint, W.fileComplaint, 'lodges-complaint'],
+    [intent, W.intent, 'intends-to-appeal'],
+    [grievance, W.grievance, 'procedural-grievance'],
+    [negated, W.negated, 'not-contesting'],
+    [procedural && !disagreeAct && !changeAct && !fileComplaint, W.question, 'procedural-question'],
+  ];
   const reasons: string[] = [];
   let z = W.bias;
-  const add = (on: boolean, weight: number, reason: string) => {
-    if (!on) return;
+  for (const [on, weight, reason] of cues) {
+    if (!on) continue;
     z += weight;
     reasons.push(reason);
-  };
-  add(disagreeAct, W.disagreeAct, 'disagrees-with-act');
-  add(disagreeFree && !disagreeAct, W.disagreeFree, 'disagrees');
-  add(changeAct, W.changeAct, 'asks-to-change-act');
-  add(changeFree && !changeAct, W.changeFree, 'asks-to-change');
-  add(changeAsked && !changeAct, W.changeAsked, 'asks-how-to-change-act');
-  add(fileComplaint, W.fileComplaint, 'lodges-complaint');
-  add(intent, W.intent, 'intends-to-appeal');
-  add(grievance, W.grievance, 'procedural-grievance');
-  add(negated, W.negated, 'not-contesting');
-  add(procedural && !disagreeAct && !changeAct && !fileComplaint, W.question, 'procedural-question');
+  }
   if (otherInText && (disagreeAct || disagreeFree || changeAct || changeFree)) reasons.push('other-object-present');
 
   const score = Math.round(1e4 / (1 + Math.exp(-z))) / 1e4;

@@ -45,7 +45,6 @@ export interface IngestContext {
   firstResponseDueAt: number | null;
   assigneeId: number | null;
   autoReplies: { kind: AutoReplyKind; text: string }[];
-  /** Set by persist. */
   /** Set by persist: the inbound message first, then the auto-replies. */
   result?: { ticket: TicketRow; ticketCreated: boolean; messages: MessageRow[] };
 }

@@ -1,6 +1,7 @@
 // Contact resolution: every identity normalized (phones to E.164), one contact for all of them.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { IdentityKind } from '../../envelope.ts';
+import type { Store } from '../../store/index.ts';
 import type { Step } from '../context.ts';
 
 /** E.164 for Kazakhstan-style input (8 701 …, +7 701 …, 7701…); undefined when it is not a phone number. */
@@ -24,33 +25,34 @@ function phoneOfWhatsApp(id: string): string | undefined {
   return m ? `+${m[1]}` : undefined;
 }
 
-export function normalizeIdentity(kind: IdentityKind, address: string): { kind: IdentityKind; address: string }[] {
-  const primary = { kind, address: normalizeAddress(kind, address) };
-  const phone = kind === 'whatsapp' ? phoneOfWhatsApp(primary.address) : undefined;
-  return phone ? [primary, { kind: 'phone', address: phone }] : [primary];
+interface Resolution {
+  /** The contact of the first identity already known. */
+  id: number | null;
+  /** Identities not stored yet: they will be added to that contact. */
+  unknown: { kind: IdentityKind; address: string }[];
+  seen: Set<string>;
+}
+
+/** Looks the identity up once; true when it is known. */
+function consider(store: Store, r: Resolution, kind: IdentityKind, address: string): boolean {
+  const key = `${kind}:${address}`;
+  if (r.seen.has(key)) return true;
+  r.seen.add(key);
+  const owner = store.findIdentity(kind, address);
+  if (owner === undefined) r.unknown.push({ kind, address });
+  else r.id ??= owner;
+  return owner !== undefined;
 }
 
 export const resolveContact: Step = (ctx, { store }) => {
   const { sender } = ctx.env;
-  let id: number | null = null;
-  const unknown: { kind: IdentityKind; address: string }[] = [];
-  const seen = new Set<string>();
-  // The first identity already known decides the contact; the unknown ones will be added to it.
-  const consider = (kind: IdentityKind, address: string): boolean => {
-    const key = `${kind}:${address}`;
-    if (seen.has(key)) return true;
-    seen.add(key);
-    const owner = store.findIdentity(kind, address);
-    if (owner === undefined) unknown.push({ kind, address });
-    else id ??= owner;
-    return owner !== undefined;
-  };
+  const r: Resolution = { id: null, unknown: [], seen: new Set() };
   for (const given of [sender, ...(sender.also ?? [])]) {
     const address = normalizeAddress(given.kind, given.address);
     // A WhatsApp id stored before brought its phone number along then: the number is parsed for new ids only.
-    if (consider(given.kind, address) || given.kind !== 'whatsapp') continue;
+    if (consider(store, r, given.kind, address) || given.kind !== 'whatsapp') continue;
     const phone = phoneOfWhatsApp(address);
-    if (phone) consider('phone', phone);
+    if (phone) consider(store, r, 'phone', phone);
   }
-  ctx.contact = { id, name: sender.displayName?.trim() || null, identities: unknown };
+  ctx.contact = { id: r.id, name: sender.displayName?.trim() || null, identities: r.unknown };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeIdentity, normalizePhone } from '../../../src/ingest/steps/contact.ts';
+import { normalizePhone } from '../../../src/ingest/steps/contact.ts';
 import { envelope, makeVic } from '../../helpers.ts';
 
 describe('contact step', () => {
@@ -7,18 +7,28 @@ describe('contact step', () => {
     expect(normalizePhone(raw)).toBe('+77012345678');
   });
 
-  it('reads the phone number out of a WhatsApp id, but not out of an @lid id', () => {
-    expect(normalizeIdentity('whatsapp', '77012345678@c.us')).toEqual([
+  it('reads the phone number out of a WhatsApp id, but not out of an @lid id or one too short for a number', async () => {
+    const { vic } = await makeVic();
+    const identitiesOf = (address: string) => {
+      const r = vic.ingest(envelope({ sender: { kind: 'whatsapp', address } }));
+      return vic.store.getContact(vic.store.getTicket(r.ticketId)!.contactId)!.identities;
+    };
+    expect(identitiesOf('77012345678@c.us')).toEqual(expect.arrayContaining([
       { kind: 'whatsapp', address: '77012345678@c.us' },
       { kind: 'phone', address: '+77012345678' },
-    ]);
-    expect(normalizeIdentity('whatsapp', '123456789012345@lid')).toEqual([{ kind: 'whatsapp', address: '123456789012345@lid' }]);
-    // Too short for an international number (E.164 has 8 to 15 digits): no phone.
-    expect(normalizeIdentity('whatsapp', '1234567@c.us')).toEqual([{ kind: 'whatsapp', address: '1234567@c.us' }]);
+    ]));
+    expect(identitiesOf('123456789012345@lid')).toEqual([{ kind: 'whatsapp', address: '123456789012345@lid' }]);
+    // E.164 has 8 to 15 digits.
+    expect(identitiesOf('1234567@c.us')).toEqual([{ kind: 'whatsapp', address: '1234567@c.us' }]);
   });
 
-  it('lower-cases e-mail addresses', () => {
-    expect(normalizeIdentity('email', ' Citizen@Mail.KZ ')).toEqual([{ kind: 'email', address: 'citizen@mail.kz' }]);
+  it('lower-cases e-mail addresses: one contact however the address is written', async () => {
+    const { vic } = await makeVic();
+    const a = vic.ingest(envelope({ channel: 'email', sender: { kind: 'email', address: ' Citizen@Mail.KZ ' } }));
+    const b = vic.ingest(envelope({ channel: 'email', sender: { kind: 'email', address: 'citizen@mail.kz' } }));
+    const contact = vic.store.getContact(vic.store.getTicket(a.ticketId)!.contactId)!;
+    expect(contact.identities).toEqual([{ kind: 'email', address: 'citizen@mail.kz' }]);
+    expect(vic.store.getTicket(b.ticketId)!.contactId).toBe(contact.id);
   });
 
   it('maps phone-number variants to one contact across channels', async () => {
