@@ -1,9 +1,10 @@
 // Persist: the only step that writes. It runs inside the pipeline's single transaction.
+import { localDateOf } from '../../../routing/calendar/index.ts';
 import { outboundFor } from '../../outbound.ts';
 import { unauthoredMessageRow, type NewMessage, type TicketRow } from '../../store/index.ts';
 import type { Step } from '../context.ts';
 
-export const persist: Step = (ctx, { store }) => {
+export const persist: Step = (ctx, { store, calendarFor }) => {
   const { env, now } = ctx;
   let contactId = ctx.contact.id;
   let named = false;
@@ -34,7 +35,8 @@ export const persist: Step = (ctx, { store }) => {
     if (!('assigneeId' in change) && !named) continued = { ...existing, ...change, updatedAt: now };
     if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
   } else {
-    const ref = store.nextTicketRef(Number(new Date(now).toISOString().slice(0, 4)));
+    // The year the citizen lives in: a message on 1 January before 05:00 local is still 31 December in UTC.
+    const ref = store.nextTicketRef(Number(localDateOf(calendarFor(ctx.court.id), new Date(now)).slice(0, 4)));
     ticketId = store.createTicket({
       ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
       status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,

@@ -60,6 +60,12 @@ describe('persist step and the pipeline transaction', () => {
     expect(last.offhoursReplyFor).not.toBeNull();
   });
 
+  it("numbers a ticket with the court's local year: 1 January 01:00 in Petropavl is 2027", async () => {
+    const { vic } = await makeVic({}, Date.parse('2026-12-31T20:00:00Z'));
+    const r = vic.ingest(envelope());
+    expect(vic.store.getTicket(r.ticketId)!.ref).toBe('VIC-2027-00001');
+  });
+
   it('stores a message again after a crash in the middle of ingest, exactly once', async () => {
     const { vic } = await makeVic();
     const env = envelope();
