@@ -519,12 +519,16 @@ export class Store {
     const row = this.q(`SELECT coalesce(max(id), 0) + 1 AS n FROM tickets`).get() as { n: number };
     return `VIC-${year}-${String(row.n).padStart(5, '0')}`;
   }
+  /**
+   * Inserts a ticket and returns it as stored, built from what was written: reading the joined row back would
+   * cost as much as the insert. Only the names it joins are looked up.
+   */
   createTicket(t: {
     ref: string; courtId: number; contactId: number; channel: string; account: string | null; subject: string | null; status: TicketStatus;
     assigneeId: number | null; language: string | null; scopeVerdict: string | null; scopeScore: number | null; scopeFlagged: boolean;
     firstResponseDueAt: number | null; caseNumber?: string | null; offhoursReplyFor?: number | null; now: number;
-  }): number {
-    return Number(
+  }): TicketRow {
+    const id = Number(
       this
       .q(
           `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
@@ -534,6 +538,17 @@ export class Store {
         .run(t.ref, t.courtId, t.contactId, t.channel, t.account, t.subject, t.status, t.assigneeId, t.language, t.scopeVerdict, t.scopeScore,
           Number(t.scopeFlagged), t.firstResponseDueAt, t.caseNumber ?? null, t.offhoursReplyFor ?? null, t.now, t.now, t.now).lastInsertRowid,
     );
+    return {
+      id, ref: t.ref, courtId: t.courtId, courtCode: this.getCourt(t.courtId)!.code, contactId: t.contactId, contactName: this.nameOf('contacts', t.contactId),
+      channel: t.channel, account: t.account, subject: t.subject, status: t.status, assigneeId: t.assigneeId,
+      assigneeName: t.assigneeId === null ? null : this.nameOf('users', t.assigneeId), specialistId: null, specialistName: null,
+      caseNumber: t.caseNumber ?? null, language: t.language, scopeVerdict: t.scopeVerdict, scopeScore: t.scopeScore, scopeFlagged: t.scopeFlagged,
+      createdAt: t.now, updatedAt: t.now, lastInboundAt: t.now, firstResponseAt: null, firstResponseDueAt: t.firstResponseDueAt, resolvedAt: null,
+      offhoursReplyFor: t.offhoursReplyFor ?? null, slaBreachedAt: null,
+    };
+  }
+  private nameOf(table: 'contacts' | 'users', id: number): string | null {
+    return (this.q(`SELECT name FROM ${table} WHERE id = ?`).get(id) as { name: string | null } | undefined)?.name ?? null;
   }
   getTicket(id: number): TicketRow | undefined {
     return toTicket(this.w(`${TICKET_SELECT} WHERE t.id = ?`).get(id));

@@ -13,7 +13,8 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
   for (const i of ctx.contact.identities) store.addIdentity(contactId, i.kind, i.address, now);
 
   let ticketId: number;
-  let continued: TicketRow | undefined;
+  // The ticket as stored, when it is known without reading it back.
+  let stored: TicketRow | undefined;
   const existing = ctx.ticket;
   // The citizen is told once per off-hours period: the ticket remembers which opening it announced.
   const told = ctx.autoReplies.some((r) => r.kind === 'off-hours') ? { offhoursReplyFor: ctx.nextOpening } : {};
@@ -32,16 +33,17 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
     store.updateTicket(ticketId, change, now);
     // The ticket threading read, with the fields just written: reading it back costs as much as the rest of
     // this step. A new assignee or a contact named just now changes joined names, so that ticket is read back.
-    if (!('assigneeId' in change) && !named) continued = { ...existing, ...change, updatedAt: now };
+    if (!('assigneeId' in change) && !named) stored = { ...existing, ...change, updatedAt: now };
     if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
   } else {
     // The year the citizen lives in: a message on 1 January before 05:00 local is still 31 December in UTC.
     const ref = store.nextTicketRef(Number(localDateOf(calendarFor(ctx.court.id), new Date(now)).slice(0, 4)));
-    ticketId = store.createTicket({
+    stored = store.createTicket({
       ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
       status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
       scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, firstResponseDueAt: ctx.firstResponseDueAt, ...told, now,
     });
+    ticketId = stored.id;
   }
   if (ctx.assigneeId !== null && ctx.assigneeId !== (existing?.assigneeId ?? null)) {
     store.markAssigned(ctx.assigneeId, now);
@@ -64,7 +66,7 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
 
   // The ticket as committed, read inside the transaction: a read of its own after commit would take and
   // release the WAL locks again. Auto-replies below add messages only, not ticket changes.
-  const ticket = continued ?? store.getTicket(ticketId)!;
+  const ticket = stored ?? store.getTicket(ticketId)!;
   for (const r of ctx.autoReplies) {
     const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
     const id = store.insertMessage(reply);

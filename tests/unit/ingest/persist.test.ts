@@ -29,6 +29,29 @@ describe('persist step and the pipeline transaction', () => {
     expect(announced).toEqual(stored);
   });
 
+  it('announces a new ticket exactly as it is stored, whoever and whenever it comes from', async () => {
+    const { vic, clock } = await makeVic();
+    const operator = await addUser(vic, 'op', 'operator');
+    vic.store.changeConnections(operator.id, 1, clock.now());
+    const announced: TicketRow[] = [];
+    vic.events.on((e) => { if (e.type === 'ticket.created') announced.push(e.ticket); });
+    const mail = (address: string, displayName?: string) => envelope({ channel: 'email', sender: { kind: 'email', address, ...(displayName ? { displayName } : {}) }, thread: { subject: 'Вопрос' } });
+    const cases: [string, () => { ticketId: number }][] = [
+      ['named, assigned', () => vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550001@c.us', displayName: 'Айгүл' } }))],
+      ['known contact, second matter', () => { vic.ingest(mail('a@mail.kz', 'Ержан')); return vic.ingest(mail('a@mail.kz')); }],
+      ['appeal', () => vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550002@c.us' }, text: 'Требую отменить решение суда, оно незаконное' }))],
+      ['off-hours', () => { clock.set(SATURDAY_NIGHT + 7 * 86_400_000); return vic.ingest(mail('b@mail.kz')); }],
+      ['call', () => vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '+77015550003' }, text: '', call: { callId: 'c1', from: '+77015550003', to: '100', outcome: 'missed', startedAt: clock.now() } }))],
+    ];
+    for (const [name, ingestOne] of cases) {
+      const r = ingestOne();
+      expect(announced.at(-1)!.id, name).toBe(r.ticketId);
+      expect(announced.at(-1), name).toEqual(vic.store.getTicket(r.ticketId));
+    }
+    expect(announced[0]).toMatchObject({ contactName: 'Айгүл', assigneeName: 'op' });
+    expect(announced[2]).toMatchObject({ contactName: 'Ержан' });
+  });
+
   it('announces a continued ticket exactly as it is stored, whatever the message changed', async () => {
     const { vic, clock } = await makeVic();
     const operator = await addUser(vic, 'op', 'operator');
