@@ -168,6 +168,11 @@ export function localDateOf(cal: CourtCalendar, at: Date): IsoDate {
   return isoDate(localDay(cal, at.getTime()));
 }
 
+/** The local year, without formatting a date (ingest numbers every new ticket with it). */
+export function localYearOf(cal: CourtCalendar, at: Date): number {
+  return yearOf(localDay(cal, at.getTime()));
+}
+
 /** Local date and 'HH:MM' time, for messages to citizens. */
 export function formatLocal(cal: CourtCalendar, at: Date): { date: IsoDate; time: string } {
   const local = at.getTime() + offsetAt(cal.timeZone, at.getTime());

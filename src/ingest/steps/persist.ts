@@ -1,5 +1,5 @@
 // Persist: the only step that writes. It runs inside the pipeline's single transaction.
-import { localDateOf } from '../../../routing/calendar/index.ts';
+import { localYearOf } from '../../../routing/calendar/index.ts';
 import { outboundFor } from '../../outbound.ts';
 import { unauthoredMessageRow, type NewMessage, type TicketRow } from '../../store/index.ts';
 import type { Step } from '../context.ts';
@@ -37,7 +37,7 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
     if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
   } else {
     // The year the citizen lives in: a message on 1 January before 05:00 local is still 31 December in UTC.
-    const ref = store.nextTicketRef(Number(localDateOf(calendarFor(ctx.court.id), new Date(now)).slice(0, 4)));
+    const ref = store.nextTicketRef(localYearOf(calendarFor(ctx.court.id), new Date(now)));
     stored = store.createTicket({
       ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
       status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
