@@ -291,6 +291,17 @@ export function EscalationQuestion({ ticket }: { ticket: TicketDetail }) {
   );
 }
 
+/** One time of an escalation's timeline; nothing when it has none. */
+function Time({ label, at }: { label: string; at: number | null }) {
+  if (at === null) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{courtTime(at)}</dd>
+    </>
+  );
+}
+
 /** Every escalation of the ticket, newest first. */
 export function EscalationTimeline({ ticket }: { ticket: TicketDetail }) {
   const { t } = useI18n();
@@ -309,42 +320,18 @@ export function EscalationTimeline({ ticket }: { ticket: TicketDetail }) {
             </p>
             <span className={`badge esc-status-${e.status}`}>{t(`esc.status.${e.status}`)}</span>
             <dl className="esc-times">
-              <dt>{t('esc.created')}</dt>
-              <dd>{courtTime(e.createdAt)}</dd>
+              <Time label={t('esc.created')} at={e.createdAt} />
               {e.pickedUpAt !== null ? (
-                <>
-                  <dt>{t('esc.pickedUp')}</dt>
-                  <dd>{courtTime(e.pickedUpAt)}</dd>
-                </>
+                <Time label={t('esc.pickedUp')} at={e.pickedUpAt} />
               ) : (
-                e.status === 'open' &&
-                e.pickupDueAt !== null && (
-                  <>
-                    <dt>{t('esc.pickupDue')}</dt>
-                    <dd>{courtTime(e.pickupDueAt)}</dd>
-                  </>
-                )
+                e.status === 'open' && <Time label={t('esc.pickupDue')} at={e.pickupDueAt} />
               )}
               {e.answeredAt !== null ? (
-                <>
-                  <dt>{t('esc.answeredAt')}</dt>
-                  <dd>{courtTime(e.answeredAt)}</dd>
-                </>
+                <Time label={t('esc.answeredAt')} at={e.answeredAt} />
               ) : (
-                e.status === 'open' &&
-                e.answerDueAt !== null && (
-                  <>
-                    <dt>{t('esc.answerDue')}</dt>
-                    <dd>{courtTime(e.answerDueAt)}</dd>
-                  </>
-                )
+                e.status === 'open' && <Time label={t('esc.answerDue')} at={e.answerDueAt} />
               )}
-              {e.closedAt !== null && (
-                <>
-                  <dt>{t('esc.closed')}</dt>
-                  <dd>{courtTime(e.closedAt)}</dd>
-                </>
-              )}
+              <Time label={t('esc.closed')} at={e.closedAt} />
             </dl>
           </li>
         ))}

@@ -48,6 +48,20 @@ export function ErrorLine({ error }: { error: string | null }) {
   );
 }
 
+/** An admin table's header: its columns, then an unnamed one for each row's buttons. */
+export function ActionTableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <th key={c}>{c}</th>
+        ))}
+        <th />
+      </tr>
+    </thead>
+  );
+}
+
 export const courtName = (c: Pick<CourtRow, 'nameKk' | 'nameRu'>, lang: Lang) => (lang === 'kk' ? c.nameKk : c.nameRu);
 
 /** The options of a court picker, by name in the interface language; `empty` labels a first "no court" option. */

@@ -3,8 +3,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CalendarInfo, type CourtRow } from '../api.ts';
 import { courtYear, isoDateText } from '../format.ts';
-import { errorText, useI18n } from '../i18n.tsx';
-import { CourtOptions, ErrorLine } from '../ui.tsx';
+import { useI18n } from '../i18n.tsx';
+import { ActionTableHead, CourtOptions, ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
 import { CourtHoursEditor } from './Hours.tsx';
 
@@ -15,20 +15,14 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
   const [yearText, setYearText] = useState(String(year));
   const [cal, setCal] = useState<CalendarInfo | null>(null);
   const [form, setForm] = useState({ date: '', kind: 'off' as 'off' | 'working', note: '' });
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, run } = useAction();
   const court = courtId ?? courts[0]?.id ?? null;
 
   const load = async () => {
-    if (court === null) return;
-    try {
-      setCal(await api.get<CalendarInfo>(`/api/courts/${court}/calendar?year=${year}`));
-      setError(null);
-    } catch (e) {
-      setError(errorText(t, e));
-    }
+    if (court !== null) setCal(await api.get<CalendarInfo>(`/api/courts/${court}/calendar?year=${year}`));
   };
   useEffect(() => {
-    void load();
+    void run(load);
   }, [court, year]);
 
   const change = (fn: () => Promise<unknown>) =>
@@ -76,14 +70,7 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
           <p className="muted">{t('cal.none')}</p>
         ) : (
           <table aria-labelledby="cal-overrides">
-            <thead>
-              <tr>
-                <th>{t('cal.date')}</th>
-                <th>{t('cal.kind')}</th>
-                <th>{t('cal.note')}</th>
-                <th />
-              </tr>
-            </thead>
+            <ActionTableHead columns={[t('cal.date'), t('cal.kind'), t('cal.note')]} />
             <tbody>
               {overrides.map((o) => (
                 <tr key={o.date} data-date={o.date}>

@@ -1,24 +1,22 @@
 // Canned answers in Kazakh and Russian: list, add, edit, delete. {ref} and {name} are filled in by the composer.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CannedRow } from '../api.ts';
-import { errorText, useI18n } from '../i18n.tsx';
-import { ErrorLine } from '../ui.tsx';
+import { useI18n } from '../i18n.tsx';
+import { ActionTableHead, ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
 
 type Draft = { title: string; lang: 'kk' | 'ru'; text: string };
 const empty: Draft = { title: '', lang: 'ru', text: '' };
+const COLUMNS = ['canned.title', 'canned.lang', 'canned.text'] as const;
 
 export function AdminCanned() {
   const { t } = useI18n();
   const [items, setItems] = useState<CannedRow[] | null>(null);
-  const { error, setError, run } = useAction();
+  const { error, run } = useAction();
   const [editing, setEditing] = useState<number | null>(null);
 
   useEffect(() => {
-    api.get<{ items: CannedRow[] }>('/api/canned').then(
-      (r) => setItems(r.items),
-      (e) => setError(errorText(t, e)),
-    );
+    void run(async () => setItems((await api.get<{ items: CannedRow[] }>('/api/canned')).items));
   }, []);
 
   // Every write answers with the whole list.
@@ -36,19 +34,12 @@ export function AdminCanned() {
       {items && items.length === 0 && <p className="muted">{t('canned.none')}</p>}
       {items && items.length > 0 && (
         <table>
-          <thead>
-            <tr>
-              <th>{t('canned.title')}</th>
-              <th>{t('canned.lang')}</th>
-              <th>{t('canned.text')}</th>
-              <th />
-            </tr>
-          </thead>
+          <ActionTableHead columns={COLUMNS.map((k) => t(k))} />
           <tbody>
             {items.map((c) =>
               editing === c.id ? (
                 <tr key={c.id}>
-                  <td colSpan={4}>
+                  <td colSpan={COLUMNS.length + 1}>
                     <CannedForm
                       label={`${t('courts.edit')}: ${c.title}`}
                       initial={{ title: c.title, lang: c.lang, text: c.text }}

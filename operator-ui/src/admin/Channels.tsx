@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, type ChannelInfo } from '../api.ts';
 import { courtTime } from '../format.ts';
-import { errorText, useI18n, type T } from '../i18n.tsx';
+import { useI18n, type T } from '../i18n.tsx';
 import { useLive, useServerEvent } from '../realtime.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
@@ -17,14 +17,11 @@ export function AdminChannels() {
   const { t } = useI18n();
   const { epoch } = useLive();
   const [channels, setChannels] = useState<ChannelInfo[] | null>(null);
-  const { error, setError, run } = useAction();
+  const { error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    api.get<{ items: ChannelInfo[] }>('/api/channels').then(
-      (r) => setChannels(r.items),
-      (e) => setError(errorText(t, e)),
-    );
+    void run(async () => setChannels((await api.get<{ items: ChannelInfo[] }>('/api/channels')).items));
   }, [epoch]);
   useServerEvent('channel.health', ({ channel, health }) => {
     setChannels((cs) => cs && cs.map((c) => (c.name === channel ? { ...c, health } : c)));

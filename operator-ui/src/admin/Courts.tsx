@@ -3,8 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { api, type CourtRow } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import { ErrorLine } from '../ui.tsx';
+import { ActionTableHead, ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
+
+const COLUMNS = ['courts.code', 'courts.nameRu', 'courts.nameKk', 'courts.sla', 'courts.active'] as const;
 
 interface Props {
   courts: CourtRow[];
@@ -30,21 +32,12 @@ export function AdminCourts({ courts, onChanged }: Props) {
       <h1 id="courts-title">{t('admin.courts')}</h1>
       <ErrorLine error={error} />
       <table>
-        <thead>
-          <tr>
-            <th>{t('courts.code')}</th>
-            <th>{t('courts.nameRu')}</th>
-            <th>{t('courts.nameKk')}</th>
-            <th>{t('courts.sla')}</th>
-            <th>{t('courts.active')}</th>
-            <th />
-          </tr>
-        </thead>
+        <ActionTableHead columns={COLUMNS.map((k) => t(k))} />
         <tbody>
           {courts.map((c) =>
             editing === c.id ? (
               <tr key={c.id}>
-                <td colSpan={6}>
+                <td colSpan={COLUMNS.length + 1}>
                   <CourtForm court={c} onSave={(b) => save(c.id, b)} onCancel={() => setEditing(null)} />
                 </td>
               </tr>

@@ -3,7 +3,7 @@
 // checks the same rules again.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type CourtHours, type WeekHours } from '../api.ts';
-import { errorText, useI18n, type T } from '../i18n.tsx';
+import { useI18n, type T } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction, useFocusAfterRender } from '../util.ts';
 
@@ -60,7 +60,7 @@ export function CourtHoursEditor({ courtId }: { courtId: number }) {
     setCustom(h.custom);
   };
   useEffect(() => {
-    api.get<CourtHours>(`/api/courts/${courtId}/hours`).then(apply, (e) => setError(errorText(t, e)));
+    void run(async () => apply(await api.get<CourtHours>(`/api/courts/${courtId}/hours`)));
   }, [courtId]);
 
   if (draft === null) return <p className="muted">{t('loading')}</p>;

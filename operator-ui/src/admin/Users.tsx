@@ -2,30 +2,26 @@
 // deactivate / activate again (users are never deleted). One form serves creating and editing.
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, type CourtRow, type Role, type UserRow } from '../api.ts';
-import { errorText, useI18n } from '../i18n.tsx';
+import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.tsx';
-import { CourtOptions, ErrorLine } from '../ui.tsx';
+import { ActionTableHead, CourtOptions, ErrorLine } from '../ui.tsx';
 import { useAction, useFocusAfterRender } from '../util.ts';
 
 const ROLES: Role[] = ['operator', 'specialist', 'admin'];
-const COLUMNS = 9;
+const COLUMNS = ['users.login', 'users.name', 'users.role', 'users.court', 'users.sip', 'users.languages', 'users.max', 'users.state'] as const;
 
 export function AdminUsers({ courts }: { courts: CourtRow[] }) {
   const { t } = useI18n();
   const { user: me } = useSession();
   const [users, setUsers] = useState<UserRow[] | null>(null);
-  const { error, setError, run } = useAction();
+  const { error, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const focusLater = useFocusAfterRender();
 
-  const load = () =>
-    api.get<{ items: UserRow[] }>('/api/users').then(
-      (r) => setUsers(r.items),
-      (e) => setError(errorText(t, e)),
-    );
+  const load = async () => setUsers((await api.get<{ items: UserRow[] }>('/api/users')).items);
   useEffect(() => {
-    void load();
+    void run(load);
   }, []);
 
   const courtCode = (id: number | null) => (id === null ? t('users.allCourts') : (courts.find((c) => c.id === id)?.code ?? String(id)));
@@ -48,9 +44,8 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
     focusLater(`user-${id}-edit`);
   };
   const saved = async (text: string) => {
-    setError(null);
     setNotice(text);
-    await load();
+    await run(load);
   };
 
   return (
@@ -66,24 +61,12 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
         <p className="muted">{t('loading')}</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th>{t('users.login')}</th>
-              <th>{t('users.name')}</th>
-              <th>{t('users.role')}</th>
-              <th>{t('users.court')}</th>
-              <th>{t('users.sip')}</th>
-              <th>{t('users.languages')}</th>
-              <th>{t('users.max')}</th>
-              <th>{t('users.state')}</th>
-              <th />
-            </tr>
-          </thead>
+          <ActionTableHead columns={COLUMNS.map((k) => t(k))} />
           <tbody>
             {users.map((u) =>
               editing === u.id ? (
                 <tr key={u.id} data-user={u.login} className="editing">
-                  <td colSpan={COLUMNS}>
+                  <td colSpan={COLUMNS.length + 1}>
                     <UserForm
                       user={u}
                       courts={courts}
