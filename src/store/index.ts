@@ -1,8 +1,14 @@
-// The store: the one place that holds SQL. One better-sqlite3 connection (the single writer), WAL.
-import Database from 'better-sqlite3';
+// The store: the one place that holds SQL, composed of one mixin per aggregate over the core (core.ts: connection,
+// migrations, the one transaction boundary). Aggregates not split out yet still live here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS } from './migrations.ts';
+import { AuditQueries } from './audit.ts';
+import { StoreCore, type Raw } from './core.ts';
+import { OutboxQueries } from './outbox.ts';
+import { USER_SELECT, toUser } from './rows.ts';
+import { SessionQueries } from './sessions.ts';
+
+export type { OutboxRow } from './outbox.ts';
 
 export type Role = 'admin' | 'operator' | 'specialist';
 export type TicketStatus = 'open' | 'waiting' | 'out_of_scope' | 'resolved';
@@ -97,17 +103,6 @@ export interface AttachmentRow {
   droppedReason: string | null;
 }
 
-export interface OutboxRow {
-  id: number;
-  messageId: number;
-  channel: string;
-  payload: string;
-  status: 'pending' | 'sent' | 'failed';
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-}
-
 export interface OperatorLoad {
   userId: number;
   online: boolean;
@@ -154,9 +149,6 @@ const TICKET_SELECT = `
   JOIN contacts ct ON ct.id = t.contact_id
   LEFT JOIN users ua ON ua.id = t.assignee_id
   LEFT JOIN users us ON us.id = t.specialist_id`;
-
-const USER_SELECT = `SELECT id, login, name, role, court_id AS courtId, sip_extension AS sipExtension, languages,
-  max_concurrent AS maxConcurrent, title, active FROM users`;
 
 const MESSAGE_SELECT = `SELECT m.id, m.ticket_id AS ticketId, m.direction, m.channel, m.external_id AS externalId,
   m.contact_id AS contactId, m.author_id AS authorId, u.name AS authorName, m.auto, m.text, m.html, m.subject,
@@ -226,96 +218,19 @@ export function unauthoredMessageRow(id: number, m: Omit<NewMessage, 'authorId'>
   };
 }
 
-type Raw = Record<string, unknown>;
 const toTicket = (r: Raw | undefined) => (r ? ((r.scopeFlagged = !!r.scopeFlagged), r as unknown as TicketRow) : undefined);
 const toMessage = (r: Raw) => ((r.scopeFlag = !!r.scopeFlag), r as unknown as MessageRow);
-const toUser = (r: Raw | undefined) =>
-  r ? ({ ...r, active: !!r.active, languages: String(r.languages).split(',').filter(Boolean) } as UserRow) : undefined;
 const toCourt = (r: Raw | undefined) =>
   r ? ({ ...r, active: !!r.active, weekHours: r.weekHours === null ? null : JSON.parse(String(r.weekHours)) } as CourtRow) : undefined;
 
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
 
-export class Store {
-  readonly db: Database.Database;
-  readonly attachmentsDir: string | null;
-
-  constructor(file: string, attachmentsDir: string | null = null) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    // Checkpoint less often: hot pages then reach the database file once per checkpoint, not once per commit.
-    this.db.pragma('wal_autocheckpoint = 10000');
-    // 64 MB of page cache: the pages ingest looks up (contacts, open tickets, message ids) stay in memory.
-    this.db.pragma('cache_size = -65536');
-    this.attachmentsDir = attachmentsDir;
-    this.runInTx = this.db.transaction((fn: () => unknown) => fn());
-    this.migrate();
-  }
-
+export class Store extends AuditQueries(OutboxQueries(SessionQueries(StoreCore))) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });
     return new Store(path.join(dataDir, 'vic.sqlite'), path.join(dataDir, 'attachments'));
-  }
-
-  private migrate() {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
-  }
-
-  get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
-  }
-
-  /** Runs fn in one transaction (nested calls become savepoints). fn must be synchronous. */
-  tx<T>(fn: () => T): T {
-    return this.runInTx(fn) as T;
-  }
-  // Built once: db.transaction() prepares its BEGIN/COMMIT statements on every call.
-  private readonly runInTx: (fn: () => unknown) => unknown;
-
-  close() {
-    this.db.close();
-  }
-
-  // Prepared statements are cached: preparing costs more than running most of these queries.
-  private readonly statements = new Map<string, Database.Statement>();
-  private q(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-    return s;
-  }
-  /**
-   * For wide rows read on every ingest: better-sqlite3 builds a row object at about 0.3 µs a column. Reading
-   * the row as an array into an object literal compiled for the statement's columns (names from our own SQL,
-   * never from input) halves the cost of a ticket read.
-   */
-  private readonly wide = new Map<string, { get(...a: unknown[]): Raw | undefined; all(...a: unknown[]): Raw[] }>();
-  private w(sql: string) {
-    let q = this.wide.get(sql);
-    if (!q) {
-      const stmt = this.db.prepare(sql).raw();
-      const cols = stmt.columns().map((c) => c.name);
-      const row = new Function('r', `return {${cols.map((c, k) => `${JSON.stringify(c)}: r[${k}]`).join(', ')}};`) as (r: unknown[]) => Raw;
-      q = {
-        get: (...a) => {
-          const r = stmt.get(...a) as unknown[] | undefined;
-          return r && row(r);
-        },
-        all: (...a) => (stmt.all(...a) as unknown[][]).map(row),
-      };
-      this.wide.set(sql, q);
-    }
-    return q;
   }
 
   // ---- courts
@@ -410,28 +325,6 @@ export class Store {
     if (!set.length) return;
     this.q(`UPDATE users SET ${set.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...set.map(([, v]) => v), id);
     if (u.active === false) this.q(`DELETE FROM sessions WHERE user_id = ?`).run(id);
-  }
-
-  // ---- sessions
-  createSession(tokenHash: string, userId: number, now: number, expiresAt: number) {
-    this.q(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(tokenHash, userId, now, expiresAt);
-  }
-  sessionUser(tokenHash: string, now: number): UserRow | undefined {
-    return toUser(
-      this
-      .q(`${USER_SELECT} WHERE active = 1 AND id = (SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?)`)
-        .get(tokenHash, now) as Raw,
-    );
-  }
-  deleteSession(tokenHash: string) {
-    this.q(`DELETE FROM sessions WHERE token_hash = ?`).run(tokenHash);
-  }
-  /** Ends every session of the user but `keepTokenHash` (the caller's own, when they change their own password). */
-  deleteSessionsOf(userId: number, keepTokenHash: string | null) {
-    this.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?`).run(userId, keepTokenHash);
-  }
-  purgeSessions(now: number) {
-    this.q(`DELETE FROM sessions WHERE expires_at <= ?`).run(now);
   }
 
   // ---- presence
@@ -805,36 +698,6 @@ export class Store {
     return this.q(`${CALL_SELECT} WHERE ticket_id = ? ORDER BY id`).all(ticketId) as CallRow[];
   }
 
-  // ---- outbox
-  enqueueOutbox(messageId: number, channel: string, payload: unknown, now: number): number {
-    return Number(
-      this
-      .q(`INSERT INTO outbox (message_id, channel, payload, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)`)
-        .run(messageId, channel, JSON.stringify(payload), now, now, now).lastInsertRowid,
-    );
-  }
-  dueOutbox(now: number, limit: number): OutboxRow[] {
-    return this
-      .q(
-        `SELECT id, message_id AS messageId, channel, payload, status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError
-         FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-      )
-      .all(now, limit) as OutboxRow[];
-  }
-  getOutboxByMessage(messageId: number): OutboxRow | undefined {
-    return this
-      .q(`SELECT id, message_id AS messageId, channel, payload, status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM outbox WHERE message_id = ?`)
-      .get(messageId) as never;
-  }
-  updateOutbox(id: number, f: { status: 'pending' | 'sent' | 'failed'; attempts: number; nextAttemptAt: number; lastError: string | null }, now: number) {
-    this
-      .q(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`)
-      .run(f.status, f.attempts, f.nextAttemptAt, f.lastError, now, id);
-  }
-  nextOutboxAttempt(): number | undefined {
-    return (this.q(`SELECT min(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`).get() as { t: number | null }).t ?? undefined;
-  }
-
   // ---- calendar overrides (a day off or a working weekend day for one court)
   listCalendarOverrides(courtId: number): { date: string; kind: 'off' | 'working'; note: string | null }[] {
     return this.q(`SELECT date, kind, note FROM calendar_overrides WHERE court_id = ? ORDER BY date`).all(courtId) as never;
@@ -940,19 +803,6 @@ export class Store {
     const mark = this.q(`UPDATE tickets SET sla_breached_at = ?, updated_at = ? WHERE id = ?`);
     for (const id of ids) mark.run(now, now, id);
     return ids;
-  }
-
-  // ---- audit
-  audit(a: { at: number; userId: number | null; action: string; entity?: string; entityId?: number; details?: unknown; ip?: string | null }) {
-    this
-      .q(`INSERT INTO audit_log (at, user_id, action, entity, entity_id, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(a.at, a.userId, a.action, a.entity ?? null, a.entityId ?? null, a.details === undefined ? null : JSON.stringify(a.details), a.ip ?? null);
-  }
-  auditOf(entity: string, entityId: number): { at: number; userId: number | null; action: string; details: string | null }[] {
-    return this.q(`SELECT at, user_id AS userId, action, details FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id`).all(entity, entityId) as never;
-  }
-  listAudit(limit: number, offset: number) {
-    return this.q(`SELECT id, at, user_id AS userId, action, entity, entity_id AS entityId, details, ip FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset);
   }
 
   // ---- channel state (watermarks, sessions)
