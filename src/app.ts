@@ -75,7 +75,7 @@ export class Vic {
       tickets: this.tickets, escalations: this.escalations, attachments: this.attachments, calendars: this.calendars, log: this.log, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
     });
     this.server = http.createServer(app);
-    attachRealtime(this.server, { store: this.store, clock: this.clock, events: this.events, log: this.log });
+    attachRealtime(this.server, { config: this.config, store: this.store, clock: this.clock, events: this.events, log: this.log });
   }
 
   calendarFor(courtId: number): CourtCalendar {
@@ -103,7 +103,14 @@ export class Vic {
   channelContext(adapter: ChannelAdapter): ChannelContext {
     return {
       ingest: (e) => this.ingest(e),
-      healthChanged: () => this.events.emit({ type: 'channel.health', channel: adapter.name, health: adapter.health() }),
+      healthChanged: () => {
+        const health = adapter.health();
+        this.events.emit({ type: 'channel.health', channel: adapter.name, health });
+        // Back up: what waited for the channel goes out now, not at its next retry. Any other change may make it
+        // ready to send (or not): the outbox looks again.
+        if (health.state === 'connected') this.outbox.channelUp(adapter.name);
+        else this.outbox.kick();
+      },
       reportDelivery: (externalId, status, reason) => {
         const id = this.store.advanceDeliveryByExternal(adapter.name, externalId, status, reason ?? null);
         if (id === undefined) return;
@@ -120,7 +127,10 @@ export class Vic {
     };
   }
 
-  /** A channel that fails to start is reported down; the helpdesk keeps running without it. */
+  /**
+   * A channel that fails to start is reported down; the helpdesk keeps running without it. The outbox may already
+   * run: it hands a channel nothing before it is registered and ready, so waiting messages lose no attempt.
+   */
   async addChannel(adapter: ChannelAdapter) {
     this.registry.register(adapter);
     try {

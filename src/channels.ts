@@ -38,6 +38,15 @@ export class PermanentDeliveryError extends Error {
   readonly permanent = true;
 }
 
+/**
+ * Thrown by an adapter when the channel itself cannot send now (server unreachable, login refused, WhatsApp not
+ * connected): the message is retried, and the channel's other messages wait instead of each failing the same way.
+ * Any other error is a temporary failure of this one message (e.g. SMTP 4xx for one recipient).
+ */
+export class ChannelUnavailableError extends Error {
+  readonly unavailable = true;
+}
+
 export interface SendResult {
   /** The channel's id of what it sent (e-mail Message-ID, WhatsApp message id): delivery receipts refer to it. */
   externalId?: string;
@@ -62,6 +71,11 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   health(): ChannelHealth;
   send?(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Whether send may be tried now (without it: always). While false the outbox tries nothing and counts no
+   * attempt; it looks again when the adapter calls healthChanged.
+   */
+  canSend?(): boolean;
   /** Admin actions the channel offers (e.g. WhatsApp `logout`, any channel `restart`). */
   readonly commands?: readonly string[];
   command?(name: string): Promise<void>;
@@ -69,6 +83,10 @@ export interface ChannelAdapter {
   callBack?(o: { userId: number; extension: string; number: string }): string;
   /** Phone channels: move a live call to a specialist's phone; false when there is no such live call. */
   transfer?(callId: string, to: { userId: number; extension: string }): boolean;
+}
+
+export function readyToSend(adapter: ChannelAdapter): boolean {
+  return Boolean(adapter.send) && (adapter.canSend?.() ?? true);
 }
 
 export class ChannelRegistry {

@@ -4,6 +4,20 @@ import { z } from 'zod';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
+/** A comma-separated list of origins (scheme://host[:port], nothing after), normalized as browsers send them. */
+const originList = z.string().transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const url = URL.canParse(part) ? new URL(part) : null;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not an origin such as https://vic.sud.kz` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -25,10 +39,16 @@ const schema = z.object({
   REOPEN_WINDOW_HOURS: z.coerce.number().min(0).default(72),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: bool.default(false),
-  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  PUBLIC_ORIGIN: originList.optional(),
+  LOGIN_FREE_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_DELAY_BASE_MS: z.coerce.number().int().positive().default(1000),
+  LOGIN_DELAY_MAX_MS: z.coerce.number().int().positive().default(900_000),
+  LOGIN_ACCOUNT_FAILURES: z.coerce.number().int().positive().default(30),
+  LOGIN_ACCOUNT_DELAY_MAX_MS: z.coerce.number().int().positive().default(60_000),
+  LOGIN_IP_FAILURES: z.coerce.number().int().positive().default(100),
+  OUTBOX_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
   OUTBOX_BASE_DELAY_MS: z.coerce.number().int().positive().default(5000),
-  OUTBOX_MAX_DELAY_MS: z.coerce.number().int().positive().default(3_600_000),
+  OUTBOX_MAX_DELAY_MS: z.coerce.number().int().positive().default(600_000),
   OFFLINE_GRACE_MIN: z.coerce.number().min(0).default(5),
   ESCALATION_PICKUP_MIN: z.coerce.number().int().positive().default(60),
   ESCALATION_ANSWER_MIN: z.coerce.number().int().positive().default(480),

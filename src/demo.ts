@@ -16,39 +16,44 @@ const STAFF = [
   { login: 'clerk1', name: 'Марина Иванова', role: 'specialist', court: 'petropavl-city-2', title: 'Специалист канцелярии' },
 ] as const;
 
+// Demo citizens must never be reachable, whatever happens to the data later (a restart with a channel configured
+// on the same DATA_DIR): every address is reserved. E-mail: the domains example.com/.net/.org and the .test TLD
+// (RFC 2606, RFC 6761) never deliver to anyone. Phones and WhatsApp: Kazakhstan publishes no numbers reserved for
+// fiction, so Ofcom's drama ranges are used, which are never assigned to a subscriber: mobile +44 7700 900000–900999
+// and London +44 20 7946 0000–0999. And the tickets are marked demo: the outbox never sends on them (src/outbox.ts).
 type Sample = { who: [kind: 'whatsapp' | 'email' | 'phone', address: string, name: string]; court: string; text: string; subject?: string };
 
 const SAMPLES: Sample[] = [
-  { who: ['whatsapp', '77012345671@c.us', 'Ержан'], court: 'sko-regional', text: 'Сәлеметсіз бе! Апелляциялық шағымды қай мерзімде беруге болады?' },
-  { who: ['whatsapp', '77052223344@c.us', 'Наталья'], court: 'petropavl-city-2', text: 'Здравствуйте, подскажите, когда будет готово решение по делу о разделе имущества? Заседание было 12 ноября.' },
-  { who: ['email', 'too.agro@mail.kz', 'ТОО «Агро-Север»'], court: 'sko-economic', subject: 'Запрос о госпошлине', text: 'Добрый день! Просим сообщить реквизиты для оплаты государственной пошлины по иску о взыскании задолженности.' },
-  { who: ['whatsapp', '77076665544@c.us', 'Гүлнар'], court: 'sko-regional', text: 'Шешімнің көшірмесін қалай алуға болады? Өзім бара алмаймын.' },
-  { who: ['phone', '+77152461234', ''], court: 'sko-regional', text: 'Входящий звонок' },
-  { who: ['whatsapp', '77011112233@c.us', 'Сергей'], court: 'petropavl-city-2', text: 'Требую отменить постановление о штрафе, в тот день я был в другом городе' },
-  { who: ['email', 'a.beisenova@gmail.com', 'Айгүл Бейсенова'], court: 'sko-administrative', subject: 'Сот отырысы', text: 'Қайырлы күн! Менің ісім бойынша сот отырысы қашан болатынын хабарлаңызшы. Іс нөмірі 5999-25-00-2/417.' },
-  { who: ['whatsapp', '77024445566@c.us', 'Мария'], court: 'sko-regional', text: 'Добрый вечер, как подать иск через Судебный кабинет? Нет ЭЦП.' },
-  { who: ['whatsapp', '77013334455@c.us', 'Бауыржан'], court: 'sko-regional', text: 'Сот мені жазықсыз соттады, үкімді жойыңдар! Қайта қарауды сұраймын' },
-  { who: ['email', 'yurist@law-firm.kz', 'Адвокат Смагулов'], court: 'sko-economic', subject: 'Ознакомление с материалами дела', text: 'Прошу сообщить, в какие дни можно ознакомиться с материалами дела 7599-24-00-2А/8554.' },
-  { who: ['whatsapp', '77087778899@c.us', 'Алия'], court: 'petropavl-city-2', text: 'Здравствуйте. Секретарь не берёт трубку уже третий день, как связаться с судьёй?' },
-  { who: ['whatsapp', '77079990011@c.us', 'Ерлан'], court: 'sko-administrative', text: 'Әкімшілік іс бойынша талап арызды қайда беремін? Мемлекеттік баж қанша?' },
-  { who: ['email', 'ivanov.p@mail.ru', 'Павел Иванов'], court: 'petropavl-city-2', subject: 'Алименты', text: 'Здравствуйте! Какие документы нужны для подачи заявления о взыскании алиментов?' },
-  { who: ['whatsapp', '77015556677@c.us', 'Динара'], court: 'sko-regional', text: 'Судья неправильно посчитал долг, пусть пересмотрят решение' },
-  { who: ['whatsapp', '77026667788@c.us', 'Роман'], court: 'sko-economic', text: 'Добрый день, можно ли получить исполнительный лист по почте?' },
-  { who: ['phone', '87152501122', ''], court: 'petropavl-city-2', text: 'Входящий звонок' },
-  { who: ['whatsapp', '77753332211@c.us', 'Мадина'], court: 'petropavl-city-2', text: 'Сәлем, ажырасу туралы арыз беру үшін қандай құжаттар керек? Спасибо заранее' },
-  { who: ['email', 'kense@kazpost.kz', 'Казпочта'], court: 'sko-regional', subject: 'Возврат корреспонденции', text: 'Уведомляем о возврате заказного письма за истечением срока хранения.' },
-  { who: ['whatsapp', '77002223311@c.us', 'Тимур'], court: 'sko-regional', text: 'Другая сторона подала апелляцию? Как узнать?' },
-  { who: ['whatsapp', '77051231234@c.us', 'Светлана'], court: 'sko-administrative', text: 'Не согласна с решением суда по земельному участку, прошу его отменить и пересмотреть дело' },
-  { who: ['email', 'bank.legal@halyk.kz', 'Юридический департамент'], court: 'sko-economic', subject: 'Статус дела', text: 'Просим сообщить статус дела по иску о взыскании задолженности по кредиту, поданному 03.11.2026.' },
-  { who: ['whatsapp', '77471112233@c.us', 'Асқар'], court: 'sko-regional', text: 'Куәгер ретінде шақырылдым, сотқа келмесем не болады?' },
-  { who: ['whatsapp', '77017778800@c.us', 'Людмила'], court: 'petropavl-city-2', text: 'Во сколько начинается приём граждан в канцелярии? И нужна ли запись?' },
-  { who: ['whatsapp', '77782224455@c.us', 'Айдос'], court: 'sko-regional', text: 'Мировое соглашение можно заключить на стадии апелляции? Қалай рәсімдейміз?' },
-  { who: ['email', 'zhanna.k@inbox.ru', 'Жанна К.'], court: 'petropavl-city-2', subject: 'Копия приговора', text: 'Прошу выдать копию приговора в отношении моего сына, как это сделать?' },
-  { who: ['whatsapp', '77019998877@c.us', 'Кайрат'], court: 'sko-administrative', text: 'Приставы арестовали счёт, хотя долг оплачен. Куда жаловаться?' },
-  { who: ['whatsapp', '77054443322@c.us', 'Әсел'], court: 'sko-regional', text: 'Қаулымен келіспеймін, ол заңсыз, өзгертуді талап етемін' },
-  { who: ['whatsapp', '77478889900@c.us', 'Игорь'], court: 'petropavl-city-2', text: 'Перенесли заседание, а мне не сообщили. Какая новая дата?' },
-  { who: ['email', 'info@stroy-sk.kz', 'ТОО «Строй-СК»'], court: 'sko-economic', subject: 'Re: Заседание 20.11', text: 'Просим отложить заседание в связи с болезнью представителя. Ходатайство прилагаем.' },
-  { who: ['whatsapp', '77023334400@c.us', 'Ботагөз'], court: 'sko-administrative', text: 'Добрый день, сот отырысына онлайн қатысуға бола ма? Ссылку кто присылает?' },
+  { who: ['whatsapp', '447700900101@c.us', 'Ержан'], court: 'sko-regional', text: 'Сәлеметсіз бе! Апелляциялық шағымды қай мерзімде беруге болады?' },
+  { who: ['whatsapp', '447700900102@c.us', 'Наталья'], court: 'petropavl-city-2', text: 'Здравствуйте, подскажите, когда будет готово решение по делу о разделе имущества? Заседание было 12 ноября.' },
+  { who: ['email', 'too.agro@example.com', 'ТОО «Агро-Север»'], court: 'sko-economic', subject: 'Запрос о госпошлине', text: 'Добрый день! Просим сообщить реквизиты для оплаты государственной пошлины по иску о взыскании задолженности.' },
+  { who: ['whatsapp', '447700900103@c.us', 'Гүлнар'], court: 'sko-regional', text: 'Шешімнің көшірмесін қалай алуға болады? Өзім бара алмаймын.' },
+  { who: ['phone', '+442079460123', ''], court: 'sko-regional', text: 'Входящий звонок' },
+  { who: ['whatsapp', '447700900104@c.us', 'Сергей'], court: 'petropavl-city-2', text: 'Требую отменить постановление о штрафе, в тот день я был в другом городе' },
+  { who: ['email', 'a.beisenova@example.org', 'Айгүл Бейсенова'], court: 'sko-administrative', subject: 'Сот отырысы', text: 'Қайырлы күн! Менің ісім бойынша сот отырысы қашан болатынын хабарлаңызшы. Іс нөмірі 5999-25-00-2/417.' },
+  { who: ['whatsapp', '447700900105@c.us', 'Мария'], court: 'sko-regional', text: 'Добрый вечер, как подать иск через Судебный кабинет? Нет ЭЦП.' },
+  { who: ['whatsapp', '447700900106@c.us', 'Бауыржан'], court: 'sko-regional', text: 'Сот мені жазықсыз соттады, үкімді жойыңдар! Қайта қарауды сұраймын' },
+  { who: ['email', 'yurist@law-firm.test', 'Адвокат Смагулов'], court: 'sko-economic', subject: 'Ознакомление с материалами дела', text: 'Прошу сообщить, в какие дни можно ознакомиться с материалами дела 7599-24-00-2А/8554.' },
+  { who: ['whatsapp', '447700900107@c.us', 'Алия'], court: 'petropavl-city-2', text: 'Здравствуйте. Секретарь не берёт трубку уже третий день, как связаться с судьёй?' },
+  { who: ['whatsapp', '447700900108@c.us', 'Ерлан'], court: 'sko-administrative', text: 'Әкімшілік іс бойынша талап арызды қайда беремін? Мемлекеттік баж қанша?' },
+  { who: ['email', 'ivanov.p@example.net', 'Павел Иванов'], court: 'petropavl-city-2', subject: 'Алименты', text: 'Здравствуйте! Какие документы нужны для подачи заявления о взыскании алиментов?' },
+  { who: ['whatsapp', '447700900109@c.us', 'Динара'], court: 'sko-regional', text: 'Судья неправильно посчитал долг, пусть пересмотрят решение' },
+  { who: ['whatsapp', '447700900110@c.us', 'Роман'], court: 'sko-economic', text: 'Добрый день, можно ли получить исполнительный лист по почте?' },
+  { who: ['phone', '+442079460456', ''], court: 'petropavl-city-2', text: 'Входящий звонок' },
+  { who: ['whatsapp', '447700900111@c.us', 'Мадина'], court: 'petropavl-city-2', text: 'Сәлем, ажырасу туралы арыз беру үшін қандай құжаттар керек? Спасибо заранее' },
+  { who: ['email', 'kense@kazpost.test', 'Казпочта'], court: 'sko-regional', subject: 'Возврат корреспонденции', text: 'Уведомляем о возврате заказного письма за истечением срока хранения.' },
+  { who: ['whatsapp', '447700900112@c.us', 'Тимур'], court: 'sko-regional', text: 'Другая сторона подала апелляцию? Как узнать?' },
+  { who: ['whatsapp', '447700900113@c.us', 'Светлана'], court: 'sko-administrative', text: 'Не согласна с решением суда по земельному участку, прошу его отменить и пересмотреть дело' },
+  { who: ['email', 'legal@bank.example.com', 'Юридический департамент'], court: 'sko-economic', subject: 'Статус дела', text: 'Просим сообщить статус дела по иску о взыскании задолженности по кредиту, поданному 03.11.2026.' },
+  { who: ['whatsapp', '447700900114@c.us', 'Асқар'], court: 'sko-regional', text: 'Куәгер ретінде шақырылдым, сотқа келмесем не болады?' },
+  { who: ['whatsapp', '447700900115@c.us', 'Людмила'], court: 'petropavl-city-2', text: 'Во сколько начинается приём граждан в канцелярии? И нужна ли запись?' },
+  { who: ['whatsapp', '447700900116@c.us', 'Айдос'], court: 'sko-regional', text: 'Мировое соглашение можно заключить на стадии апелляции? Қалай рәсімдейміз?' },
+  { who: ['email', 'zhanna.k@example.com', 'Жанна К.'], court: 'petropavl-city-2', subject: 'Копия приговора', text: 'Прошу выдать копию приговора в отношении моего сына, как это сделать?' },
+  { who: ['whatsapp', '447700900117@c.us', 'Кайрат'], court: 'sko-administrative', text: 'Приставы арестовали счёт, хотя долг оплачен. Куда жаловаться?' },
+  { who: ['whatsapp', '447700900118@c.us', 'Әсел'], court: 'sko-regional', text: 'Қаулымен келіспеймін, ол заңсыз, өзгертуді талап етемін' },
+  { who: ['whatsapp', '447700900119@c.us', 'Игорь'], court: 'petropavl-city-2', text: 'Перенесли заседание, а мне не сообщили. Какая новая дата?' },
+  { who: ['email', 'info@stroy-sk.test', 'ТОО «Строй-СК»'], court: 'sko-economic', subject: 'Re: Заседание 20.11', text: 'Просим отложить заседание в связи с болезнью представителя. Ходатайство прилагаем.' },
+  { who: ['whatsapp', '447700900120@c.us', 'Ботагөз'], court: 'sko-administrative', text: 'Добрый день, сот отырысына онлайн қатысуға бола ма? Ссылку кто присылает?' },
 ];
 
 export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: string[]; password: string } | null> {
@@ -77,10 +82,14 @@ export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: str
       ...(kind === 'email' ? { thread: { messageId: `<demo-${i}@vic.demo>`, subject: s.subject } } : {}),
       ...(kind === 'phone' ? { call: { callId: `demo-call-${i}`, from: address, to: '+77152000000', outcome: 'missed' as const, startedAt: clock.now() } } : {}),
     };
-    if (ingest(deps, env).ticketCreated) tickets++;
+    store.tx(() => {
+      const r = ingest(deps, env);
+      store.markDemoTicket(r.ticketId);
+      if (r.ticketCreated) tickets++;
+    });
   });
   // The court's case directory, as exported by its case-management system.
-  vic.escalations.importCases(store.getUserByLogin('admin')!, [
+  await vic.escalations.importCases(store.getUserByLogin('admin')!, [
     'case_number,court,judge,specialist_login',
     '5999-25-00-2/417,sko-regional,Ахметов Б.К.,secretary1',
     '7599-24-00-2А/8554,sko-regional,Ахметов Б.К.,secretary1',

@@ -5,6 +5,7 @@ export const ERRORS = {
   VIC_BAD_CREDENTIALS: [401, 'Wrong login or password'],
   VIC_FORBIDDEN: [403, 'Your role does not allow this'],
   VIC_FORBIDDEN_COURT: [403, 'This ticket belongs to a court you do not serve'],
+  VIC_CROSS_ORIGIN: [403, 'This request did not come from the console: changes are accepted only from its own origin'],
   VIC_NOT_FOUND: [404, 'Not found'],
   VIC_TICKET_NOT_FOUND: [404, 'Ticket not found'],
   VIC_USER_NOT_FOUND: [404, 'User not found'],
@@ -15,6 +16,7 @@ export const ERRORS = {
   VIC_TOO_MANY_LOGINS: [429, 'Too many sign-in attempts, try again later'],
   VIC_PAYLOAD_TOO_LARGE: [413, 'The request is too large'],
   VIC_NOT_AN_IMAGE: [415, 'Only PNG, JPEG, GIF and WebP images are shown inline'],
+  VIC_UNSUPPORTED_MEDIA_TYPE: [415, 'Send the request as Content-Type: application/json'],
   VIC_INTERNAL: [500, 'Internal error'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -1,9 +1,9 @@
 // Escalation to the specialist handling the matter: escalate, pick up, answer, hand back, pass on.
 // Every step is one transaction with its timeline entry (a note) and audit row; events go out after commit.
-import { parse as parseCsv } from 'csv-parse/sync';
 import { addWorkingMs } from '../routing/calendar/index.ts';
 import type { CourtCalendar } from '../routing/calendar/index.ts';
-import { escalationNotice, extractCaseNumbers, normalizeCaseNumber, suggestSpecialists } from '../routing/escalation.ts';
+import { escalationNotice, extractCaseNumbers, suggestSpecialists } from '../routing/escalation.ts';
+import { importCaseDirectory, type ImportReport } from './case-import.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { VicError } from './errors.ts';
@@ -21,13 +21,6 @@ export interface EscalationDeps {
   tickets: TicketService;
   calendarFor(courtId: number): CourtCalendar;
   config: Pick<Config, 'ESCALATION_PICKUP_MIN' | 'ESCALATION_ANSWER_MIN' | 'ESCALATION_NOTIFY_CITIZEN'>;
-}
-
-export interface ImportReport {
-  new: number;
-  updated: number;
-  unchanged: number;
-  errors: { line: number; error: string }[];
 }
 
 export class EscalationService {
@@ -137,47 +130,9 @@ export class EscalationService {
     store.audit({ at: now, userId: byId, action: 'ticket.handed_back', entity: 'ticket', entityId: t.id, details: { escalationId: e?.id ?? null, ...details, to: assigneeId } });
   }
 
-  /** Imports `case_number,court,judge,specialist_login` lines; the same file twice changes nothing. */
-  importCases(user: UserRow, csv: string): ImportReport {
-    const { store, clock } = this.d;
-    const report: ImportReport = { new: 0, updated: 0, unchanged: 0, errors: [] };
-    let rows: { info: { lines: number }; record: string[] }[];
-    try {
-      rows = parseCsv(csv, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
-    } catch (e) {
-      report.errors.push({ line: (e as { lines?: number }).lines ?? 1, error: `not readable as CSV: ${(e as Error).message}` });
-      return report;
-    }
-    const want = ['case_number', 'court', 'judge', 'specialist_login'];
-    const header = rows[0]?.record.map((h) => h.toLowerCase());
-    if (!header || want.some((h, i) => header[i] !== h)) {
-      report.errors.push({ line: 1, error: `the header must be ${want.join(',')}` });
-      return report;
-    }
-    store.tx(() => {
-      for (const { info, record } of rows.slice(1)) {
-        const line = info.lines;
-        if (record.length !== 4) {
-          report.errors.push({ line, error: `expected 4 fields, found ${record.length}` });
-          continue;
-        }
-        const [caseRaw, courtRaw, judge, login] = record as [string, string, string, string];
-        const caseNumber = normalizeCaseNumber(caseRaw);
-        const court = /^\d+$/.test(courtRaw) ? store.getCourt(Number(courtRaw)) : store.getCourtByCode(courtRaw);
-        const specialist = store.getUserByLogin(login);
-        const error = !caseNumber
-          ? `"${caseRaw}" is not a case number (like 5999-25-00-2/417)`
-          : !court
-            ? `unknown court "${courtRaw}"`
-            : !specialist || specialist.role !== 'specialist' || !specialist.active
-              ? `"${login}" is not an active specialist`
-              : null;
-        if (error) report.errors.push({ line, error });
-        else report[store.upsertCaseAssignment({ caseNumber: caseNumber!, courtId: court!.id, judge: judge || null, specialistId: specialist!.id }, clock.now())]++;
-      }
-      store.audit({ at: clock.now(), userId: user.id, action: 'cases.imported', details: { new: report.new, updated: report.updated, errors: report.errors.length } });
-    });
-    return report;
+  /** Imports the case directory (src/case-import.ts); the same file twice changes nothing. */
+  importCases(user: UserRow, csv: string): Promise<ImportReport> {
+    return importCaseDirectory(this.d, user, csv);
   }
 
   /** Alerts for breached pick-up and answer times (called by the dispatcher's tick). */

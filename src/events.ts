@@ -12,6 +12,8 @@ export type VicEvent =
   | { type: 'presence.changed'; userId: number }
   /** An admin changed the user (role, court, active…): their live connections follow. */
   | { type: 'user.changed'; userId: number }
+  /** One of the user's sessions ended (logout): connections made with it are cut off. */
+  | { type: 'session.ended'; userId: number }
   | { type: 'call.updated'; ticket: TicketRow; call: CallRow }
   /** Screen-pop: only for the operator whose phone is ringing. */
   | { type: 'call.ringing'; userId: number; call: CallRow; ticket: TicketRow; contact: unknown; otherTickets: unknown[] }

@@ -10,12 +10,17 @@ import { loadDemo } from './demo.ts';
 function configure() {
   try {
     const config = loadConfig();
-    return {
-      config,
+    const channels = {
       email: emailConfigFromEnv(),
       whatsapp: whatsappConfigFromEnv(process.env, config.DATA_DIR),
       sip: sipConfigFromEnv(),
     };
+    // Demo citizens must never be written to: demo data and a real channel never run together.
+    const configured = [channels.email && 'EMAIL_IMAP_HOST', channels.whatsapp && 'WHATSAPP_ENABLED', channels.sip && 'SIP_DRACHTIO_HOST'].filter(Boolean);
+    if (config.VIC_DEMO && configured.length) {
+      throw new Error(`config: VIC_DEMO=1 cannot run with a channel configured (${configured.join(', ')}): unset VIC_DEMO or the channel's variables`);
+    }
+    return { config, ...channels };
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);

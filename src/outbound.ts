@@ -27,18 +27,37 @@ export function emailMessageId(externalId: string): string {
   return externalId.replace(/#[0-9a-f]+$/, '');
 }
 
+/** At most this many Message-IDs in References (RFC 5322 §3.6.4 allows trimming; the root stays). */
+const MAX_REFERENCES = 20;
+
+const idsOf = (emailRefs: string | null): string[] => (emailRefs ? (JSON.parse(emailRefs) as string[]) : []);
+
+/**
+ * The References of a reply (RFC 5322 §3.6.4): the parent's References and the parent, led by the chain that
+ * ends in the ticket's first message, so the thread keeps its root even when the citizen's program dropped it.
+ * Trimmed to the root, the ticket's first message and the newest ones.
+ */
+export function replyReferences(first: { id: string; refs: string[] }, parent: { id: string; refs: string[] }, max = MAX_REFERENCES): string[] {
+  const chain = [...new Set([...first.refs, first.id, ...parent.refs].filter((id) => id !== parent.id)), parent.id];
+  if (chain.length <= max) return chain;
+  const keep = new Set([chain[0]!, first.id]);
+  for (let i = chain.length - 1; keep.size < max; i--) keep.add(chain[i]!);
+  return chain.filter((id) => keep.has(id));
+}
+
 export function outboundFor(store: Store, ticket: TicketRow, messageId: number, text: string, auto?: OutboundMessage['auto']): OutboundMessage {
   const channel = ticket.channel as ChannelName;
   const to = store.contactAddress(ticket.contactId, IDENTITY_OF[channel] ?? channel) ?? '';
   const msg: OutboundMessage = { messageId, ticketRef: ticket.ref, channel, account: ticket.account, to, text, idempotencyKey: `vic-out-${messageId}`, ...(auto ? { auto } : {}) };
   if (channel === 'email') {
-    const last = store.lastEmailOfTicket(ticket.id);
-    msg.subject = replySubject(ticket.ref, last?.subject ?? ticket.subject);
-    if (last) {
-      const id = emailMessageId(last.externalId);
-      const refs = last.emailRefs ? (JSON.parse(last.emailRefs) as string[]) : [];
-      msg.inReplyTo = id;
-      msg.references = [...refs.filter((r) => r !== id), id].slice(-20);
+    // A reply answers the citizen's latest message, never our own auto-reply or an earlier reply of ours: a mail
+    // program that filed those away (or never showed them) would otherwise lose the thread.
+    const thread = store.emailThreadOfTicket(ticket.id);
+    msg.subject = replySubject(ticket.ref, thread?.latest.subject ?? ticket.subject);
+    if (thread) {
+      const parent = { id: emailMessageId(thread.latest.externalId), refs: idsOf(thread.latest.emailRefs) };
+      msg.inReplyTo = parent.id;
+      msg.references = replyReferences({ id: emailMessageId(thread.first.externalId), refs: idsOf(thread.first.emailRefs) }, parent);
     }
   }
   return msg;

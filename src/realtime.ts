@@ -1,16 +1,21 @@
-// Realtime: socket.io on the API's server, authenticated by the session cookie at the handshake.
+// Realtime: socket.io on the API's server, authenticated by the session cookie at the handshake, opened only from
+// the console's own origin (as the API's changes, src/api/origin.ts), and cut off when its session ends.
 // Rooms: court:<id> (its operators), user:<id> (one person), admins. A ticket event goes only to the rooms
 // of people who may see that ticket.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
+import { fromOwnOrigin } from './api/origin.ts';
 import { sessionUserFromCookie } from './auth.ts';
 import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
 import type { EventBus, VicEvent } from './events.ts';
 import type { Logger } from './log.ts';
 import type { Store, TicketRow, UserRow } from './store/index.ts';
 
 const presenceSchema = z.object({ status: z.enum(['available', 'away']) });
+/** How often connections are checked against their sessions, so none outlives its session's expiry by more. */
+const SESSION_CHECK_MS = 1000;
 
 export function roomsOf(user: Pick<UserRow, 'id' | 'role' | 'courtId'>): string[] {
   const rooms = [`user:${user.id}`];
@@ -27,9 +32,33 @@ function ticketRooms(t: TicketRow): string[] {
   return rooms;
 }
 
-export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Clock; events: EventBus; log: Logger }): Server {
-  const { store, clock, events, log } = deps;
-  const io = new Server(http, { serveClient: false, cors: { origin: false } });
+export function attachRealtime(http: HttpServer, deps: { config: Config; store: Store; clock: Clock; events: EventBus; log: Logger }): Server {
+  const { config, store, clock, events, log } = deps;
+  const io = new Server(http, {
+    serveClient: false,
+    cors: { origin: false },
+    // WebSockets ignore CORS: without this, a page on another origin (another port of this host is the same site,
+    // so the browser sends the cookie) could open a connection and read what the signed-in user receives.
+    allowRequest: (req, answer) => (fromOwnOrigin(req.headers, config.PUBLIC_ORIGIN) ? answer(null, true) : answer('VIC_CROSS_ORIGIN', false)),
+  });
+
+  /** Cuts off the connections whose session is gone: logged out, expired, password reset, user deactivated. */
+  const endDeadSessions = (sockets: Socket[]) => {
+    const now = clock.now();
+    for (const socket of sockets) if (!sessionUserFromCookie(store, socket.handshake.headers.cookie, now)) socket.disconnect(true);
+  };
+  const socketsOf = (userId: number) =>
+    [...(io.sockets.adapter.rooms.get(`user:${userId}`) ?? [])].map((id) => io.sockets.sockets.get(id)).filter((s) => s !== undefined);
+  // Expiry raises no event: a short timer checks every connection (one indexed read each).
+  const expiry = setInterval(() => {
+    try {
+      if (io.engine.clientsCount > 0) endDeadSessions([...io.sockets.sockets.values()]);
+    } catch (err) {
+      log.error({ err }, 'session check failed');
+    }
+  }, SESSION_CHECK_MS);
+  expiry.unref();
+  http.once('close', () => clearInterval(expiry));
 
   io.use((socket, next) => {
     const s = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
@@ -117,13 +146,14 @@ export function attachRealtime(http: HttpServer, deps: { store: Store; clock: Cl
         case 'presence.changed':
           io.to('admins').emit(e.type, { userId: e.userId, presence: store.getPresence(e.userId) });
           break;
+        case 'session.ended':
+          endDeadSessions(socketsOf(e.userId));
+          break;
         case 'user.changed': {
           // Rooms were joined at the handshake: a user moved to another court or role must stop getting the old
           // rooms' tickets at once, and a connection whose session ended (deactivated, password reset) is cut off.
           // The console is told to load its user again.
-          for (const id of [...(io.sockets.adapter.rooms.get(`user:${e.userId}`) ?? [])]) {
-            const socket = io.sockets.sockets.get(id);
-            if (!socket) continue;
+          for (const socket of socketsOf(e.userId)) {
             const live = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
             if (!live) {
               socket.disconnect(true);

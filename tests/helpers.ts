@@ -73,8 +73,9 @@ export async function serve(vic: Vic) {
       return { res, cookie, api: client(base, cookie) };
     },
     anon: client(base, ''),
-    socket(cookie: string): Promise<Socket> {
-      const s = ioClient(base, { extraHeaders: cookie ? { cookie } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+    /** `headers`: what a browser would add, e.g. its Origin. */
+    socket(cookie: string, headers: Record<string, string> = {}): Promise<Socket> {
+      const s = ioClient(base, { extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) }, transports: ['websocket'], reconnection: false, forceNew: true });
       open.sockets.push(s);
       return new Promise((resolve, reject) => {
         s.once('connect', () => resolve(s));
@@ -91,7 +92,8 @@ export function client(base: string, cookie: string) {
   const call = async (method: string, url: string, body?: unknown) => {
     const res = await fetch(`${base}${url}`, {
       method,
-      headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      // As the console: every change is JSON, bodiless ones (DELETE) included; no Origin, as a non-browser client.
+      headers: { ...(cookie ? { cookie } : {}), ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();

@@ -7,11 +7,12 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
-import type { ChannelAdapter, ChannelContext, ChannelHealth, HealthState, OutboundMessage, SendResult } from '../../src/channels.ts';
+import { ChannelUnavailableError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
 import type { InboundAttachment } from '../../src/envelope.ts';
-import type { EmailConfig } from './config.ts';
-import { normalizeEmail, unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
-import { SmtpSender, classifySmtpError, ourMessageIdPattern, outboundMessageId } from './smtp.ts';
+import { DEFAULT_PARSE_TIMEOUT_MS, type EmailConfig } from './config.ts';
+import { unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
+import { ParsePool } from './parse-pool.ts';
+import { SmtpSender, ourMessageIdPattern, outboundMessageId } from './smtp.ts';
 
 const MB = 1024 * 1024;
 /** Messages fetched per FETCH, and their total size. */
@@ -50,6 +51,8 @@ export class EmailChannel implements ChannelAdapter {
   readonly commands = ['restart'] as const;
   private ctx: ChannelContext | null = null;
   private smtp: SmtpSender | null = null;
+  /** Parses inbound mail off the main thread, with a deadline per message (see parse-pool.ts). */
+  private parser: ParsePool | null = null;
   private instance = '';
   private imapHealth: { state: HealthState; reason?: string; since: number } = { state: 'down', reason: 'not started', since: Date.now() };
   private smtpProblem: { reason: string; since: number } | null = null;
@@ -69,6 +72,7 @@ export class EmailChannel implements ChannelAdapter {
     this.instance = ctx.state.get('instance') ?? crypto.randomBytes(5).toString('hex');
     ctx.state.set('instance', this.instance);
     this.smtp = new SmtpSender(this.cfg);
+    this.parser = new ParsePool({ deadlineMs: this.cfg.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS });
     this.setImapHealth('connecting', `connecting to ${this.cfg.imap.host}:${this.cfg.imap.port}`);
     let firstAttempt!: () => void;
     const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
@@ -80,6 +84,9 @@ export class EmailChannel implements ChannelAdapter {
     this.stopping = true;
     this.poke();
     this.client?.close();
+    // Ends a parse in progress too (the message is read again on the next start: the watermark did not pass it).
+    await this.parser?.destroy();
+    this.parser = null;
     await this.loop;
     this.loop = null;
     this.smtp?.close();
@@ -100,14 +107,20 @@ export class EmailChannel implements ChannelAdapter {
     return { ...this.imapHealth, details };
   }
 
+  /** SMTP is tried whatever IMAP's state: only a send shows whether the SMTP server takes mail. */
+  canSend(): boolean {
+    return this.smtp !== null && !this.stopping;
+  }
+
   async send(msg: OutboundMessage): Promise<SendResult> {
-    if (!this.smtp) throw new Error('the e-mail channel is not started');
+    if (!this.smtp) throw new ChannelUnavailableError('the e-mail channel is not started');
     const messageId = outboundMessageId(msg.idempotencyKey, this.instance, this.cfg.address);
     try {
       await this.smtp.send(msg, messageId);
     } catch (e) {
-      // A refused recipient says nothing about the server; anything else does, until a send succeeds.
-      if (!(e as { permanent?: boolean }).permanent) this.setSmtpProblem(`SMTP delivery failing: ${classifySmtpError(e).reason}`);
+      // A refused or deferred recipient says nothing about the server; an unavailable server does, until a send
+      // succeeds (health is `connected` again then, and the outbox sends what waited).
+      if (e instanceof ChannelUnavailableError) this.setSmtpProblem(`SMTP delivery failing: ${e.message}`);
       throw e;
     }
     this.setSmtpProblem(null);
@@ -308,7 +321,8 @@ export class EmailChannel implements ChannelAdapter {
 
   private async storeOne(validity: string, uid: number, raw: Buffer, m: Pick<FetchMessageObject, 'internalDate'>, extraDropped: InboundAttachment[] = []) {
     const opts = this.normalizeOptions(m);
-    const n = await normalizeEmail(raw, opts, extraDropped);
+    if (!this.parser) return;
+    const n = await this.parser.normalize(raw, opts, extraDropped);
     if (this.stopping) return;
     this.ingest(n, raw, opts);
     this.ctx!.state.set('watermark', `${validity}:${uid}`);
@@ -335,7 +349,7 @@ export class EmailChannel implements ChannelAdapter {
       // The content made the pipeline fail: store it as an unreadable message with the raw original attached.
       // If this fails too, the store itself is in trouble: the error ends the session and we retry later.
       log.warn({ err, externalId: env.externalId }, 'e-mail could not be stored as read; storing the raw message');
-      const fallback = unreadable(raw, opts, `the message could not be stored as read: ${(err as Error).message}`).envelope;
+      const fallback = unreadable(raw, opts, `the message could not be stored as read: ${(err as Error).message}`, [], n.fingerprint).envelope;
       this.ctx!.ingest({ ...fallback, externalId: env.externalId });
     }
     if (n.bounce?.originalMessageId && n.bounce.action === 'failed') this.ctx!.reportDelivery(n.bounce.originalMessageId, 'failed', n.bounce.reason);

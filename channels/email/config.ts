@@ -31,7 +31,11 @@ export interface EmailConfig {
   reconnectMaxMs: number;
   /** SMTP connection, greeting and socket timeouts. */
   smtpTimeoutMs: number;
+  /** Time one inbound message may take to parse before it is stored as unreadable (default DEFAULT_PARSE_TIMEOUT_MS). */
+  parseTimeoutMs?: number;
 }
+
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
 const security = (byDefault: Security) =>
   z
@@ -67,6 +71,7 @@ const schema = z.object({
   EMAIL_FROM: fromHeader,
   EMAIL_COURT: z.string().min(1).optional(),
   EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  EMAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_PARSE_TIMEOUT_MS),
 });
 
 const DEFAULT_PORT: Record<'imap' | 'smtp', Record<Security, number>> = {
@@ -109,5 +114,6 @@ export function emailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmailC
     reconnectBaseMs: 1000,
     reconnectMaxMs: 60_000,
     smtpTimeoutMs: 30_000,
+    parseTimeoutMs: e.EMAIL_PARSE_TIMEOUT_MS,
   };
 }

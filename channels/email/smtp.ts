@@ -1,7 +1,7 @@
 // Outbound mail over SMTP (nodemailer, pooled): replies and auto-replies from the outbox.
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
-import { PermanentDeliveryError, type OutboundMessage } from '../../src/channels.ts';
+import { ChannelUnavailableError, PermanentDeliveryError, type OutboundMessage } from '../../src/channels.ts';
 import type { EmailConfig } from './config.ts';
 
 /** Our Message-ID for an outbound message: the same on every retry, unique to this installation. */
@@ -43,11 +43,21 @@ export interface SmtpFailure {
   reason: string;
 }
 
+/**
+ * Not about this message: the server could not be reached or would not take mail at all (no reply, 421 closing,
+ * TLS or login trouble). Its other messages would fail the same way.
+ */
+export function smtpServerUnavailable(e: unknown): boolean {
+  const err = e as { responseCode?: number; code?: string };
+  return err.responseCode === 421 || (err.code !== 'EENVELOPE' && err.code !== 'EMESSAGE');
+}
+
 /** Temporary (connection, 4xx, authentication: retrying can help) or permanent (the server's 5xx about this message). */
 export function classifySmtpError(e: unknown): SmtpFailure {
   const err = e as { responseCode?: number; response?: string; code?: string; message?: string };
   const reason = (err.response || err.message || err.code || String(e)).replace(/\s+/g, ' ').trim();
-  const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600 && err.code !== 'EAUTH';
+  // A 5xx refusing the server's service altogether (greeting, login) is a configuration problem: fixing it helps.
+  const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600 && !smtpServerUnavailable(e);
   return { permanent, reason };
 }
 
@@ -71,14 +81,18 @@ export class SmtpSender {
     });
   }
 
-  /** Sends; throws PermanentDeliveryError (message = the server's reason) when retrying cannot help. */
+  /**
+   * Sends; throws PermanentDeliveryError (message = the server's reason) when retrying cannot help, and
+   * ChannelUnavailableError when the server is the trouble, not this message.
+   */
   async send(msg: OutboundMessage, messageId: string): Promise<void> {
     if (!RECIPIENT.test(msg.to)) throw new PermanentDeliveryError(`invalid recipient address "${msg.to}"`);
     try {
       await this.transport.sendMail(composeMail(msg, this.cfg, messageId));
     } catch (e) {
       const f = classifySmtpError(e);
-      throw f.permanent ? new PermanentDeliveryError(f.reason) : new Error(f.reason);
+      if (f.permanent) throw new PermanentDeliveryError(f.reason);
+      throw smtpServerUnavailable(e) ? new ChannelUnavailableError(f.reason) : new Error(f.reason);
     }
   }
 

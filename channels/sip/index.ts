@@ -9,7 +9,7 @@ import Srf from 'drachtio-srf';
 import { CallFlow, type CallCommand, type CallEvent, type Party } from '../../routing/call-flow.ts';
 import type { ChannelAdapter, ChannelContext, ChannelHealth, HealthState } from '../../src/channels.ts';
 import type { SipConfig } from './config.ts';
-import { callerIdentity, calledNumber, referTarget } from './identity.ts';
+import { MAX_HEADER_CHARS, callKey, callerIdentity, calledNumber, oversizeHeader, referTarget } from './identity.ts';
 
 export { sipConfigFromEnv, type SipConfig } from './config.ts';
 
@@ -20,6 +20,8 @@ interface SipRequest extends EventEmitter {
   uri: string;
   body: string;
   isNewInvite: boolean;
+  /** As received, not parsed: header name (lower case) → value. */
+  headers: Record<string, unknown>;
   get(header: string): string | undefined;
   has(header: string): boolean;
   cancel(): void;
@@ -387,9 +389,11 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   }
 
   function onInvite(req: SipRequest, res: SipResponse) {
+    const oversize = oversizeHeader(req.uri, req.headers);
+    if (oversize) return refuseOversize(req, res, oversize);
     // In-dialog requests are taken by drachtio-srf's dialogs first; an INVITE with a To-tag here has no dialog.
     if (!req.isNewInvite) return res.send(481);
-    const callId = req.get('Call-ID')!;
+    const callId = callKey(req.get('Call-ID') ?? '');
     // The same call offered again as a new transaction (RFC 3261 §8.2.2.2 merged request): one call, one ticket.
     if (live.has(callId)) return res.send(482);
     const at = now();
@@ -417,6 +421,30 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     live.set(callId, call);
     req.on('cancel', () => apply(call, { type: 'caller-cancel', at: now() }));
     apply(call, { type: 'incoming', at, working: open.working, hunt });
+  }
+
+  /**
+   * 513 Message Too Large (RFC 3261 §21.5.14) for an INVITE with a header too long to parse safely; when the caller's
+   * number can be read (our own parser reads a header's first few KB), the call is kept as missed, to be called back.
+   */
+  function refuseOversize(req: SipRequest, res: SipResponse, header: string) {
+    res.send(513);
+    const caller = callerIdentity((h) => (req.has(h) ? req.get(h) : undefined));
+    log().warn({ header, limit: MAX_HEADER_CHARS, caller: caller.number }, 'sip: INVITE refused, a header is over the size limit');
+    if (!caller.number) return;
+    const callId = callKey(req.get('Call-ID') ?? crypto.randomUUID());
+    const at = now();
+    try {
+      const r = ctx!.ingest({
+        channel: 'sip', account: calledNumber(req.uri), externalId: callId, text: '', receivedAt: at,
+        sender: { kind: 'phone', address: caller.number, ...(caller.name ? { displayName: caller.name } : {}) },
+        call: { callId, from: caller.number, to: calledNumber(req.uri), outcome: 'ringing', startedAt: at },
+        ...(cfg.court ? { courtHint: cfg.court } : {}),
+      });
+      if (!r.duplicate) ctx!.calls.progress(callId, { outcome: 'missed', endedAt: at });
+    } catch (err) {
+      log().error({ err, callId }, 'sip: could not record the refused call');
+    }
   }
 
   return {

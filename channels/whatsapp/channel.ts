@@ -4,7 +4,7 @@
 // client, say why in health, create a new one after a growing delay.
 import fs from 'node:fs/promises';
 import QRCode from 'qrcode';
-import { PermanentDeliveryError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
+import { ChannelUnavailableError, PermanentDeliveryError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
 import type { DeliveryStatus } from '../../src/store/index.ts';
 import { sessionDir, type ClientLike, type MessageLike } from './client.ts';
 import type { WhatsappConfig } from './config.ts';
@@ -99,11 +99,17 @@ export class WhatsappChannel implements ChannelAdapter {
     throw new Error(`unknown command ${name}`);
   }
 
+  /** Only a client that is connected right now can send: while pairing, down or the phone offline, replies wait. */
+  canSend(): boolean {
+    return this.client !== null && this.status.state === 'connected';
+  }
+
   async send(m: OutboundMessage): Promise<SendResult> {
     const client = this.client;
-    // Only a client that is connected right now: anything else stays in the outbox and is retried.
+    // Only a client that is connected right now: anything else stays in the outbox, which holds the channel's
+    // messages until it is connected again (healthChanged) or a retry gets through.
     if (!client || this.status.state !== 'connected') {
-      throw new Error(`WhatsApp is not connected (${this.status.state}${this.status.reason ? `: ${this.status.reason}` : ''})`);
+      throw new ChannelUnavailableError(`WhatsApp is not connected (${this.status.state}${this.status.reason ? `: ${this.status.reason}` : ''})`);
     }
     if (!PERSONAL_CHAT.test(m.to)) throw new PermanentDeliveryError(`${m.to} is not a WhatsApp chat`);
     const sent = await client.sendMessage(m.to, m.text);

@@ -1,5 +1,6 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AdminAudit } from './admin/Audit.tsx';
 import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
 import { AdminChannels } from './admin/Channels.tsx';
@@ -106,6 +107,7 @@ export function Console() {
   else if (path === '/admin/channels' && user.role === 'admin') page = <AdminChannels />;
   else if (path === '/admin/canned' && user.role === 'admin') page = <AdminCanned />;
   else if (path === '/admin/calendar' && user.role === 'admin') page = <AdminCalendar courts={courts} />;
+  else if (path === '/admin/audit' && user.role === 'admin') page = <AdminAudit />;
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
   const myCourt = courts.find((x) => x.id === user.courtId);
@@ -156,7 +158,7 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'calendar', 'channels', 'canned'] as const).map((p) => (
+              {(['users', 'courts', 'calendar', 'channels', 'canned', 'audit'] as const).map((p) => (
                 <li key={p}>
                   <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
                     {t(`admin.${p}`)}

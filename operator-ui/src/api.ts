@@ -3,8 +3,9 @@
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
 import type { AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours } from '../../src/store/index.ts';
+import type { AuditEntry } from '../../src/store/audit.ts';
 
-export type { AttachmentRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours };
+export type { AttachmentRow, AuditEntry, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours };
 
 export type Presence = { status: 'available' | 'away'; connections: number };
 
@@ -68,6 +69,14 @@ export interface CourtHours {
   custom: boolean;
 }
 
+/** GET /api/audit: a page of the log, newest first; `until` keeps the next pages where they were. */
+export interface AuditPage {
+  items: AuditEntry[];
+  more: boolean;
+  until: number;
+  actions: string[];
+}
+
 /** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */
 export interface ChannelHealth {
   state: 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
@@ -104,7 +113,8 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
     res = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+      // The server takes changes only as JSON (a form cannot send it), bodiless ones included.
+      headers: method !== 'GET' ? { 'content-type': 'application/json' } : {},
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {

@@ -2,7 +2,7 @@
 // - EscalateButton + dialog: suggested specialists (the one handling a case number of the ticket first, marked),
 //   the question, "notify the citizen" → POST /api/tickets/:id/escalate;
 // - EscalationQuestion: the open question on top of the ticket for the specialist holding it;
-// - EscalationControls: hand back (specialist, operator, admin) and pass to another specialist (specialist);
+// - EscalationControls: hand back (specialist, operator, admin) and pass to another specialist (specialist, admin);
 // - EscalationTimeline: every escalation of the ticket, newest first, with its times and status.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type EscalationRow, type SpecialistSuggestion, type Suggestions, type TicketDetail, type TicketRow } from './api.ts';
@@ -22,7 +22,7 @@ interface ControlProps {
   onGone(): void;
 }
 
-/** The buttons of the ticket header: escalate (staff), take back (staff), hand back and pass (the specialist holding it). */
+/** The buttons of the ticket header: escalate (staff), take back (staff), hand back (the specialist holding it), pass (that specialist, admin). */
 export function EscalationControls({ ticket, onChanged, onGone }: ControlProps) {
   const { t } = useI18n();
   const { user } = useSession();
@@ -30,6 +30,8 @@ export function EscalationControls({ ticket, onChanged, onGone }: ControlProps) 
   const [mode, setMode] = useState<'none' | 'hand-back' | 'pass'>('none');
   const open = openEscalation(ticket);
   const holder = user.role === 'specialist' && open?.toUserId === user.id;
+  // An admin passes it on for a specialist who is away; the operator who asked keeps the question.
+  const canPass = holder || (user.role === 'admin' && open !== undefined);
 
   const run = (fn: () => Promise<{ ticket: TicketRow }>) =>
     act(async () => {
@@ -51,7 +53,7 @@ export function EscalationControls({ ticket, onChanged, onGone }: ControlProps) 
             {t(holder ? 'esc.handBack' : 'esc.takeBack')}
           </button>
         )}
-        {holder && mode === 'none' && (
+        {canPass && mode === 'none' && (
           <button type="button" disabled={busy} onClick={() => setMode('pass')}>
             {t('esc.pass')}
           </button>

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { daysOff, workingWeekends } from '../../routing/calendar/index.ts';
+import { DAY } from '../../routing/calendar/days.ts';
+import { localToUtc } from '../../routing/calendar/zone.ts';
 import { closeSessionsOf, hashPassword } from '../auth.ts';
 import { VicError } from '../errors.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
@@ -54,7 +56,7 @@ const putHours = z.object({ week: weekHours.nullable() }).strict();
 
 type Req = Parameters<typeof userOf>[0];
 
-export function adminRoutes({ store, clock, registry, events, calendars, tickets, escalations }: ApiDeps) {
+export function adminRoutes({ store, clock, config, registry, events, calendars, tickets, escalations }: ApiDeps) {
   const r = Router();
   const admin = requireRole('admin');
   const audit = (req: Req, action: string, entity: string, entityId: number, details?: unknown) =>
@@ -217,9 +219,37 @@ export function adminRoutes({ store, clock, registry, events, calendars, tickets
     res.json({ name: a.name, health: a.health() });
   });
 
+  // The audit log, newest first. A date is a whole day in the courts' time zone (TZ_COURT); digits are epoch ms.
+  // `until` (the first page's answer) keeps later pages from shifting while rows are written, this read's own
+  // row included: reading the log shows search texts, so it is audited too.
+  const instant = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), isoDate]);
+  const day = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY;
+  const auditQuery = z
+    .object({
+      user: z.coerce.number().int().positive().optional(),
+      action: z.string().regex(/^[a-z][a-z_]*(\.[a-z_]+)*$/, 'is not an action like ticket.read').max(60).optional(),
+      ticket: z.string().trim().regex(/^(\d{1,12}|VIC-\d{4}-\d+)$/i, 'give a ticket reference (VIC-2026-00042) or id').optional(),
+      from: instant.optional(),
+      to: instant.optional(),
+      until: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    })
+    .strict();
   r.get('/audit', admin, (req, res) => {
-    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }), req.query);
-    res.json({ items: store.listAudit(q.limit, q.offset) });
+    const q = parse(auditQuery, req.query);
+    const from = typeof q.from === 'string' ? localToUtc(config.TZ_COURT, day(q.from), 0) : q.from;
+    const to = typeof q.to === 'string' ? localToUtc(config.TZ_COURT, day(q.to) + 1, 0) : q.to === undefined ? undefined : q.to + 1;
+    if (from !== undefined && to !== undefined && from >= to) throw new VicError('VIC_VALIDATION', 'Invalid from: it is after to', [{ path: 'from', message: 'is after to' }]);
+    let ticketId: number | undefined;
+    if (q.ticket !== undefined) {
+      ticketId = /^\d+$/.test(q.ticket) ? Number(q.ticket) : store.getTicketByRef(q.ticket)?.id;
+      if (ticketId === undefined) throw new VicError('VIC_TICKET_NOT_FOUND');
+    }
+    const until = q.until ?? store.lastAuditId();
+    const page = store.searchAudit({ userId: q.user, action: q.action, ticketId, from, to, until, limit: q.limit, offset: q.offset });
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'audit.read', entity: 'audit', details: { ...q, shown: page.items.length }, ip: req.ip ?? null });
+    res.json({ ...page, until, actions: store.auditActions() });
   });
   return r;
 }

@@ -22,7 +22,7 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     const sip = phone();
     if (!sip.callBack) throw new VicError('VIC_CONFLICT', 'The phone channel cannot call back');
     const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number });
-    store.audit({ at: clock.now(), userId: user.id, action: 'call.call_back', entity: 'ticket', entityId: t.id, details: { callId } });
+    store.audit({ at: clock.now(), userId: user.id, action: 'call.call_back', entity: 'ticket', entityId: t.id, details: { callId }, ip: req.ip ?? null });
     res.status(202).json({ callId });
   });
 
@@ -35,7 +35,7 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     if (!to?.active || to.role !== 'specialist' || !to.sipExtension) throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
     const sip = phone();
     if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension })) throw new VicError('VIC_CONFLICT', 'The call is not live any more');
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'call.transfer', entity: 'ticket', entityId: call.ticketId, details: { callId: call.callId, to: to.id } });
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'call.transfer', entity: 'ticket', entityId: call.ticketId, details: { callId: call.callId, to: to.id }, ip: req.ip ?? null });
     res.status(202).json({ ok: true });
   });
   return r;

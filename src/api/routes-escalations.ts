@@ -12,18 +12,24 @@ const escalateSchema = z.object({
 const passSchema = z.object({ specialistId: z.number().int().positive(), note: z.string().trim().max(5000).default('') });
 const handBackSchema = z.object({ note: z.string().trim().max(5000).default('') });
 
-export function escalationRoutes({ escalations }: ApiDeps) {
+export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
   const r = Router();
   const staff = requireRole('admin', 'operator');
 
-  // Specialists see it only for tickets they hold (to pass them on): visible() checks that.
+  // Specialists see it only for tickets they hold, to choose whom to pass them to: visible() checks that. The
+  // case numbers come from the citizen's messages, so the read is audited like the ticket's.
   r.get('/tickets/:id/specialists', (req, res) => {
-    res.json(escalations.suggest(userOf(req), parse(idParam, req.params.id)));
+    const id = parse(idParam, req.params.id);
+    const suggestions = escalations.suggest(userOf(req), id);
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'ticket.specialists_read', entity: 'ticket', entityId: id, details: { caseNumbers: suggestions.caseNumbers }, ip: req.ip ?? null });
+    res.json(suggestions);
   });
   r.post('/tickets/:id/escalate', staff, (req, res) => {
     const b = parse(escalateSchema, req.body);
     res.json({ ticket: escalations.escalate(userOf(req), parse(idParam, req.params.id), b.specialistId, b.question, b.notifyCitizen) });
   });
+  // An admin may pass it for a specialist who is away: the operator who asked keeps the question and its alerts
+  // (taking it back and escalating again would make the admin the asker).
   r.post('/tickets/:id/pass', requireRole('specialist', 'admin'), (req, res) => {
     const b = parse(passSchema, req.body);
     res.json({ ticket: escalations.pass(userOf(req), parse(idParam, req.params.id), b.specialistId, b.note) });
@@ -32,9 +38,9 @@ export function escalationRoutes({ escalations }: ApiDeps) {
     res.json({ ticket: escalations.handBack(userOf(req), parse(idParam, req.params.id), parse(handBackSchema, req.body).note) });
   });
   // The court's case-management export: text/csv `case_number,court,judge,specialist_login`.
-  r.post('/case-assignments', requireRole('admin'), (req, res) => {
+  r.post('/case-assignments', requireRole('admin'), async (req, res) => {
     if (typeof req.body !== 'string') throw new VicError('VIC_VALIDATION', 'Send the CSV file as text/csv');
-    const report = escalations.importCases(userOf(req), req.body);
+    const report = await escalations.importCases(userOf(req), req.body);
     res.status(report.errors.length && !report.new && !report.updated && !report.unchanged ? 400 : 200).json(report);
   });
   return r;

@@ -31,10 +31,17 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
   const r = Router();
   const staff = requireRole('admin', 'operator');
 
+  // A list shows citizens' names and subjects, and a search may be by a phone number or an e-mail address: the
+  // filters (the search text included) are recorded, so that who looked for whom can be traced. One row per
+  // request, whatever the number of tickets shown.
   r.get('/tickets', (req, res) => {
     const f = parse(listSchema, req.query);
-    res.json(store.listTickets(userOf(req), { ...f, courtId: f.court }));
+    const list = store.listTickets(userOf(req), { ...f, courtId: f.court });
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'ticket.list', entity: 'ticket', details: { ...f, shown: list.items.length, total: list.total }, ip: req.ip ?? null });
+    res.json(list);
   });
+  // Not audited: one number per queue, counted over what the user may see anyway, and it takes no filter or
+  // search text, so it tells nothing about any citizen.
   r.get('/tickets/counts', (req, res) => {
     res.json(store.queueCounts(userOf(req)));
   });
@@ -86,7 +93,7 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
     if (!file || !fs.existsSync(file)) throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
     const image = sniffImage(file);
     if (inline && !image) throw new VicError('VIC_NOT_AN_IMAGE');
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) } });
+    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) }, ip: req.ip ?? null });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');

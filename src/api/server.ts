@@ -16,6 +16,7 @@ import type { Store } from '../store/index.ts';
 import type { TicketService } from '../tickets.ts';
 import { VicError } from '../errors.ts';
 import { authenticate, errorHandler, parse, userOf } from './http.ts';
+import { refuseCrossOrigin, requireMediaType } from './origin.ts';
 import { authRoutes } from './routes-auth.ts';
 import { ticketRoutes } from './routes-tickets.ts';
 import { adminRoutes } from './routes-admin.ts';
@@ -53,8 +54,11 @@ export function createApi(deps: ApiDeps): express.Express {
     );
     next();
   });
+  // Changes come from the console's own origin and carry JSON (the case directory: text/csv), checked before
+  // any body is read.
+  app.use('/api', refuseCrossOrigin(deps.config.PUBLIC_ORIGIN), requireMediaType([{ path: /^\/case-assignments\/?$/, type: 'text/csv' }]));
   app.use('/api', express.json({ limit: '256kb' }));
-  app.use('/api/case-assignments', express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  app.use('/api/case-assignments', express.text({ type: 'text/csv', limit: '20mb' }));
 
   app.get('/api/health', (_req, res) => {
     store.db.prepare('SELECT 1').get();

@@ -4,16 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AuditQueries } from './audit.ts';
 import { StoreCore, type Raw } from './core.ts';
+import { DemoQueries } from './demo.ts';
+import { MessageQueries } from './messages.ts';
 import { OutboxQueries } from './outbox.ts';
 import { USER_SELECT, toUser } from './rows.ts';
 import { SessionQueries } from './sessions.ts';
 
 export type { OutboxRow } from './outbox.ts';
+export { unauthoredMessageRow, type DeliveryStatus, type Direction, type MessageRow, type NewMessage } from './messages.ts';
 
 export type Role = 'admin' | 'operator' | 'specialist';
 export type TicketStatus = 'open' | 'waiting' | 'out_of_scope' | 'resolved';
-export type Direction = 'in' | 'out' | 'note';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 export type Queue = 'mine' | 'court' | 'unassigned' | 'off-hours' | 'escalated' | 'out-of-scope' | 'resolved' | 'all';
 
 /** A court's working week: periods ('HH:MM' local, start inclusive, end exclusive) per ISO weekday, 1 = Monday. */
@@ -74,25 +75,6 @@ export interface TicketRow {
   slaBreachedAt: number | null;
 }
 
-export interface MessageRow {
-  id: number;
-  ticketId: number;
-  direction: Direction;
-  channel: string;
-  externalId: string | null;
-  contactId: number | null;
-  authorId: number | null;
-  authorName: string | null;
-  auto: string | null;
-  text: string;
-  html: string | null;
-  subject: string | null;
-  deliveryStatus: DeliveryStatus | null;
-  deliveryError: string | null;
-  scopeFlag: boolean;
-  createdAt: number;
-}
-
 export interface AttachmentRow {
   id: number;
   messageId: number;
@@ -150,11 +132,6 @@ const TICKET_SELECT = `
   LEFT JOIN users ua ON ua.id = t.assignee_id
   LEFT JOIN users us ON us.id = t.specialist_id`;
 
-const MESSAGE_SELECT = `SELECT m.id, m.ticket_id AS ticketId, m.direction, m.channel, m.external_id AS externalId,
-  m.contact_id AS contactId, m.author_id AS authorId, u.name AS authorName, m.auto, m.text, m.html, m.subject,
-  m.delivery_status AS deliveryStatus, m.delivery_error AS deliveryError, m.scope_flag AS scopeFlag, m.created_at AS createdAt
-  FROM messages m LEFT JOIN users u ON u.id = m.author_id`;
-
 export interface EscalationRow {
   id: number;
   ticketId: number;
@@ -203,30 +180,14 @@ export interface CallRow {
 const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, message_id AS messageId, from_number AS "from", to_number AS "to", outcome, operator_id AS operatorId,
   started_at AS startedAt, answered_at AS answeredAt, ended_at AS endedAt, callback_due_at AS callbackDueAt FROM calls`;
 
-export interface NewMessage {
-  ticketId: number; direction: Direction; channel: string; externalId?: string | null; contactId?: number | null; authorId?: number | null;
-  auto?: string | null; text: string; html?: string | null; subject?: string | null; emailRefs?: string[] | null;
-  deliveryStatus?: DeliveryStatus | null; scopeFlag?: boolean; now: number;
-}
-
-/** The row `insertMessage` wrote for a message with no author (inbound, automatic): nothing left to read back. */
-export function unauthoredMessageRow(id: number, m: Omit<NewMessage, 'authorId'>): MessageRow {
-  return {
-    id, ticketId: m.ticketId, direction: m.direction, channel: m.channel, externalId: m.externalId ?? null, contactId: m.contactId ?? null,
-    authorId: null, authorName: null, auto: m.auto ?? null, text: m.text, html: m.html ?? null, subject: m.subject ?? null,
-    deliveryStatus: m.deliveryStatus ?? null, deliveryError: null, scopeFlag: m.scopeFlag ?? false, createdAt: m.now,
-  };
-}
-
 const toTicket = (r: Raw | undefined) => (r ? ((r.scopeFlagged = !!r.scopeFlagged), r as unknown as TicketRow) : undefined);
-const toMessage = (r: Raw) => ((r.scopeFlag = !!r.scopeFlag), r as unknown as MessageRow);
 const toCourt = (r: Raw | undefined) =>
   r ? ({ ...r, active: !!r.active, weekHours: r.weekHours === null ? null : JSON.parse(String(r.weekHours)) } as CourtRow) : undefined;
 
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
 
-export class Store extends AuditQueries(OutboxQueries(SessionQueries(StoreCore))) {
+export class Store extends MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(StoreCore))))) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -481,14 +442,6 @@ export class Store extends AuditQueries(OutboxQueries(SessionQueries(StoreCore))
       this.w(`${TICKET_SELECT} WHERE t.contact_id = ? AND t.status = 'resolved' AND t.resolved_at >= ? ORDER BY t.resolved_at DESC LIMIT 1`).get(contactId, since),
     );
   }
-  /** The ticket holding any of these e-mail Message-IDs, the last one given winning (References run oldest → newest). */
-  ticketByEmailMessageIds(ids: string[]): number | undefined {
-    for (const id of [...ids].reverse()) {
-      const r = this.q(`SELECT ticket_id AS t FROM messages WHERE channel = 'email' AND external_id = ?`).get(id) as { t: number } | undefined;
-      if (r) return r.t;
-    }
-    return undefined;
-  }
   waitingTickets(courtId: number): TicketRow[] {
     return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'waiting' ORDER BY t.created_at, t.id`).all(courtId).map((r) => toTicket(r)!);
   }
@@ -577,69 +530,6 @@ export class Store extends AuditQueries(OutboxQueries(SessionQueries(StoreCore))
     return this
       .q(`SELECT id, ref, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`)
       .all(contactId, exceptTicketId) as never;
-  }
-
-  // ---- messages
-  findMessageByExternal(channel: string, externalId: string): { id: number; ticketId: number } | undefined {
-    return this.q(`SELECT id, ticket_id AS ticketId FROM messages WHERE channel = ? AND external_id = ?`).get(channel, externalId) as never;
-  }
-  insertMessage(m: NewMessage): number {
-    const id = Number(
-      this
-      .q(
-          `INSERT INTO messages (ticket_id, direction, channel, external_id, contact_id, author_id, auto, text, html, subject, email_refs,
-             delivery_status, scope_flag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(m.ticketId, m.direction, m.channel, m.externalId ?? null, m.contactId ?? null, m.authorId ?? null, m.auto ?? null, m.text,
-          m.html ?? null, m.subject ?? null, m.emailRefs?.length ? JSON.stringify(m.emailRefs) : null, m.deliveryStatus ?? null,
-          Number(m.scopeFlag ?? false), m.now).lastInsertRowid,
-    );
-    return id;
-  }
-  getMessage(id: number): MessageRow | undefined {
-    const r = this.w(`${MESSAGE_SELECT} WHERE m.id = ?`).get(id);
-    return r ? toMessage(r) : undefined;
-  }
-  listMessages(ticketId: number): MessageRow[] {
-    return this.w(`${MESSAGE_SELECT} WHERE m.ticket_id = ? ORDER BY m.created_at, m.id`).all(ticketId).map((r) => toMessage(r));
-  }
-  /**
-   * Full-text indexing is kept off the ingest path (it would triple the cost of each commit): messages are
-   * indexed in batches, by a timer and always before a search, so a search never misses a message.
-   */
-  indexMessagesForSearch(batch = 5000): number {
-    return this.tx(() => {
-      const from = (this.q(`SELECT value FROM counters WHERE name = 'fts'`).get() as { value: number } | undefined)?.value ?? 0;
-      const rows = this.q(`SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?`).all(from, batch) as { id: number; text: string }[];
-      if (!rows.length) return 0;
-      const ins = this.q(`INSERT INTO messages_fts (rowid, text) VALUES (?, ?)`);
-      for (const r of rows) if (r.text) ins.run(r.id, r.text);
-      this.q(`INSERT INTO counters (name, value) VALUES ('fts', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(rows.at(-1)!.id);
-      return rows.length;
-    });
-  }
-
-  /** The e-mail headers a reply on this ticket needs: the newest inbound Message-ID and the chain. */
-  lastEmailOfTicket(ticketId: number): { externalId: string; emailRefs: string | null; subject: string | null } | undefined {
-    return this
-      .q(`SELECT external_id AS externalId, email_refs AS emailRefs, subject FROM messages WHERE ticket_id = ? AND channel = 'email' AND external_id IS NOT NULL ORDER BY id DESC LIMIT 1`)
-      .get(ticketId) as never;
-  }
-  setDelivery(messageId: number, status: DeliveryStatus, error: string | null, externalId?: string) {
-    this
-      .q(`UPDATE messages SET delivery_status = ?, delivery_error = ?, external_id = coalesce(?, external_id) WHERE id = ?`)
-      .run(status, error, externalId ?? null, messageId);
-  }
-  /** Delivery receipts only move forward (a late "sent" never hides "read"). */
-  advanceDeliveryByExternal(channel: string, externalId: string, status: DeliveryStatus, error: string | null): number | undefined {
-    const order = ['queued', 'sent', 'delivered', 'read'];
-    const m = this.q(`SELECT id, delivery_status AS s FROM messages WHERE channel = ? AND external_id = ? AND direction = 'out'`).get(channel, externalId) as
-      | { id: number; s: DeliveryStatus }
-      | undefined;
-    if (!m) return undefined;
-    if (status !== 'failed' && order.indexOf(status) <= order.indexOf(m.s)) return undefined;
-    this.setDelivery(m.id, status, error);
-    return m.id;
   }
 
   // ---- attachments

@@ -220,4 +220,39 @@ export const MIGRATIONS: string[] = [
   /* 7: a ticket's calls, read with the ticket and by the dispatcher */ `
   CREATE INDEX calls_ticket ON calls(ticket_id, outcome);
   `,
+  /*
+   * 8: the outbox records an attempt before it is made (status 'sending', last_attempt_at) and retries for a time
+   * counted from queued_at (set again by an operator's retry); demo tickets are marked, and the outbox never sends
+   * on them. Demo data loaded before this (account 'demo') is marked too. SQLite cannot change a CHECK: the table
+   * is rebuilt.
+   */ `
+  CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+    channel TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','sending','sent','failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER,
+    last_error TEXT,
+    queued_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  INSERT INTO outbox_new (id, message_id, channel, payload, status, attempts, next_attempt_at, last_error, queued_at, created_at, updated_at)
+    SELECT id, message_id, channel, payload, status, attempts, next_attempt_at, last_error, created_at, created_at, updated_at FROM outbox;
+  DROP TABLE outbox;
+  ALTER TABLE outbox_new RENAME TO outbox;
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+  ALTER TABLE tickets ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+  UPDATE tickets SET demo = 1 WHERE account = 'demo';
+  `,
+  /* 9: the audit screen's filters (user, action, ticket, date range), newest first, are index range reads on a large log */ `
+  DROP INDEX audit_entity;
+  CREATE INDEX audit_entity ON audit_log(entity, entity_id, at);
+  CREATE INDEX audit_user ON audit_log(user_id, at);
+  CREATE INDEX audit_action ON audit_log(action, at);
+  CREATE INDEX audit_at ON audit_log(at);
+  `,
 ];

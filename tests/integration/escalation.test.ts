@@ -37,7 +37,7 @@ describe('escalation to the specialist handling the matter', () => {
       method: 'POST', headers: { 'content-type': 'text/csv', cookie: (await server.login('admin', 'admin-secret-1')).cookie }, body: CSV,
     }).then((r) => r.json());
     expect(again).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
-    expect((await admin.post('/api/case-assignments', { x: 1 })).status).toBe(400);
+    expect((await admin.post('/api/case-assignments', { x: 1 })).status).toBe(415);
   });
 
   it('suggests the specialist of the case number written in the message', async () => {

@@ -124,6 +124,66 @@ describe('normalizeEmail', () => {
   });
 });
 
+describe('hostile headers (issue 14): linear time, size caps, nothing lost', () => {
+  // Each case took seconds to hours before (quadratic regexes); the budget is far above what linear code needs.
+  const BUDGET_MS = 2000;
+  const timed = async <T>(f: () => T | Promise<T>) => {
+    const t = performance.now();
+    const v = await f();
+    return { v, ms: performance.now() - t };
+  };
+
+  it('stores a message whose From has a 2 MB display name as unreadable, with the reason, the sender and the raw message', async () => {
+    const r = raw([`From: ${'A'.repeat(2 * 1024 * 1024)} <citizen@mail.kz>`, 'Subject: s', 'Message-ID: <big-from@mail.kz>', '', 'текст', '']);
+    const { v: n, ms } = await timed(() => normalizeEmail(r, { ...opts, attachmentsMaxBytes: 4 << 20 }));
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(n.automated).toBe('the From header is 2 MB, over the 64 KB limit for one header');
+    expect(n.envelope).toMatchObject({ externalId: '<big-from@mail.kz>', sender: { address: 'citizen@mail.kz' }, noAutoReply: true, thread: { subject: 's' } });
+    expect(n.envelope.text).toMatch(/^\[the From header is 2 MB, over the 64 KB limit for one header; the original message is attached\]/);
+    expect(n.envelope.attachments![0]).toMatchObject({ filename: 'message.eml', contentType: 'message/rfc822', size: r.length });
+    expect(n.envelope.attachments![0]!.content!.equals(r)).toBe(true);
+  });
+
+  it('reads Sender, Reply-To and Return-Path of 60 KB without an @ in linear time (no From)', async () => {
+    const junk = 'A'.repeat(60_000);
+    const r = raw([`Sender: ${junk}`, `Reply-To: <${junk}`, `Return-Path: ${'a@'.repeat(30_000)}`, 'Subject: s', '', 'x']);
+    const { v: n, ms } = await timed(() => normalizeEmail(r, opts));
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(n.automated).toBeNull();
+    expect(n.envelope.sender.address).toBe(`${'a@'.repeat(160)}`);
+  });
+
+  it('refuses a 100 KB Reply-To without @ (and no From) at once: unreadable, with the reason', async () => {
+    const r = raw([`Reply-To: ${'A'.repeat(100_000)}`, 'Subject: s', '', 'x']);
+    const { v: n, ms } = await timed(() => normalizeEmail(r, opts));
+    expect(ms).toBeLessThan(BUDGET_MS);
+    expect(n.automated).toBe('the Reply-To header is 98 KB, over the 64 KB limit for one header');
+    expect(n.envelope.sender.address).toBe('unknown-sender@invalid');
+  });
+
+  it('wraps an unreadable message in linear time whatever its From, Message-ID and Subject', () => {
+    const r = raw([`From: ${'A'.repeat(150_000)}`, `Message-ID: ${'<'.repeat(50_000)}`, `Subject: ${'=?utf-8?q?a?='.repeat(5000)}`, '', 'x']);
+    const t = performance.now();
+    const u = unreadable(r, opts, 'boom');
+    expect(performance.now() - t).toBeLessThan(BUDGET_MS);
+    expect(u.envelope.sender.address).toBe('unknown-sender@invalid');
+    expect(u.envelope.externalId).toMatch(/@no-message-id\.vic>$/);
+  });
+
+  it('refuses a header block over 256 KB or over 10,000 lines, naming the limit', async () => {
+    const many = (n: number, line: string) => Array.from({ length: n }, () => line);
+    expect((await normalizeEmail(raw(['From: a@b.kz', ...many(5000, `X-Pad: ${'p'.repeat(60)}`), '', 'x']), opts)).automated).toMatch(/^the header is 3\d\d KB, over the 256 KB limit$/);
+    expect((await normalizeEmail(raw(['From: a@b.kz', ...many(12_000, 'X: y'), '', 'x']), opts)).automated).toBe('the header has more than 10000 lines');
+  });
+
+  it('keeps a message whose HTML is too long to turn into text: the HTML is kept and the text says why', async () => {
+    const html = '<p>x</p>'.repeat(300_000);
+    const n = await normalizeEmail(raw(['From: a@b.kz', 'Content-Type: text/html; charset=utf-8', '', html]), opts);
+    expect(n.envelope.html).toHaveLength(html.length);
+    expect(n.envelope.text).toMatch(/^\[the HTML of this message could not be turned into text \(HTML too long for parsing \d+ bytes\); it is kept as HTML\]$/);
+  });
+});
+
 describe('loop and noise guard', () => {
   const lines = (...hs: string[]) => hs.map((line) => ({ key: line.slice(0, line.indexOf(':')).toLowerCase(), line }));
   const why = (hs: string[], from = 'citizen@mail.kz') => automatedReason(lines(...hs), from, OWN);
