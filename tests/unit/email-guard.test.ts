@@ -11,61 +11,52 @@ const mail = (from: string, extra: string[] = []) =>
   Buffer.from([`From: ${from}`, `To: ${OWN}`, 'Subject: loop?', 'Message-ID: <loop@court.test>', ...extra, '', 'text', ''].join('\r\n'));
 
 describe('loop guard: our own address', () => {
-  const ours = [
-    '=?utf-8?q?vic?=@court.test',
-    '=?UTF-8?Q?VIC?=@Court.Test',
-    '=?utf-8?b?dmlj?=@court.test',
-    '"ВИЦ" <=?utf-8?q?vic?=@court.test>',
-    'vic@=?utf-8?q?court?=.test',
-    '=?utf-8?q?v?= =?utf-8?q?ic?=@court.test',
-    '=?utf-8?q?vic=40court=2Etest?=',
-    '< VIC@COURT.TEST >',
-    'vic @ court.test',
-    '"vic"@court.test',
-    'vic(the centre)@court.test',
-    'ВИЦ <vic@court.test.>',
+  // As written, and the sender shown for it (null: whatever mailparser makes of it): never decoded, so an encoded
+  // word cannot pose as another address.
+  const ours: [string, string | null][] = [
+    ['=?utf-8?q?vic?=@court.test', '=?utf-8?q?vic?=@court.test'],
+    ['=?UTF-8?Q?VIC?=@Court.Test', '=?UTF-8?Q?VIC?=@Court.Test'],
+    ['=?utf-8?b?dmlj?=@court.test', '=?utf-8?b?dmlj?=@court.test'],
+    ['"ВИЦ" <=?utf-8?q?vic?=@court.test>', '=?utf-8?q?vic?=@court.test'],
+    ['vic@=?utf-8?q?court?=.test', 'vic@=?utf-8?q?court?=.test'],
+    ['=?utf-8?q?v?= =?utf-8?q?ic?=@court.test', null],
+    ['=?utf-8?q?vic=40court=2Etest?=', 'unknown-sender@invalid'],
+    ['< VIC @ COURT.TEST >', 'VIC @ COURT.TEST'],
+    ['vic @ court.test', 'vic @ court.test'],
+    ['"vic"@court.test', '"vic"@court.test'],
+    ['vic(the centre)@court.test', 'vic(the centre)@court.test'],
+    ['ВИЦ <vic@court.test.>', 'vic@court.test.'],
   ];
-  for (const from of ours) {
+  for (const [from, shown] of ours) {
     it(`is recognised written as ${from}, and gets no automatic answer`, async () => {
       const n = await normalizeEmail(mail(from), opts);
       expect(n.automated).toBe('our own address');
       expect(n.envelope.noAutoReply).toBe(true);
+      if (shown) expect(n.envelope.sender.address).toBe(shown);
     });
   }
-
-  it('keeps the sender shown as written: an encoded word in an address cannot pose as another address', async () => {
-    const n = await normalizeEmail(mail('=?utf-8?Q?boss?=@sud.kz'), opts);
-    expect(n.envelope.sender.address).toBe('=?utf-8?Q?boss?=@sud.kz');
-    expect(n.automated).toBeNull();
-    const own = await normalizeEmail(mail('=?utf-8?q?vic?=@court.test'), opts);
-    expect(own.envelope.sender.address).toBe('=?utf-8?q?vic?=@court.test');
-  });
-
-  it('is not fooled by our address in a display name or a comment', async () => {
-    for (const from of ['"vic@court.test" <citizen@mail.kz>', '=?utf-8?q?vic=40court=2Etest?= <citizen@mail.kz>', 'citizen(vic@court.test)@mail.kz']) {
-      const n = await normalizeEmail(mail(from), opts);
-      expect(n.automated, from).toBeNull();
-    }
-    expect((await normalizeEmail(mail('vic@court.test.kz'), opts)).automated).toBeNull();
-    expect((await normalizeEmail(mail('xvic@court.test'), opts)).automated).toBeNull();
-  });
 
   it('reads X-Loop written with encoded words, and robots written with encoded words', async () => {
     expect((await normalizeEmail(mail('citizen@mail.kz', ['X-Loop: =?utf-8?q?VIC?=@court.test']), opts)).automated).toBe('X-Loop names us');
     expect((await normalizeEmail(mail('=?utf-8?q?MAILER-DAEMON?=@mx.kz'), opts)).automated).toBe('robot sender mailer-daemon');
   });
 
-  it('compares normalized addresses', () => {
+  it('compares normalized addresses, and is not fooled by our address in a display name or a comment', async () => {
     expect(comparableAddress('=?utf-8?q?VIC?=@Court.Test')).toBe(OWN);
     expect(comparableAddress(' <vic@court.test> ')).toBe(OWN);
     expect(comparableAddress('"ВИЦ судов" <vic@court.test>')).toBe(OWN);
+    expect(comparableAddress('"vic@court.test" <citizen@mail.kz>')).toBe('citizen@mail.kz');
     expect(automatedReason([{ key: 'from', line: 'From: =?utf-8?q?vic?=@court.test' }], '=?utf-8?q?vic?=@court.test', OWN)).toBe('our own address');
-  });
-
-  it('stays fast on a hostile From: 60 KB of encoded words and brackets', () => {
-    const from = `${'=?utf-8?q?a?= ('.repeat(4000)}<${'<'.repeat(2000)}`;
+    for (const from of ['"vic@court.test" <citizen@mail.kz>', '=?utf-8?q?vic=40court=2Etest?= <citizen@mail.kz>', 'citizen(vic@court.test)@mail.kz', 'vic@court.test.kz', 'xvic@court.test']) {
+      expect((await normalizeEmail(mail(from), opts)).automated, from).toBeNull();
+    }
+    const boss = await normalizeEmail(mail('=?utf-8?Q?boss?=@sud.kz'), opts);
+    expect(boss.envelope.sender.address).toBe('=?utf-8?Q?boss?=@sud.kz');
+    // A hostile From costs the guard no more than reading it: 60 KB of encoded words and brackets.
+    const hostile = `${'=?utf-8?q?a?= ('.repeat(4000)}<${'<'.repeat(2000)}`;
     const t = performance.now();
-    expect(automatedReason([{ key: 'from', line: `From: ${from}` }], from, OWN)).toBeNull();
+    expect(automatedReason([{ key: 'from', line: `From: ${hostile}` }], hostile, OWN)).toBeNull();
+    expect(comparableAddress(hostile)).not.toBe(OWN);
     expect(performance.now() - t).toBeLessThan(1000);
   });
 });
