@@ -124,3 +124,14 @@ export function nextEvent<T = any>(s: Socket, name: string, ms = 2000): Promise<
     });
   });
 }
+
+/** Polls until fn gives a truthy value (returned), or fails naming what it waited for. */
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -5,12 +5,12 @@
 // again on EXISTS. A lost connection is replaced by a new ImapFlow instance (one never reconnects) with backoff;
 // the watermark makes it resume where it stopped, and dedupe on the Message-ID absorbs any repeat.
 import crypto from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { ImapFlow, type FetchMessageObject, type MessageStructureObject } from 'imapflow';
+import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import { ChannelUnavailableError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
 import type { InboundAttachment } from '../../src/envelope.ts';
 import { DEFAULT_PARSE_TIMEOUT_MS, type EmailConfig } from './config.ts';
 import { unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
+import { fetchReduced, oversizeThreshold } from './oversize.ts';
 import { ParsePool } from './parse-pool.ts';
 import { SmtpSender, ourMessageIdPattern, outboundMessageId } from './smtp.ts';
 
@@ -18,13 +18,6 @@ const MB = 1024 * 1024;
 /** Messages fetched per FETCH, and their total size. */
 const BATCH_COUNT = 50;
 const BATCH_BYTES = 16 * MB;
-/** Text parts read from a message too large to download. */
-const OVERSIZE_TEXT_BYTES = 2 * MB;
-
-/** Above this size a message cannot fit the attachment limit (base64 grows by 37 %): only its text is downloaded. */
-export function oversizeThreshold(attachmentsMaxBytes: number): number {
-  return Math.ceil(attachmentsMaxBytes * 1.37) + MB;
-}
 
 function describeError(e: unknown): string {
   const err = (e ?? {}) as { code?: string; message?: string; authenticationFailed?: boolean; responseText?: string };
@@ -34,17 +27,6 @@ function describeError(e: unknown): string {
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function leaves(node: MessageStructureObject | undefined): MessageStructureObject[] {
-  if (!node) return [];
-  return node.childNodes?.length ? node.childNodes.flatMap(leaves) : [node];
-}
 
 export class EmailChannel implements ChannelAdapter {
   readonly name = 'email' as const;
@@ -356,46 +338,10 @@ export class EmailChannel implements ChannelAdapter {
     log.debug({ externalId: env.externalId, automated: n.automated }, 'e-mail stored');
   }
 
-  /**
-   * A message too large to hold: its headers and text parts are downloaded and stored, its attachments are
-   * recorded as dropped (name, type, size) so the ticket says what the citizen sent.
-   */
+  /** A message too large to hold: its headers and text, with its attachments recorded as dropped. */
   private async storeOversize(client: ImapFlow, validity: string, uid: number, size: number) {
-    const m = await client.fetchOne(String(uid), { uid: true, headers: true, bodyStructure: true, internalDate: true }, { uid: true });
-    if (!m) return;
-    const parts = leaves(m.bodyStructure);
-    const isBody = (p: MessageStructureObject, type: string) => p.type.toLowerCase() === type && p.disposition?.toLowerCase() !== 'attachment';
-    const textPart = parts.find((p) => isBody(p, 'text/plain'));
-    const htmlPart = parts.find((p) => isBody(p, 'text/html'));
-    const read = async (p: MessageStructureObject | undefined) => {
-      if (!p) return undefined;
-      const d = await client.download(String(uid), p.part ?? '1', { uid: true, maxBytes: OVERSIZE_TEXT_BYTES });
-      return d.content ? (await readAll(d.content)).toString('utf8') : undefined;
-    };
-    const text = await read(textPart);
-    const html = await read(htmlPart);
-    const limit = this.cfg.attachmentsMaxBytes;
-    const dropped: InboundAttachment[] = parts
-      .filter((p) => p !== textPart && p !== htmlPart)
-      .map((p) => ({
-        filename: (p.dispositionParameters?.filename ?? p.parameters?.name ?? 'attachment').slice(0, 255),
-        contentType: p.type,
-        content: null,
-        size: p.encoding?.toLowerCase() === 'base64' ? Math.floor(((p.size ?? 0) * 3) / 4) : (p.size ?? 0),
-        droppedReason: `not accepted: the message is ${Math.round(size / MB)} MB, over the ${Math.round(limit / MB)} MB limit for one message's attachments`,
-      }));
-    const headers = (m.headers ?? Buffer.alloc(0)).toString('latin1').replace(/\r?\n\r?\n[\s\S]*$/, '');
-    const kept = headers.replace(/^(content-type|content-transfer-encoding|mime-version):.*(\r?\n[ \t].*)*\r?\n?/gim, '').replace(/\r?\n$/, '');
-    const body = (type: string, s: string) => `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${s}`;
-    const boundary = `vic-${crypto.randomBytes(8).toString('hex')}`;
-    const mime =
-      text !== undefined && html !== undefined
-        ? `Content-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n--${boundary}\r\n${body('text/plain', text)}\r\n--${boundary}\r\n${body('text/html', html)}\r\n--${boundary}--\r\n`
-        : html !== undefined
-          ? body('text/html', html)
-          : body('text/plain', text ?? '');
-    const reduced = Buffer.concat([Buffer.from(`${kept}\r\nMIME-Version: 1.0\r\n`, 'latin1'), Buffer.from(mime, 'utf8')]);
-    await this.storeOne(validity, uid, reduced, m, dropped);
+    const reduced = await fetchReduced(client, uid, size, this.cfg.attachmentsMaxBytes);
+    if (reduced) await this.storeOne(validity, uid, reduced.raw, reduced, reduced.dropped);
   }
 
   /** Marks stored messages \Seen or moves them away, as configured. A failure here loses nothing: only logged. */

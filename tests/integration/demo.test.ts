@@ -13,20 +13,11 @@ import { loadDemo } from '../../src/demo.ts';
 import { DEMO_NOT_SENT } from '../../src/outbox.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { SmtpSink, freePort } from '../support/dovecot.ts';
-import { SATURDAY_NIGHT, WORKING, envelope, makeVic, tempDir } from '../helpers.ts';
+import { SATURDAY_NIGHT, WORKING, envelope, makeVic, tempDir, until } from '../helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAILBOX = 'vic@court.test';
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('demo data never reaches a citizen', () => {
   let smtp: SmtpSink;

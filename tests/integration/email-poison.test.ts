@@ -3,27 +3,18 @@
 // the reason and the raw message, the mail behind it becomes tickets within seconds, the HTTP API keeps
 // answering, the event loop is never held up, and after a restart the poison is not read again.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import type { VicEvent } from '../../src/events.ts';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
 import { ParsePool } from '../../channels/email/parse-pool.ts';
-import { Dovecot, SmtpSink, dovecotMissing } from '../support/dovecot.ts';
-import { makeVic, tempDir } from '../helpers.ts';
+import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { makeVic, tempDir, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 /** Short for the test (the default is 10 s); a normal message needs a few milliseconds. */
 const PARSE_TIMEOUT_MS = 1000;
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 function mail(from = `Айгерим <citizen${++n}@mail.kz>`, body = 'Здравствуйте! Когда заседание по делу 2-123/2026?') {
@@ -49,14 +40,7 @@ const inbound = (vic: Vic) => (vic.store.db.prepare(`SELECT count(*) AS c FROM m
 describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
-  beforeAll(async () => {
-    dovecot = await Dovecot.start([MAILBOX]);
-    smtp = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.destroy();
-  });
+  useMailServers([MAILBOX], (d, s) => ((dovecot = d), (smtp = s)));
 
   function config(): EmailConfig {
     return {

@@ -1,23 +1,14 @@
 // Threading of our replies, as the citizen's mail program sees them: the headers of what reaches the SMTP server,
 // with and without our off-hours auto-reply in the thread, and the citizen's answers coming back through Dovecot.
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { createEmailChannel } from '../../channels/email/index.ts';
-import { Dovecot, SmtpSink, dovecotMissing } from '../support/dovecot.ts';
-import { SATURDAY_NIGHT, WORKING, makeVic } from '../helpers.ts';
+import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { SATURDAY_NIGHT, WORKING, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 function mail(from: string, subject: string, headers: string[] = []) {
@@ -34,14 +25,7 @@ const refsOf = (m: ParsedMail) => (Array.isArray(m.references) ? m.references : 
 describe.skipIf(dovecotMissing)('reply threading (Dovecot + SMTP)', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
-  beforeAll(async () => {
-    dovecot = await Dovecot.start([MAILBOX]);
-    smtp = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.destroy();
-  });
+  useMailServers([MAILBOX], (d, s) => ((dovecot = d), (smtp = s)));
 
   /** A Vic with the e-mail channel on a fresh folder; `citizen` is this test's own correspondent. */
   async function rig(at: number) {

@@ -1,14 +1,14 @@
 // The e-mail channel against a real Dovecot (IMAP APPEND / LMTP in) and a real SMTP server (out), through a real Vic.
 import fs from 'node:fs';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../src/channels.ts';
 import type { Vic } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import type { VicEvent } from '../../src/events.ts';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
-import { Dovecot, SmtpSink, dovecotMissing } from '../support/dovecot.ts';
-import { SATURDAY_NIGHT, WORKING, makeVic } from '../helpers.ts';
+import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { SATURDAY_NIGHT, WORKING, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 
@@ -26,15 +26,6 @@ function emailConfig(d: Dovecot, smtp: SmtpSink, over: Partial<EmailConfig> = {}
   };
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 function mail(o: { from?: string; subject?: string; body?: string; id?: string; headers?: string[]; charset?: string } = {}) {
@@ -62,14 +53,7 @@ const inbound = (vic: Vic) => count(vic, `SELECT count(*) AS c FROM messages WHE
 describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
-  beforeAll(async () => {
-    dovecot = await Dovecot.start([MAILBOX]);
-    smtp = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.destroy();
-  });
+  useMailServers([MAILBOX], (d, s) => ((dovecot = d), (smtp = s)));
 
   /** A Vic with the channel running on a fresh mailbox folder. */
   async function rig(at = WORKING, imap: Partial<EmailConfig['imap']> = {}) {

@@ -1,37 +1,21 @@
 // Outbound e-mail through SMTP outages, against a real Dovecot (the channel's IMAP side, for its health) and a real
 // SMTP server that is stopped, refuses recipients and comes back. Time is the test's clock: hours of outage take
 // a few hundred milliseconds.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
 import type { Vic } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
-import { Dovecot, SmtpSink, dovecotMissing } from '../support/dovecot.ts';
-import { envelope, makeVic } from '../helpers.ts';
+import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { envelope, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 const MINUTE = 60_000;
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
-  beforeAll(async () => {
-    dovecot = await Dovecot.start([MAILBOX]);
-    smtp = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await smtp?.stop();
-    await dovecot?.destroy();
-  });
+  useMailServers([MAILBOX], (d, s) => ((dovecot = d), (smtp = s)));
   // A test that failed during an outage leaves no outage (nor its Vic) behind for the next one.
   let down = false;
   const vics: Vic[] = [];

@@ -1,6 +1,7 @@
 // Mail servers for tests. A throw-away Dovecot: its own config, Maildir and passwd-file under a temporary folder, IMAP and
 // LMTP on free localhost ports, nothing system-wide (needs Debian's dovecot-imapd and dovecot-lmtpd); and an
 // in-process SMTP server that records what it receives.
+import { afterAll, beforeAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -295,4 +296,19 @@ export class SmtpSink {
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** A Dovecot with these mailboxes and an SMTP sink for one suite: started before it, stopped after it. */
+export function useMailServers(mailboxes: string[], started: (dovecot: Dovecot, smtp: SmtpSink) => void) {
+  let dovecot: Dovecot | undefined;
+  let smtp: SmtpSink | undefined;
+  beforeAll(async () => {
+    dovecot = await Dovecot.start(mailboxes);
+    smtp = await SmtpSink.start();
+    started(dovecot, smtp);
+  });
+  afterAll(async () => {
+    await smtp?.stop();
+    await dovecot?.destroy();
+  });
 }
