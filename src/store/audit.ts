@@ -64,10 +64,6 @@ export function AuditQueries<B extends StoreBase>(Base: B) {
       const items = rows.slice(0, f.limit).map((r) => ({ ...r, details: r.details === null ? null : JSON.parse(r.details) }));
       return { items, more: rows.length > f.limit };
     }
-    /** The newest rows, unfiltered. */
-    listAudit(limit: number, offset: number): AuditEntry[] {
-      return this.searchAudit({ limit, offset }).items;
-    }
     /** The newest row's id: the first page's `until`, so later pages are not shifted by rows written meanwhile. */
     lastAuditId(): number {
       return (this.q(`SELECT max(id) AS id FROM audit_log`).get() as { id: number | null }).id ?? 0;
