@@ -94,5 +94,7 @@ row('ingest pipeline, 1 envelope per tx', `${r(ingestPerS)} /s (${counts.tickets
 row('ingest / raw', r(ingestPerS / rawPerS, 3).toString());
 row('ingest latency p50 / p99', `${r(lat[Math.floor(N * 0.5)]!, 3)} ms / ${r(lat[Math.floor(N * 0.99)]!, 3)} ms`);
 row('scope filter, 1,000-character message', `${r(scope.per_msg_ms, 4)} ms (mean of ${scope.n})`);
+row('scope filter / its cues alone', `${r(scope.ratio, 2)} (cues alone ${r(scope.cues_ms, 4)} ms)`);
+row('scope model load and check', `${r(scope.load_ms, 1)} ms (worst of 5)`);
 console.log('');
-console.log(JSON.stringify({ ingest_per_s: r(ingestPerS), raw_insert_per_s: r(rawPerS), ratio: r(ingestPerS / rawPerS, 3), p99_ms: r(lat[Math.floor(N * 0.99)]!, 3), scope_ms_per_1000_chars: r(scope.per_msg_ms, 4) }));
+console.log(JSON.stringify({ ingest_per_s: r(ingestPerS), raw_insert_per_s: r(rawPerS), ratio: r(ingestPerS / rawPerS, 3), p99_ms: r(lat[Math.floor(N * 0.99)]!, 3), scope_ms_per_1000_chars: r(scope.per_msg_ms, 4), scope_vs_cues: r(scope.ratio, 2), scope_model_load_ms: r(scope.load_ms, 1) }));

@@ -17,8 +17,11 @@ import type { InboundEnvelope } from './envelope.ts';
 import { EventBus } from './events.ts';
 import { ingest, type IngestResult, type PipelineDeps } from './ingest/pipeline.ts';
 import { createLogger, type Logger } from './log.ts';
+import { VicMetrics } from './metrics/index.ts';
 import { Outbox } from './outbox.ts';
+import { RetentionJob } from './retention/job.ts';
 import { createApi } from './api/server.ts';
+import { BackupScheduler } from './backup/schedule.ts';
 import { attachRealtime } from './realtime.ts';
 import { Store } from './store/index.ts';
 import { TicketService } from './tickets.ts';
@@ -40,6 +43,7 @@ export class Vic {
   readonly store: Store;
   readonly events = new EventBus();
   readonly registry = new ChannelRegistry();
+  readonly metrics: VicMetrics;
   readonly attachments: AttachmentStore;
   readonly calendars: CalendarBook;
   readonly outbox: Outbox;
@@ -47,6 +51,10 @@ export class Vic {
   readonly escalations: EscalationService;
   readonly calls: CallService;
   readonly dispatcher: Dispatcher;
+  /** The daily retention run (docs/retention.md). */
+  readonly retention: RetentionJob;
+  /** Scheduled backups; null without BACKUP_DIR. */
+  readonly backups: BackupScheduler | null;
   readonly pipeline: PipelineDeps;
   readonly server: http.Server;
   private indexTimer: NodeJS.Timeout | null = null;
@@ -61,21 +69,25 @@ export class Vic {
     this.attachments = new AttachmentStore(this.store.attachmentsDir, this.config.MAX_ATTACHMENT_BYTES);
     this.calendars = new CalendarBook(this.store, this.config.TZ_COURT);
     const calendarFor = (courtId: number) => this.calendarFor(courtId);
-    this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config });
+    this.metrics = new VicMetrics({ store: this.store, channels: this.registry, clock: this.clock, events: this.events });
+    this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config, metrics: this.metrics });
     this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
     this.calls = new CallService({ store: this.store, clock: this.clock, events: this.events, config: this.config, calendarFor });
     this.escalations = new EscalationService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, tickets: this.tickets, calendarFor, config: this.config });
     this.dispatcher = new Dispatcher({
       store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000,
       timers: () => this.escalations.checkTimers(),
+      slaBreached: (ids) => this.metrics.slaBreached(ids),
     });
+    this.backups = BackupScheduler.fromConfig(this.config, { db: this.store.db, clock: this.clock, log: this.log });
+    this.retention = new RetentionJob({ store: this.store, clock: this.clock, config: this.config, attachments: this.attachments, log: this.log });
     this.pipeline = { store: this.store, clock: this.clock, config: this.config, calendarFor, attachments: this.attachments, events: this.events };
     const app = createApi({
       config: this.config, store: this.store, clock: this.clock, events: this.events, registry: this.registry, outbox: this.outbox,
-      tickets: this.tickets, escalations: this.escalations, attachments: this.attachments, calendars: this.calendars, log: this.log, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
+      tickets: this.tickets, escalations: this.escalations, attachments: this.attachments, calendars: this.calendars, log: this.log, metrics: this.metrics, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
     });
     this.server = http.createServer(app);
-    attachRealtime(this.server, { config: this.config, store: this.store, clock: this.clock, events: this.events, log: this.log });
+    this.metrics.watchConsoles(attachRealtime(this.server, { config: this.config, store: this.store, clock: this.clock, events: this.events, log: this.log }));
   }
 
   calendarFor(courtId: number): CourtCalendar {
@@ -83,7 +95,7 @@ export class Vic {
   }
 
   ingest(envelope: InboundEnvelope): IngestResult {
-    const r = ingest(this.pipeline, envelope);
+    const r = this.metrics.ingest(envelope.channel, () => ingest(this.pipeline, envelope));
     // Only a queued auto-reply needs the outbox now; otherwise its timer suffices.
     if (r.autoReplies > 0) this.outbox.kick();
     return r;
@@ -146,10 +158,12 @@ export class Vic {
     this.store.resetConnections(this.clock.now());
     this.outbox.start();
     this.dispatcher.start();
+    this.retention.start();
+    this.backups?.start();
     this.indexTimer = setInterval(() => {
       try {
         this.store.indexMessagesForSearch();
-        this.store.purgeSessions(this.clock.now());
+        this.store.purgeSessions(this.clock.now() - this.config.RETENTION_SESSIONS_DAYS * 86_400_000);
       } catch (err) {
         this.log.error({ err }, 'housekeeping failed');
       }
@@ -166,6 +180,8 @@ export class Vic {
     this.closed = true;
     if (this.indexTimer) clearInterval(this.indexTimer);
     this.dispatcher.stop();
+    this.retention.stop();
+    await this.backups?.stop();
     await this.outbox.stop();
     for (const a of this.registry.all()) await a.stop().catch((err: unknown) => this.log.warn({ err, channel: a.name }, 'channel stop failed'));
     await new Promise<void>((resolve) => {

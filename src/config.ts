@@ -40,6 +40,7 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: bool.default(false),
   PUBLIC_ORIGIN: originList.optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
   LOGIN_FREE_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_DELAY_BASE_MS: z.coerce.number().int().positive().default(1000),
   LOGIN_DELAY_MAX_MS: z.coerce.number().int().positive().default(900_000),
@@ -54,6 +55,18 @@ const schema = z.object({
   ESCALATION_ANSWER_MIN: z.coerce.number().int().positive().default(480),
   ESCALATION_NOTIFY_CITIZEN: bool.default(true),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  SCOPE_MODEL_FILE: z.string().optional(),
+  // Scheduled backups (src/backup/schedule.ts, docs/backup.md): on when BACKUP_DIR is set.
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_EVERY_HOURS: z.coerce.number().positive().default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
+  // Retention of personal data (src/retention/, docs/retention.md): ages in days, and the daily run in court time.
+  RETENTION_MESSAGE_TEXT_DAYS: z.coerce.number().int().min(1).default(1095),
+  RETENTION_RECORDINGS_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).default(1095),
+  RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(1825),
+  RETENTION_SESSIONS_DAYS: z.coerce.number().int().min(0).default(0),
+  RETENTION_RUN_AT: z.string().default('03:00').refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM (court time) or off'),
   VIC_DEMO: bool.default(false),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });

@@ -17,6 +17,8 @@ export class Dispatcher {
       store: Store; clock: Clock; events: EventBus; log: Logger; calendarFor(courtId: number): CourtCalendar; offlineGraceMs: number;
       /** Other deadlines checked on the same beat (escalation pick-up and answer times). */
       timers?: () => void;
+      /** Tickets whose first-response deadline was just flagged as breached (metrics). */
+      slaBreached?: (ticketIds: number[]) => void;
     },
   ) {}
 
@@ -48,7 +50,9 @@ export class Dispatcher {
       }
     });
     // A breached first-response deadline is flagged once, and announced like any change of the ticket.
-    changed.push(...store.tx(() => store.markSlaBreaches(now)));
+    const breached = store.tx(() => store.markSlaBreaches(now));
+    this.d.slaBreached?.(breached);
+    changed.push(...breached);
     for (const id of new Set(changed)) events.emit({ type: 'ticket.updated', ticket: store.getTicket(id)! });
     this.d.timers?.();
     return changed;

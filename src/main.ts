@@ -1,7 +1,8 @@
 // `npm start`: runs the helpdesk with its embedded SQLite database, and the channels that are configured.
-import { createEmailChannel, emailConfigFromEnv } from '../channels/email/index.ts';
-import { createSipChannel, sipConfigFromEnv } from '../channels/sip/index.ts';
-import { createWhatsappChannel, whatsappConfigFromEnv } from '../channels/whatsapp/index.ts';
+import { emailConfigFromEnv } from '../channels/email/config.ts';
+import { sipConfigFromEnv } from '../channels/sip/config.ts';
+import { whatsappConfigFromEnv } from '../channels/whatsapp/config.ts';
+import { useScopeModel } from '../routing/scope/index.ts';
 import { loadConfig } from './config.ts';
 import { Vic } from './app.ts';
 import { loadDemo } from './demo.ts';
@@ -10,6 +11,8 @@ import { loadDemo } from './demo.ts';
 function configure() {
   try {
     const config = loadConfig();
+    // A wrong appeal-filter model would misfile citizens' messages: refuse to start rather than guess.
+    useScopeModel(config.SCOPE_MODEL_FILE || undefined);
     const channels = {
       email: emailConfigFromEnv(),
       whatsapp: whatsappConfigFromEnv(process.env, config.DATA_DIR),
@@ -38,10 +41,11 @@ if (config.VIC_DEMO) {
   if (demo) process.stdout.write(`Demo data loaded: ${demo.tickets} tickets; users ${demo.logins.join(', ')} with password ${demo.password}\n`);
 }
 vic.log.info({ port, dataDir: config.DATA_DIR }, 'VIC is listening');
-// Channels connect in the background: one that is down is shown as such and never blocks the console.
-if (email) void vic.addChannel(createEmailChannel(email));
-if (whatsapp) void vic.addChannel(createWhatsappChannel(whatsapp));
-if (sip) void vic.addChannel(createSipChannel(sip));
+// Channels connect in the background: one that is down is shown as such and never blocks the console. Their
+// libraries (IMAP and mail parsing, WhatsApp Web, SIP) load only when configured, after the console answers.
+if (email) void import('../channels/email/index.ts').then((m) => vic.addChannel(m.createEmailChannel(email)));
+if (whatsapp) void import('../channels/whatsapp/index.ts').then((m) => vic.addChannel(m.createWhatsappChannel(whatsapp)));
+if (sip) void import('../channels/sip/index.ts').then((m) => vic.addChannel(m.createSipChannel(sip)));
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {

@@ -17,6 +17,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './log.ts';
+import type { VicMetrics } from './metrics/index.ts';
 import type { OutboxRow, Store } from './store/index.ts';
 
 export const DEMO_NOT_SENT = 'demo data (VIC_DEMO): never sent to anyone';
@@ -43,6 +44,7 @@ export class Outbox {
       events: EventBus;
       log: Logger;
       config: Pick<Config, 'OUTBOX_RETRY_FOR_HOURS' | 'OUTBOX_BASE_DELAY_MS' | 'OUTBOX_MAX_DELAY_MS'>;
+      metrics?: Pick<VicMetrics, 'outboxAttempt' | 'outboxAttemptFailed' | 'outboxFailed'>;
     },
   ) {}
 
@@ -117,6 +119,7 @@ export class Outbox {
     const payload = JSON.parse(row.payload) as OutboundMessage;
     if (!payload.to) return this.fail(row, `the contact has no ${row.channel} address`, clock.now());
     store.markOutboxSending(row.id, clock.now());
+    this.deps.metrics?.outboxAttempt(row.channel);
     let error: unknown;
     try {
       const res = await adapter.send!(payload);
@@ -134,6 +137,7 @@ export class Outbox {
     const reason = error instanceof Error ? error.message : String(error);
     const now = clock.now();
     const attempts = row.attempts + 1;
+    this.deps.metrics?.outboxAttemptFailed(row.channel, error instanceof PermanentDeliveryError ? 'permanent' : error instanceof ChannelUnavailableError ? 'unavailable' : 'temporary');
     if (error instanceof PermanentDeliveryError) {
       log.warn({ outbox: row.id, channel: row.channel, attempts, error: reason }, 'outbound message refused');
       return this.fail(row, reason, now);
@@ -175,6 +179,7 @@ export class Outbox {
 
   private fail(row: OutboxRow, reason: string, now: number) {
     const { store } = this.deps;
+    this.deps.metrics?.outboxFailed(row.channel);
     store.tx(() => {
       store.updateOutbox(row.id, { status: 'failed', nextAttemptAt: now, lastError: reason }, now);
       store.setDelivery(row.messageId, 'failed', reason);

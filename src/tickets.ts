@@ -1,11 +1,14 @@
-// Ticket actions taken by people (reply, note, claim, assign, resolve, reopen, court, case number, scope overrule).
-// Each runs in one transaction with its audit row and outbox entry; events go out after commit.
+// Ticket actions taken by people (reply, note, claim, assign, resolve, reopen, court, case number, scope overrule
+// and "mark as appeal"). Each runs in one transaction with its audit row and outbox entry; events go out after commit.
 import { pickOperator } from '../routing/assign.ts';
 import { isWorkingTime } from '../routing/calendar/index.ts';
 import type { CourtCalendar } from '../routing/calendar/index.ts';
+import { appealReply } from '../routing/scope/appeal-reply.ts';
+import type { Lang } from '../routing/scope/index.ts';
 import type { Clock } from './clock.ts';
 import { VicError } from './errors.ts';
 import type { EventBus } from './events.ts';
+import { REPLYABLE_CHANNELS } from './ingest/steps/calendar.ts';
 import { outboundFor } from './outbound.ts';
 import type { Outbox } from './outbox.ts';
 import type { Store, TicketRow, UserRow, Viewer } from './store/index.ts';
@@ -72,6 +75,7 @@ export class TicketService {
       calls: store.listCalls(id),
       escalations: store.listEscalations(id),
       contact: { ...contact, iin: contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null },
+      scopeExplanation: store.scopeExplanation(id),
       otherTickets: store.ticketsOfContact(t.contactId, id).filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
     };
   }
@@ -189,9 +193,41 @@ export class TicketService {
     const working = isWorkingTime(calendarFor(t.courtId), new Date(now));
     const assigneeId = working ? pickOperator(store.operatorLoads(t.courtId)) : null;
     return this.commit(t, () => {
+      store.recordScopeDecision({ ticketId: id, label: 'in_scope', source: 'overrule', userId: user.id, reason, now });
       store.updateTicket(id, { status: working ? 'open' : 'waiting', scopeVerdict: 'in_scope', scopeFlagged: false, assigneeId }, now);
       if (assigneeId !== null) store.markAssigned(assigneeId, now);
       this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId });
     });
+  }
+
+  /**
+   * An operator decides a ticket the filter let through is an appeal after all: it leaves the queue as the filter
+   * would have left it, and the citizen gets the filter's answer (where to file it) in their language, unless
+   * the ticket's channel cannot carry text (a call).
+   */
+  markAppeal(user: UserRow, id: number, reason: string): TicketRow {
+    this.staffOnly(user);
+    const t = this.visible(user, id);
+    if (t.status === 'out_of_scope' || t.status === 'resolved') throw new VicError('VIC_CONFLICT', 'Only an open or waiting ticket can be marked as an appeal');
+    if (t.specialistId !== null) throw new VicError('VIC_CONFLICT', 'The ticket is with a specialist: take it back first');
+    const { store, clock, events, outbox } = this.d;
+    const now = clock.now();
+    // Set inside the transaction: the appeal answer, when the channel can carry it.
+    let messageId = null as number | null;
+    const ticket = this.commit(t, () => {
+      store.recordScopeDecision({ ticketId: id, label: 'appeal', source: 'marked_appeal', userId: user.id, reason, now });
+      store.updateTicket(id, { status: 'out_of_scope', scopeVerdict: 'appeal', scopeFlagged: false, assigneeId: null }, now);
+      if (REPLYABLE_CHANNELS.has(t.channel)) {
+        const text = appealReply((t.language ?? 'unknown') as Lang, t.ref);
+        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, auto: 'appeal', text, deliveryStatus: 'queued', now });
+        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, 'appeal'), now);
+      }
+      this.audit(user, id, 'ticket.scope_marked_appeal', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId: t.assigneeId, messageId });
+    });
+    if (messageId !== null) {
+      events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
+      outbox.kick();
+    }
+    return ticket;
   }
 }

@@ -77,6 +77,8 @@ export function automatedReason(lines: HeaderLines, from: string, ownAddress: st
   if (first('x-auto-response-suppress') !== undefined) return 'X-Auto-Response-Suppress';
   for (const h of ['x-autoreply', 'x-autorespond', 'x-auto-reply']) if (first(h) !== undefined) return h;
   if (/^multipart\/report\b/i.test(first('content-type') ?? '')) return 'delivery or read report';
+  // Spam forges its sender: answering it would send our text to an innocent address (backscatter).
+  if (/^yes\b/i.test(first('x-spam-flag')?.trim() ?? '') || /^yes\b/i.test(first('x-spam-status')?.trim() ?? '')) return 'marked as spam';
   if (first('return-path')?.replace(/\s/g, '') === '<>') return 'empty Return-Path (bounce)';
   // Our own address however it is written: the stored sender and every From header, decoded.
   const address = comparableAddress(from);

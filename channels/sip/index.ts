@@ -430,7 +430,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   function refuseOversize(req: SipRequest, res: SipResponse, header: string) {
     res.send(513);
     const caller = callerIdentity((h) => (req.has(h) ? req.get(h) : undefined));
-    log().warn({ header, limit: MAX_HEADER_CHARS, caller: caller.number }, 'sip: INVITE refused, a header is over the size limit');
+    log().warn({ header, limit: MAX_HEADER_CHARS, callerKnown: Boolean(caller.number) }, 'sip: INVITE refused, a header is over the size limit');
     if (!caller.number) return;
     const callId = callKey(req.get('Call-ID') ?? crypto.randomUUID());
     const at = now();

@@ -353,8 +353,9 @@ export class WhatsappChannel implements ChannelAdapter {
       ctx.ingest(env);
       if (env.receivedAt > Number(ctx.state.get(LAST_INBOUND_KEY) ?? 0)) ctx.state.set(LAST_INBOUND_KEY, String(env.receivedAt));
     } catch (err) {
-      // Still unread on the phone: the next catch-up brings it again.
-      ctx.log.error({ err, id: msg.id?._serialized }, 'WhatsApp message could not be stored');
+      // Still unread on the phone: the next catch-up brings it again. The message's key alone: the whole id
+      // (_serialized) holds the citizen's number.
+      ctx.log.error({ err, id: msg.id?.id }, 'WhatsApp message could not be stored');
     }
   }
 

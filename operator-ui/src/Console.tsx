@@ -5,6 +5,8 @@ import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
 import { AdminChannels } from './admin/Channels.tsx';
 import { AdminCourts } from './admin/Courts.tsx';
+import { AdminRetention } from './admin/Retention.tsx';
+import { AdminScopeFilter } from './admin/ScopeFilter.tsx';
 import { AdminUsers } from './admin/Users.tsx';
 import { Alerts, useAlerts } from './Alerts.tsx';
 import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
@@ -108,6 +110,8 @@ export function Console() {
   else if (path === '/admin/canned' && user.role === 'admin') page = <AdminCanned />;
   else if (path === '/admin/calendar' && user.role === 'admin') page = <AdminCalendar courts={courts} />;
   else if (path === '/admin/audit' && user.role === 'admin') page = <AdminAudit />;
+  else if (path === '/admin/retention' && user.role === 'admin') page = <AdminRetention />;
+  else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
   const myCourt = courts.find((x) => x.id === user.courtId);
@@ -158,7 +162,7 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'calendar', 'channels', 'canned', 'audit'] as const).map((p) => (
+              {(['users', 'courts', 'calendar', 'channels', 'canned', 'scope', 'audit', 'retention'] as const).map((p) => (
                 <li key={p}>
                   <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
                     {t(`admin.${p}`)}

@@ -7,6 +7,9 @@ import { useSession } from './session.tsx';
 import { CourtOptions, ErrorLine } from './ui.tsx';
 import { useAction } from './util.ts';
 
+/** Channels that carry the appeal answer back to the citizen (a call does not). */
+const REPLYABLE = new Set(['whatsapp', 'email', 'web']);
+
 interface Props {
   ticket: TicketRow;
   courts: CourtRow[];
@@ -22,6 +25,8 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
   const [courtId, setCourtId] = useState(String(ticket.courtId));
   const [caseNumber, setCaseNumber] = useState(ticket.caseNumber ?? '');
   const [overruling, setOverruling] = useState(false);
+  // "This is an appeal": asked to confirm, since it answers the citizen.
+  const [marking, setMarking] = useState(false);
   const [reason, setReason] = useState('');
   useEffect(() => {
     setCourtId(String(ticket.courtId));
@@ -51,13 +56,15 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
     e.preventDefault();
     void run(() => api.patch(base, { courtId: Number(courtId) }));
   };
-  const overrule = async (e: FormEvent) => {
+  const decideScope = async (e: FormEvent, verdict: 'in_scope' | 'appeal') => {
     e.preventDefault();
-    if (await run(() => api.post(`${base}/scope`, { verdict: 'in_scope', reason: reason.trim() }))) {
+    if (await run(() => api.post(`${base}/scope`, { verdict, reason: reason.trim() }))) {
       setOverruling(false);
+      setMarking(false);
       setReason('');
     }
   };
+  const canMark = (ticket.status === 'open' || ticket.status === 'waiting') && ticket.specialistId === null;
 
   return (
     <div className="actions" role="group" aria-label={t('ticket.actions')}>
@@ -87,6 +94,11 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
             {t('action.overrule')}
           </button>
         )}
+        {canMark && !marking && (
+          <button type="button" disabled={busy} onClick={() => setMarking(true)}>
+            {t('action.markAppeal')}
+          </button>
+        )}
         <form onSubmit={moveCourt} className="inline">
           <label>
             {t('action.changeCourt')}
@@ -109,7 +121,7 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
         </form>
       </div>
       {overruling && (
-        <form className="overrule" onSubmit={overrule} aria-label={t('action.overruleTitle')}>
+        <form className="overrule" onSubmit={(e) => void decideScope(e, 'in_scope')} aria-label={t('action.overruleTitle')}>
           <label>
             {t('action.reason')}
             <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={1000} autoFocus />
@@ -118,6 +130,21 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
             {t('action.overrule')}
           </button>
           <button type="button" onClick={() => setOverruling(false)}>
+            {t('action.cancel')}
+          </button>
+        </form>
+      )}
+      {marking && canMark && (
+        <form className="overrule" onSubmit={(e) => void decideScope(e, 'appeal')} aria-label={t('action.markAppealTitle')}>
+          <p className="flag">{t(REPLYABLE.has(ticket.channel) ? 'action.markAppealReply' : 'action.markAppealNoReply')}</p>
+          <label>
+            {t('action.reason')}
+            <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={1000} autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={busy || !reason.trim()}>
+            {t('action.markAppealConfirm')}
+          </button>
+          <button type="button" onClick={() => setMarking(false)}>
             {t('action.cancel')}
           </button>
         </form>

@@ -9,6 +9,7 @@ import { errorText, useI18n, type Key } from './i18n.tsx';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
+import { ScopeExplanation, showsScopeExplanation } from './ScopeExplanation.tsx';
 import { TicketActions } from './TicketActions.tsx';
 import { ChannelIcon, courtName, ErrorLine, StatusBadge } from './ui.tsx';
 import { useAction, useDebounced } from './util.ts';
@@ -140,6 +141,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
         </dl>
         <EscalationQuestion ticket={tk} />
         {tk.scopeFlagged && <p className="flag">{t('ticket.scopeFlagged')}</p>}
+        {showsScopeExplanation(tk) && <ScopeExplanation explanation={tk.scopeExplanation} score={tk.scopeScore} />}
         {tk.subject && <p className="subject">{tk.subject}</p>}
         <TicketActions ticket={tk} courts={courts} onChanged={changed} onGone={onGone} />
         <EscalationControls ticket={tk} onChanged={changed} onGone={onGone} />

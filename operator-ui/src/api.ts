@@ -2,10 +2,16 @@
 // Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
-import type { AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours } from '../../src/store/index.ts';
+import type {
+  AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, ScopeCounts, ScopeDecisionEntry, ScopeExplanation, TicketRow, TicketStatus, UserRow,
+  WeekHours,
+} from '../../src/store/index.ts';
 import type { AuditEntry } from '../../src/store/audit.ts';
 
-export type { AttachmentRow, AuditEntry, CannedRow, CourtRow, EscalationRow, MessageRow, Role, TicketRow, TicketStatus, UserRow, WeekHours };
+export type {
+  AttachmentRow, AuditEntry, CannedRow, CourtRow, EscalationRow, MessageRow, Role, ScopeCounts, ScopeDecisionEntry, ScopeExplanation, TicketRow, TicketStatus,
+  UserRow, WeekHours,
+};
 
 export type Presence = { status: 'available' | 'away'; connections: number };
 
@@ -39,6 +45,8 @@ export interface TicketDetail extends TicketRow {
   escalations: EscalationRow[];
   contact: ContactDetail;
   otherTickets: OtherTicket[];
+  /** What the appeal filter decided when the ticket came in, and why; null when it did not classify it (a call). */
+  scopeExplanation: ScopeExplanation | null;
 }
 
 /** GET /api/tickets/:id/specialists: the one handling a case number of the ticket first, then the court's. */
@@ -75,6 +83,31 @@ export interface AuditPage {
   more: boolean;
   until: number;
   actions: string[];
+}
+
+/** Precision and recall of the appeal filter on one set of messages (as routing/scope/model.ts writes them). */
+export interface ScopeFigures {
+  n: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  flagged: number;
+}
+
+/** GET /api/scope/stats: the filter over the tickets of a period, the operators' corrections, the active model. */
+export interface ScopeStats {
+  from: string;
+  to: string;
+  tickets: ScopeCounts;
+  /** Overruled ÷ filtered; null when nothing was filtered. */
+  overruledShare: number | null;
+  model: {
+    id: string;
+    algorithm: string;
+    thresholds: { high: number; low: number };
+    crossValidation: { folds: number; overall: ScopeFigures; byLang: Record<string, ScopeFigures> };
+  };
+  decisions: ScopeDecisionEntry[];
 }
 
 /** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */

@@ -46,13 +46,13 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 export const idParam = z.coerce.number().int().positive();
 
 export function errorHandler(log: Logger) {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e: VicError;
     if (err instanceof VicError) e = err;
     else if ((err as { type?: string }).type === 'entity.parse.failed') e = new VicError('VIC_VALIDATION', 'The body is not valid JSON');
     else if ((err as { type?: string }).type === 'entity.too.large') e = new VicError('VIC_PAYLOAD_TOO_LARGE');
     else {
-      log.error({ err }, 'request failed');
+      (req.log ?? log).error({ err }, 'request failed');
       e = new VicError('VIC_INTERNAL');
     }
     res.status(e.status).json(e.toJSON());

@@ -25,7 +25,12 @@ const patchSchema = z
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
-const overruleSchema = z.object({ verdict: z.literal('in_scope'), reason: z.string().trim().min(1).max(1000) });
+// in_scope: overrule the filter on an out-of-scope ticket; appeal: mark an open or waiting ticket as an appeal.
+const scopeReason = z.string().trim().min(1).max(1000);
+const scopeSchema = z.discriminatedUnion('verdict', [
+  z.object({ verdict: z.literal('in_scope'), reason: scopeReason }),
+  z.object({ verdict: z.literal('appeal'), reason: scopeReason }),
+]);
 
 export function ticketRoutes({ store, tickets, outbox, attachments, clock }: ApiDeps) {
   const r = Router();
@@ -69,8 +74,9 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
     res.json({ ticket: tickets.update(userOf(req), parse(idParam, req.params.id), parse(patchSchema, req.body)) });
   });
   r.post('/tickets/:id/scope', staff, (req, res) => {
-    const b = parse(overruleSchema, req.body);
-    res.json({ ticket: tickets.overruleScope(userOf(req), parse(idParam, req.params.id), b.reason) });
+    const b = parse(scopeSchema, req.body);
+    const id = parse(idParam, req.params.id);
+    res.json({ ticket: b.verdict === 'in_scope' ? tickets.overruleScope(userOf(req), id, b.reason) : tickets.markAppeal(userOf(req), id, b.reason) });
   });
   r.post('/messages/:id/retry', staff, (req, res) => {
     const m = store.getMessage(parse(idParam, req.params.id));

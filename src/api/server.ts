@@ -1,4 +1,5 @@
-// The express application: /api (JSON, authenticated except health and login) and the console's build at /.
+// The express application: /api (JSON, authenticated except health and login), /metrics (its own access rule,
+// src/metrics/http.ts) and the console's build at /.
 import express from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,17 +12,22 @@ import type { Config } from '../config.ts';
 import type { EscalationService } from '../escalations.ts';
 import type { EventBus } from '../events.ts';
 import type { Logger } from '../log.ts';
+import { metricsEndpoint, timeRequests } from '../metrics/http.ts';
+import type { VicMetrics } from '../metrics/index.ts';
 import type { Outbox } from '../outbox.ts';
 import type { Store } from '../store/index.ts';
 import type { TicketService } from '../tickets.ts';
 import { VicError } from '../errors.ts';
 import { authenticate, errorHandler, parse, userOf } from './http.ts';
 import { refuseCrossOrigin, requireMediaType } from './origin.ts';
+import { requestLog } from './request-log.ts';
 import { authRoutes } from './routes-auth.ts';
 import { ticketRoutes } from './routes-tickets.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { escalationRoutes } from './routes-escalations.ts';
 import { callRoutes } from './routes-calls.ts';
+import { retentionRoutes } from './routes-retention.ts';
+import { scopeRoutes } from './routes-scope.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -35,6 +41,7 @@ export interface ApiDeps {
   attachments: AttachmentStore;
   calendars: CalendarBook;
   log: Logger;
+  metrics: VicMetrics;
   uiDir: string;
 }
 
@@ -43,6 +50,8 @@ export function createApi(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLog(deps.log));
+  app.use(timeRequests(deps.metrics, app));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
@@ -54,6 +63,8 @@ export function createApi(deps: ApiDeps): express.Express {
     );
     next();
   });
+  // Outside /api: Prometheus sends no session and no Origin, and needs neither.
+  app.get('/metrics', metricsEndpoint(deps.metrics, deps.config.METRICS_TOKEN));
   // Changes come from the console's own origin and carry JSON (the case directory: text/csv), checked before
   // any body is read.
   app.use('/api', refuseCrossOrigin(deps.config.PUBLIC_ORIGIN), requireMediaType([{ path: /^\/case-assignments\/?$/, type: 'text/csv' }]));
@@ -81,6 +92,8 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', escalationRoutes(deps));
   app.use('/api', callRoutes(deps));
   app.use('/api', adminRoutes(deps));
+  app.use('/api', retentionRoutes(deps));
+  app.use('/api', scopeRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');
   });

@@ -1,11 +1,29 @@
-// `vic scope eval FILE.jsonl`: precision/recall of the scope filter on a labelled file, per language, with the
-// overall figures as JSON on the last line. `vic scope classify`: one text a line on stdin, one verdict a line out.
+// `vic scope eval FILE.jsonl | --decisions`: precision/recall of the scope filter on a labelled file (or on the
+// operators' stored decisions), per language, with the overall figures as JSON on the last line.
+// `vic scope train`: cross-validates and writes the model file. `vic scope classify`: one text a line on stdin,
+// one verdict a line out.
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
-import { classifyScope, SCOPE_THRESHOLDS } from '../../routing/scope/index.ts';
+import { parseArgs } from 'node:util';
+import { buildModel, serializeModel, type LabelledSet } from '../../routing/scope/build.ts';
+import { classifyScope, scopeModel, useScopeModel } from '../../routing/scope/index.ts';
+import { DEFAULT_MODEL_FILE } from '../../routing/scope/model.ts';
+import type { Figures } from '../../routing/scope/train.ts';
 import { detectLanguage } from '../../routing/language.ts';
+import { loadConfig } from '../config.ts';
+import { Store } from '../store/index.ts';
 
-const USAGE = 'usage: vic scope eval FILE.jsonl | vic scope classify < texts.txt';
+const USAGE =
+  'usage: vic scope eval FILE.jsonl | vic scope eval --decisions | ' +
+  'vic scope train [--seed N] [--folds K] [--out FILE] [--data FILE]... [--extra FILE]... [--with-decisions] | ' +
+  'vic scope classify < texts.txt';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TRAINING = path.join(ROOT, 'routing/scope/training');
+/** Cross-validated and trained on: the shared corpora, written independently of the cues. */
+const DEFAULT_DATA = ['scope-train.jsonl', 'scope-dev.jsonl'].map((f) => path.join(TRAINING, f));
+/** Trained on only: the project's own labelled messages. */
+const DEFAULT_EXTRA = [path.join(TRAINING, 'own.jsonl')];
 
 interface Labelled {
   text: string;
@@ -13,13 +31,7 @@ interface Labelled {
   lang?: string;
 }
 
-export interface ScopeFigures {
-  n: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  flagged: number;
-}
+export type ScopeFigures = Figures;
 
 function fail(message: string): number {
   process.stderr.write(`${message} (${USAGE})\n`);
@@ -95,25 +107,96 @@ function table(byLang: Map<string, ScopeFigures>, overall: ScopeFigures): string
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-async function runEval(file: string): Promise<number> {
+function readLabelled(file: string): Labelled[] {
   let content: string;
   try {
     content = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return fail(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let rows: Labelled[];
   try {
-    rows = parseLabelled(content);
+    return parseLabelled(content);
   } catch (e) {
-    process.stderr.write(`${file}: ${(e as Error).message}\n`);
-    return 2;
+    throw new Error(`${file}: ${(e as Error).message}`);
   }
+}
+
+/** The operators' overrules and "mark as appeal" decisions, from the helpdesk's database in DATA_DIR. */
+function storedDecisions(): Labelled[] {
+  const { DATA_DIR } = loadConfig();
+  if (!fs.existsSync(path.join(DATA_DIR, 'vic.sqlite'))) throw new Error(`no helpdesk database in ${DATA_DIR} (DATA_DIR)`);
+  const store = Store.open(DATA_DIR);
+  try {
+    return store.listScopeDecisions().map((d) => ({ text: d.text, label: d.label, lang: d.lang }));
+  } finally {
+    store.close();
+  }
+}
+
+function printFigures(title: string, overall: ScopeFigures, byLang: Map<string, ScopeFigures>): void {
+  process.stdout.write(`${title}\n\n${table(byLang, overall)}\n\n`);
+}
+
+async function runEval(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { decisions: { type: 'boolean' } } });
+  if (values.decisions ? positionals.length : positionals.length !== 1) {
+    return fail(positionals.length > 1 || values.decisions ? 'give either FILE.jsonl or --decisions' : 'missing FILE');
+  }
+  const source = values.decisions ? 'operator decisions' : positionals[0]!;
+  const rows = values.decisions ? storedDecisions() : readLabelled(source);
   const { overall, byLang } = evaluateScope(rows);
-  const { high, low } = SCOPE_THRESHOLDS;
-  process.stdout.write(`scope filter on ${file} (appeal at score >= ${high}, flagged from ${low})\n\n`);
-  process.stdout.write(`${table(byLang, overall)}\n\n`);
+  const { high, low } = scopeModel().thresholds;
+  printFigures(`scope filter (model ${scopeModel().id}) on ${source} (appeal at score >= ${high}, flagged from ${low})`, overall, byLang);
   process.stdout.write(`${JSON.stringify(overall)}\n`);
+  return 0;
+}
+
+function toSet(file: string, evaluated: boolean): LabelledSet {
+  // Files of the repository are named from its root, so the model file does not depend on where training ran.
+  const rel = path.relative(ROOT, path.resolve(file));
+  return {
+    source: rel.startsWith('..') ? path.resolve(file) : rel.split(path.sep).join('/'),
+    evaluated,
+    examples: readLabelled(file).map((r) => ({ text: r.text, appeal: r.label === 'appeal', lang: r.lang ?? detectLanguage(r.text) })),
+  };
+}
+
+async function runTrain(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seed: { type: 'string', default: '1' },
+      folds: { type: 'string', default: '5' },
+      out: { type: 'string', default: DEFAULT_MODEL_FILE },
+      data: { type: 'string', multiple: true },
+      extra: { type: 'string', multiple: true },
+      'with-decisions': { type: 'boolean' },
+    },
+  });
+  const seed = Number(values.seed);
+  const folds = Number(values.folds);
+  if (!Number.isInteger(seed)) return fail(`--seed must be an integer, got "${values.seed}"`);
+  if (!Number.isInteger(folds) || folds < 2) return fail(`--folds must be an integer >= 2, got "${values.folds}"`);
+  const sets = [...(values.data ?? DEFAULT_DATA).map((f) => toSet(f, true)), ...(values.extra ?? DEFAULT_EXTRA).map((f) => toSet(f, false))];
+  if (values['with-decisions']) {
+    const decisions = storedDecisions();
+    sets.push({
+      source: 'operator decisions',
+      evaluated: false,
+      examples: decisions.map((r) => ({ text: r.text, appeal: r.label === 'appeal', lang: r.lang ?? detectLanguage(r.text) })),
+    });
+  }
+  for (const s of sets) process.stdout.write(`${s.source}: ${s.examples.length} messages${s.evaluated ? ', cross-validated' : ', training only'}\n`);
+  const { file, report } = buildModel(sets, seed, folds);
+  const map = (r: Record<string, ScopeFigures>) => new Map(Object.entries(r));
+  const { high, low } = report.thresholds;
+  printFigures(`\nlogistic regression, ${folds}-fold cross-validation (seed ${seed}), appeal at score >= ${high}, flagged from ${low}:`, report.logistic.overall, map(report.logistic.byLang));
+  const nb = report.naiveBayes;
+  printFigures(`naive Bayes (baseline), same folds, appeal at score >= ${nb.thresholds.high}:`, nb.overall, map(nb.byLang));
+  fs.mkdirSync(path.dirname(values.out), { recursive: true });
+  fs.writeFileSync(values.out, serializeModel(file));
+  useScopeModel(values.out);
+  process.stdout.write(`model ${file.id}: ${Object.keys(file.weights).length} features, written to ${values.out}\n`);
   return 0;
 }
 
@@ -128,13 +211,20 @@ async function runClassify(): Promise<number> {
 
 export async function runScopeCommand(args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  if (command === 'eval') {
-    if (rest.length !== 1) return fail(rest.length ? `unexpected argument "${rest[1]}"` : 'missing FILE');
-    return runEval(rest[0]!);
+  const commands: Record<string, (args: string[]) => Promise<number>> = {
+    eval: runEval,
+    train: runTrain,
+    classify: (a) => (a.length ? Promise.resolve(fail(`unexpected argument "${a[0]}"`)) : runClassify()),
+  };
+  const run = command ? commands[command] : undefined;
+  if (!run) return fail(command ? `unknown scope command "${command}"` : 'missing scope command');
+  try {
+    // The model the helpdesk itself would use (SCOPE_MODEL_FILE, else the committed one).
+    if (command !== 'train') useScopeModel(loadConfig().SCOPE_MODEL_FILE || undefined);
+    return await run(rest);
+  } catch (e) {
+    // Bad arguments, unreadable or malformed files, a bad model: one line, no stack.
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
   }
-  if (command === 'classify') {
-    if (rest.length) return fail(`unexpected argument "${rest[0]}"`);
-    return runClassify();
-  }
-  return fail(command ? `unknown scope command "${command}"` : 'missing scope command');
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { CalendarBook } from '../calendars.ts';
 import { loadConfig } from '../config.ts';
 import { Store } from '../store/index.ts';
+import { runBackupCommand } from './backup.ts';
 import { runCalendarCommand } from './calendar.ts';
+import { runContactCommand } from './contact.ts';
 import { runScopeCommand } from './scope.ts';
 
 /** `--court ID|CODE` reads the court's own calendar changes from the helpdesk's database, when there is one. */
@@ -23,6 +25,10 @@ const [group, ...rest] = process.argv.slice(2);
 const groups: Record<string, (args: string[]) => Promise<number>> = {
   calendar: (args) => runCalendarCommand(args, args.includes('--court') ? courtCalendarLoader() : undefined),
   scope: runScopeCommand,
+  contact: runContactCommand,
+  backup: (args) => runBackupCommand('backup', args),
+  verify: (args) => runBackupCommand('verify', args),
+  restore: (args) => runBackupCommand('restore', args),
 };
 
 const run = group ? groups[group] : undefined;

@@ -7,10 +7,13 @@ import { StoreCore, type Raw } from './core.ts';
 import { DemoQueries } from './demo.ts';
 import { MessageQueries } from './messages.ts';
 import { OutboxQueries } from './outbox.ts';
+import { RetentionQueries } from './retention.ts';
 import { USER_SELECT, toUser } from './rows.ts';
+import { ScopeDecisionQueries, type ScopeExplanationInput } from './scope-decisions.ts';
 import { SessionQueries } from './sessions.ts';
 
 export type { OutboxRow } from './outbox.ts';
+export type { ScopeCounts, ScopeDecisionEntry, ScopeDecisionExample, ScopeExplanation } from './scope-decisions.ts';
 export { unauthoredMessageRow, type DeliveryStatus, type Direction, type MessageRow, type NewMessage } from './messages.ts';
 
 export type Role = 'admin' | 'operator' | 'specialist';
@@ -187,7 +190,7 @@ const toCourt = (r: Raw | undefined) =>
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
 
-export class Store extends MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(StoreCore))))) {
+export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(StoreCore))))))) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -375,22 +378,26 @@ export class Store extends MessageQueries(DemoQueries(AuditQueries(OutboxQueries
   }
   /**
    * Inserts a ticket and returns it as stored, built from what was written: reading the joined row back would
-   * cost as much as the insert. Only the names it joins are looked up.
+   * cost as much as the insert. Only the names it joins are looked up. `scope`: the filter's decision and why,
+   * kept apart from the verdict operators may change.
    */
   createTicket(t: {
     ref: string; courtId: number; contactId: number; channel: string; account: string | null; subject: string | null; status: TicketStatus;
     assigneeId: number | null; language: string | null; scopeVerdict: string | null; scopeScore: number | null; scopeFlagged: boolean;
-    firstResponseDueAt: number | null; caseNumber?: string | null; offhoursReplyFor?: number | null; now: number;
+    scope?: ScopeExplanationInput | null; firstResponseDueAt: number | null; caseNumber?: string | null; offhoursReplyFor?: number | null; now: number;
   }): TicketRow {
+    const s = t.scope ?? null;
     const id = Number(
       this
       .q(
           `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
-             scope_score, scope_flagged, first_response_due_at, case_number, offhours_reply_for, created_at, updated_at, last_inbound_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             scope_score, scope_flagged, scope_model_verdict, scope_model_flagged, scope_reasons, scope_contributions, scope_model,
+             first_response_due_at, case_number, offhours_reply_for, created_at, updated_at, last_inbound_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(t.ref, t.courtId, t.contactId, t.channel, t.account, t.subject, t.status, t.assigneeId, t.language, t.scopeVerdict, t.scopeScore,
-          Number(t.scopeFlagged), t.firstResponseDueAt, t.caseNumber ?? null, t.offhoursReplyFor ?? null, t.now, t.now, t.now).lastInsertRowid,
+          Number(t.scopeFlagged), s && s.verdict, s && Number(s.flagged), s && JSON.stringify(s.reasons), s && JSON.stringify(s.contributions), s && s.model,
+          t.firstResponseDueAt, t.caseNumber ?? null, t.offhoursReplyFor ?? null, t.now, t.now, t.now).lastInsertRowid,
     );
     return {
       id, ref: t.ref, courtId: t.courtId, courtCode: this.getCourt(t.courtId)!.code, contactId: t.contactId, contactName: this.nameOf('contacts', t.contactId),

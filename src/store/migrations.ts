@@ -255,4 +255,59 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX audit_action ON audit_log(action, at);
   CREATE INDEX audit_at ON audit_log(at);
   `,
+  /*
+   * 10: the appeal filter's own decision, kept as it saw it (operators change scope_verdict and scope_flagged later):
+   * its verdict, whether it flagged, the cues that fired and the features that weighed most (JSON), and the model.
+   * Operators' corrections become labelled examples (scope_decisions), with the text the filter classified: the
+   * ticket's first written inbound message. Overrules made before this are taken over from the audit log, and
+   * their tickets' filter verdict set back to "appeal" (the filter's flag is known only where no later message was
+   * flagged too).
+   */ `
+  ALTER TABLE tickets ADD COLUMN scope_model_verdict TEXT;
+  ALTER TABLE tickets ADD COLUMN scope_model_flagged INTEGER;
+  ALTER TABLE tickets ADD COLUMN scope_reasons TEXT;
+  ALTER TABLE tickets ADD COLUMN scope_contributions TEXT;
+  ALTER TABLE tickets ADD COLUMN scope_model TEXT;
+  CREATE TABLE scope_decisions (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    message_id INTEGER REFERENCES messages(id),
+    text TEXT,
+    label TEXT NOT NULL CHECK (label IN ('appeal','in_scope')),
+    source TEXT NOT NULL CHECK (source IN ('overrule','marked_appeal')),
+    score REAL,
+    verdict TEXT,
+    flagged INTEGER,
+    model TEXT,
+    language TEXT,
+    user_id INTEGER REFERENCES users(id),
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX scope_decisions_ticket ON scope_decisions(ticket_id, id);
+  CREATE INDEX scope_decisions_at ON scope_decisions(created_at);
+  UPDATE tickets SET
+    scope_model_verdict = CASE WHEN EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'ticket' AND a.entity_id = tickets.id AND a.action = 'ticket.scope_overruled')
+      THEN 'appeal' ELSE scope_verdict END,
+    scope_model_flagged = scope_flagged AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = tickets.id AND m.scope_flag = 1)
+  WHERE scope_score IS NOT NULL;
+  INSERT INTO scope_decisions (ticket_id, message_id, text, label, source, score, verdict, flagged, model, language, user_id, reason, created_at)
+    SELECT t.id, m.id, m.text, 'in_scope', 'overrule', t.scope_score, 'appeal', 0, NULL, t.language, a.user_id,
+      coalesce(json_extract(a.details, '$.reason'), ''), a.at
+    FROM audit_log a JOIN tickets t ON t.id = a.entity_id
+    LEFT JOIN messages m ON m.id = (SELECT f.id FROM messages f WHERE f.ticket_id = t.id AND f.direction = 'in' AND trim(f.text) != ''
+      AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.message_id = f.id) ORDER BY f.id LIMIT 1)
+    WHERE a.action = 'ticket.scope_overruled' AND a.entity = 'ticket'
+    ORDER BY a.id;
+  `,
+  /*
+   * 11: retention (src/retention): when a ticket's personal content was anonymised, a contact anonymised, an
+   * attachment removed. Attachment files are content-addressed: the index finds whether any row still refers to a
+   * file before it is deleted.
+   */ `
+  ALTER TABLE tickets ADD COLUMN anonymised_at INTEGER;
+  ALTER TABLE contacts ADD COLUMN anonymised_at INTEGER;
+  ALTER TABLE attachments ADD COLUMN removed_at INTEGER;
+  CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 IS NOT NULL;
+  `,
 ];

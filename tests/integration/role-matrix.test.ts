@@ -42,6 +42,8 @@ function readmeRoutes(): Map<string, string> {
       if (!/^(GET|POST|PUT|PATCH|DELETE)\b|^[/…]/.test(token!)) continue;
       const m = /^((?:GET|POST|PUT|PATCH|DELETE)(?:\/(?:GET|POST|PUT|PATCH|DELETE))*)?\s*([/…]\S*)?$/.exec(token!);
       if (!m || (!m[1] && !m[2])) throw new Error(`README: cannot read the route \`${token}\``);
+      // A route outside /api (`GET /metrics`) has its own access rule, not a role: not this matrix's.
+      if (m[1] && m[2]?.startsWith('/') && !m[2].startsWith('/api/')) break;
       if (m[1]) methods = m[1].split('/');
       if (m[2]) route = m[2].startsWith('/api/') ? m[2].replace(/\?.*/, '') : path.posix.dirname(route) + m[2].replace(/^…/, '');
       for (const method of methods) {
@@ -180,6 +182,8 @@ const CASES: Record<string, () => Case> = {
   'GET /api/channels': () => ({ url: '/api/channels' }),
   'POST /api/channels/:name/:command': () => ({ url: '/api/channels/sip/restart' }),
   'GET /api/audit': () => ({ url: '/api/audit' }),
+  'GET /api/retention/preview': () => ({ url: '/api/retention/preview' }),
+  'GET /api/scope/stats': () => ({ url: '/api/scope/stats' }),
 };
 
 /** Asks the route as `role`, each time with a session of its own (logout ends the one it is given). */

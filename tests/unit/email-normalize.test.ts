@@ -208,6 +208,9 @@ describe('loop and noise guard', () => {
     expect(why(['X-Autoreply: yes'])).toBe('x-autoreply');
     expect(why(['Content-Type: multipart/report; report-type=delivery-status'])).toBe('delivery or read report');
     expect(why(['Return-Path: < >'])).toBe('empty Return-Path (bounce)');
+    expect(why(['X-Spam-Flag: YES'])).toBe('marked as spam');
+    expect(why(['X-Spam-Status: Yes, score=9.4 required=5.0'])).toBe('marked as spam');
+    expect(why(['X-Spam-Flag: NO', 'X-Spam-Status: No, score=0.1'])).toBeNull();
     expect(why([], 'VIC@sud.kz')).toBe('our own address');
     for (const robot of ['MAILER-DAEMON@mx.kz', 'postmaster@mx.kz', 'noreply@egov.kz', 'no-reply@x.kz', 'do_not_reply@x.kz', 'bounces+123@list.kz']) {
       expect(why([], robot)).toMatch(/^robot sender /);

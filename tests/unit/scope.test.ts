@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyScope, SCOPE_THRESHOLDS } from '../../routing/scope/index.ts';
+import { classifyScope, scopeThresholds } from '../../routing/scope/index.ts';
 import { appealReply } from '../../routing/scope/appeal-reply.ts';
 import { normalize } from '../../routing/scope/normalize.ts';
 import { evaluateScope, parseLabelled } from '../../src/cli/scope.ts';
@@ -71,7 +71,7 @@ describe('classifyScope', () => {
   it('returns a score, language, reasons and the flagged band consistent with the thresholds', () => {
     const v = classifyScope('Шешім заңсыз, күшін жоюды сұраймын');
     expect(v).toMatchObject({ verdict: 'appeal', language: 'kk', flagged: false });
-    expect(v.score).toBeGreaterThanOrEqual(SCOPE_THRESHOLDS.high);
+    expect(v.score).toBeGreaterThanOrEqual(scopeThresholds().high);
     expect(v.reasons).toContain('disagrees-with-act');
     const intent = classifyScope('Хочу обжаловать решение, его вынесли без меня');
     expect(intent.verdict).toBe('appeal');
@@ -97,29 +97,14 @@ describe('appealReply', () => {
   });
 });
 
-describe('evaluation on labelled sets', () => {
-  const dev = path.resolve(import.meta.dirname, '../../../shared/corpus/scope-dev.jsonl');
-  const own = path.resolve(import.meta.dirname, '../fixtures/scope-own.jsonl');
-  // Written by another engineer after the filter was finished, never used to tune it.
+describe('evaluation on a held-out set', () => {
+  // Written by another engineer after the first filter was finished; never trained on (the model's own
+  // cross-validated figures are checked in scope-model.test.ts).
   const blind = path.resolve(import.meta.dirname, '../fixtures/scope-blind.jsonl');
-
-  it.skipIf(!fs.existsSync(dev))('meets precision >= 0.97 and recall >= 0.92 on the dev corpus', () => {
-    const { overall } = evaluateScope(parseLabelled(fs.readFileSync(dev, 'utf8')));
-    expect(overall.precision).toBeGreaterThanOrEqual(0.97);
-    expect(overall.recall).toBeGreaterThanOrEqual(0.92);
-  });
-
-  it('meets precision >= 0.97 and recall >= 0.92 on the own set, overall and for kk and ru', () => {
-    const { overall, byLang } = evaluateScope(parseLabelled(fs.readFileSync(own, 'utf8')));
-    expect(overall.n).toBeGreaterThanOrEqual(120);
-    for (const f of [overall, byLang.get('kk')!, byLang.get('ru')!]) {
-      expect(f.precision).toBeGreaterThanOrEqual(0.97);
-      expect(f.recall).toBeGreaterThanOrEqual(0.92);
-    }
-  });
 
   it('meets precision >= 0.97 and recall >= 0.92 on a set written blind', () => {
     const { overall } = evaluateScope(parseLabelled(fs.readFileSync(blind, 'utf8')));
+    expect(overall.n).toBe(24);
     expect(overall.precision).toBeGreaterThanOrEqual(0.97);
     expect(overall.recall).toBeGreaterThanOrEqual(0.92);
   });

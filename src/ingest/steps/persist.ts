@@ -41,7 +41,7 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
     stored = store.createTicket({
       ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
       status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
-      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, firstResponseDueAt: ctx.firstResponseDueAt, ...told, now,
+      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, scope: ctx.scope, firstResponseDueAt: ctx.firstResponseDueAt, ...told, now,
     });
     ticketId = stored.id;
   }
