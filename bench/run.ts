@@ -31,7 +31,9 @@ function envelope(i: number, at: number): InboundEnvelope {
     channel: mail ? 'email' : 'whatsapp',
     account: 'bench',
     externalId: `bench-${i}`,
-    sender: mail ? { kind: 'email', address: `c${i % SENDERS}@mail.kz` } : { kind: 'whatsapp', address: `7701${String(i % SENDERS).padStart(7, '0')}@c.us` },
+    sender: mail
+      ? { kind: 'email', address: `c${i % SENDERS}@mail.kz` }
+      : { kind: 'whatsapp', address: `7701${String(i % SENDERS).padStart(7, '0')}@c.us` },
     text: TEXTS[i % TEXTS.length]!,
     receivedAt: at,
     ...(mail ? { thread: { messageId: `<bench-${i}@mail.kz>`, subject: 'Вопрос' } } : {}),
@@ -97,4 +99,14 @@ row('scope filter, 1,000-character message', `${r(scope.per_msg_ms, 4)} ms (mean
 row('scope filter / its cues alone', `${r(scope.ratio, 2)} (cues alone ${r(scope.cues_ms, 4)} ms)`);
 row('scope model load and check', `${r(scope.load_ms, 1)} ms (worst of 5)`);
 console.log('');
-console.log(JSON.stringify({ ingest_per_s: r(ingestPerS), raw_insert_per_s: r(rawPerS), ratio: r(ingestPerS / rawPerS, 3), p99_ms: r(lat[Math.floor(N * 0.99)]!, 3), scope_ms_per_1000_chars: r(scope.per_msg_ms, 4), scope_vs_cues: r(scope.ratio, 2), scope_model_load_ms: r(scope.load_ms, 1) }));
+console.log(
+  JSON.stringify({
+    ingest_per_s: r(ingestPerS),
+    raw_insert_per_s: r(rawPerS),
+    ratio: r(ingestPerS / rawPerS, 3),
+    p99_ms: r(lat[Math.floor(N * 0.99)]!, 3),
+    scope_ms_per_1000_chars: r(scope.per_msg_ms, 4),
+    scope_vs_cues: r(scope.ratio, 2),
+    scope_model_load_ms: r(scope.load_ms, 1),
+  }),
+);

@@ -22,7 +22,10 @@ function byPriority(a: OperatorState, b: OperatorState): number {
 
 /** Every eligible operator's id, best first (the order phones are rung in). */
 export function huntOrder(candidates: OperatorState[]): number[] {
-  return candidates.filter(eligible).sort(byPriority).map((o) => o.userId);
+  return candidates
+    .filter(eligible)
+    .sort(byPriority)
+    .map((o) => o.userId);
 }
 
 /** The operator a new ticket goes to, or null when nobody can take it. */

@@ -52,7 +52,16 @@ type Phase =
   | { name: 'hunting'; leg: number; index: number; cancelling: boolean; popped: boolean }
   | { name: 'connected'; agent: Party; agentLeg: number; answeredAt: number }
   /** `bridging`: the specialist answered and the citizen is being re-INVITEd towards them. */
-  | { name: 'transferring'; agent: Party; agentLeg: number; answeredAt: number; target: Party; leg: number; cancelling: boolean; bridging: boolean }
+  | {
+      name: 'transferring';
+      agent: Party;
+      agentLeg: number;
+      answeredAt: number;
+      target: Party;
+      leg: number;
+      cancelling: boolean;
+      bridging: boolean;
+    }
   | { name: 'callback-operator'; operator: Party; citizen: Party; leg: number; cancelling: boolean }
   | { name: 'callback-citizen'; operator: Party; operatorLeg: number; citizen: Party; leg: number; cancelling: boolean }
   | { name: 'done'; outcome: Outcome };
@@ -141,14 +150,20 @@ export class CallFlow {
       case 'ringing':
         if (p.popped || p.cancelling) return [];
         p.popped = true;
-        return [{ type: 'screen-pop', userId: op.userId! }, { type: 'record', outcome: 'ringing', userId: op.userId! }];
+        return [
+          { type: 'screen-pop', userId: op.userId! },
+          { type: 'record', outcome: 'ringing', userId: op.userId! },
+        ];
       case 'ring-timeout':
         return this.ringOut(p);
       case 'failed':
         return this.tryOperator(p.index + 1, e.at);
       case 'answered': // also when the answer crossed our CANCEL: a person picked up
         this.phase = { name: 'connected', agent: op, agentLeg: p.leg, answeredAt: e.at };
-        return [{ type: 'bridge', from: 0, to: p.leg }, { type: 'record', outcome: 'answered', userId: op.userId!, answeredAt: e.at }];
+        return [
+          { type: 'bridge', from: 0, to: p.leg },
+          { type: 'record', outcome: 'answered', userId: op.userId!, answeredAt: e.at },
+        ];
       default:
         return [];
     }
@@ -226,7 +241,14 @@ export class CallFlow {
       case 'answered': {
         const ring = this.ring(p.citizen);
         this.citizenLeg = this.lastLeg;
-        this.phase = { name: 'callback-citizen', operator: p.operator, operatorLeg: p.leg, citizen: p.citizen, leg: this.lastLeg, cancelling: false };
+        this.phase = {
+          name: 'callback-citizen',
+          operator: p.operator,
+          operatorLeg: p.leg,
+          citizen: p.citizen,
+          leg: this.lastLeg,
+          cancelling: false,
+        };
         return [ring];
       }
       default:

@@ -5,9 +5,22 @@
 // «№», spaces, Latin or Cyrillic letters and various dashes; all of that maps to one canonical form.
 
 // Latin look-alikes of the Cyrillic letters used in categories are written in Cyrillic in the canonical form.
-const LATIN_TO_CYRILLIC: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х' };
+const LATIN_TO_CYRILLIC: Record<string, string> = {
+  A: 'А',
+  B: 'В',
+  C: 'С',
+  E: 'Е',
+  H: 'Н',
+  K: 'К',
+  M: 'М',
+  O: 'О',
+  P: 'Р',
+  T: 'Т',
+  X: 'Х',
+};
 
-const CASE_NUMBER = /(?<!\d)(\d{4})\s*[-‐‑–—]\s*(\d{2})\s*[-‐‑–—]\s*(\d{2})\s*[-‐‑–—]\s*(\d{1,2}\s*[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{0,3})\s*\/\s*(\d{1,6})(?!\d)/g;
+const CASE_NUMBER =
+  /(?<!\d)(\d{4})\s*[-‐‑–—]\s*(\d{2})\s*[-‐‑–—]\s*(\d{2})\s*[-‐‑–—]\s*(\d{1,2}\s*[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]{0,3})\s*\/\s*(\d{1,6})(?!\d)/g;
 
 function canonicalCategory(raw: string): string {
   return raw
@@ -58,7 +71,8 @@ export function suggestSpecialists(
   const out: Suggestion[] = [];
   for (const caseNumber of ticket.caseNumbers) {
     const userId = directory.get(caseNumber);
-    if (userId !== undefined && active.has(userId) && !out.some((s) => s.userId === userId)) out.push({ userId, reason: 'case', caseNumber });
+    if (userId !== undefined && active.has(userId) && !out.some((s) => s.userId === userId))
+      out.push({ userId, reason: 'case', caseNumber });
   }
   const court = [...active.values()]
     .filter((s) => s.courtId === ticket.courtId && !out.some((o) => o.userId === s.userId))

@@ -40,7 +40,8 @@ const RU_WORDS = words(
 );
 
 // Endings that are strong cues in one language and rare in the other (on skeletons: і→i, ы→i, ң→n...).
-const KK_ENDINGS = /(?:min|miz|piz|pin|niz|siz|lar|ler|dar|der|tar|ter|gan|gen|kan|ken|uga|uge|dan|den|tan|nan|nen|mun|dik|tik|gim|kim|shi|nin|nda|nde|ndi|ingiz|dagi|degi|adi|edi|idi)$/;
+const KK_ENDINGS =
+  /(?:min|miz|piz|pin|niz|siz|lar|ler|dar|der|tar|ter|gan|gen|kan|ken|uga|uge|dan|den|tan|nan|nen|mun|dik|tik|gim|kim|shi|nin|nda|nde|ndi|ingiz|dagi|degi|adi|edi|idi)$/;
 const RU_ENDINGS = /(?:enie|anie|ost|sia|ogo|ego|aia|iaia|uiu|iiu|ami|iami|ih|imi|ite|ete|aet|iat|ut|iu|oi|ii|ie|ia|ei|ov|ev|om|em)$/;
 // Latin words vote Russian only on endings English does not have, so English stays 'unknown'.
 const TRANSLIT_RU_ENDINGS = /(?:enie|enia|ania|ogo|iat|ite|ovat|aet|osti)$/;

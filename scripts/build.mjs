@@ -26,7 +26,10 @@ async function load(name) {
 }
 
 function filesUnder(dir) {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
 async function buildServer(out) {
@@ -102,4 +105,6 @@ for (const part of parts) {
   stamp[part] = current[part];
   writeStamp(out, stamp);
 }
-process.stderr.write(`build: ${parts.join(' and ')} in ${path.relative(process.cwd(), out) || '.'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+process.stderr.write(
+  `build: ${parts.join(' and ')} in ${path.relative(process.cwd(), out) || '.'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+);

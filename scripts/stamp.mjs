@@ -37,7 +37,11 @@ export function sourceStamp(root) {
     const files = [];
     for (const input of inputs) listFiles(root, input, files);
     const hash = crypto.createHash('sha256');
-    for (const rel of files) hash.update(`${rel.split(path.sep).join('/')}\0`).update(fs.readFileSync(path.join(root, rel))).update('\0');
+    for (const rel of files)
+      hash
+        .update(`${rel.split(path.sep).join('/')}\0`)
+        .update(fs.readFileSync(path.join(root, rel)))
+        .update('\0');
     stamp[part] = hash.digest('hex');
   }
   return stamp;

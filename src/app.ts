@@ -70,24 +70,71 @@ export class Vic {
     this.calendars = new CalendarBook(this.store, this.config.TZ_COURT);
     const calendarFor = (courtId: number) => this.calendarFor(courtId);
     this.metrics = new VicMetrics({ store: this.store, channels: this.registry, clock: this.clock, events: this.events });
-    this.outbox = new Outbox({ store: this.store, registry: this.registry, clock: this.clock, events: this.events, log: this.log, config: this.config, metrics: this.metrics });
+    this.outbox = new Outbox({
+      store: this.store,
+      registry: this.registry,
+      clock: this.clock,
+      events: this.events,
+      log: this.log,
+      config: this.config,
+      metrics: this.metrics,
+    });
     this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
     this.calls = new CallService({ store: this.store, clock: this.clock, events: this.events, config: this.config, calendarFor });
-    this.escalations = new EscalationService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, tickets: this.tickets, calendarFor, config: this.config });
+    this.escalations = new EscalationService({
+      store: this.store,
+      clock: this.clock,
+      events: this.events,
+      outbox: this.outbox,
+      tickets: this.tickets,
+      calendarFor,
+      config: this.config,
+    });
     this.dispatcher = new Dispatcher({
-      store: this.store, clock: this.clock, events: this.events, log: this.log, calendarFor, offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000,
+      store: this.store,
+      clock: this.clock,
+      events: this.events,
+      log: this.log,
+      calendarFor,
+      offlineGraceMs: this.config.OFFLINE_GRACE_MIN * 60_000,
       timers: () => this.escalations.checkTimers(),
       slaBreached: (ids) => this.metrics.slaBreached(ids),
     });
     this.backups = BackupScheduler.fromConfig(this.config, { db: this.store.db, clock: this.clock, log: this.log });
-    this.retention = new RetentionJob({ store: this.store, clock: this.clock, config: this.config, attachments: this.attachments, log: this.log });
-    this.pipeline = { store: this.store, clock: this.clock, config: this.config, calendarFor, attachments: this.attachments, events: this.events };
+    this.retention = new RetentionJob({
+      store: this.store,
+      clock: this.clock,
+      config: this.config,
+      attachments: this.attachments,
+      log: this.log,
+    });
+    this.pipeline = {
+      store: this.store,
+      clock: this.clock,
+      config: this.config,
+      calendarFor,
+      attachments: this.attachments,
+      events: this.events,
+    };
     const app = createApi({
-      config: this.config, store: this.store, clock: this.clock, events: this.events, registry: this.registry, outbox: this.outbox,
-      tickets: this.tickets, escalations: this.escalations, attachments: this.attachments, calendars: this.calendars, log: this.log, metrics: this.metrics, uiDir: path.join(ROOT, 'operator-ui', 'dist'),
+      config: this.config,
+      store: this.store,
+      clock: this.clock,
+      events: this.events,
+      registry: this.registry,
+      outbox: this.outbox,
+      tickets: this.tickets,
+      escalations: this.escalations,
+      attachments: this.attachments,
+      calendars: this.calendars,
+      log: this.log,
+      metrics: this.metrics,
+      uiDir: path.join(ROOT, 'operator-ui', 'dist'),
     });
     this.server = http.createServer(app);
-    this.metrics.watchConsoles(attachRealtime(this.server, { config: this.config, store: this.store, clock: this.clock, events: this.events, log: this.log }));
+    this.metrics.watchConsoles(
+      attachRealtime(this.server, { config: this.config, store: this.store, clock: this.clock, events: this.events, log: this.log }),
+    );
   }
 
   calendarFor(courtId: number): CourtCalendar {
@@ -183,7 +230,8 @@ export class Vic {
     this.retention.stop();
     await this.backups?.stop();
     await this.outbox.stop();
-    for (const a of this.registry.all()) await a.stop().catch((err: unknown) => this.log.warn({ err, channel: a.name }, 'channel stop failed'));
+    for (const a of this.registry.all())
+      await a.stop().catch((err: unknown) => this.log.warn({ err, channel: a.name }, 'channel stop failed'));
     await new Promise<void>((resolve) => {
       this.server.closeAllConnections();
       this.server.close(() => resolve());

@@ -45,7 +45,12 @@ export class AttachmentStore {
     const meta = { filename: a.filename || 'attachment', contentType: a.contentType || 'application/octet-stream', size: a.size };
     if (!a.content) return { ...meta, sha256: null, droppedReason: a.droppedReason ?? 'no content' };
     if (a.content.length > this.maxBytes) {
-      return { ...meta, size: a.content.length, sha256: null, droppedReason: `larger than the ${Math.round(this.maxBytes / 1048576)} MB limit` };
+      return {
+        ...meta,
+        size: a.content.length,
+        sha256: null,
+        droppedReason: `larger than the ${Math.round(this.maxBytes / 1048576)} MB limit`,
+      };
     }
     const sha256 = crypto.createHash('sha256').update(a.content).digest('hex');
     const file = this.pathOf(sha256);

@@ -30,7 +30,11 @@ export function openSession(store: Store, userId: number, now: number, ttlMs: nu
   return token;
 }
 
-export function sessionUserFromCookie(store: Store, cookieHeader: string | undefined, now: number): { user: UserRow; token: string } | null {
+export function sessionUserFromCookie(
+  store: Store,
+  cookieHeader: string | undefined,
+  now: number,
+): { user: UserRow; token: string } | null {
   const token = cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
   if (!token) return null;
   const user = store.sessionUser(hashToken(token), now);

@@ -22,7 +22,13 @@ export interface HuntEntry {
 
 export class CallService {
   constructor(
-    private readonly d: { store: Store; clock: Clock; events: EventBus; config: Pick<Config, 'DEFAULT_COURT'>; calendarFor(courtId: number): CourtCalendar },
+    private readonly d: {
+      store: Store;
+      clock: Clock;
+      events: EventBus;
+      config: Pick<Config, 'DEFAULT_COURT'>;
+      calendarFor(courtId: number): CourtCalendar;
+    },
   ) {}
 
   courtId(code?: string): number {
@@ -60,12 +66,32 @@ export class CallService {
         const open = isWorkingTime(this.d.calendarFor(t.courtId), new Date(now));
         callbackDueAt = open ? now : nextOpening(this.d.calendarFor(t.courtId), new Date(now)).getTime();
       }
-      store.updateCall(callId, { outcome: p.outcome, operatorId: p.operatorUserId, answeredAt: p.answeredAt, endedAt: p.endedAt, callbackDueAt });
+      store.updateCall(callId, {
+        outcome: p.outcome,
+        operatorId: p.operatorUserId,
+        answeredAt: p.answeredAt,
+        endedAt: p.endedAt,
+        callbackDueAt,
+      });
       if (p.outcome === 'answered' && p.operatorUserId) {
         const t = store.getTicket(call.ticketId)!;
-        store.updateTicket(t.id, { ...(t.assigneeId === null ? { assigneeId: p.operatorUserId } : {}), ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}) }, now);
+        store.updateTicket(
+          t.id,
+          {
+            ...(t.assigneeId === null ? { assigneeId: p.operatorUserId } : {}),
+            ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}),
+          },
+          now,
+        );
       }
-      store.audit({ at: now, userId: p.operatorUserId ?? null, action: `call.${p.outcome}`, entity: 'ticket', entityId: call.ticketId, details: { callId } });
+      store.audit({
+        at: now,
+        userId: p.operatorUserId ?? null,
+        action: `call.${p.outcome}`,
+        entity: 'ticket',
+        entityId: call.ticketId,
+        details: { callId },
+      });
     });
     const updated = store.getCall(callId)!;
     events.emit({ type: 'call.updated', ticket: store.getTicket(call.ticketId)!, call: updated });
@@ -81,6 +107,13 @@ export class CallService {
     const contact = store.getContact(ticket.contactId)!;
     // The IIN is personal data: masked, as in the ticket view.
     const iin = contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null;
-    events.emit({ type: 'call.ringing', userId, call, ticket, contact: { ...contact, iin }, otherTickets: store.ticketsOfContact(ticket.contactId, ticket.id) });
+    events.emit({
+      type: 'call.ringing',
+      userId,
+      call,
+      ticket,
+      contact: { ...contact, iin },
+      otherTickets: store.ticketsOfContact(ticket.contactId, ticket.id),
+    });
   }
 }

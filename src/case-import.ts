@@ -100,7 +100,12 @@ function tooManyLines(csv: string): number | undefined {
 
 function fieldError(caseRaw: string, courtRaw: string, judge: string, login: string): string | null {
   const L = CASE_IMPORT_LIMITS;
-  for (const [name, v, max] of [['case_number', caseRaw, L.caseNumberChars], ['court', courtRaw, L.courtChars], ['judge', judge, L.judgeChars], ['specialist_login', login, L.loginChars]] as const) {
+  for (const [name, v, max] of [
+    ['case_number', caseRaw, L.caseNumberChars],
+    ['court', courtRaw, L.courtChars],
+    ['judge', judge, L.judgeChars],
+    ['specialist_login', login, L.loginChars],
+  ] as const) {
     if (v.length > max) return `${name} is ${v.length} characters long; at most ${max}`;
   }
   return null;
@@ -118,7 +123,10 @@ export async function importCaseDirectory(d: { store: Store; clock: Clock }, use
 
   const over = tooManyLines(csv);
   if (over !== undefined) {
-    fail(over, `the file has more than ${CASE_IMPORT_LIMITS.lines - 1} cases; nothing was imported: split it into files of at most ${CASE_IMPORT_LIMITS.lines - 1} lines`);
+    fail(
+      over,
+      `the file has more than ${CASE_IMPORT_LIMITS.lines - 1} cases; nothing was imported: split it into files of at most ${CASE_IMPORT_LIMITS.lines - 1} lines`,
+    );
     return report;
   }
   const all = lines(csv);
@@ -144,7 +152,7 @@ export async function importCaseDirectory(d: { store: Store; clock: Clock }, use
     return specialists.get(login);
   };
 
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     const until = performance.now() + SLICE_MS;
     store.tx(() => {
       while (performance.now() < until) {
@@ -176,13 +184,28 @@ export async function importCaseDirectory(d: { store: Store; clock: Clock }, use
               ? `"${login}" is not an active specialist`
               : null;
         if (error) fail(row.line, error);
-        else report[store.upsertCaseAssignment({ caseNumber: caseNumber!, courtId: courtId!, judge: judge || null, specialistId: specialistId! }, clock.now())]++;
+        else
+          report[
+            store.upsertCaseAssignment(
+              { caseNumber: caseNumber!, courtId: courtId!, judge: judge || null, specialistId: specialistId! },
+              clock.now(),
+            )
+          ]++;
       }
     });
     if (!done) await nextTurn();
   }
   const errors = report.errors.length + unlisted.count;
-  if (unlisted.count) report.errors.push({ line: unlisted.line, error: `and ${unlisted.count} more lines with errors from this line on (the first ${CASE_IMPORT_LIMITS.errorsListed} are listed)` });
-  store.audit({ at: clock.now(), userId: user.id, action: 'cases.imported', details: { new: report.new, updated: report.updated, errors } });
+  if (unlisted.count)
+    report.errors.push({
+      line: unlisted.line,
+      error: `and ${unlisted.count} more lines with errors from this line on (the first ${CASE_IMPORT_LIMITS.errorsListed} are listed)`,
+    });
+  store.audit({
+    at: clock.now(),
+    userId: user.id,
+    action: 'cases.imported',
+    details: { new: report.new, updated: report.updated, errors },
+  });
   return report;
 }

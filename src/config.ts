@@ -7,9 +7,20 @@ const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 /** A comma-separated list of origins (scheme://host[:port], nothing after), normalized as browsers send them. */
 const originList = z.string().transform((value, ctx) => {
   const origins: string[] = [];
-  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const url = URL.canParse(part) ? new URL(part) : null;
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.username ||
+      url.password ||
+      url.pathname !== '/' ||
+      url.search ||
+      url.hash
+    ) {
       ctx.addIssue({ code: 'custom', message: `"${part}" is not an origin such as https://vic.sud.kz` });
       return z.NEVER;
     }
@@ -54,7 +65,11 @@ const schema = z.object({
   ESCALATION_PICKUP_MIN: z.coerce.number().int().positive().default(60),
   ESCALATION_ANSWER_MIN: z.coerce.number().int().positive().default(480),
   ESCALATION_NOTIFY_CITIZEN: bool.default(true),
-  MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  MAX_ATTACHMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   SCOPE_MODEL_FILE: z.string().optional(),
   // Scheduled backups (src/backup/schedule.ts, docs/backup.md): on when BACKUP_DIR is set.
   BACKUP_DIR: z.string().optional(),
@@ -66,7 +81,10 @@ const schema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).default(1095),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(1825),
   RETENTION_SESSIONS_DAYS: z.coerce.number().int().min(0).default(0),
-  RETENTION_RUN_AT: z.string().default('03:00').refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM (court time) or off'),
+  RETENTION_RUN_AT: z
+    .string()
+    .default('03:00')
+    .refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM (court time) or off'),
   VIC_DEMO: bool.default(false),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
 });

@@ -14,7 +14,12 @@ export class Dispatcher {
 
   constructor(
     private readonly d: {
-      store: Store; clock: Clock; events: EventBus; log: Logger; calendarFor(courtId: number): CourtCalendar; offlineGraceMs: number;
+      store: Store;
+      clock: Clock;
+      events: EventBus;
+      log: Logger;
+      calendarFor(courtId: number): CourtCalendar;
+      offlineGraceMs: number;
       /** Other deadlines checked on the same beat (escalation pick-up and answer times). */
       timers?: () => void;
       /** Tickets whose first-response deadline was just flagged as breached (metrics). */
@@ -30,7 +35,14 @@ export class Dispatcher {
     store.tx(() => {
       for (const r of store.offlineOperatorsWithUnanswered(now - offlineGraceMs)) {
         store.updateTicket(r.ticketId, { assigneeId: null }, now);
-        store.audit({ at: now, userId: null, action: 'ticket.returned', entity: 'ticket', entityId: r.ticketId, details: { from: r.userId, why: 'operator offline' } });
+        store.audit({
+          at: now,
+          userId: null,
+          action: 'ticket.returned',
+          entity: 'ticket',
+          entityId: r.ticketId,
+          details: { from: r.userId, why: 'operator offline' },
+        });
         changed.push(r.ticketId);
       }
       for (const court of store.listCourts()) {
@@ -44,7 +56,14 @@ export class Dispatcher {
           if (to === null) break;
           store.updateTicket(t.id, { assigneeId: to }, now);
           store.markAssigned(to, now);
-          store.audit({ at: now, userId: null, action: 'ticket.assigned', entity: 'ticket', entityId: t.id, details: { to, by: 'routing' } });
+          store.audit({
+            at: now,
+            userId: null,
+            action: 'ticket.assigned',
+            entity: 'ticket',
+            entityId: t.id,
+            details: { to, by: 'routing' },
+          });
           changed.push(t.id);
         }
       }

@@ -29,14 +29,21 @@ export class EscalationService {
   /** Case numbers of a ticket: its case-number field first, then those written in its inbound messages. */
   caseNumbersOf(t: TicketRow): string[] {
     const fromField = t.caseNumber ? extractCaseNumbers(t.caseNumber) : [];
-    const fromText = this.d.store.listMessages(t.id).filter((m) => m.direction === 'in').flatMap((m) => extractCaseNumbers(m.text));
+    const fromText = this.d.store
+      .listMessages(t.id)
+      .filter((m) => m.direction === 'in')
+      .flatMap((m) => extractCaseNumbers(m.text));
     return [...new Set([...fromField, ...fromText])];
   }
 
   suggest(user: UserRow, ticketId: number) {
     const t = this.d.tickets.visible(user, ticketId);
     const caseNumbers = this.caseNumbersOf(t);
-    const suggestions = suggestSpecialists({ courtId: t.courtId, caseNumbers }, this.d.store.caseDirectory(caseNumbers), this.d.store.specialistLoads());
+    const suggestions = suggestSpecialists(
+      { courtId: t.courtId, caseNumbers },
+      this.d.store.caseDirectory(caseNumbers),
+      this.d.store.specialistLoads(),
+    );
     return {
       caseNumbers,
       items: suggestions.map((s) => {
@@ -46,7 +53,13 @@ export class EscalationService {
     };
   }
 
-  escalate(user: UserRow, ticketId: number, to: number, question: string, notifyCitizen = this.d.config.ESCALATION_NOTIFY_CITIZEN): TicketRow {
+  escalate(
+    user: UserRow,
+    ticketId: number,
+    to: number,
+    question: string,
+    notifyCitizen = this.d.config.ESCALATION_NOTIFY_CITIZEN,
+  ): TicketRow {
     if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Specialists pass tickets on instead');
     const t = this.d.tickets.visible(user, ticketId);
     if (t.status === 'resolved' || t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Only an open ticket can be escalated');
@@ -58,15 +71,44 @@ export class EscalationService {
     let escalationId = 0;
     store.tx(() => {
       escalationId = this.open(t, user.id, to, question, now);
-      messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, auto: 'escalation', text: question, now }));
-      store.updateTicket(ticketId, { specialistId: to, ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}) }, now);
+      messageIds.push(
+        store.insertMessage({
+          ticketId,
+          direction: 'note',
+          channel: t.channel,
+          authorId: user.id,
+          auto: 'escalation',
+          text: question,
+          now,
+        }),
+      );
+      store.updateTicket(
+        ticketId,
+        { specialistId: to, ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}) },
+        now,
+      );
       if (notifyCitizen && t.channel !== 'sip') {
         const text = escalationNotice((t.language ?? 'unknown') as 'kk', t.ref);
-        const id = store.insertMessage({ ticketId, direction: 'out', channel: t.channel, auto: 'escalation', text, deliveryStatus: 'queued', now });
+        const id = store.insertMessage({
+          ticketId,
+          direction: 'out',
+          channel: t.channel,
+          auto: 'escalation',
+          text,
+          deliveryStatus: 'queued',
+          now,
+        });
         store.enqueueOutbox(id, t.channel, outboundFor(store, t, id, text), now);
         messageIds.push(id);
       }
-      store.audit({ at: now, userId: user.id, action: 'ticket.escalated', entity: 'ticket', entityId: ticketId, details: { to, escalationId } });
+      store.audit({
+        at: now,
+        userId: user.id,
+        action: 'ticket.escalated',
+        entity: 'ticket',
+        entityId: ticketId,
+        details: { to, escalationId },
+      });
     });
     this.d.outbox.kick();
     return this.announce(t, messageIds, escalationId);
@@ -84,9 +126,26 @@ export class EscalationService {
     store.tx(() => {
       store.closeEscalation(e.id, 'passed', now);
       escalationId = this.open(t, e.fromUserId, to, `${e.question}\n\n${note}`.trim(), now);
-      messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, auto: 'escalation', text: note || '—', now }));
+      messageIds.push(
+        store.insertMessage({
+          ticketId,
+          direction: 'note',
+          channel: t.channel,
+          authorId: user.id,
+          auto: 'escalation',
+          text: note || '—',
+          now,
+        }),
+      );
       store.updateTicket(ticketId, { specialistId: to }, now);
-      store.audit({ at: now, userId: user.id, action: 'ticket.escalation_passed', entity: 'ticket', entityId: ticketId, details: { from: e.toUserId, to } });
+      store.audit({
+        at: now,
+        userId: user.id,
+        action: 'ticket.escalation_passed',
+        entity: 'ticket',
+        entityId: ticketId,
+        details: { from: e.toUserId, to },
+      });
     });
     return this.announce(t, messageIds, escalationId);
   }
@@ -98,7 +157,8 @@ export class EscalationService {
     const now = clock.now();
     const messageIds: number[] = [];
     store.tx(() => {
-      if (note) messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, text: note, now }));
+      if (note)
+        messageIds.push(store.insertMessage({ ticketId, direction: 'note', channel: t.channel, authorId: user.id, text: note, now }));
       this.giveBack(user.id, t, e, t.assigneeId ?? e.fromUserId, now, {});
     });
     return this.announce(t, messageIds);
@@ -117,7 +177,10 @@ export class EscalationService {
       const e = store.openEscalation(before.id);
       const asker = e ? store.getUser(e.fromUserId) : undefined;
       const askerMayHold = asker?.active && asker.role === 'operator' && canSee(asker, before);
-      this.giveBack(by.id, before, e, before.assigneeId ?? (askerMayHold ? asker!.id : null), now, { from: holder.id, why: 'specialist changed' });
+      this.giveBack(by.id, before, e, before.assigneeId ?? (askerMayHold ? asker!.id : null), now, {
+        from: holder.id,
+        why: 'specialist changed',
+      });
       return { ticket: store.getTicket(before.id)!, before };
     });
   }
@@ -127,7 +190,14 @@ export class EscalationService {
     const { store } = this.d;
     if (e) store.closeEscalation(e.id, e.answeredAt ? 'answered' : 'returned', now);
     store.updateTicket(t.id, { specialistId: null, assigneeId }, now);
-    store.audit({ at: now, userId: byId, action: 'ticket.handed_back', entity: 'ticket', entityId: t.id, details: { escalationId: e?.id ?? null, ...details, to: assigneeId } });
+    store.audit({
+      at: now,
+      userId: byId,
+      action: 'ticket.handed_back',
+      entity: 'ticket',
+      entityId: t.id,
+      details: { escalationId: e?.id ?? null, ...details, to: assigneeId },
+    });
   }
 
   /** Imports the case directory (src/case-import.ts); the same file twice changes nothing. */
@@ -139,7 +209,8 @@ export class EscalationService {
   checkTimers() {
     const { store, events } = this.d;
     const breaches = store.tx(() => store.takeEscalationBreaches(this.d.clock.now()));
-    for (const b of breaches) events.emit({ type: 'escalation.breached', kind: b.kind, escalation: b.escalation, ticket: store.getTicket(b.escalation.ticketId)! });
+    for (const b of breaches)
+      events.emit({ type: 'escalation.breached', kind: b.kind, escalation: b.escalation, ticket: store.getTicket(b.escalation.ticketId)! });
     return breaches.length;
   }
 
@@ -147,7 +218,14 @@ export class EscalationService {
     const cal = this.d.calendarFor(t.courtId);
     const { ESCALATION_PICKUP_MIN: pickup, ESCALATION_ANSWER_MIN: answer } = this.d.config;
     return this.d.store.createEscalation(
-      { ticketId: t.id, fromUserId: from, toUserId: to, question, pickupDueAt: addWorkingMs(cal, new Date(now), pickup * 60_000).getTime(), answerDueAt: addWorkingMs(cal, new Date(now), answer * 60_000).getTime() },
+      {
+        ticketId: t.id,
+        fromUserId: from,
+        toUserId: to,
+        question,
+        pickupDueAt: addWorkingMs(cal, new Date(now), pickup * 60_000).getTime(),
+        answerDueAt: addWorkingMs(cal, new Date(now), answer * 60_000).getTime(),
+      },
       now,
     );
   }

@@ -8,8 +8,29 @@ export type { Logger };
 
 /** Keys whose values are citizen content or contact data wherever they appear in a line: replaced whole. */
 const CITIZEN_KEYS = new Set([
-  'text', 'body', 'html', 'subject', 'caption', 'raw', 'content', 'question', 'note', 'iin', 'phone', 'email',
-  'address', 'sender', 'recipient', 'from', 'to', 'cc', 'bcc', 'replyTo', 'displayName', 'pushname', 'notifyName',
+  'text',
+  'body',
+  'html',
+  'subject',
+  'caption',
+  'raw',
+  'content',
+  'question',
+  'note',
+  'iin',
+  'phone',
+  'email',
+  'address',
+  'sender',
+  'recipient',
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'replyTo',
+  'displayName',
+  'pushname',
+  'notifyName',
 ]);
 /** Ids VIC makes or checks itself (src/api/request-log.ts): kept whole so lines can be matched up. */
 const KEPT_KEYS = new Set(['reqId']);
@@ -17,7 +38,8 @@ const KEPT_KEYS = new Set(['reqId']);
  * In any other string: runs of 10 to 15 digits standing alone (an IIN is 12, a phone number in E.164 has 11 to 15,
  * a WhatsApp chat id starts with one), Kazakh phone numbers as people write them, and e-mail addresses' local part.
  */
-const NUMBER = /(?<![0-9A-Za-z])\+?\d{10,15}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?:\+7|8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![0-9A-Za-z])/g;
+const NUMBER =
+  /(?<![0-9A-Za-z])\+?\d{10,15}(?![0-9A-Za-z])|(?<![0-9A-Za-z])(?:\+7|8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![0-9A-Za-z])/g;
 const EMAIL = /[\p{L}\p{N}._%+-]+@(?=[\p{L}\p{N}-]+\.)/gu;
 const REDACTED = '[redacted]';
 const suspect = new RegExp(`"(?:${[...CITIZEN_KEYS].join('|')})":|${NUMBER.source}|${EMAIL.source}`, 'u');

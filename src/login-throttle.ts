@@ -19,7 +19,12 @@ const MAX_KEYS = 10_000;
 
 type Limits = Pick<
   Config,
-  'LOGIN_FREE_FAILURES' | 'LOGIN_DELAY_BASE_MS' | 'LOGIN_DELAY_MAX_MS' | 'LOGIN_ACCOUNT_FAILURES' | 'LOGIN_ACCOUNT_DELAY_MAX_MS' | 'LOGIN_IP_FAILURES'
+  | 'LOGIN_FREE_FAILURES'
+  | 'LOGIN_DELAY_BASE_MS'
+  | 'LOGIN_DELAY_MAX_MS'
+  | 'LOGIN_ACCOUNT_FAILURES'
+  | 'LOGIN_ACCOUNT_DELAY_MAX_MS'
+  | 'LOGIN_IP_FAILURES'
 >;
 
 /** A map that keeps its most recently written keys only. */

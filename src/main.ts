@@ -19,9 +19,15 @@ function configure() {
       sip: sipConfigFromEnv(),
     };
     // Demo citizens must never be written to: demo data and a real channel never run together.
-    const configured = [channels.email && 'EMAIL_IMAP_HOST', channels.whatsapp && 'WHATSAPP_ENABLED', channels.sip && 'SIP_DRACHTIO_HOST'].filter(Boolean);
+    const configured = [
+      channels.email && 'EMAIL_IMAP_HOST',
+      channels.whatsapp && 'WHATSAPP_ENABLED',
+      channels.sip && 'SIP_DRACHTIO_HOST',
+    ].filter(Boolean);
     if (config.VIC_DEMO && configured.length) {
-      throw new Error(`config: VIC_DEMO=1 cannot run with a channel configured (${configured.join(', ')}): unset VIC_DEMO or the channel's variables`);
+      throw new Error(
+        `config: VIC_DEMO=1 cannot run with a channel configured (${configured.join(', ')}): unset VIC_DEMO or the channel's variables`,
+      );
     }
     return { config, ...channels };
   } catch (e) {
@@ -34,11 +40,14 @@ const { config, email, whatsapp, sip } = configure();
 const vic = new Vic({ config });
 const port = await vic.listen();
 if (vic.generatedAdminPassword) {
-  process.stdout.write(`\nFirst start: user "admin" was created with password ${vic.generatedAdminPassword}\n(set ADMIN_PASSWORD to choose it; change it in the console)\n\n`);
+  process.stdout.write(
+    `\nFirst start: user "admin" was created with password ${vic.generatedAdminPassword}\n(set ADMIN_PASSWORD to choose it; change it in the console)\n\n`,
+  );
 }
 if (config.VIC_DEMO) {
   const demo = await loadDemo(vic);
-  if (demo) process.stdout.write(`Demo data loaded: ${demo.tickets} tickets; users ${demo.logins.join(', ')} with password ${demo.password}\n`);
+  if (demo)
+    process.stdout.write(`Demo data loaded: ${demo.tickets} tickets; users ${demo.logins.join(', ')} with password ${demo.password}\n`);
 }
 vic.log.info({ port, dataDir: config.DATA_DIR }, 'VIC is listening');
 // Channels connect in the background: one that is down is shown as such and never blocks the console. Their

@@ -12,9 +12,12 @@ const PREFIX = /^\s*((re|fwd?|aw|wg|sv|antw|ответ|отв|пересл|жа�
 /** `[VIC-2026-00042] Re: <the subject without our tag and without any Re:/Fwd: chain>`. */
 export function replySubject(ref: string, subject: string | null | undefined): string {
   let s = (subject ?? '').replace(/\[VIC-\d{4}-\d+\]/gi, ' ');
-  for (let prev = ''; prev !== s; ) {
+  for (let prev = ''; prev !== s;) {
     prev = s;
-    s = s.replace(PREFIX, '').replace(/\[VIC-\d{4}-\d+\]/gi, ' ').trim();
+    s = s
+      .replace(PREFIX, '')
+      .replace(/\[VIC-\d{4}-\d+\]/gi, ' ')
+      .trim();
   }
   return `[${ref}] Re: ${s.replace(/\s+/g, ' ').trim() || 'VIC'}`;
 }
@@ -37,7 +40,11 @@ const idsOf = (emailRefs: string | null): string[] => (emailRefs ? (JSON.parse(e
  * ends in the ticket's first message, so the thread keeps its root even when the citizen's program dropped it.
  * Trimmed to the root, the ticket's first message and the newest ones.
  */
-export function replyReferences(first: { id: string; refs: string[] }, parent: { id: string; refs: string[] }, max = MAX_REFERENCES): string[] {
+export function replyReferences(
+  first: { id: string; refs: string[] },
+  parent: { id: string; refs: string[] },
+  max = MAX_REFERENCES,
+): string[] {
   const chain = [...new Set([...first.refs, first.id, ...parent.refs].filter((id) => id !== parent.id)), parent.id];
   if (chain.length <= max) return chain;
   const keep = new Set([chain[0]!, first.id]);
@@ -45,10 +52,25 @@ export function replyReferences(first: { id: string; refs: string[] }, parent: {
   return chain.filter((id) => keep.has(id));
 }
 
-export function outboundFor(store: Store, ticket: TicketRow, messageId: number, text: string, auto?: OutboundMessage['auto']): OutboundMessage {
+export function outboundFor(
+  store: Store,
+  ticket: TicketRow,
+  messageId: number,
+  text: string,
+  auto?: OutboundMessage['auto'],
+): OutboundMessage {
   const channel = ticket.channel as ChannelName;
   const to = store.contactAddress(ticket.contactId, IDENTITY_OF[channel] ?? channel) ?? '';
-  const msg: OutboundMessage = { messageId, ticketRef: ticket.ref, channel, account: ticket.account, to, text, idempotencyKey: `vic-out-${messageId}`, ...(auto ? { auto } : {}) };
+  const msg: OutboundMessage = {
+    messageId,
+    ticketRef: ticket.ref,
+    channel,
+    account: ticket.account,
+    to,
+    text,
+    idempotencyKey: `vic-out-${messageId}`,
+    ...(auto ? { auto } : {}),
+  };
   if (channel === 'email') {
     // A reply answers the citizen's latest message, never our own auto-reply or an earlier reply of ours: a mail
     // program that filed those away (or never showed them) would otherwise lose the thread.

@@ -12,7 +12,14 @@
 // one message probes the channel on that backoff, and once a send gets through (or the channel reports itself
 // connected) everything waiting goes out at once. A permanent failure fails at once with the channel's reason.
 // A message on a demo ticket is never handed to a channel. An operator can send any failed message again.
-import { ChannelUnavailableError, PermanentDeliveryError, readyToSend, type ChannelAdapter, type ChannelRegistry, type OutboundMessage } from './channels.ts';
+import {
+  ChannelUnavailableError,
+  PermanentDeliveryError,
+  readyToSend,
+  type ChannelAdapter,
+  type ChannelRegistry,
+  type OutboundMessage,
+} from './channels.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
@@ -94,7 +101,7 @@ export class Outbox {
     const adapter = registry.get(channel);
     if (adapter && !adapter.send) {
       // A channel without sending (the phone): waiting cannot help.
-      for (let due; (due = store.dueOutbox(channel, clock.now(), BATCH)).length; ) {
+      for (let due; (due = store.dueOutbox(channel, clock.now(), BATCH)).length;) {
         for (const row of due) this.fail(row, `the ${channel} channel cannot send messages`, clock.now());
       }
       return 0;
@@ -137,7 +144,10 @@ export class Outbox {
     const reason = error instanceof Error ? error.message : String(error);
     const now = clock.now();
     const attempts = row.attempts + 1;
-    this.deps.metrics?.outboxAttemptFailed(row.channel, error instanceof PermanentDeliveryError ? 'permanent' : error instanceof ChannelUnavailableError ? 'unavailable' : 'temporary');
+    this.deps.metrics?.outboxAttemptFailed(
+      row.channel,
+      error instanceof PermanentDeliveryError ? 'permanent' : error instanceof ChannelUnavailableError ? 'unavailable' : 'temporary',
+    );
     if (error instanceof PermanentDeliveryError) {
       log.warn({ outbox: row.id, channel: row.channel, attempts, error: reason }, 'outbound message refused');
       return this.fail(row, reason, now);
@@ -153,7 +163,10 @@ export class Outbox {
       log.warn({ outbox: row.id, channel: row.channel, attempts, error: reason }, 'outbound message failed: retry period over');
       return this.fail(row, this.expiredReason(reason), now);
     }
-    log.warn({ outbox: row.id, channel: row.channel, attempts, error: reason, retryInMs: retryAt - now }, 'outbound delivery will be retried');
+    log.warn(
+      { outbox: row.id, channel: row.channel, attempts, error: reason, retryInMs: retryAt - now },
+      'outbound delivery will be retried',
+    );
     store.tx(() => {
       store.updateOutbox(row.id, { status: 'pending', nextAttemptAt: retryAt, lastError: reason }, now);
       store.setDelivery(row.messageId, 'queued', reason);
@@ -206,7 +219,8 @@ export class Outbox {
     const { store, clock } = this.deps;
     const row = store.getOutboxByMessage(messageId);
     // A sent message can still fail later (an e-mail bounce): that one may be sent again too. One in flight may not.
-    if (!row || row.status === 'sending' || (row.status === 'sent' && store.getMessage(messageId)?.deliveryStatus !== 'failed')) return false;
+    if (!row || row.status === 'sending' || (row.status === 'sent' && store.getMessage(messageId)?.deliveryStatus !== 'failed'))
+      return false;
     const now = clock.now();
     store.tx(() => {
       store.updateOutbox(row.id, { status: 'pending', attempts: 0, nextAttemptAt: now, queuedAt: now, lastError: row.lastError }, now);
@@ -226,7 +240,11 @@ export class Outbox {
   /** Background delivery: first queues again what a crash left in flight, then wakes at the next due time (and on kick). */
   start() {
     const requeued = this.deps.store.requeueSendingOutbox(this.deps.clock.now());
-    if (requeued.length) this.deps.log.warn({ messages: requeued }, 'outbound messages were being sent when VIC stopped: sending them again (they may arrive twice)');
+    if (requeued.length)
+      this.deps.log.warn(
+        { messages: requeued },
+        'outbound messages were being sent when VIC stopped: sending them again (they may arrive twice)',
+      );
     this.stopped = false;
     this.closing = false;
     this.kick();

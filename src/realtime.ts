@@ -32,14 +32,18 @@ function ticketRooms(t: TicketRow): string[] {
   return rooms;
 }
 
-export function attachRealtime(http: HttpServer, deps: { config: Config; store: Store; clock: Clock; events: EventBus; log: Logger }): Server {
+export function attachRealtime(
+  http: HttpServer,
+  deps: { config: Config; store: Store; clock: Clock; events: EventBus; log: Logger },
+): Server {
   const { config, store, clock, events, log } = deps;
   const io = new Server(http, {
     serveClient: false,
     cors: { origin: false },
     // WebSockets ignore CORS: without this, a page on another origin (another port of this host is the same site,
     // so the browser sends the cookie) could open a connection and read what the signed-in user receives.
-    allowRequest: (req, answer) => (fromOwnOrigin(req.headers, config.PUBLIC_ORIGIN) ? answer(null, true) : answer('VIC_CROSS_ORIGIN', false)),
+    allowRequest: (req, answer) =>
+      fromOwnOrigin(req.headers, config.PUBLIC_ORIGIN) ? answer(null, true) : answer('VIC_CROSS_ORIGIN', false),
   });
 
   /** Cuts off the connections whose session is gone: logged out, expired, password reset, user deactivated. */

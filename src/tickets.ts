@@ -76,7 +76,9 @@ export class TicketService {
       escalations: store.listEscalations(id),
       contact: { ...contact, iin: contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null },
       scopeExplanation: store.scopeExplanation(id),
-      otherTickets: store.ticketsOfContact(t.contactId, id).filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
+      otherTickets: store
+        .ticketsOfContact(t.contactId, id)
+        .filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
     };
   }
 
@@ -91,15 +93,27 @@ export class TicketService {
       } else {
         // A specialist answers in their role ("Секретарь судебного заседания"), so the citizen knows who replied.
         const signed = user.role === 'specialist' && user.title ? `${text}\n\n— ${user.title}` : text;
-        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, authorId: user.id, text: signed, deliveryStatus: 'queued', now });
+        messageId = store.insertMessage({
+          ticketId: id,
+          direction: 'out',
+          channel: t.channel,
+          authorId: user.id,
+          text: signed,
+          deliveryStatus: 'queued',
+          now,
+        });
         store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, signed), now);
         const e = user.role === 'specialist' ? store.openEscalation(id) : undefined;
         if (e?.toUserId === user.id) store.markEscalationAnswered(e.id, now);
-        store.updateTicket(id, {
-          ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}),
-          ...(t.status === 'waiting' || t.status === 'resolved' ? { status: 'open', resolvedAt: null } : {}),
-          ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}),
-        }, now);
+        store.updateTicket(
+          id,
+          {
+            ...(t.firstResponseAt === null ? { firstResponseAt: now } : {}),
+            ...(t.status === 'waiting' || t.status === 'resolved' ? { status: 'open', resolvedAt: null } : {}),
+            ...(t.assigneeId === null && user.role === 'operator' ? { assigneeId: user.id } : {}),
+          },
+          now,
+        );
       }
       this.audit(user, id, kind === 'note' ? 'ticket.note' : 'ticket.reply', { messageId });
     });
@@ -130,7 +144,11 @@ export class TicketService {
     if (user.role !== 'operator') throw new VicError('VIC_FORBIDDEN', 'Only operators claim tickets');
     if (t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Overrule the scope verdict before claiming');
     return this.commit(t, () => {
-      this.d.store.updateTicket(id, { assigneeId: user.id, ...(t.status !== 'open' ? { status: 'open', resolvedAt: null } : {}) }, this.d.clock.now());
+      this.d.store.updateTicket(
+        id,
+        { assigneeId: user.id, ...(t.status !== 'open' ? { status: 'open', resolvedAt: null } : {}) },
+        this.d.clock.now(),
+      );
       this.d.store.markAssigned(user.id, this.d.clock.now());
       this.audit(user, id, 'ticket.claimed', { from: t.assigneeId });
     });
@@ -141,7 +159,8 @@ export class TicketService {
     const t = this.visible(user, id);
     if (assigneeId !== null) {
       const target = this.d.store.getUser(assigneeId);
-      if (!target || !target.active || target.role !== 'operator') throw new VicError('VIC_VALIDATION', 'The assignee must be an active operator');
+      if (!target || !target.active || target.role !== 'operator')
+        throw new VicError('VIC_VALIDATION', 'The assignee must be an active operator');
       if (!canSee(target, t)) throw new VicError('VIC_FORBIDDEN_COURT', 'The operator does not serve this ticket’s court');
     }
     return this.commit(t, () => {
@@ -208,7 +227,8 @@ export class TicketService {
   markAppeal(user: UserRow, id: number, reason: string): TicketRow {
     this.staffOnly(user);
     const t = this.visible(user, id);
-    if (t.status === 'out_of_scope' || t.status === 'resolved') throw new VicError('VIC_CONFLICT', 'Only an open or waiting ticket can be marked as an appeal');
+    if (t.status === 'out_of_scope' || t.status === 'resolved')
+      throw new VicError('VIC_CONFLICT', 'Only an open or waiting ticket can be marked as an appeal');
     if (t.specialistId !== null) throw new VicError('VIC_CONFLICT', 'The ticket is with a specialist: take it back first');
     const { store, clock, events, outbox } = this.d;
     const now = clock.now();
@@ -219,10 +239,24 @@ export class TicketService {
       store.updateTicket(id, { status: 'out_of_scope', scopeVerdict: 'appeal', scopeFlagged: false, assigneeId: null }, now);
       if (REPLYABLE_CHANNELS.has(t.channel)) {
         const text = appealReply((t.language ?? 'unknown') as Lang, t.ref);
-        messageId = store.insertMessage({ ticketId: id, direction: 'out', channel: t.channel, auto: 'appeal', text, deliveryStatus: 'queued', now });
+        messageId = store.insertMessage({
+          ticketId: id,
+          direction: 'out',
+          channel: t.channel,
+          auto: 'appeal',
+          text,
+          deliveryStatus: 'queued',
+          now,
+        });
         store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, 'appeal'), now);
       }
-      this.audit(user, id, 'ticket.scope_marked_appeal', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId: t.assigneeId, messageId });
+      this.audit(user, id, 'ticket.scope_marked_appeal', {
+        from: t.scopeVerdict,
+        score: t.scopeScore,
+        reason,
+        assigneeId: t.assigneeId,
+        messageId,
+      });
     });
     if (messageId !== null) {
       events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });

@@ -68,14 +68,23 @@ export async function serve(vic: Vic) {
   return {
     base,
     async login(login: string, password: string) {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login, password }),
+      });
       const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
       return { res, cookie, api: client(base, cookie) };
     },
     anon: client(base, ''),
     /** `headers`: what a browser would add, e.g. its Origin. */
     socket(cookie: string, headers: Record<string, string> = {}): Promise<Socket> {
-      const s = ioClient(base, { extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const s = ioClient(base, {
+        extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       open.sockets.push(s);
       return new Promise((resolve, reject) => {
         s.once('connect', () => resolve(s));

@@ -47,17 +47,23 @@ export function findBounce(
   if (!opts.isReport && !opts.looksLikeBounce) return null;
   const status = m.attachments.find((a) => /^message\/(global-)?delivery-status$/i.test(a.contentType));
   if (opts.isReport && !status) return null; // a read receipt or another report, not a bounce
-  const recipients = status ? dsnFields(status.content.toString('utf8', 0, Math.min(status.content.length, PART_READ_MAX))).filter((f) => f.action) : [];
+  const recipients = status
+    ? dsnFields(status.content.toString('utf8', 0, Math.min(status.content.length, PART_READ_MAX))).filter((f) => f.action)
+    : [];
   const failed = recipients.find((r) => r.action === 'failed');
   const chosen = failed ?? recipients[0];
   const action: Bounce['action'] = failed ? 'failed' : chosen?.action === 'delayed' ? 'delayed' : status ? 'other' : 'failed';
   const reason =
     chosen?.diagnostic?.replace(/^[a-z-]+;\s*/i, '') || (chosen?.status ? `status ${chosen.status}` : '') || 'returned by the mail system';
 
-  const embedded = m.attachments.filter((a) => /^(message\/(global|rfc822)|text\/rfc822-headers|message\/global-headers)$/i.test(a.contentType));
+  const embedded = m.attachments.filter((a) =>
+    /^(message\/(global|rfc822)|text\/rfc822-headers|message\/global-headers)$/i.test(a.contentType),
+  );
   const ids = embedded.map((a) => MSG_ID_HEADER.exec(headerBlock(a.content))?.[1]).filter((x): x is string => !!x);
   // Prefer an id of ours: a report may embed a forwarded message whose own id means nothing here.
-  const ours = ids.find((id) => opts.ourMessageId.test(id)) ?? opts.ourMessageId.exec(m.raw.toString('latin1', 0, Math.min(m.raw.length, RAW_SEARCH_MAX)))?.[0];
+  const ours =
+    ids.find((id) => opts.ourMessageId.test(id)) ??
+    opts.ourMessageId.exec(m.raw.toString('latin1', 0, Math.min(m.raw.length, RAW_SEARCH_MAX)))?.[0];
   const originalMessageId = ours ?? ids[0];
   if (!status && !ours) return null; // an old-style bounce we cannot link to anything we sent
   return { ...(originalMessageId ? { originalMessageId } : {}), action, reason: reason.slice(0, 500) };

@@ -6,7 +6,15 @@
 // the watermark makes it resume where it stopped, and dedupe on the Message-ID absorbs any repeat.
 import crypto from 'node:crypto';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import { ChannelUnavailableError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
+import {
+  ChannelUnavailableError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelHealth,
+  type HealthState,
+  type OutboundMessage,
+  type SendResult,
+} from '../../src/channels.ts';
 import type { InboundAttachment } from '../../src/envelope.ts';
 import { DEFAULT_PARSE_TIMEOUT_MS, type EmailConfig } from './config.ts';
 import { unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
@@ -85,7 +93,8 @@ export class EmailChannel implements ChannelAdapter {
 
   health(): ChannelHealth {
     const details = { mailbox: this.cfg.address };
-    if (this.imapHealth.state === 'connected' && this.smtpProblem) return { state: 'degraded', reason: this.smtpProblem.reason, since: this.smtpProblem.since, details };
+    if (this.imapHealth.state === 'connected' && this.smtpProblem)
+      return { state: 'degraded', reason: this.smtpProblem.reason, since: this.smtpProblem.since, details };
     return { ...this.imapHealth, details };
   }
 
@@ -116,7 +125,11 @@ export class EmailChannel implements ChannelAdapter {
   }
   private setImapHealth(state: HealthState, reason?: string) {
     if (state !== this.imapHealth.state || reason !== this.imapHealth.reason) {
-      this.imapHealth = { state, ...(reason ? { reason } : {}), since: state === this.imapHealth.state ? this.imapHealth.since : this.now() };
+      this.imapHealth = {
+        state,
+        ...(reason ? { reason } : {}),
+        since: state === this.imapHealth.state ? this.imapHealth.since : this.now(),
+      };
     }
     this.announce();
   }
@@ -219,9 +232,10 @@ export class EmailChannel implements ChannelAdapter {
     await client.connect();
     const { mailbox, moveTo } = this.cfg.imap;
     // Servers without RFC 5530 codes refuse CREATE of an existing folder: then it only has to exist.
-    if (moveTo) await client.mailboxCreate(moveTo).catch(async (e: unknown) => {
-      if (!(await client.status(moveTo, { messages: true }))) throw e;
-    });
+    if (moveTo)
+      await client.mailboxCreate(moveTo).catch(async (e: unknown) => {
+        if (!(await client.status(moveTo, { messages: true }))) throw e;
+      });
     await client.mailboxOpen(mailbox);
     this.setImapHealth('connected');
     onConnected();
@@ -264,7 +278,7 @@ export class EmailChannel implements ChannelAdapter {
       .filter((m) => m.uid > last) // `n:*` also returns the newest message when n is above every UID
       .sort((a, b) => a.uid - b.uid);
     const oversize = oversizeThreshold(this.cfg.attachmentsMaxBytes);
-    for (let i = 0; i < found.length && !this.stopping; ) {
+    for (let i = 0; i < found.length && !this.stopping;) {
       if ((found[i]!.size ?? 0) > oversize) {
         const { uid, size } = found[i++]!;
         await this.storeOversize(client, validity, uid, size ?? 0);
@@ -273,12 +287,19 @@ export class EmailChannel implements ChannelAdapter {
       }
       const batch: number[] = [];
       let bytes = 0;
-      while (i < found.length && batch.length < BATCH_COUNT && (found[i]!.size ?? 0) <= oversize && (!batch.length || bytes + (found[i]!.size ?? 0) <= BATCH_BYTES)) {
+      while (
+        i < found.length &&
+        batch.length < BATCH_COUNT &&
+        (found[i]!.size ?? 0) <= oversize &&
+        (!batch.length || bytes + (found[i]!.size ?? 0) <= BATCH_BYTES)
+      ) {
         bytes += found[i]!.size ?? 0;
         batch.push(found[i++]!.uid);
       }
       // Collected first, processed after: no IMAP command may run inside a FETCH.
-      const msgs = (await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })).sort((a, b) => a.uid - b.uid);
+      const msgs = (await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })).sort(
+        (a, b) => a.uid - b.uid,
+      );
       for (const m of msgs) {
         if (this.stopping) return;
         await this.storeOne(validity, m.uid, m.source ?? Buffer.alloc(0), m);
@@ -301,7 +322,13 @@ export class EmailChannel implements ChannelAdapter {
     };
   }
 
-  private async storeOne(validity: string, uid: number, raw: Buffer, m: Pick<FetchMessageObject, 'internalDate'>, extraDropped: InboundAttachment[] = []) {
+  private async storeOne(
+    validity: string,
+    uid: number,
+    raw: Buffer,
+    m: Pick<FetchMessageObject, 'internalDate'>,
+    extraDropped: InboundAttachment[] = [],
+  ) {
     const opts = this.normalizeOptions(m);
     if (!this.parser) return;
     const n = await this.parser.normalize(raw, opts, extraDropped);
@@ -331,10 +358,17 @@ export class EmailChannel implements ChannelAdapter {
       // The content made the pipeline fail: store it as an unreadable message with the raw original attached.
       // If this fails too, the store itself is in trouble: the error ends the session and we retry later.
       log.warn({ err, externalId: env.externalId }, 'e-mail could not be stored as read; storing the raw message');
-      const fallback = unreadable(raw, opts, `the message could not be stored as read: ${(err as Error).message}`, [], n.fingerprint).envelope;
+      const fallback = unreadable(
+        raw,
+        opts,
+        `the message could not be stored as read: ${(err as Error).message}`,
+        [],
+        n.fingerprint,
+      ).envelope;
       this.ctx!.ingest({ ...fallback, externalId: env.externalId });
     }
-    if (n.bounce?.originalMessageId && n.bounce.action === 'failed') this.ctx!.reportDelivery(n.bounce.originalMessageId, 'failed', n.bounce.reason);
+    if (n.bounce?.originalMessageId && n.bounce.action === 'failed')
+      this.ctx!.reportDelivery(n.bounce.originalMessageId, 'failed', n.bounce.reason);
     log.debug({ externalId: env.externalId, automated: n.automated }, 'e-mail stored');
   }
 

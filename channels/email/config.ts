@@ -70,7 +70,11 @@ const schema = z.object({
   EMAIL_SMTP_PASSWORD: z.string().min(1).optional(),
   EMAIL_FROM: fromHeader,
   EMAIL_COURT: z.string().min(1).optional(),
-  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
   EMAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(DEFAULT_PARSE_TIMEOUT_MS),
 });
 

@@ -16,7 +16,12 @@ export function headerValues(lines: HeaderLines, name: string): string[] {
   const key = name.toLowerCase();
   return lines
     .filter((h) => h.key === key)
-    .map((h) => h.line.slice(h.line.indexOf(':') + 1, HEADER_FIELD_MAX).replace(/\r?\n[ \t]+/g, ' ').trim());
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1, HEADER_FIELD_MAX)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    );
 }
 
 /** The first `<…>` in a value with nothing angled inside (and an @ in it when `withAt`), or undefined. One pass. */
@@ -56,7 +61,10 @@ export function addressIn(v: string): string | undefined {
 export function comparableAddress(v: string): string {
   const decoded = libmime.decodeWords(v.slice(0, 1000));
   const plain = decoded.replace(/\([^()]*\)/g, '');
-  return (addressIn(plain) ?? plain).replace(/[\s"<>]/g, '').replace(/\.$/, '').toLowerCase();
+  return (addressIn(plain) ?? plain)
+    .replace(/[\s"<>]/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 const ROBOT_LOCAL_PART = /^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?|listserv|majordomo)([+-].*)?$/i;
@@ -72,7 +80,8 @@ export function automatedReason(lines: HeaderLines, from: string, ownAddress: st
   if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted.slice(0, 100)}`;
   const precedence = first('precedence')?.toLowerCase();
   if (precedence && /^(bulk|list|junk|auto_reply)$/.test(precedence)) return `Precedence: ${precedence}`;
-  if (headerValues(lines, 'x-loop').some((v) => libmime.decodeWords(v.slice(0, 1000)).replace(/\s/g, '').toLowerCase().includes(own))) return 'X-Loop names us';
+  if (headerValues(lines, 'x-loop').some((v) => libmime.decodeWords(v.slice(0, 1000)).replace(/\s/g, '').toLowerCase().includes(own)))
+    return 'X-Loop names us';
   if (first('list-id') !== undefined || first('list-unsubscribe') !== undefined) return 'mailing list';
   if (first('x-auto-response-suppress') !== undefined) return 'X-Auto-Response-Suppress';
   for (const h of ['x-autoreply', 'x-autorespond', 'x-auto-reply']) if (first(h) !== undefined) return h;

@@ -36,7 +36,8 @@ const MB = 1024 * 1024;
 const mb = (n: number) => `${Math.round((n / MB) * 10) / 10} MB`;
 
 /** Headers that relays add or rewrite: they differ between two deliveries of the same message. */
-const TRACE_HEADER = /^(received|return-path|delivered-to|x-original-to|envelope-to|authentication-results|arc-[a-z-]+|received-spf|dkim-signature|x-[a-z0-9-]+)$/i;
+const TRACE_HEADER =
+  /^(received|return-path|delivered-to|x-original-to|envelope-to|authentication-results|arc-[a-z-]+|received-spf|dkim-signature|x-[a-z0-9-]+)$/i;
 
 /** Where the first blank line (`\r?\n\r?\n`) starts and ends, or null. */
 function blankLine(raw: Buffer): { start: number; end: number } | null {
@@ -137,7 +138,12 @@ export function scanHeader(raw: Buffer): ScannedHeader {
       // A name is short: the colon is looked for in the line's first bytes only.
       const colon = raw.subarray(pos, Math.min(lineEnd, pos + 200)).indexOf(0x3a);
       const nameEnd = colon === -1 ? Math.min(lineEnd, pos + 80) : pos + Math.min(colon, 80);
-      current = { written: raw.toString('latin1', pos, nameEnd).trim(), start: pos, valueStart: colon === -1 ? lineEnd : pos + colon + 1, end: lineEnd };
+      current = {
+        written: raw.toString('latin1', pos, nameEnd).trim(),
+        start: pos,
+        valueStart: colon === -1 ? lineEnd : pos + colon + 1,
+        end: lineEnd,
+      };
     }
     pos = next;
   }
@@ -184,7 +190,11 @@ function keepWithinLimit(parsed: ParsedMail, limit: number): InboundAttachment[]
       left -= a.size;
       return { ...meta, content: a.content };
     }
-    return { ...meta, content: null, droppedReason: `not accepted: ${mb(a.size)}, over the ${mb(limit)} limit for one message's attachments` };
+    return {
+      ...meta,
+      content: null,
+      droppedReason: `not accepted: ${mb(a.size)}, over the ${mb(limit)} limit for one message's attachments`,
+    };
   });
 }
 
@@ -216,9 +226,19 @@ function otherSender(first: (header: string) => string | undefined): string | un
 
 /** HTML turned into text (html-to-text takes up to seconds per megabyte of markup); the HTML itself is kept whatever its size. */
 export const HTML_TO_TEXT_MAX = MB;
-const PARSE_OPTIONS = { skipTextToHtml: true, skipImageLinks: true, keepDeliveryStatus: true, maxHtmlLengthToParse: HTML_TO_TEXT_MAX } as const;
+const PARSE_OPTIONS = {
+  skipTextToHtml: true,
+  skipImageLinks: true,
+  keepDeliveryStatus: true,
+  maxHtmlLengthToParse: HTML_TO_TEXT_MAX,
+} as const;
 
-export async function normalizeEmail(raw: Buffer, opts: NormalizeOptions, extraDropped: InboundAttachment[] = [], fp = fingerprint(raw)): Promise<NormalizedEmail> {
+export async function normalizeEmail(
+  raw: Buffer,
+  opts: NormalizeOptions,
+  extraDropped: InboundAttachment[] = [],
+  fp = fingerprint(raw),
+): Promise<NormalizedEmail> {
   const overCap = headerOverCap(scanHeader(raw));
   if (overCap) return unreadable(raw, opts, overCap, extraDropped, fp);
   let parsed: ParsedMail;
@@ -236,14 +256,21 @@ export async function normalizeEmail(raw: Buffer, opts: NormalizeOptions, extraD
   const contentType = headerValues(lines, 'content-type')[0] ?? '';
   const bounce = findBounce(
     { attachments: parsed.attachments, raw },
-    { isReport: /^multipart\/report\b/i.test(contentType), looksLikeBounce: automated?.startsWith('robot sender') ?? false, ourMessageId: opts.ourMessageId },
+    {
+      isReport: /^multipart\/report\b/i.test(contentType),
+      looksLikeBounce: automated?.startsWith('robot sender') ?? false,
+      ourMessageId: opts.ourMessageId,
+    },
   );
   let text = parsed.text ?? '';
   let htmlProblem = parsed.textConversionError;
   if (!text.trim() && parsed.html) {
     // mailparser writes text from HTML only when the HTML is the whole message: an HTML part inside
     // multipart/mixed (Lotus Notes, web mailers) would leave the operator an empty message.
-    const fromHtml = await simpleParser(Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${parsed.html}`), PARSE_OPTIONS);
+    const fromHtml = await simpleParser(
+      Buffer.from(`Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${parsed.html}`),
+      PARSE_OPTIONS,
+    );
     text = fromHtml.text ?? '';
     htmlProblem ??= fromHtml.textConversionError;
   }
@@ -294,7 +321,13 @@ function preview(raw: Buffer, head: ScannedHeader): string {
  * attachment (when it fits) so nothing is lost, and the text says what happened. Given the fingerprint, it reads
  * only the header: it is also what a message that stalled the parser becomes, on the main thread.
  */
-export function unreadable(raw: Buffer, opts: NormalizeOptions, problem: string, extraDropped: InboundAttachment[] = [], fp = fingerprint(raw)): NormalizedEmail {
+export function unreadable(
+  raw: Buffer,
+  opts: NormalizeOptions,
+  problem: string,
+  extraDropped: InboundAttachment[] = [],
+  fp = fingerprint(raw),
+): NormalizedEmail {
   const head = scanHeader(raw);
   const field = (name: string) => head.fields.find((f) => f.name === name)?.value;
   const address = addressIn(field('from') ?? '') ?? otherSender(field) ?? 'unknown-sender@invalid';
@@ -311,7 +344,13 @@ export function unreadable(raw: Buffer, opts: NormalizeOptions, problem: string,
       attachments: [
         fits
           ? { filename: 'message.eml', contentType: 'message/rfc822', content: raw, size: raw.length }
-          : { filename: 'message.eml', contentType: 'message/rfc822', content: null, size: raw.length, droppedReason: `not accepted: ${mb(raw.length)}, over the limit` },
+          : {
+              filename: 'message.eml',
+              contentType: 'message/rfc822',
+              content: null,
+              size: raw.length,
+              droppedReason: `not accepted: ${mb(raw.length)}, over the limit`,
+            },
         ...extraDropped,
       ],
       receivedAt: opts.receivedAt,

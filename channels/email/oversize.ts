@@ -36,7 +36,8 @@ export async function fetchReduced(
   const m = await client.fetchOne(String(uid), { uid: true, headers: true, bodyStructure: true, internalDate: true }, { uid: true });
   if (!m) return null;
   const parts = leaves(m.bodyStructure);
-  const isBody = (p: MessageStructureObject, type: string) => p.type.toLowerCase() === type && p.disposition?.toLowerCase() !== 'attachment';
+  const isBody = (p: MessageStructureObject, type: string) =>
+    p.type.toLowerCase() === type && p.disposition?.toLowerCase() !== 'attachment';
   const textPart = parts.find((p) => isBody(p, 'text/plain'));
   const htmlPart = parts.find((p) => isBody(p, 'text/html'));
   const read = async (p: MessageStructureObject | undefined) => {
@@ -57,7 +58,9 @@ export async function fetchReduced(
       droppedReason: `not accepted: the message is ${Math.round(size / MB)} MB, over the ${Math.round(limit / MB)} MB limit for one message's attachments`,
     }));
   const headers = (m.headers ?? Buffer.alloc(0)).toString('latin1').replace(/\r?\n\r?\n[\s\S]*$/, '');
-  const kept = headers.replace(/^(content-type|content-transfer-encoding|mime-version):.*(\r?\n[ \t].*)*\r?\n?/gim, '').replace(/\r?\n$/, '');
+  const kept = headers
+    .replace(/^(content-type|content-transfer-encoding|mime-version):.*(\r?\n[ \t].*)*\r?\n?/gim, '')
+    .replace(/\r?\n$/, '');
   const body = (type: string, s: string) => `Content-Type: ${type}; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${s}`;
   const boundary = `vic-${crypto.randomBytes(8).toString('hex')}`;
   const mime =

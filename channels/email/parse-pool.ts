@@ -67,10 +67,17 @@ export class ParsePool {
     });
     let problem: string;
     try {
-      return revived(await this.pool.run({ raw: copy, opts, extraDropped, progress: port2 }, { signal: abort.signal, transferList: [copy.buffer, port2] }));
+      return revived(
+        await this.pool.run(
+          { raw: copy, opts, extraDropped, progress: port2 },
+          { signal: abort.signal, transferList: [copy.buffer, port2] },
+        ),
+      );
     } catch (err) {
       if (this.closed) throw err;
-      problem = timedOut ? `reading the message took longer than ${this.o.deadlineMs / 1000} s, the limit for one message` : `the message could not be read: ${(err as Error).message}`;
+      problem = timedOut
+        ? `reading the message took longer than ${this.o.deadlineMs / 1000} s, the limit for one message`
+        : `the message could not be read: ${(err as Error).message}`;
     } finally {
       clearTimeout(timer);
       port1.close();

@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 
 const built = new URL('./parse-worker.js', import.meta.url);
-const worker = fs.existsSync(built) ? await import(built.href) : await (await import('tsx/esm/api')).tsImport('./parse-worker.ts', import.meta.url);
+const worker = fs.existsSync(built)
+  ? await import(built.href)
+  : await (await import('tsx/esm/api')).tsImport('./parse-worker.ts', import.meta.url);
 
 export const normalize = worker.normalize;

@@ -21,7 +21,8 @@ function movable(n: NormalizedEmail) {
   for (const a of n.envelope.attachments ?? []) {
     if (!a.content) continue;
     // A small Buffer lives in Node's shared pool (which cannot be moved) or shares memory with others: copied first.
-    const own = a.content.byteOffset === 0 && a.content.byteLength === a.content.buffer.byteLength && !buffers.has(a.content.buffer as ArrayBuffer);
+    const own =
+      a.content.byteOffset === 0 && a.content.byteLength === a.content.buffer.byteLength && !buffers.has(a.content.buffer as ArrayBuffer);
     if (!own) a.content = Buffer.from(new Uint8Array(a.content));
     buffers.add(a.content.buffer as ArrayBuffer);
   }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
 
 const sipUri = (placeholder: string) =>
-  z.string().regex(/^sips?:/, 'must be a sip: or sips: URI').refine((v) => v.includes(placeholder), `must contain ${placeholder}`);
+  z
+    .string()
+    .regex(/^sips?:/, 'must be a sip: or sips: URI')
+    .refine((v) => v.includes(placeholder), `must contain ${placeholder}`);
 
 const schema = z.object({
   SIP_DRACHTIO_HOST: z.string().min(1),
@@ -12,7 +15,10 @@ const schema = z.object({
   SIP_OPERATOR_URI_TEMPLATE: sipUri('{extension}'),
   SIP_OUTBOUND_URI_TEMPLATE: sipUri('{number}').optional(),
   SIP_RING_TIMEOUT_S: z.coerce.number().int().min(5).max(300).default(20),
-  SIP_NOBODY_STATUS: z.enum(['486', '480']).default('486').transform((v) => Number(v) as 486 | 480),
+  SIP_NOBODY_STATUS: z
+    .enum(['486', '480'])
+    .default('486')
+    .transform((v) => Number(v) as 486 | 480),
   SIP_COURT: z.string().min(1).optional(),
 });
 

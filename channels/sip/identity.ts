@@ -26,7 +26,11 @@ export interface Caller {
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
 
 function clean(s: string, max: number): string {
-  return s.slice(0, max * 2).replace(CONTROLS, ' ').trim().slice(0, max);
+  return s
+    .slice(0, max * 2)
+    .replace(CONTROLS, ' ')
+    .trim()
+    .slice(0, max);
 }
 
 function decode(s: string): string {

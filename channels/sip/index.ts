@@ -51,7 +51,13 @@ interface SrfApi extends EventEmitter {
   connect(opts: Record<string, unknown>): void;
   disconnect(): void;
   invite(handler: (req: SipRequest, res: SipResponse) => void): void;
-  createB2BUA(req: SipRequest, res: SipResponse, uri: string, opts: Record<string, unknown>, progress: Progress): Promise<{ uas: Dialog; uac: Dialog }>;
+  createB2BUA(
+    req: SipRequest,
+    res: SipResponse,
+    uri: string,
+    opts: Record<string, unknown>,
+    progress: Progress,
+  ): Promise<{ uas: Dialog; uac: Dialog }>;
   createUAC(uri: string, opts: Record<string, unknown>, progress: Progress): Promise<Dialog | LateOffer>;
   request(uri: string, opts: Record<string, unknown>, cb: (err: Error | null, req: SipRequest) => void): void;
 }
@@ -308,12 +314,20 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     const phase = call.flow.state;
     if (phase.name === 'hunting' && call.inbound) {
       // passFailure false: a busy or unanswered operator must not end the caller's INVITE, the next one is rung.
-      srf!.createB2BUA(call.inbound.req, call.inbound.res, cmd.uri, { passFailure: false, proxyRequestHeaders: ['P-Asserted-Identity'] }, progress).then(({ uas, uac }) => {
-        settled();
-        call.legs.set(0, { dialog: uas });
-        leg.dialog = uac;
-        apply(call, { type: 'answered', leg: cmd.leg, at: now() });
-      }, failed);
+      srf!
+        .createB2BUA(
+          call.inbound.req,
+          call.inbound.res,
+          cmd.uri,
+          { passFailure: false, proxyRequestHeaders: ['P-Asserted-Identity'] },
+          progress,
+        )
+        .then(({ uas, uac }) => {
+          settled();
+          call.legs.set(0, { dialog: uas });
+          leg.dialog = uac;
+          apply(call, { type: 'answered', leg: cmd.leg, at: now() });
+        }, failed);
     } else if (phase.name === 'callback-citizen') {
       const operator = call.legs.get(phase.operatorLeg)!;
       leg.offeredBy = phase.operatorLeg;
@@ -380,10 +394,21 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     const d = call.referrer;
     if (!d) return;
     if (status >= 200) delete call.referrer;
-    const reason: Record<number, string> = { 100: 'Trying', 200: 'OK', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here', 603: 'Decline' };
+    const reason: Record<number, string> = {
+      100: 'Trying',
+      200: 'OK',
+      486: 'Busy Here',
+      487: 'Request Terminated',
+      488: 'Not Acceptable Here',
+      603: 'Decline',
+    };
     d.request({
       method: 'NOTIFY',
-      headers: { Event: 'refer', 'Subscription-State': status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60', 'Content-Type': 'message/sipfrag;version=2.0' },
+      headers: {
+        Event: 'refer',
+        'Subscription-State': status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60',
+        'Content-Type': 'message/sipfrag;version=2.0',
+      },
       body: `SIP/2.0 ${status} ${reason[status] ?? 'Failed'}\r\n`,
     }).catch((err: unknown) => log().debug({ err, callId: call.id }, 'sip: NOTIFY to the transferor failed'));
   }
@@ -400,14 +425,20 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     // Whom to ring is decided before the call's ticket is assigned, so the operator the ticket goes to (the
     // least loaded) is also the first whose phone rings, rather than the ticket counting against them.
     const open = ctx!.calls.openNow(cfg.court);
-    const hunt: Party[] = open.working ? ctx!.calls.huntList(cfg.court).map((h) => ({ userId: h.userId, uri: operatorUri(h.extension) })) : [];
+    const hunt: Party[] = open.working
+      ? ctx!.calls.huntList(cfg.court).map((h) => ({ userId: h.userId, uri: operatorUri(h.extension) }))
+      : [];
     const caller = callerIdentity((h) => (req.has(h) ? req.get(h) : undefined));
     const from = caller.number ?? `anonymous:${callId}`; // withheld numbers must not merge into one contact
     const to = calledNumber(req.uri);
     let result;
     try {
       result = ctx!.ingest({
-        channel: 'sip', account: to, externalId: callId, text: '', receivedAt: at,
+        channel: 'sip',
+        account: to,
+        externalId: callId,
+        text: '',
+        receivedAt: at,
         sender: { kind: 'phone', address: from, ...(caller.name ? { displayName: caller.name } : {}) },
         call: { callId, from, to, outcome: 'ringing', startedAt: at },
         ...(cfg.court ? { courtHint: cfg.court } : {}),
@@ -430,13 +461,20 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   function refuseOversize(req: SipRequest, res: SipResponse, header: string) {
     res.send(513);
     const caller = callerIdentity((h) => (req.has(h) ? req.get(h) : undefined));
-    log().warn({ header, limit: MAX_HEADER_CHARS, callerKnown: Boolean(caller.number) }, 'sip: INVITE refused, a header is over the size limit');
+    log().warn(
+      { header, limit: MAX_HEADER_CHARS, callerKnown: Boolean(caller.number) },
+      'sip: INVITE refused, a header is over the size limit',
+    );
     if (!caller.number) return;
     const callId = callKey(req.get('Call-ID') ?? crypto.randomUUID());
     const at = now();
     try {
       const r = ctx!.ingest({
-        channel: 'sip', account: calledNumber(req.uri), externalId: callId, text: '', receivedAt: at,
+        channel: 'sip',
+        account: calledNumber(req.uri),
+        externalId: callId,
+        text: '',
+        receivedAt: at,
         sender: { kind: 'phone', address: caller.number, ...(caller.name ? { displayName: caller.name } : {}) },
         call: { callId, from: caller.number, to: calledNumber(req.uri), outcome: 'ringing', startedAt: at },
         ...(cfg.court ? { courtHint: cfg.court } : {}),
@@ -461,7 +499,10 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
       ctx = null;
       setHealth('down', 'stopped');
     },
-    health: () => ({ ...health, details: { drachtio: `${cfg.host}:${cfg.port}`, ...(sipAddress ? { sip: sipAddress } : {}), liveCalls: live.size } }),
+    health: () => ({
+      ...health,
+      details: { drachtio: `${cfg.host}:${cfg.port}`, ...(sipAddress ? { sip: sipAddress } : {}), liveCalls: live.size },
+    }),
     async command(name) {
       if (name !== 'restart') throw new Error(`sip: unknown command ${name}`);
       delay = backoffMs;
@@ -473,7 +514,11 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
       const id = `callback-${crypto.randomUUID()}@vic`;
       const at = now();
       ctx!.ingest({
-        channel: 'sip', account: 'callback', externalId: id, text: '', receivedAt: at,
+        channel: 'sip',
+        account: 'callback',
+        externalId: id,
+        text: '',
+        receivedAt: at,
         sender: { kind: 'phone', address: o.number },
         call: { callId: id, from: o.extension, to: o.number, outcome: 'ringing', startedAt: at, operatorUserId: o.userId },
         ...(cfg.court ? { courtHint: cfg.court } : {}),

@@ -4,7 +4,16 @@
 // client, say why in health, create a new one after a growing delay.
 import fs from 'node:fs/promises';
 import QRCode from 'qrcode';
-import { ChannelUnavailableError, PermanentDeliveryError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type HealthState, type OutboundMessage, type SendResult } from '../../src/channels.ts';
+import {
+  ChannelUnavailableError,
+  PermanentDeliveryError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelHealth,
+  type HealthState,
+  type OutboundMessage,
+  type SendResult,
+} from '../../src/channels.ts';
 import type { DeliveryStatus } from '../../src/store/index.ts';
 import { sessionDir, type ClientLike, type MessageLike } from './client.ts';
 import type { WhatsappConfig } from './config.ts';
@@ -109,7 +118,9 @@ export class WhatsappChannel implements ChannelAdapter {
     // Only a client that is connected right now: anything else stays in the outbox, which holds the channel's
     // messages until it is connected again (healthChanged) or a retry gets through.
     if (!client || this.status.state !== 'connected') {
-      throw new ChannelUnavailableError(`WhatsApp is not connected (${this.status.state}${this.status.reason ? `: ${this.status.reason}` : ''})`);
+      throw new ChannelUnavailableError(
+        `WhatsApp is not connected (${this.status.state}${this.status.reason ? `: ${this.status.reason}` : ''})`,
+      );
     }
     if (!PERSONAL_CHAT.test(m.to)) throw new PermanentDeliveryError(`${m.to} is not a WhatsApp chat`);
     const sent = await client.sendMessage(m.to, m.text);
@@ -155,15 +166,39 @@ export class WhatsappChannel implements ChannelAdapter {
           failed(err);
         }
       };
-    client.on('qr', live((code: string) => this.onQr(code, gen)));
-    client.on('authenticated', live(() => this.onAuthenticated()));
-    client.on('auth_failure', live((message: string) => this.fail(`authentication failed: ${message}`)));
-    client.on('ready', live(() => this.onReady(client, gen)));
+    client.on(
+      'qr',
+      live((code: string) => this.onQr(code, gen)),
+    );
+    client.on(
+      'authenticated',
+      live(() => this.onAuthenticated()),
+    );
+    client.on(
+      'auth_failure',
+      live((message: string) => this.fail(`authentication failed: ${message}`)),
+    );
+    client.on(
+      'ready',
+      live(() => this.onReady(client, gen)),
+    );
     // The library destroys the client itself after this event: the instance is dead.
-    client.on('disconnected', live((why: string) => this.fail(`disconnected: ${why}`)));
-    client.on('change_state', live((state: string) => this.onWaState(state)));
-    client.on('message', live((msg: MessageLike) => this.receive(client, msg)));
-    client.on('message_ack', live((msg: MessageLike, ack: number) => msg.fromMe && this.onAck(msg.id._serialized, ack)));
+    client.on(
+      'disconnected',
+      live((why: string) => this.fail(`disconnected: ${why}`)),
+    );
+    client.on(
+      'change_state',
+      live((state: string) => this.onWaState(state)),
+    );
+    client.on(
+      'message',
+      live((msg: MessageLike) => this.receive(client, msg)),
+    );
+    client.on(
+      'message_ack',
+      live((msg: MessageLike, ack: number) => msg.fromMe && this.onAck(msg.id._serialized, ack)),
+    );
     this.setState('connecting', reason);
     this.arm(this.cfg.initTimeoutMs, `WhatsApp Web did not load within ${this.cfg.initTimeoutMs / 1000} s`);
     client.initialize().catch(live((err: unknown) => this.fail(`WhatsApp Web could not start: ${errText(err)}`)));
@@ -241,7 +276,9 @@ export class WhatsappChannel implements ChannelAdapter {
 
   private async within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: unknown = null;
-    const late = new Promise<never>((_, reject) => (timer = this.timers.set(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms)));
+    const late = new Promise<never>(
+      (_, reject) => (timer = this.timers.set(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms)),
+    );
     try {
       return await Promise.race([p, late]);
     } finally {
@@ -326,7 +363,8 @@ export class WhatsappChannel implements ChannelAdapter {
     this.waState = state;
     // TIMEOUT/OPENING/PAIRING keep the client (the library emits `disconnected` for the fatal states): sending
     // waits until WhatsApp Web is CONNECTED again.
-    if (this.status.state === 'connected' && state !== 'CONNECTED') this.setState('degraded', `WhatsApp Web is ${state} (phone offline or network lost)`);
+    if (this.status.state === 'connected' && state !== 'CONNECTED')
+      this.setState('degraded', `WhatsApp Web is ${state} (phone offline or network lost)`);
     else if (this.status.state === 'degraded' && state === 'CONNECTED') this.setState('connected');
     else this.ctx!.healthChanged();
   }
@@ -337,7 +375,8 @@ export class WhatsappChannel implements ChannelAdapter {
     this.acks.set(externalId, prev === undefined ? ack : Math.max(prev, ack));
     if (this.acks.size > 1000) this.acks.delete(this.acks.keys().next().value!);
     const status = ackStatus(ack);
-    if (status) this.ctx?.reportDelivery(externalId, status, status === 'failed' ? 'WhatsApp reported an error delivering the message' : undefined);
+    if (status)
+      this.ctx?.reportDelivery(externalId, status, status === 'failed' ? 'WhatsApp reported an error delivering the message' : undefined);
   }
 
   private async receive(client: ClientLike, msg: MessageLike) {

@@ -36,16 +36,32 @@ const schema = z.object({
   WHATSAPP_ENABLED: bool.default(false),
   WHATSAPP_CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WHATSAPP_CHROMIUM_ARGS: z.string().default(''),
-  WHATSAPP_ACCOUNT: z.string().regex(/^\+?\d{6,15}$/, 'must be a phone number').optional(),
-  WHATSAPP_COURT: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a court code').optional(),
-  WHATSAPP_WEB_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'must look like 2.3000.1017054665').optional(),
-  WHATSAPP_WEB_VERSION_URL: z.url().refine((u) => u.includes('{version}'), 'must contain {version}').optional(),
+  WHATSAPP_ACCOUNT: z
+    .string()
+    .regex(/^\+?\d{6,15}$/, 'must be a phone number')
+    .optional(),
+  WHATSAPP_COURT: z
+    .string()
+    .regex(/^[a-z0-9-]{2,40}$/, 'must be a court code')
+    .optional(),
+  WHATSAPP_WEB_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'must look like 2.3000.1017054665')
+    .optional(),
+  WHATSAPP_WEB_VERSION_URL: z
+    .url()
+    .refine((u) => u.includes('{version}'), 'must contain {version}')
+    .optional(),
   WHATSAPP_INIT_TIMEOUT_MS: ms(120_000),
   WHATSAPP_READY_TIMEOUT_MS: ms(120_000),
   WHATSAPP_RETRY_BASE_MS: ms(5_000),
   WHATSAPP_RETRY_MAX_MS: ms(300_000),
   WHATSAPP_RESTART_EVERY_HOURS: z.coerce.number().min(0).default(0),
-  WHATSAPP_MAX_MEDIA_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  WHATSAPP_MAX_MEDIA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   WHATSAPP_CATCHUP_LIMIT: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -63,7 +79,9 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv = process.env, data
     dataPath: path.resolve(dataDir, 'whatsapp'),
     chromiumPath: e.WHATSAPP_CHROMIUM_PATH,
     // Split before each `--`, so a value may hold spaces (--host-resolver-rules=MAP * ~NOTFOUND).
-    chromiumArgs: e.WHATSAPP_CHROMIUM_ARGS.trim().split(/\s+(?=--)/).filter(Boolean),
+    chromiumArgs: e.WHATSAPP_CHROMIUM_ARGS.trim()
+      .split(/\s+(?=--)/)
+      .filter(Boolean),
     account: e.WHATSAPP_ACCOUNT?.replace(/^\+/, ''),
     court: e.WHATSAPP_COURT,
     webVersion: e.WHATSAPP_WEB_VERSION,

@@ -10,6 +10,9 @@ export { CHROMIUM_ARGS, createWwebjsClient, sessionDir } from './client.ts';
 export type { Timers } from './channel.ts';
 
 /** `createClient` replaces the whatsapp-web.js Client (tests); `timers` the watchdog's clock. */
-export function createWhatsappChannel(cfg: WhatsappConfig, deps: { createClient?: (cfg: WhatsappConfig) => ClientLike; timers?: Timers } = {}): ChannelAdapter {
+export function createWhatsappChannel(
+  cfg: WhatsappConfig,
+  deps: { createClient?: (cfg: WhatsappConfig) => ClientLike; timers?: Timers } = {},
+): ChannelAdapter {
   return new WhatsappChannel(cfg, { createClient: deps.createClient ?? createWwebjsClient, timers: deps.timers });
 }

@@ -26,12 +26,28 @@ const MAX_ID_CHARS = 200;
 // Not messages a citizen wrote. `ciphertext` is a placeholder ("waiting for this message") that WhatsApp later
 // replaces under the same id: storing it would make dedupe drop the real text.
 const IGNORED_TYPES = new Set([
-  'e2e_notification', 'notification', 'notification_template', 'gp2', 'group_notification', 'protocol', 'revoked',
-  'ciphertext', 'call_log', 'debug', 'broadcast_notification', 'reaction',
+  'e2e_notification',
+  'notification',
+  'notification_template',
+  'gp2',
+  'group_notification',
+  'protocol',
+  'revoked',
+  'ciphertext',
+  'call_log',
+  'debug',
+  'broadcast_notification',
+  'reaction',
 ]);
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
-const DEFAULT_MIME: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/mpeg', ptt: 'audio/ogg', sticker: 'image/webp' };
+const DEFAULT_MIME: Record<string, string> = {
+  image: 'image/jpeg',
+  video: 'video/mp4',
+  audio: 'audio/mpeg',
+  ptt: 'audio/ogg',
+  sticker: 'image/webp',
+};
 
 export interface NormalizeOptions {
   account: string;
@@ -44,12 +60,24 @@ export interface NormalizeOptions {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 // C0 controls and DEL: a name is shown to operators on one line.
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
-const shortText = (v: unknown, max: number): string | undefined => str(v)?.slice(0, max * 2).replace(CONTROLS, ' ').trim().slice(0, max) || undefined;
+const shortText = (v: unknown, max: number): string | undefined =>
+  str(v)
+    ?.slice(0, max * 2)
+    .replace(CONTROLS, ' ')
+    .trim()
+    .slice(0, max) || undefined;
 const typeOf = (msg: MessageLike): string => str(msg.type)?.slice(0, 40) || 'unknown';
 
 export function isIgnored(msg: MessageLike): boolean {
   const from = str(msg.from);
-  return msg.fromMe === true || Boolean(msg.isStatus) || Boolean(msg.broadcast) || !from || !PERSONAL_CHAT.test(from) || IGNORED_TYPES.has(typeOf(msg));
+  return (
+    msg.fromMe === true ||
+    Boolean(msg.isStatus) ||
+    Boolean(msg.broadcast) ||
+    !from ||
+    !PERSONAL_CHAT.test(from) ||
+    IGNORED_TYPES.has(typeOf(msg))
+  );
 }
 
 export async function toEnvelope(msg: MessageLike, opts: NormalizeOptions): Promise<InboundEnvelope | null> {
@@ -93,12 +121,16 @@ async function senderOf(msg: MessageLike, opts: NormalizeOptions): Promise<Sende
   let phone: string | undefined;
   if (lid || !displayName) {
     // getContact() answers with the phone-number id for an @lid sender when WhatsApp Web knows it.
-    const contact = await Promise.resolve().then(() => msg.getContact()).catch(() => null);
+    const contact = await Promise.resolve()
+      .then(() => msg.getContact())
+      .catch(() => null);
     displayName ??= shortText(contact?.pushname, MAX_NAME_CHARS);
     if (lid && contact?.id?.server === 'c.us') phone = str(contact.id.user);
   }
   if (lid && !phone && opts.client?.getContactLidAndPhone) {
-    const pairs: unknown = await Promise.resolve().then(() => opts.client!.getContactLidAndPhone!([msg.from])).catch(() => []);
+    const pairs: unknown = await Promise.resolve()
+      .then(() => opts.client!.getContactLidAndPhone!([msg.from]))
+      .catch(() => []);
     phone = Array.isArray(pairs) ? str(pairs[0]?.pn)?.split('@')[0] : undefined;
   }
   // The chat id stays the address (replies go to the chat the citizen used); the phone joins the same contact.
@@ -130,13 +162,20 @@ function locationText(loc: NonNullable<MessageLike['location']>): string {
   const lng = coordinate(loc.longitude);
   const at = Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180;
   const description = str(loc.description);
-  const place = description && description.length > MAX_PLACE_CHARS ? `${description.slice(0, MAX_PLACE_CHARS)} [… ${description.length} characters]` : description;
+  const place =
+    description && description.length > MAX_PLACE_CHARS
+      ? `${description.slice(0, MAX_PLACE_CHARS)} [… ${description.length} characters]`
+      : description;
   return [at ? `📍 ${lat}, ${lng}` : '📍', place, at ? `https://maps.google.com/?q=${lat},${lng}` : undefined].filter(Boolean).join('\n');
 }
 
 function renderVCard(vcard: string): string {
   const lines = vcard.slice(0, MAX_VCARD_CHARS).split(/\r?\n/);
-  const value = (l: string) => l.slice(l.indexOf(':') + 1).trim().slice(0, MAX_NAME_CHARS);
+  const value = (l: string) =>
+    l
+      .slice(l.indexOf(':') + 1)
+      .trim()
+      .slice(0, MAX_NAME_CHARS);
   const name = lines.find((l) => /^FN[;:]/i.test(l));
   const phones = lines.filter((l) => /^(item\d+\.)?TEL[;:]/i.test(l)).map(value);
   return `👤 ${name ? value(name) : '?'}${phones.length ? `: ${phones.join(', ')}` : ''}`;
@@ -146,7 +185,9 @@ function renderVCard(vcard: string): string {
 function wholeText(text: string, maxBytes: number): InboundAttachment {
   const size = Buffer.byteLength(text, 'utf8');
   const meta = { filename: 'message.txt', contentType: 'text/plain; charset=utf-8', size };
-  return size <= maxBytes ? { ...meta, content: Buffer.from(text, 'utf8') } : { ...meta, content: null, droppedReason: `larger than the WhatsApp limit of ${limitText(maxBytes)}` };
+  return size <= maxBytes
+    ? { ...meta, content: Buffer.from(text, 'utf8') }
+    : { ...meta, content: null, droppedReason: `larger than the WhatsApp limit of ${limitText(maxBytes)}` };
 }
 
 const limitText = (maxBytes: number) => (maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MB` : `${Math.ceil(maxBytes / 1024)} KB`);
@@ -154,7 +195,13 @@ const limitText = (maxBytes: number) => (maxBytes >= 1048576 ? `${Math.round(max
 async function mediaOf(msg: MessageLike, type: string, maxBytes: number): Promise<InboundAttachment> {
   const contentType = shortText(msg._data?.mimetype, 255) || DEFAULT_MIME[type] || 'application/octet-stream';
   const filename = shortText(msg._data?.filename, 255) || defaultName(msg, type, contentType);
-  const dropped = (size: number, droppedReason: string): InboundAttachment => ({ filename, contentType, content: null, size, droppedReason });
+  const dropped = (size: number, droppedReason: string): InboundAttachment => ({
+    filename,
+    contentType,
+    content: null,
+    size,
+    droppedReason,
+  });
   const tooLarge = `larger than the WhatsApp limit of ${limitText(maxBytes)}`;
   // WhatsApp announces the size: a file over the limit is never pulled through the browser into memory.
   const announced = Number(msg._data?.size) || 0;
@@ -172,7 +219,12 @@ async function mediaOf(msg: MessageLike, type: string, maxBytes: number): Promis
   if (size > maxBytes) return dropped(size, tooLarge);
   const content = Buffer.from(data, 'base64');
   if (content.length > maxBytes) return dropped(content.length, tooLarge);
-  return { filename: shortText(media.filename, 255) || filename, contentType: shortText(media.mimetype, 255) || contentType, content, size: content.length };
+  return {
+    filename: shortText(media.filename, 255) || filename,
+    contentType: shortText(media.mimetype, 255) || contentType,
+    content,
+    size: content.length,
+  };
 }
 
 function defaultName(msg: MessageLike, type: string, contentType: string): string {

@@ -35,7 +35,10 @@ export function Console() {
 
   const [courts, setCourts] = useState<CourtRow[]>([]);
   useEffect(() => {
-    api.get<{ items: CourtRow[] }>('/api/courts').then((r) => setCourts(r.items), () => {});
+    api.get<{ items: CourtRow[] }>('/api/courts').then(
+      (r) => setCourts(r.items),
+      () => {},
+    );
   }, [epoch]);
 
   const counts = useQueueCounts(epoch);
@@ -94,7 +97,16 @@ export function Console() {
     alert(ticket.id, text, escalation.question.slice(0, 140));
   });
   useServerEvent('call.ringing', ({ call, ticket, contact, otherTickets }) => {
-    banners.add({ key: `call-${call.callId}`, kind: 'call', callId: call.callId, from: call.from, name: contact?.name ?? null, ref: ticket.ref, ticketId: ticket.id, others: otherTickets?.length ?? 0 });
+    banners.add({
+      key: `call-${call.callId}`,
+      kind: 'call',
+      callId: call.callId,
+      from: call.from,
+      name: contact?.name ?? null,
+      ref: ticket.ref,
+      ticketId: ticket.id,
+      others: otherTickets?.length ?? 0,
+    });
     if (sound) beep();
   });
   useServerEvent('call.updated', ({ call }) => {

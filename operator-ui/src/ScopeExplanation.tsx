@@ -6,8 +6,20 @@ import { useI18n, type Key, type T } from './i18n.tsx';
 
 /** The cue codes of routing/scope/cues.ts that have a label; a code added later is shown as it is. */
 const CUES = [
-  'disagrees-with-act', 'disagrees', 'asks-if-wrong', 'asks-to-change-act', 'asks-to-change', 'asks-how-to-change-act', 'lodges-complaint',
-  'intends-to-appeal', 'procedural-grievance', 'not-contesting', 'procedural-question', 'contests-rhetorically', 'hypothetical', 'names-act',
+  'disagrees-with-act',
+  'disagrees',
+  'asks-if-wrong',
+  'asks-to-change-act',
+  'asks-to-change',
+  'asks-how-to-change-act',
+  'lodges-complaint',
+  'intends-to-appeal',
+  'procedural-grievance',
+  'not-contesting',
+  'procedural-question',
+  'contests-rhetorically',
+  'hypothetical',
+  'names-act',
   'other-object-present',
 ] as const;
 
@@ -65,8 +77,12 @@ export function ScopeExplanation({ explanation: e, score }: { explanation: Expla
                   <span className={up ? 'up' : 'down'} aria-hidden="true">
                     {up ? '↑' : '↓'}
                   </span>
-                  <span className="sr-only">{up ? t('why.up') : t('why.down')}</span>{' '}
-                  {f.text} <span className="muted">{f.kind && `${f.kind}, `}{c.weight > 0 ? '+' : ''}{c.weight.toFixed(2)}</span>
+                  <span className="sr-only">{up ? t('why.up') : t('why.down')}</span> {f.text}{' '}
+                  <span className="muted">
+                    {f.kind && `${f.kind}, `}
+                    {c.weight > 0 ? '+' : ''}
+                    {c.weight.toFixed(2)}
+                  </span>
                 </li>
               );
             })}

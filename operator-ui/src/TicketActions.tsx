@@ -155,7 +155,15 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
 }
 
 /** Admins hand a ticket to an active operator who serves its court (operators just claim). */
-function AssignControl({ ticket, busy, run }: { ticket: TicketRow; busy: boolean; run(fn: () => Promise<{ ticket: TicketRow }>): Promise<boolean> }) {
+function AssignControl({
+  ticket,
+  busy,
+  run,
+}: {
+  ticket: TicketRow;
+  busy: boolean;
+  run(fn: () => Promise<{ ticket: TicketRow }>): Promise<boolean>;
+}) {
   const { t } = useI18n();
   const [operators, setOperators] = useState<UserRow[]>([]);
   const [userId, setUserId] = useState(ticket.assigneeId ? String(ticket.assigneeId) : '');

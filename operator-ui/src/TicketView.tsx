@@ -2,7 +2,16 @@
 // and the contact panel. Kept live by the socket: new and updated messages, ticket changes.
 // Citizen text is only ever rendered as React text children (escaped); e-mail HTML is never rendered.
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { api, ApiError, type AttachmentRow, type CannedRow, type CourtRow, type MessageRow, type TicketDetail, type TicketRow } from './api.ts';
+import {
+  api,
+  ApiError,
+  type AttachmentRow,
+  type CannedRow,
+  type CourtRow,
+  type MessageRow,
+  type TicketDetail,
+  type TicketRow,
+} from './api.ts';
 import { EscalationControls, EscalationQuestion, EscalationTimeline } from './escalation.tsx';
 import { courtTime, fileSize } from './format.ts';
 import { errorText, useI18n, type Key } from './i18n.tsx';
@@ -36,7 +45,11 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
     } catch (e) {
       const code = e instanceof ApiError ? e.code : '';
       const message =
-        code === 'VIC_FORBIDDEN_COURT' || code === 'VIC_FORBIDDEN' ? t('ticket.forbidden') : code === 'VIC_TICKET_NOT_FOUND' ? t('ticket.notFound') : errorText(t, e);
+        code === 'VIC_FORBIDDEN_COURT' || code === 'VIC_FORBIDDEN'
+          ? t('ticket.forbidden')
+          : code === 'VIC_TICKET_NOT_FOUND'
+            ? t('ticket.notFound')
+            : errorText(t, e);
       setState({ kind: 'error', message });
     }
   };
@@ -210,7 +223,11 @@ function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactNa
   // Escalation steps are notes by the person who took them; the citizen's notice is an automatic reply.
   const kind = m.auto === 'escalation' && m.direction === 'note' ? 'escalation' : m.auto ? 'auto' : m.direction;
   const author =
-    m.direction === 'in' ? (contactName ?? t('author.citizen')) : m.auto && kind !== 'escalation' ? t('author.system') : (m.authorName ?? t('author.system'));
+    m.direction === 'in'
+      ? (contactName ?? t('author.citizen'))
+      : m.auto && kind !== 'escalation'
+        ? t('author.system')
+        : (m.authorName ?? t('author.system'));
   return (
     <li className={`msg msg-${kind}`} data-message-id={m.id}>
       <div className="msg-head">
@@ -253,7 +270,13 @@ function Attachment({ a }: { a: AttachmentRow }) {
   return (
     <>
       {preview && (
-        <a className="thumb" href={`${url}?inline=1`} target="_blank" rel="noopener noreferrer" aria-label={t('att.preview', { name: a.filename })}>
+        <a
+          className="thumb"
+          href={`${url}?inline=1`}
+          target="_blank"
+          rel="noopener noreferrer"
+          aria-label={t('att.preview', { name: a.filename })}
+        >
           <img src={`${url}?inline=1`} alt="" loading="lazy" onError={() => setPreview(false)} />
         </a>
       )}
@@ -275,7 +298,9 @@ function Delivery({ m }: { m: MessageRow }) {
         {t(`delivery.${m.deliveryStatus}`)}
       </span>
       {m.deliveryError && (
-        <span className="muted">{m.deliveryStatus === 'failed' ? m.deliveryError : t('delivery.lastError', { reason: m.deliveryError })}</span>
+        <span className="muted">
+          {m.deliveryStatus === 'failed' ? m.deliveryError : t('delivery.lastError', { reason: m.deliveryError })}
+        </span>
       )}
       {m.deliveryStatus === 'failed' && (
         <button type="button" onClick={() => void retry()} disabled={busy}>
@@ -309,7 +334,10 @@ function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick(text: s
   const { t } = useI18n();
   const [items, setItems] = useState<CannedRow[]>([]);
   useEffect(() => {
-    api.get<{ items: CannedRow[] }>('/api/canned').then((r) => setItems(r.items), () => setItems([]));
+    api.get<{ items: CannedRow[] }>('/api/canned').then(
+      (r) => setItems(r.items),
+      () => setItems([]),
+    );
   }, []);
   const lang = cannedLang(ticket);
   const shown = items.filter((c) => lang === null || c.lang === lang);

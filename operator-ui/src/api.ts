@@ -3,14 +3,38 @@
 // fails the console's type check instead of its users. Only the store is imported: it has no other
 // project imports, so the console's check does not depend on the rest of the server.
 import type {
-  AttachmentRow, CallRow, CannedRow, CourtRow, EscalationRow, MessageRow, Role, ScopeCounts, ScopeDecisionEntry, ScopeExplanation, TicketRow, TicketStatus, UserRow,
+  AttachmentRow,
+  CallRow,
+  CannedRow,
+  CourtRow,
+  EscalationRow,
+  MessageRow,
+  Role,
+  ScopeCounts,
+  ScopeDecisionEntry,
+  ScopeExplanation,
+  TicketRow,
+  TicketStatus,
+  UserRow,
   WeekHours,
 } from '../../src/store/index.ts';
 import type { AuditEntry } from '../../src/store/audit.ts';
 
 export type {
-  AttachmentRow, AuditEntry, CannedRow, CourtRow, EscalationRow, MessageRow, Role, ScopeCounts, ScopeDecisionEntry, ScopeExplanation, TicketRow, TicketStatus,
-  UserRow, WeekHours,
+  AttachmentRow,
+  AuditEntry,
+  CannedRow,
+  CourtRow,
+  EscalationRow,
+  MessageRow,
+  Role,
+  ScopeCounts,
+  ScopeDecisionEntry,
+  ScopeExplanation,
+  TicketRow,
+  TicketStatus,
+  UserRow,
+  WeekHours,
 };
 
 export type Presence = { status: 'available' | 'away'; connections: number };

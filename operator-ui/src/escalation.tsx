@@ -123,7 +123,19 @@ function useSuggestions(ticketId: number) {
   return { data, error };
 }
 
-function PassForm({ ticket, current, busy, onSubmit, onCancel }: { ticket: TicketDetail; current: number; busy: boolean; onSubmit(id: number, note: string): void; onCancel(): void }) {
+function PassForm({
+  ticket,
+  current,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  ticket: TicketDetail;
+  current: number;
+  busy: boolean;
+  onSubmit(id: number, note: string): void;
+  onCancel(): void;
+}) {
   const { t } = useI18n();
   const { data, error } = useSuggestions(ticket.id);
   const [to, setTo] = useState('');
@@ -216,7 +228,11 @@ function EscalateForm({ ticket, onDone, onCancel }: { ticket: TicketDetail; onDo
     setBusy(true);
     setError(null);
     try {
-      const r = await api.post<{ ticket: TicketRow }>(`/api/tickets/${ticket.id}/escalate`, { specialistId: picked, question: question.trim(), notifyCitizen });
+      const r = await api.post<{ ticket: TicketRow }>(`/api/tickets/${ticket.id}/escalate`, {
+        specialistId: picked,
+        question: question.trim(),
+        notifyCitizen,
+      });
       onDone(r.ticket);
     } catch (err) {
       setError(errorText(t, err));
@@ -239,7 +255,13 @@ function EscalateForm({ ticket, onDone, onCancel }: { ticket: TicketDetail; onDo
             {data.items.map((s) => (
               <li key={s.userId} className={s.reason === 'case' ? 'by-case' : undefined} data-reason={s.reason}>
                 <label className="check">
-                  <input type="radio" name="specialist" value={s.userId} checked={picked === s.userId} onChange={() => setPicked(s.userId)} />
+                  <input
+                    type="radio"
+                    name="specialist"
+                    value={s.userId}
+                    checked={picked === s.userId}
+                    onChange={() => setPicked(s.userId)}
+                  />
                   <span>
                     <span className="esc-name">{s.name}</span>
                     {s.title && <span className="muted"> — {s.title}</span>}{' '}

@@ -3,7 +3,15 @@
 let zone = 'Asia/Almaty';
 
 const make = (timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 let formatter = make(zone);
 
 /** Called once the server said which zone the courts work in (an unknown zone keeps the previous one). */

@@ -4,7 +4,17 @@
 // inputs: what changed before the first connect or during an outage is loaded again.
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { api, type CallEntry, type ChannelHealth, type ContactDetail, type EscalationRow, type MessageRow, type OtherTicket, type Presence, type TicketRow } from './api.ts';
+import {
+  api,
+  type CallEntry,
+  type ChannelHealth,
+  type ContactDetail,
+  type EscalationRow,
+  type MessageRow,
+  type OtherTicket,
+  type Presence,
+  type TicketRow,
+} from './api.ts';
 
 export interface ServerEvents {
   'ticket.created': { ticket: TicketRow };
@@ -50,7 +60,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       offline();
       // The server cut this connection off, which it does when the session ended (deactivated, password reset):
       // asking who we are then signs the console out, or, if the session still stands, connects again.
-      if (reason === 'io server disconnect') api.get('/api/me').then(() => socket.connect(), () => {});
+      if (reason === 'io server disconnect')
+        api.get('/api/me').then(
+          () => socket.connect(),
+          () => {},
+        );
     });
     socket.on('connect_error', offline);
     setLive({ socket, state: 'connecting', epoch: 0 });

@@ -27,7 +27,14 @@ export function ChannelIcon({ channel }: { channel: string }) {
   const known = channel in ICONS;
   const label = known ? t(`channel.${channel}` as Key) : channel;
   return (
-    <svg className={`channel-icon ch-${known ? channel : 'other'}`} viewBox="0 0 16 16" width="16" height="16" role="img" aria-label={label}>
+    <svg
+      className={`channel-icon ch-${known ? channel : 'other'}`}
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      role="img"
+      aria-label={label}
+    >
       <title>{label}</title>
       {ICONS[channel] ?? <circle cx="8" cy="8" r="3" fill="currentColor" />}
     </svg>

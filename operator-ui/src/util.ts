@@ -8,9 +8,12 @@ export function useDebounced(fn: () => void | Promise<void>, ms: number): () => 
     ref.current = fn;
   });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   return useMemo(
     () => () => {
       if (timer.current) clearTimeout(timer.current);

@@ -29,7 +29,7 @@ export function yearOf(day: number): number {
 
 export function isoWeekday(day: number): IsoWeekday {
   // 1970-01-01 was a Thursday (ISO 4).
-  return ((((day + 3) % 7) + 7) % 7 + 1) as IsoWeekday;
+  return (((((day + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 export function isWeekend(day: number): boolean {

@@ -11,7 +11,20 @@ export interface NationalYear {
 
 /** The statutory holidays of `year`; `moves` is false for the religious days the law does not move. */
 function statutory(year: number): { day: number; moves: boolean }[] {
-  const fixed: [number, number][] = [[1, 1], [1, 2], [3, 8], [3, 21], [3, 22], [3, 23], [5, 1], [5, 7], [5, 9], [7, 6], [10, 25], [12, 16]];
+  const fixed: [number, number][] = [
+    [1, 1],
+    [1, 2],
+    [3, 8],
+    [3, 21],
+    [3, 22],
+    [3, 23],
+    [5, 1],
+    [5, 7],
+    [5, 9],
+    [7, 6],
+    [10, 25],
+    [12, 16],
+  ];
   // Constitution Day: 30 August up to 2025, none in 2026, 15 March from 2027.
   if (year <= 2025) fixed.push([8, 30]);
   if (year >= 2027) fixed.push([3, 15]);
@@ -26,7 +39,10 @@ const transfersByYear = new Map<number, { off: number[]; working: number[] }>();
 for (const { transfers } of Object.values(YEARS)) {
   // Indexed by the year each date falls in, so an order may reach into the next year.
   for (const t of transfers) {
-    for (const [kind, date] of [['off', t.off], ['working', t.working]] as const) {
+    for (const [kind, date] of [
+      ['off', t.off],
+      ['working', t.working],
+    ] as const) {
       const day = parseIsoDate(date);
       const y = yearOf(day);
       if (!transfersByYear.has(y)) transfersByYear.set(y, { off: [], working: [] });

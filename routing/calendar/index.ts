@@ -16,7 +16,10 @@ const MAX_IDLE_DAYS = 800;
 /** Mon–Fri 09:00–13:00 and 14:30–18:30 (lunch 13:00–14:30), Asia/Almaty, national days off. */
 export function defaultCalendar(overrides: CourtCalendar['overrides'] = [], timeZone = DEFAULT_TIME_ZONE): CourtCalendar {
   assertTimeZone(timeZone);
-  const day = (): Period[] => [{ start: '09:00', end: '13:00' }, { start: '14:30', end: '18:30' }];
+  const day = (): Period[] => [
+    { start: '09:00', end: '13:00' },
+    { start: '14:30', end: '18:30' },
+  ];
   return { timeZone, week: { 1: day(), 2: day(), 3: day(), 4: day(), 5: day(), 6: [], 7: [] }, overrides };
 }
 
@@ -91,18 +94,22 @@ function periodAt(cal: CourtCalendar, ms: number): [number, number] | undefined 
 
 function yearDays(year: number, weekend: boolean): number[] {
   const days: number[] = [];
-  for (let d = dayNumber(year, 1, 1); d < dayNumber(year + 1, 1, 1); d++) if ((isoWeekday(d) >= 6) === weekend) days.push(d);
+  for (let d = dayNumber(year, 1, 1); d < dayNumber(year + 1, 1, 1); d++) if (isoWeekday(d) >= 6 === weekend) days.push(d);
   return days;
 }
 
 /** Monday–Friday dates of `year` that are not working days, sorted. */
 export function daysOff(year: number, cal: CourtCalendar = defaultCalendar()): IsoDate[] {
-  return yearDays(year, false).filter((d) => !workingDay(cal, d)).map(isoDate);
+  return yearDays(year, false)
+    .filter((d) => !workingDay(cal, d))
+    .map(isoDate);
 }
 
 /** Saturdays and Sundays of `year` that are working days, sorted. */
 export function workingWeekends(year: number, cal: CourtCalendar = defaultCalendar()): IsoDate[] {
-  return yearDays(year, true).filter((d) => workingDay(cal, d)).map(isoDate);
+  return yearDays(year, true)
+    .filter((d) => workingDay(cal, d))
+    .map(isoDate);
 }
 
 export function isWorkingDay(cal: CourtCalendar, date: IsoDate): boolean {

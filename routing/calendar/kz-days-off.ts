@@ -25,7 +25,8 @@ export const YEARS: Record<number, YearData> = {
     status: 'official',
     kurbanAit: {
       date: '2024-06-16',
-      source: 'ДУМК announcement of 7 June 2024: Kurban Ait begins Sunday 16 June, so Monday 17 June (first planned as the day off) stays a working day.',
+      source:
+        'ДУМК announcement of 7 June 2024: Kurban Ait begins Sunday 16 June, so Monday 17 June (first planned as the day off) stays a working day.',
     },
     transfers: [
       {
@@ -45,7 +46,8 @@ export const YEARS: Record<number, YearData> = {
       {
         off: '2025-01-03',
         working: '2025-01-05',
-        source: 'Order of the Minister of Labour and Social Protection (announced November 2024): day off moved from Sunday 5 January to Friday 3 January 2025.',
+        source:
+          'Order of the Minister of Labour and Social Protection (announced November 2024): day off moved from Sunday 5 January to Friday 3 January 2025.',
       },
     ],
   },
@@ -60,22 +62,34 @@ export const YEARS: Record<number, YearData> = {
   },
   2027: {
     status: 'provisional',
-    kurbanAit: { date: '2027-05-16', source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1448; confirm with the ДУМК calendar.' },
+    kurbanAit: {
+      date: '2027-05-16',
+      source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1448; confirm with the ДУМК calendar.',
+    },
     transfers: [],
   },
   2028: {
     status: 'provisional',
-    kurbanAit: { date: '2028-05-05', source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1449; confirm with the ДУМК calendar.' },
+    kurbanAit: {
+      date: '2028-05-05',
+      source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1449; confirm with the ДУМК calendar.',
+    },
     transfers: [],
   },
   2029: {
     status: 'provisional',
-    kurbanAit: { date: '2029-04-24', source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1450; confirm with the ДУМК calendar.' },
+    kurbanAit: {
+      date: '2029-04-24',
+      source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1450; confirm with the ДУМК calendar.',
+    },
     transfers: [],
   },
   2030: {
     status: 'provisional',
-    kurbanAit: { date: '2030-04-13', source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1451; confirm with the ДУМК calendar.' },
+    kurbanAit: {
+      date: '2030-04-13',
+      source: 'Provisional astronomical estimate of 10 Dhu al-Hijjah 1451; confirm with the ДУМК calendar.',
+    },
     transfers: [],
   },
 };

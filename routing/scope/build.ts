@@ -4,8 +4,16 @@
 import crypto from 'node:crypto';
 import { FEATURE_SET, MODEL_FORMAT, modelId, type ScopeModelFile } from './model.ts';
 import {
-  chooseThresholds, crossValidate, DEFAULT_HYPER, featurize, figuresAt, LOGISTIC, NAIVE_BAYES, trainLogistic,
-  type Example, type Figures,
+  chooseThresholds,
+  crossValidate,
+  DEFAULT_HYPER,
+  featurize,
+  figuresAt,
+  LOGISTIC,
+  NAIVE_BAYES,
+  trainLogistic,
+  type Example,
+  type Figures,
 } from './train.ts';
 
 export interface LabelledSet {
@@ -32,7 +40,15 @@ function byLanguage(examples: Example[], scores: number[], high: number, low: nu
   return Object.fromEntries(
     langs.map((l) => {
       const idx = examples.flatMap((e, i) => (e.lang === l ? [i] : []));
-      return [l, figuresAt(idx.map((i) => examples[i]!), idx.map((i) => scores[i]!), high, low)];
+      return [
+        l,
+        figuresAt(
+          idx.map((i) => examples[i]!),
+          idx.map((i) => scores[i]!),
+          high,
+          low,
+        ),
+      ];
     }),
   );
 }
@@ -52,12 +68,16 @@ const round = (x: number) => Number(x.toPrecision(6));
 export function buildModel(sets: LabelledSet[], seed: number, folds = 5): { file: ScopeModelFile; report: BuildReport } {
   const evaluated = sets.filter((s) => s.evaluated).flatMap((s) => s.examples);
   const extra = sets.filter((s) => !s.evaluated).flatMap((s) => s.examples);
-  if (evaluated.length < folds * 4) throw new Error(`cross-validation needs at least ${folds * 4} evaluated examples, got ${evaluated.length}`);
+  if (evaluated.length < folds * 4)
+    throw new Error(`cross-validation needs at least ${folds * 4} evaluated examples, got ${evaluated.length}`);
   const lr = evaluate(evaluated, crossValidate(evaluated, extra, folds, seed, LOGISTIC));
   const nb = evaluate(evaluated, crossValidate(evaluated, extra, folds, seed, NAIVE_BAYES));
 
   const everything = [...evaluated, ...extra];
-  const model = trainLogistic(featurize(everything), everything.map((e) => e.appeal));
+  const model = trainLogistic(
+    featurize(everything),
+    everything.map((e) => e.appeal),
+  );
   const weights: Record<string, number> = {};
   for (const [name, w] of [...model.weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) weights[name] = round(w);
   const body = { featureSet: FEATURE_SET, bias: round(model.bias), thresholds: lr.thresholds, weights };
@@ -72,7 +92,10 @@ export function buildModel(sets: LabelledSet[], seed: number, folds = 5): { file
       source: s.source,
       rows: s.examples.length,
       appeals: s.examples.filter((e) => e.appeal).length,
-      sha256: crypto.createHash('sha256').update(JSON.stringify(s.examples.map((e) => [e.text, e.appeal, e.lang]))).digest('hex'),
+      sha256: crypto
+        .createHash('sha256')
+        .update(JSON.stringify(s.examples.map((e) => [e.text, e.appeal, e.lang])))
+        .digest('hex'),
     })),
     crossValidation: { folds, overall: lr.overall, byLang: lr.byLang, baseline: { 'naive Bayes': nb.overall } },
     thresholds: lr.thresholds,

@@ -25,8 +25,15 @@ const schema = z.object({
   seed: z.number().int(),
   hyper: z.record(z.string(), z.number()),
   data: z.array(z.object({ source: z.string(), rows: z.number().int(), appeals: z.number().int(), sha256: z.string() })),
-  crossValidation: z.object({ folds: z.number().int(), overall: figures, byLang: z.record(z.string(), figures), baseline: z.record(z.string(), figures) }),
-  thresholds: z.object({ high: finite, low: finite }).refine((t) => t.low <= t.high && t.low >= 0 && t.high <= 1, 'need 0 <= low <= high <= 1'),
+  crossValidation: z.object({
+    folds: z.number().int(),
+    overall: figures,
+    byLang: z.record(z.string(), figures),
+    baseline: z.record(z.string(), figures),
+  }),
+  thresholds: z
+    .object({ high: finite, low: finite })
+    .refine((t) => t.low <= t.high && t.low >= 0 && t.high <= 1, 'need 0 <= low <= high <= 1'),
   bias: finite,
 });
 
@@ -106,12 +113,13 @@ export class ScopeModel {
     this.wordSums.set(word, sum);
     return sum;
   }
-
 }
 
 /** The id a model file must carry: a hash of what decides its verdicts. */
 export function modelId(m: Pick<ScopeModelFile, 'bias' | 'weights' | 'thresholds' | 'featureSet'>): string {
-  const lines = Object.keys(m.weights).sort().map((name) => `${name}\t${m.weights[name]}`);
+  const lines = Object.keys(m.weights)
+    .sort()
+    .map((name) => `${name}\t${m.weights[name]}`);
   const text = `${JSON.stringify([m.featureSet, m.bias, m.thresholds.high, m.thresholds.low])}\n${lines.join('\n')}`;
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
@@ -126,7 +134,9 @@ export function parseScopeModel(text: string): ScopeModel {
   const kind = (json as { format?: unknown; featureSet?: unknown } | null) ?? {};
   if (kind.format !== MODEL_FORMAT) throw new ScopeModelError(`format is ${JSON.stringify(kind.format)}, this VIC reads "${MODEL_FORMAT}"`);
   if (kind.featureSet !== FEATURE_SET) {
-    throw new ScopeModelError(`trained on features "${String(kind.featureSet)}", this VIC computes "${FEATURE_SET}": retrain with "vic scope train"`);
+    throw new ScopeModelError(
+      `trained on features "${String(kind.featureSet)}", this VIC computes "${FEATURE_SET}": retrain with "vic scope train"`,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -16,17 +16,57 @@ function set(chars: string, to: string): void {
 }
 
 // Cyrillic (Russian + Kazakh) to the skeleton.
-set('аә', 'a'); set('б', 'b'); set('в', 'v'); set('гғ', 'g'); set('д', 'd'); set('еёэ', 'e'); set('ж', 'zh');
-set('з', 'z'); set('ийіыї', 'i'); set('кқ', 'k'); set('л', 'l'); set('м', 'm'); set('нң', 'n'); set('оө', 'o');
-set('п', 'p'); set('р', 'r'); set('с', 's'); set('т', 't'); set('уұүў', 'u'); set('ф', 'f'); set('хһ', 'h');
-set('ц', 'c'); set('ч', 'ch'); set('шщ', 'sh'); set('ъь', ''); set('ю', 'iu'); set('я', 'ia'); set('є', 'e');
+set('аә', 'a');
+set('б', 'b');
+set('в', 'v');
+set('гғ', 'g');
+set('д', 'd');
+set('еёэ', 'e');
+set('ж', 'zh');
+set('з', 'z');
+set('ийіыї', 'i');
+set('кқ', 'k');
+set('л', 'l');
+set('м', 'm');
+set('нң', 'n');
+set('оө', 'o');
+set('п', 'p');
+set('р', 'r');
+set('с', 's');
+set('т', 't');
+set('уұүў', 'u');
+set('ф', 'f');
+set('хһ', 'h');
+set('ц', 'c');
+set('ч', 'ch');
+set('шщ', 'sh');
+set('ъь', '');
+set('ю', 'iu');
+set('я', 'ia');
+set('є', 'e');
 // Latin: plain letters, the Kazakh 2018 acute and 2021 diacritic alphabets, Turkish-style letters.
 for (let c = 97; c <= 122; c++) TABLE[c] = String.fromCharCode(c);
-set('y', 'i'); set('j', 'zh'); set('q', 'k'); set('x', 'h'); set('w', 'v');
-set('äáàâ', 'a'); set('öóô', 'o'); set('üūúùûýŭ', 'u'); set('ğǵ', 'g'); set('şś', 'sh'); set('çć', 'ch');
-set('ñń', 'n'); set('ıíìî', 'i'); set('éèê', 'e'); set('ž', 'zh'); set('č', 'ch');
+set('y', 'i');
+set('j', 'zh');
+set('q', 'k');
+set('x', 'h');
+set('w', 'v');
+set('äáàâ', 'a');
+set('öóô', 'o');
+set('üūúùûýŭ', 'u');
+set('ğǵ', 'g');
+set('şś', 'sh');
+set('çć', 'ch');
+set('ñń', 'n');
+set('ıíìî', 'i');
+set('éèê', 'e');
+set('ž', 'zh');
+set('č', 'ch');
 set('0123456789', '0');
-set('?', '?'); set('!', '!'); set('.\n\r', '.'); set(',;:', ',');
+set('?', '?');
+set('!', '!');
+set('.\n\r', '.');
+set(',;:', ',');
 // Apostrophes mark the 2017 Kazakh Latin (s' = ш, c' = ч, a' = ә) and are otherwise noise.
 set("'’`ʼ", "'");
 

@@ -41,7 +41,10 @@ export function featurize(examples: Example[]): Featurized {
 function vocabulary(rows: Featurized, minCount: number): string[] {
   const count = new Map<string, number>();
   for (const r of rows) for (const n of r.names) count.set(n, (count.get(n) ?? 0) + 1);
-  return [...count].filter(([name, c]) => c >= minCount || name.startsWith('r:')).map(([n]) => n).sort();
+  return [...count]
+    .filter(([name, c]) => c >= minCount || name.startsWith('r:'))
+    .map(([n]) => n)
+    .sort();
 }
 
 function indexRows(rows: Featurized, ys: boolean[], vocab: Map<string, number>): Row[] {
@@ -183,7 +186,10 @@ export function crossValidate(evaluated: Example[], extra: Example[], k: number,
   const scores = new Array<number>(evaluated.length);
   for (let f = 0; f < k; f++) {
     const train = rows.filter((_, i) => fold[i] !== f).concat(extraRows);
-    const ys = evaluated.filter((_, i) => fold[i] !== f).map((e) => e.appeal).concat(extra.map((e) => e.appeal));
+    const ys = evaluated
+      .filter((_, i) => fold[i] !== f)
+      .map((e) => e.appeal)
+      .concat(extra.map((e) => e.appeal));
     const score = trainer(train, ys);
     rows.forEach((r, i) => {
       if (fold[i] === f) scores[i] = score(r);
@@ -226,7 +232,12 @@ export function figuresAt(examples: Example[], scores: number[], high: number, l
  * lowest score down to which at least `bandPrecision` of the messages between `low` and `high` are appeals, so
  * the "possible appeal" mark stays worth an operator's look.
  */
-export function chooseThresholds(examples: Example[], scores: number[], precision: number, bandPrecision: number): { high: number; low: number } {
+export function chooseThresholds(
+  examples: Example[],
+  scores: number[],
+  precision: number,
+  bandPrecision: number,
+): { high: number; low: number } {
   const order = scores.map((s, i) => [s, examples[i]!.appeal] as const).sort((a, b) => b[0] - a[0]);
   const tied = (i: number) => i + 1 < order.length && order[i + 1]![0] === order[i]![0];
   let tp = 0;

@@ -13,13 +13,23 @@ const userFields = {
   name: z.string().trim().min(1).max(200),
   role: z.enum(['admin', 'operator', 'specialist']),
   courtId: z.number().int().positive().nullable(),
-  sipExtension: z.string().regex(/^[0-9A-Za-z*#+]{1,32}$/).nullable(),
+  sipExtension: z
+    .string()
+    .regex(/^[0-9A-Za-z*#+]{1,32}$/)
+    .nullable(),
   languages: langs,
   maxConcurrent: z.number().int().min(1).max(100),
   title: z.string().trim().max(200).nullable(),
   password: z.string().min(8).max(200),
 };
-const createUser = z.object({ login: z.string().trim().regex(/^[a-z0-9._-]{2,50}$/i, 'use 2–50 letters, digits, dot, dash or underscore'), ...userFields })
+const createUser = z
+  .object({
+    login: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9._-]{2,50}$/i, 'use 2–50 letters, digits, dot, dash or underscore'),
+    ...userFields,
+  })
   .partial({ courtId: true, sipExtension: true, languages: true, maxConcurrent: true, title: true });
 const patchUser = z
   .object({ ...userFields, active: z.boolean() })
@@ -32,19 +42,26 @@ const courtFields = {
   slaFirstResponseMin: z.number().int().min(1).max(10_000),
 };
 const createCourt = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/), ...courtFields }).partial({ slaFirstResponseMin: true });
-const patchCourt = z.object({ ...courtFields, active: z.boolean() }).partial().strict();
+const patchCourt = z
+  .object({ ...courtFields, active: z.boolean() })
+  .partial()
+  .strict();
 
 // A court's working week. Periods are kept sorted; they may touch (13:00–14:00, 14:00–18:00) but not overlap.
 // 24:00 is not offered: the console's time fields cannot show it, and nobody answers at midnight.
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM from 00:00 to 23:59');
-const period = z.object({ start: hhmm, end: hhmm }).strict().refine((p) => p.start < p.end, 'a period must end after it starts');
+const period = z
+  .object({ start: hhmm, end: hhmm })
+  .strict()
+  .refine((p) => p.start < p.end, 'a period must end after it starts');
 const dayHours = z
   .array(period)
   .max(4, 'at most 4 periods a day')
   .transform((ps) => [...ps].sort((a, b) => (a.start < b.start ? -1 : 1)))
   .superRefine((ps, ctx) => {
     for (let i = 1; i < ps.length; i++) {
-      if (ps[i].start < ps[i - 1].end) ctx.addIssue({ code: 'custom', message: `${ps[i - 1].start}–${ps[i - 1].end} and ${ps[i].start}–${ps[i].end} overlap` });
+      if (ps[i].start < ps[i - 1].end)
+        ctx.addIssue({ code: 'custom', message: `${ps[i - 1].start}–${ps[i - 1].end} and ${ps[i].start}–${ps[i].end} overlap` });
     }
   });
 const weekHours = z
@@ -84,7 +101,10 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
   });
 
   // A court's calendar: its own days off / working weekend days on top of the national ones.
-  const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a date');
+  const isoDate = z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a date');
   const courtOf = (raw: unknown) => {
     const id = parse(idParam, raw);
     if (!store.getCourt(id)) throw new VicError('VIC_COURT_NOT_FOUND');
@@ -92,9 +112,17 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
   };
   r.get('/courts/:id/calendar', (req, res) => {
     const id = courtOf(req.params.id);
-    const { year } = parse(z.object({ year: z.coerce.number().int().min(2000).max(2100).default(new Date(clock.now()).getUTCFullYear()) }), req.query);
+    const { year } = parse(
+      z.object({ year: z.coerce.number().int().min(2000).max(2100).default(new Date(clock.now()).getUTCFullYear()) }),
+      req.query,
+    );
     const cal = calendars.for(id);
-    res.json({ year, overrides: store.listCalendarOverrides(id), daysOff: daysOff(year, cal), workingWeekends: workingWeekends(year, cal) });
+    res.json({
+      year,
+      overrides: store.listCalendarOverrides(id),
+      daysOff: daysOff(year, cal),
+      workingWeekends: workingWeekends(year, cal),
+    });
   });
   // A court's working week (null: the default one). The calendar is rebuilt, so routing, off-hours replies,
   // first-response deadlines and the dispatcher follow from the next ticket or tick on.
@@ -131,7 +159,11 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
   });
 
   // Canned answers: everyone signed in uses them; admins write them. {ref} and {name} are filled in by the console.
-  const cannedSchema = z.object({ title: z.string().trim().min(1).max(200), lang: z.enum(['kk', 'ru']), text: z.string().trim().min(1).max(5000) });
+  const cannedSchema = z.object({
+    title: z.string().trim().min(1).max(200),
+    lang: z.enum(['kk', 'ru']),
+    text: z.string().trim().min(1).max(5000),
+  });
   r.get('/canned', (_req, res) => res.json({ items: store.listCanned() }));
   r.post('/canned', admin, (req, res) => {
     const b = parse(cannedSchema, req.body);
@@ -182,7 +214,8 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
     events.emit({ type: 'user.changed', userId: id });
   };
   const lockOut = (req: Req, id: number, b: { active?: boolean; role?: string }) => {
-    if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin'))) throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
+    if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin')))
+      throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
   };
 
   r.patch('/users/:id', admin, async (req, res) => {
@@ -222,13 +255,27 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
   // The audit log, newest first. A date is a whole day in the courts' time zone (TZ_COURT); digits are epoch ms.
   // `until` (the first page's answer) keeps later pages from shifting while rows are written, this read's own
   // row included: reading the log shows search texts, so it is audited too.
-  const instant = z.union([z.string().regex(/^\d{1,15}$/).transform(Number), isoDate]);
+  const instant = z.union([
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .transform(Number),
+    isoDate,
+  ]);
   const day = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY;
   const auditQuery = z
     .object({
       user: z.coerce.number().int().positive().optional(),
-      action: z.string().regex(/^[a-z][a-z_]*(\.[a-z_]+)*$/, 'is not an action like ticket.read').max(60).optional(),
-      ticket: z.string().trim().regex(/^(\d{1,12}|VIC-\d{4}-\d+)$/i, 'give a ticket reference (VIC-2026-00042) or id').optional(),
+      action: z
+        .string()
+        .regex(/^[a-z][a-z_]*(\.[a-z_]+)*$/, 'is not an action like ticket.read')
+        .max(60)
+        .optional(),
+      ticket: z
+        .string()
+        .trim()
+        .regex(/^(\d{1,12}|VIC-\d{4}-\d+)$/i, 'give a ticket reference (VIC-2026-00042) or id')
+        .optional(),
       from: instant.optional(),
       to: instant.optional(),
       until: z.coerce.number().int().positive().optional(),
@@ -240,7 +287,8 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
     const q = parse(auditQuery, req.query);
     const from = typeof q.from === 'string' ? localToUtc(config.TZ_COURT, day(q.from), 0) : q.from;
     const to = typeof q.to === 'string' ? localToUtc(config.TZ_COURT, day(q.to) + 1, 0) : q.to === undefined ? undefined : q.to + 1;
-    if (from !== undefined && to !== undefined && from >= to) throw new VicError('VIC_VALIDATION', 'Invalid from: it is after to', [{ path: 'from', message: 'is after to' }]);
+    if (from !== undefined && to !== undefined && from >= to)
+      throw new VicError('VIC_VALIDATION', 'Invalid from: it is after to', [{ path: 'from', message: 'is after to' }]);
     let ticketId: number | undefined;
     if (q.ticket !== undefined) {
       ticketId = /^\d+$/.test(q.ticket) ? Number(q.ticket) : store.getTicketByRef(q.ticket)?.id;
@@ -248,7 +296,14 @@ export function adminRoutes({ store, clock, config, registry, events, calendars,
     }
     const until = q.until ?? store.lastAuditId();
     const page = store.searchAudit({ userId: q.user, action: q.action, ticketId, from, to, until, limit: q.limit, offset: q.offset });
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'audit.read', entity: 'audit', details: { ...q, shown: page.items.length }, ip: req.ip ?? null });
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'audit.read',
+      entity: 'audit',
+      details: { ...q, shown: page.items.length },
+      ip: req.ip ?? null,
+    });
     res.json({ ...page, until, actions: store.auditActions() });
   });
   return r;

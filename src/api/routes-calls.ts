@@ -22,7 +22,15 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     const sip = phone();
     if (!sip.callBack) throw new VicError('VIC_CONFLICT', 'The phone channel cannot call back');
     const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number });
-    store.audit({ at: clock.now(), userId: user.id, action: 'call.call_back', entity: 'ticket', entityId: t.id, details: { callId }, ip: req.ip ?? null });
+    store.audit({
+      at: clock.now(),
+      userId: user.id,
+      action: 'call.call_back',
+      entity: 'ticket',
+      entityId: t.id,
+      details: { callId },
+      ip: req.ip ?? null,
+    });
     res.status(202).json({ callId });
   });
 
@@ -32,10 +40,20 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     if (!call) throw new VicError('VIC_NOT_FOUND', 'No such call');
     tickets.visible(userOf(req), call.ticketId);
     const to = store.getUser(specialistId);
-    if (!to?.active || to.role !== 'specialist' || !to.sipExtension) throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
+    if (!to?.active || to.role !== 'specialist' || !to.sipExtension)
+      throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
     const sip = phone();
-    if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension })) throw new VicError('VIC_CONFLICT', 'The call is not live any more');
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'call.transfer', entity: 'ticket', entityId: call.ticketId, details: { callId: call.callId, to: to.id }, ip: req.ip ?? null });
+    if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension }))
+      throw new VicError('VIC_CONFLICT', 'The call is not live any more');
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'call.transfer',
+      entity: 'ticket',
+      entityId: call.ticketId,
+      details: { callId: call.callId, to: to.id },
+      ip: req.ip ?? null,
+    });
     res.status(202).json({ ok: true });
   });
   return r;

@@ -21,7 +21,15 @@ export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
   r.get('/tickets/:id/specialists', (req, res) => {
     const id = parse(idParam, req.params.id);
     const suggestions = escalations.suggest(userOf(req), id);
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'ticket.specialists_read', entity: 'ticket', entityId: id, details: { caseNumbers: suggestions.caseNumbers }, ip: req.ip ?? null });
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'ticket.specialists_read',
+      entity: 'ticket',
+      entityId: id,
+      details: { caseNumbers: suggestions.caseNumbers },
+      ip: req.ip ?? null,
+    });
     res.json(suggestions);
   });
   r.post('/tickets/:id/escalate', staff, (req, res) => {

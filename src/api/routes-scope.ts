@@ -38,7 +38,14 @@ export function scopeRoutes({ store, clock, config }: ApiDeps) {
     const tickets = store.scopeCounts(start, end);
     // The operators' reasons and the tickets they name are citizen data: who looked is recorded.
     const decisions = store.latestScopeDecisions(start, end, LATEST_DECISIONS);
-    store.audit({ at: now, userId: userOf(req).id, action: 'scope.stats_read', entity: 'scope', details: { from: isoDate(from), to: isoDate(to), shown: decisions.length }, ip: req.ip ?? null });
+    store.audit({
+      at: now,
+      userId: userOf(req).id,
+      action: 'scope.stats_read',
+      entity: 'scope',
+      details: { from: isoDate(from), to: isoDate(to), shown: decisions.length },
+      ip: req.ip ?? null,
+    });
     const m = scopeModel();
     res.json({
       from: isoDate(from),

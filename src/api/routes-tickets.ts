@@ -42,7 +42,14 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
   r.get('/tickets', (req, res) => {
     const f = parse(listSchema, req.query);
     const list = store.listTickets(userOf(req), { ...f, courtId: f.court });
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'ticket.list', entity: 'ticket', details: { ...f, shown: list.items.length, total: list.total }, ip: req.ip ?? null });
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'ticket.list',
+      entity: 'ticket',
+      details: { ...f, shown: list.items.length, total: list.total },
+      ip: req.ip ?? null,
+    });
     res.json(list);
   });
   // Not audited: one number per queue, counted over what the user may see anyway, and it takes no filter or
@@ -76,7 +83,9 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
   r.post('/tickets/:id/scope', staff, (req, res) => {
     const b = parse(scopeSchema, req.body);
     const id = parse(idParam, req.params.id);
-    res.json({ ticket: b.verdict === 'in_scope' ? tickets.overruleScope(userOf(req), id, b.reason) : tickets.markAppeal(userOf(req), id, b.reason) });
+    res.json({
+      ticket: b.verdict === 'in_scope' ? tickets.overruleScope(userOf(req), id, b.reason) : tickets.markAppeal(userOf(req), id, b.reason),
+    });
   });
   r.post('/messages/:id/retry', staff, (req, res) => {
     const m = store.getMessage(parse(idParam, req.params.id));
@@ -96,10 +105,19 @@ export function ticketRoutes({ store, tickets, outbox, attachments, clock }: Api
     const t = store.getTicket(a.ticketId)!;
     if (!canSee(userOf(req), t)) throw new VicError('VIC_FORBIDDEN_COURT');
     const file = a.sha256 ? attachments.pathOf(a.sha256) : null;
-    if (!file || !fs.existsSync(file)) throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
+    if (!file || !fs.existsSync(file))
+      throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
     const image = sniffImage(file);
     if (inline && !image) throw new VicError('VIC_NOT_AN_IMAGE');
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'attachment.read', entity: 'ticket', entityId: t.id, details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) }, ip: req.ip ?? null });
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'attachment.read',
+      entity: 'ticket',
+      entityId: t.id,
+      details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) },
+      ip: req.ip ?? null,
+    });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');

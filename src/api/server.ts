@@ -80,11 +80,20 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(store, clock));
-  app.get('/api/me', (req, res) => res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id), timeZone: deps.config.TZ_COURT }));
+  app.get('/api/me', (req, res) =>
+    res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id), timeZone: deps.config.TZ_COURT }),
+  );
   app.put('/api/me/presence', (req, res) => {
     const { status } = parse(z.object({ status: z.enum(['available', 'away']) }), req.body);
     store.setPresenceStatus(userOf(req).id, status);
-    store.audit({ at: clock.now(), userId: userOf(req).id, action: 'presence.changed', entity: 'user', entityId: userOf(req).id, details: { status } });
+    store.audit({
+      at: clock.now(),
+      userId: userOf(req).id,
+      action: 'presence.changed',
+      entity: 'user',
+      entityId: userOf(req).id,
+      details: { status },
+    });
     events.emit({ type: 'presence.changed', userId: userOf(req).id });
     res.json({ presence: store.getPresence(userOf(req).id) });
   });

@@ -18,7 +18,10 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256');
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'), 'must be a relative path inside the backup');
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    'must be a relative path inside the backup',
+  );
 
 const fileEntry = z.object({ path: relPath, size: z.number().int().nonnegative(), sha256 });
 
@@ -45,7 +48,8 @@ export const manifestSchema = z
     if (!paths.has(DB_FILE)) ctx.addIssue({ code: 'custom', path: ['files'], message: `does not list ${DB_FILE}` });
     if (paths.has(MANIFEST)) ctx.addIssue({ code: 'custom', path: ['files'], message: `lists ${MANIFEST} itself` });
     const bytes = m.files.reduce((s, f) => s + f.size, 0);
-    if (m.totals.files !== m.files.length || m.totals.bytes !== bytes) ctx.addIssue({ code: 'custom', path: ['totals'], message: 'do not add up to the files listed' });
+    if (m.totals.files !== m.files.length || m.totals.bytes !== bytes)
+      ctx.addIssue({ code: 'custom', path: ['totals'], message: 'do not add up to the files listed' });
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -80,7 +84,10 @@ export function readManifest(dir: string): Manifest {
 
 /** Backup folders are named by their start time in UTC, e.g. 2026-12-02T10-00-00Z (`-2` added on a clash). */
 export function backupName(at: number): string {
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return new Date(at)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z(?:-(\d+))?$/;

@@ -38,7 +38,10 @@ export async function listBackups(root: string): Promise<BackupEntry[]> {
 export async function pruneBackups(root: string, keep: number, now: number): Promise<string[]> {
   const all = await listBackups(root);
   const complete = all.filter((b) => b.complete);
-  const doomed = [...complete.slice(0, Math.max(0, complete.length - keep)), ...all.filter((b) => !b.complete && now - b.at > ABANDONED_AFTER_MS)];
+  const doomed = [
+    ...complete.slice(0, Math.max(0, complete.length - keep)),
+    ...all.filter((b) => !b.complete && now - b.at > ABANDONED_AFTER_MS),
+  ];
   for (const b of doomed) await fsp.rm(b.dir, { recursive: true, force: true });
   return doomed.map((b) => b.dir);
 }

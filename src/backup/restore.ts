@@ -19,7 +19,9 @@ export async function restoreBackup(dir: string, target: string): Promise<Manife
   const existed = assertEmpty(target);
   const manifest = await verifyBackup(dir);
   if (manifest.sqlite.userVersion > MIGRATIONS.length) {
-    throw new BackupError(`made by a newer VIC (${manifest.vicVersion}, database schema ${manifest.sqlite.userVersion}; this VIC knows ${MIGRATIONS.length}): update VIC first`);
+    throw new BackupError(
+      `made by a newer VIC (${manifest.vicVersion}, database schema ${manifest.sqlite.userVersion}; this VIC knows ${MIGRATIONS.length}): update VIC first`,
+    );
   }
   await fsp.mkdir(target, { recursive: true });
   try {
@@ -34,7 +36,9 @@ export async function restoreBackup(dir: string, target: string): Promise<Manife
     await syncDir(target);
     return manifest;
   } catch (e) {
-    if (existed) for (const name of await fsp.readdir(target)) if (!EMPTY_ANYWAY.has(name)) await fsp.rm(path.join(target, name), { recursive: true, force: true });
+    if (existed)
+      for (const name of await fsp.readdir(target))
+        if (!EMPTY_ANYWAY.has(name)) await fsp.rm(path.join(target, name), { recursive: true, force: true });
     if (!existed) await fsp.rm(target, { recursive: true, force: true });
     throw e;
   }
@@ -53,7 +57,9 @@ function assertEmpty(target: string): boolean {
   }
   const left = names.filter((n) => !EMPTY_ANYWAY.has(n));
   if (left.length) {
-    throw new RestoreTargetError(`DATA_DIR ${target} is not empty (${left.length} entries, e.g. ${left.sort()[0]}): restore only into an empty or new folder`);
+    throw new RestoreTargetError(
+      `DATA_DIR ${target} is not empty (${left.length} entries, e.g. ${left.sort()[0]}): restore only into an empty or new folder`,
+    );
   }
   return true;
 }

@@ -71,10 +71,21 @@ export class BackupScheduler {
       if (now < this.retryAt) return null;
       const newest = (await listBackups(dir)).filter((b) => b.complete).at(-1);
       if (newest && now - newest.at < this.opts.everyMs) return null;
-      const taken = await takeBackup({ db: this.opts.db, dataDir: this.opts.dataDir, root: dir, now: () => clock.now(), stepPages: STEP_PAGES, signal: this.abort.signal });
+      const taken = await takeBackup({
+        db: this.opts.db,
+        dataDir: this.opts.dataDir,
+        root: dir,
+        now: () => clock.now(),
+        stepPages: STEP_PAGES,
+        signal: this.abort.signal,
+      });
       const { totals, missingAttachments } = taken.manifest;
       log.info({ dir: taken.dir, files: totals.files, bytes: totals.bytes, ms: taken.ms }, 'backup written');
-      if (missingAttachments.length) log.warn({ dir: taken.dir, missing: missingAttachments.length }, 'attachments the database refers to were not in DATA_DIR when copied (removed by retention meanwhile, or lost before)');
+      if (missingAttachments.length)
+        log.warn(
+          { dir: taken.dir, missing: missingAttachments.length },
+          'attachments the database refers to were not in DATA_DIR when copied (removed by retention meanwhile, or lost before)',
+        );
       const removed = await pruneBackups(dir, this.opts.keep, clock.now());
       if (removed.length) log.info({ removed }, 'old backups removed');
       return taken;

@@ -4,7 +4,17 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { copyWithHash, eachLimited, hashFile, listTree, syncDir, type TreeFile } from './files.ts';
-import { BackupError, DB_FILE, FORMAT, FORMAT_VERSION, MANIFEST, backupName, vicVersion, type FileEntry, type Manifest } from './manifest.ts';
+import {
+  BackupError,
+  DB_FILE,
+  FORMAT,
+  FORMAT_VERSION,
+  MANIFEST,
+  backupName,
+  vicVersion,
+  type FileEntry,
+  type Manifest,
+} from './manifest.ts';
 import { listBackups } from './prune.ts';
 
 export interface TakeBackupOptions {
@@ -33,7 +43,17 @@ export interface TakenBackup {
 /** SQLite's own files, copied through the backup API only, never as files. */
 const DB_FILES = new Set([DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, `${DB_FILE}-journal`]);
 /** Chromium's caches in the WhatsApp profile: rebuilt by Chromium, large, and rewritten all the time. */
-const CHROMIUM_CACHES = new Set(['Cache', 'Code Cache', 'GPUCache', 'GrShaderCache', 'ShaderCache', 'GraphiteDawnCache', 'DawnGraphiteCache', 'DawnWebGPUCache', 'Crashpad']);
+const CHROMIUM_CACHES = new Set([
+  'Cache',
+  'Code Cache',
+  'GPUCache',
+  'GrShaderCache',
+  'ShaderCache',
+  'GraphiteDawnCache',
+  'DawnGraphiteCache',
+  'DawnWebGPUCache',
+  'Crashpad',
+]);
 
 export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> {
   const now = opts.now ?? Date.now;
@@ -119,7 +139,10 @@ async function previousAttachments(root: string, current: string): Promise<Previ
     // Read without the schema: only entries that name an attachment by its own checksum are used, and `vic verify`
     // checks the new backup's files anyway.
     const { files } = JSON.parse(await fsp.readFile(path.join(newest.dir, MANIFEST), 'utf8')) as { files: FileEntry[] };
-    const usable = files.filter((f) => typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && f.path === attachmentPath(f.sha256) && Number.isInteger(f.size));
+    const usable = files.filter(
+      (f) =>
+        typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && f.path === attachmentPath(f.sha256) && Number.isInteger(f.size),
+    );
     return { dir: newest.dir, files: new Map(usable.map((f) => [f.path, { path: f.path, size: f.size, sha256: f.sha256 }])) };
   } catch {
     return null;
@@ -188,11 +211,12 @@ function settleDatabaseCopy(file: string): { userVersion: number; referenced: st
     const userVersion = db.pragma('user_version', { simple: true }) as number;
     const hasAttachments = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'`).get();
     const referenced = hasAttachments
-      ? (db.prepare('SELECT DISTINCT sha256 FROM attachments WHERE sha256 IS NOT NULL ORDER BY sha256').pluck().all() as string[]).filter((s) => /^[0-9a-f]{64}$/.test(s))
+      ? (db.prepare('SELECT DISTINCT sha256 FROM attachments WHERE sha256 IS NOT NULL ORDER BY sha256').pluck().all() as string[]).filter(
+          (s) => /^[0-9a-f]{64}$/.test(s),
+        )
       : [];
     return { userVersion, referenced };
   } finally {
     db.close();
   }
 }
-

@@ -17,7 +17,8 @@ export async function verifyBackup(dir: string): Promise<Manifest> {
 
   const problems: string[] = [];
   const fail = () => {
-    if (problems.length) throw new BackupError(problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more problems)` : problems[0]);
+    if (problems.length)
+      throw new BackupError(problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more problems)` : problems[0]);
   };
   const tree = await listTree(dir, (rel) => rel === MANIFEST);
   for (const rel of tree.special) problems.push(`${rel}: not a regular file`);
@@ -51,7 +52,8 @@ async function readManifestOrExplain(dir: string): Promise<Manifest> {
     if (e instanceof BackupError && e.message.startsWith('incomplete')) {
       const backups = await listBackups(dir);
       const newest = backups.filter((b) => b.complete).at(-1);
-      if (backups.length) throw new BackupError(`holds backups, not one: name one${newest ? `, e.g. ${newest.dir}` : ' (none of them is complete)'}`);
+      if (backups.length)
+        throw new BackupError(`holds backups, not one: name one${newest ? `, e.g. ${newest.dir}` : ' (none of them is complete)'}`);
     }
     throw e;
   }
@@ -64,15 +66,22 @@ function checkDatabase(file: string, manifest: Manifest): string[] {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const rows = db.pragma('integrity_check(20)', { simple: false }) as { integrity_check: string }[];
     const messages = rows.map((r) => r.integrity_check);
-    if (messages.length !== 1 || messages[0] !== 'ok') return [`${DB_FILE}: integrity_check: ${messages[0]}${messages.length > 1 ? ` (and ${messages.length - 1} more)` : ''}`];
+    if (messages.length !== 1 || messages[0] !== 'ok')
+      return [`${DB_FILE}: integrity_check: ${messages[0]}${messages.length > 1 ? ` (and ${messages.length - 1} more)` : ''}`];
     const userVersion = db.pragma('user_version', { simple: true }) as number;
-    if (userVersion !== manifest.sqlite.userVersion) return [`${DB_FILE}: schema version ${userVersion}, the manifest says ${manifest.sqlite.userVersion}`];
+    if (userVersion !== manifest.sqlite.userVersion)
+      return [`${DB_FILE}: schema version ${userVersion}, the manifest says ${manifest.sqlite.userVersion}`];
     const hasAttachments = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'`).get();
     if (!hasAttachments) return [];
     const files = new Set(manifest.files.map((f) => f.path));
     const known = new Set(manifest.missingAttachments);
-    const referenced = db.prepare('SELECT DISTINCT sha256 FROM attachments WHERE sha256 IS NOT NULL ORDER BY sha256').pluck().all() as string[];
-    return referenced.filter((sha) => !files.has(attachmentPath(sha)) && !known.has(sha)).map((sha) => `${attachmentPath(sha)}: referenced by the database but not in the backup`);
+    const referenced = db
+      .prepare('SELECT DISTINCT sha256 FROM attachments WHERE sha256 IS NOT NULL ORDER BY sha256')
+      .pluck()
+      .all() as string[];
+    return referenced
+      .filter((sha) => !files.has(attachmentPath(sha)) && !known.has(sha))
+      .map((sha) => `${attachmentPath(sha)}: referenced by the database but not in the backup`);
   } catch (e) {
     return [`${DB_FILE}: not a sound SQLite database (${(e as Error).message})`];
   } finally {

@@ -38,7 +38,12 @@ export async function runBackupCommand(command: Command, args: string[], io: Io 
   }
   const { positionals, values } = parsed;
   const keep = values.keep === undefined ? undefined : Number(values.keep);
-  if (positionals.length !== 1 || (command !== 'backup' && values.keep !== undefined) || (command === 'verify' && values['data-dir'] !== undefined) || (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))) {
+  if (
+    positionals.length !== 1 ||
+    (command !== 'backup' && values.keep !== undefined) ||
+    (command === 'verify' && values['data-dir'] !== undefined) ||
+    (keep !== undefined && !(Number.isInteger(keep) && keep >= 1))
+  ) {
     io.err(USAGE[command]);
     return 2;
   }
@@ -93,5 +98,8 @@ function describe(m: Manifest): string {
 
 function warnMissing(m: Manifest, io: Io) {
   const n = m.missingAttachments.length;
-  if (n) io.err(`warning: ${n} attachment file${n > 1 ? 's' : ''} the database refers to ${n > 1 ? 'were' : 'was'} not in DATA_DIR when copied (removed meanwhile by the retention job, or lost before); manifest.json lists them under missingAttachments`);
+  if (n)
+    io.err(
+      `warning: ${n} attachment file${n > 1 ? 's' : ''} the database refers to ${n > 1 ? 'were' : 'was'} not in DATA_DIR when copied (removed meanwhile by the retention job, or lost before); manifest.json lists them under missingAttachments`,
+    );
 }

@@ -17,7 +17,10 @@ function fail(message: string): number {
   return 2;
 }
 
-export async function runCalendarCommand(args: string[], loadCourtCalendar?: (courtId: string) => CourtCalendar | undefined): Promise<number> {
+export async function runCalendarCommand(
+  args: string[],
+  loadCourtCalendar?: (courtId: string) => CourtCalendar | undefined,
+): Promise<number> {
   const positional: string[] = [];
   let courtId: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -34,7 +37,8 @@ export async function runCalendarCommand(args: string[], loadCourtCalendar?: (co
   if (!yearArg) return fail('missing YEAR');
   if (extra.length) return fail(`unexpected argument "${extra[0]}"`);
   const year = /^\d{4}$/.test(yearArg) ? Number(yearArg) : NaN;
-  if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) return fail(`invalid YEAR "${yearArg}": expected a year from ${FIRST_YEAR} to ${LAST_YEAR}`);
+  if (!(year >= FIRST_YEAR && year <= LAST_YEAR))
+    return fail(`invalid YEAR "${yearArg}": expected a year from ${FIRST_YEAR} to ${LAST_YEAR}`);
 
   let cal = defaultCalendar();
   if (courtId !== undefined) {

@@ -23,7 +23,8 @@ own entry. Backups made before now still hold the data until they are rotated ou
 
 export async function runContactCommand(args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  if (command !== 'export' && command !== 'erase') return fail(command ? `unknown contact command "${command}"` : 'missing contact command');
+  if (command !== 'export' && command !== 'erase')
+    return fail(command ? `unknown contact command "${command}"` : 'missing contact command');
   const positional: string[] = [];
   const opts: { by?: string; reason?: string; force: boolean } = { force: false };
   for (let i = 0; i < rest.length; i++) {
@@ -36,9 +37,11 @@ export async function runContactCommand(args: string[]): Promise<number> {
     else if (arg.startsWith('--')) return fail(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (positional.length !== 1) return fail(positional.length ? `unexpected argument "${positional[1]}"` : 'missing the phone, e-mail or contact id');
+  if (positional.length !== 1)
+    return fail(positional.length ? `unexpected argument "${positional[1]}"` : 'missing the phone, e-mail or contact id');
   if (!opts.by) return fail('--by is required: the login of who handles the request, or cli');
-  if (command === 'erase' && !opts.reason) return fail('--reason is required: the request it answers (its registration number, not the name)');
+  if (command === 'erase' && !opts.reason)
+    return fail('--reason is required: the request it answers (its registration number, not the name)');
 
   const config = loadConfig();
   if (!fs.existsSync(path.join(config.DATA_DIR, 'vic.sqlite'))) {

@@ -100,7 +100,12 @@ export function evaluateScope(rows: Labelled[]): { overall: ScopeFigures; byLang
 function table(byLang: Map<string, ScopeFigures>, overall: ScopeFigures): string {
   const head = ['language', 'n', 'precision', 'recall', 'f1', 'flagged'];
   const rows = [...byLang.entries(), ['all', overall] as const].map(([lang, f]) => [
-    lang, String(f.n), f.precision.toFixed(4), f.recall.toFixed(4), f.f1.toFixed(4), String(f.flagged),
+    lang,
+    String(f.n),
+    f.precision.toFixed(4),
+    f.recall.toFixed(4),
+    f.f1.toFixed(4),
+    String(f.flagged),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
@@ -177,7 +182,10 @@ async function runTrain(args: string[]): Promise<number> {
   const folds = Number(values.folds);
   if (!Number.isInteger(seed)) return fail(`--seed must be an integer, got "${values.seed}"`);
   if (!Number.isInteger(folds) || folds < 2) return fail(`--folds must be an integer >= 2, got "${values.folds}"`);
-  const sets = [...(values.data ?? DEFAULT_DATA).map((f) => toSet(f, true)), ...(values.extra ?? DEFAULT_EXTRA).map((f) => toSet(f, false))];
+  const sets = [
+    ...(values.data ?? DEFAULT_DATA).map((f) => toSet(f, true)),
+    ...(values.extra ?? DEFAULT_EXTRA).map((f) => toSet(f, false)),
+  ];
   if (values['with-decisions']) {
     const decisions = storedDecisions();
     sets.push({
@@ -186,11 +194,16 @@ async function runTrain(args: string[]): Promise<number> {
       examples: decisions.map((r) => ({ text: r.text, appeal: r.label === 'appeal', lang: r.lang ?? detectLanguage(r.text) })),
     });
   }
-  for (const s of sets) process.stdout.write(`${s.source}: ${s.examples.length} messages${s.evaluated ? ', cross-validated' : ', training only'}\n`);
+  for (const s of sets)
+    process.stdout.write(`${s.source}: ${s.examples.length} messages${s.evaluated ? ', cross-validated' : ', training only'}\n`);
   const { file, report } = buildModel(sets, seed, folds);
   const map = (r: Record<string, ScopeFigures>) => new Map(Object.entries(r));
   const { high, low } = report.thresholds;
-  printFigures(`\nlogistic regression, ${folds}-fold cross-validation (seed ${seed}), appeal at score >= ${high}, flagged from ${low}:`, report.logistic.overall, map(report.logistic.byLang));
+  printFigures(
+    `\nlogistic regression, ${folds}-fold cross-validation (seed ${seed}), appeal at score >= ${high}, flagged from ${low}:`,
+    report.logistic.overall,
+    map(report.logistic.byLang),
+  );
   const nb = report.naiveBayes;
   printFigures(`naive Bayes (baseline), same folds, appeal at score >= ${nb.thresholds.high}:`, nb.overall, map(nb.byLang));
   fs.mkdirSync(path.dirname(values.out), { recursive: true });

@@ -25,14 +25,16 @@ export interface IngestResult {
 
 export class IngestError extends Error {}
 
-const envelopeSchema = z.object({
-  channel: z.enum(['whatsapp', 'email', 'sip', 'web']),
-  account: z.string(),
-  externalId: z.string().min(1).max(1000),
-  sender: z.object({ kind: z.enum(['phone', 'email', 'whatsapp']), address: z.string().min(1).max(320) }).loose(),
-  text: z.string(),
-  receivedAt: z.number().finite(),
-}).loose();
+const envelopeSchema = z
+  .object({
+    channel: z.enum(['whatsapp', 'email', 'sip', 'web']),
+    account: z.string(),
+    externalId: z.string().min(1).max(1000),
+    sender: z.object({ kind: z.enum(['phone', 'email', 'whatsapp']), address: z.string().min(1).max(320) }).loose(),
+    text: z.string(),
+    receivedAt: z.number().finite(),
+  })
+  .loose();
 
 export interface PipelineDeps extends IngestDeps {
   attachments: AttachmentStore;
@@ -43,10 +45,12 @@ export interface PipelineDeps extends IngestDeps {
 
 export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   const checked = envelopeSchema.safeParse(env);
-  if (!checked.success) throw new IngestError(`invalid envelope: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!checked.success)
+    throw new IngestError(`invalid envelope: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { store } = deps;
   const court = (env.courtHint && store.getCourtByCode(env.courtHint)) || store.getCourtByCode(deps.config.DEFAULT_COURT);
-  if (!court) throw new IngestError(`no court "${env.courtHint ?? deps.config.DEFAULT_COURT}": set DEFAULT_COURT to an existing court code`);
+  if (!court)
+    throw new IngestError(`no court "${env.courtHint ?? deps.config.DEFAULT_COURT}": set DEFAULT_COURT to an existing court code`);
 
   // Files are written outside the transaction (no I/O wait while holding the writer), unless this is a repeat.
   let attachments: IngestContext['attachments'] = [];
@@ -57,9 +61,20 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   }
 
   const ctx: IngestContext = {
-    env, now: deps.clock.now(), attachments, contact: { id: null, name: null, identities: [] }, court, language: 'unknown',
-    reopen: false, messageScopeFlag: false, status: 'open', working: true, nextOpening: null, firstResponseDueAt: null,
-    assigneeId: null, autoReplies: [],
+    env,
+    now: deps.clock.now(),
+    attachments,
+    contact: { id: null, name: null, identities: [] },
+    court,
+    language: 'unknown',
+    reopen: false,
+    messageScopeFlag: false,
+    status: 'open',
+    working: true,
+    nextOpening: null,
+    firstResponseDueAt: null,
+    assigneeId: null,
+    autoReplies: [],
   };
   try {
     store.tx(() => {
@@ -71,11 +86,13 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
     });
   } catch (e) {
     // Another writer stored the same message between our check and our insert: that is a duplicate, not an error.
-    const again = (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? store.findMessageByExternal(env.channel, env.externalId) : undefined;
+    const again =
+      (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? store.findMessageByExternal(env.channel, env.externalId) : undefined;
     if (again) return { duplicate: true, ticketId: again.ticketId, messageId: again.id, ticketCreated: false, autoReplies: 0 };
     throw e;
   }
-  if (ctx.duplicate) return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false, autoReplies: 0 };
+  if (ctx.duplicate)
+    return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false, autoReplies: 0 };
 
   const { ticket, ticketCreated, messages } = ctx.result!;
   deps.events.emit({ type: ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });

@@ -17,7 +17,9 @@ function statements(db: Database.Database) {
   if (!s) {
     s = {
       // The outbox_due index (status first) skips the sent rows, which are nearly all of them.
-      outbox: db.prepare(`SELECT channel, status, count(*) AS n FROM outbox WHERE status IN ('pending','sending','failed') GROUP BY channel, status`),
+      outbox: db.prepare(
+        `SELECT channel, status, count(*) AS n FROM outbox WHERE status IN ('pending','sending','failed') GROUP BY channel, status`,
+      ),
       // `court_id IN (SELECT id FROM courts)` lets SQLite search tickets_court_status per court and status, so only
       // the unresolved tickets are read, however many resolved ones the years add.
       tickets: db.prepare(
@@ -66,7 +68,8 @@ export function snapshot(store: Store, channels: ChannelRegistry, now: number): 
 function outboxDepth(stmt: Database.Statement, channels: ChannelRegistry): Snapshot['outbox'] {
   const depth = new Map<string, number>();
   for (const a of channels.all()) for (const status of Object.values(OUTBOX_STATUSES)) depth.set(`${a.name}\0${status}`, 0);
-  for (const r of stmt.all() as { channel: string; status: keyof typeof OUTBOX_STATUSES; n: number }[]) depth.set(`${r.channel}\0${OUTBOX_STATUSES[r.status]}`, r.n);
+  for (const r of stmt.all() as { channel: string; status: keyof typeof OUTBOX_STATUSES; n: number }[])
+    depth.set(`${r.channel}\0${OUTBOX_STATUSES[r.status]}`, r.n);
   return [...depth].map(([key, n]) => {
     const [channel, status] = key.split('\0') as [string, string];
     return { channel, status, n };

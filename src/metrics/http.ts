@@ -17,7 +17,8 @@ function routePatterns(app: Express): Map<unknown, string> {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route && typeof layer.route.path === 'string') patterns.set(layer.route, prefix + layer.route.path);
-      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
+      else if (layer.handle?.stack)
+        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''));
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
@@ -36,7 +37,8 @@ export function timeRequests(metrics: VicMetrics, app: Express): RequestHandler 
     res.once('finish', () => {
       patterns ??= routePatterns(app);
       const path = req.originalUrl;
-      const route = patterns.get(req.route) ?? (path === '/api' || path.startsWith('/api/') || path.startsWith('/api?') ? 'unmatched' : 'console');
+      const route =
+        patterns.get(req.route) ?? (path === '/api' || path.startsWith('/api/') || path.startsWith('/api?') ? 'unmatched' : 'console');
       end({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` });
     });
     next();
@@ -64,7 +66,11 @@ export function metricsEndpoint(metrics: VicMetrics, token: string | undefined):
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         return next(new VicError('VIC_UNAUTHENTICATED', 'Send the metrics token: Authorization: Bearer METRICS_TOKEN'));
       }
-    } else if (!LOOPBACK.has(req.socket.remoteAddress ?? '') || req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) {
+    } else if (
+      !LOOPBACK.has(req.socket.remoteAddress ?? '') ||
+      req.headers['x-forwarded-for'] !== undefined ||
+      req.headers.forwarded !== undefined
+    ) {
       return next(new VicError('VIC_FORBIDDEN', 'Metrics are served only to this machine unless METRICS_TOKEN is set'));
     }
     try {

@@ -53,36 +53,57 @@ export class VicMetrics {
   constructor(private readonly deps: MetricsDeps) {
     const registers = [this.registry];
     this.ingested = new Counter({
-      name: 'vic_ingest_messages_total', help: 'Inbound messages and calls taken in, by channel and result (created, appended, duplicate, error)',
-      labelNames: ['channel', 'result'], registers,
+      name: 'vic_ingest_messages_total',
+      help: 'Inbound messages and calls taken in, by channel and result (created, appended, duplicate, error)',
+      labelNames: ['channel', 'result'],
+      registers,
     });
     this.ingestSeconds = new Histogram({
-      name: 'vic_ingest_duration_seconds', help: 'Time to take in one inbound message (the ingest pipeline and its transaction)',
-      labelNames: ['channel'], buckets: INGEST_BUCKETS, registers,
+      name: 'vic_ingest_duration_seconds',
+      help: 'Time to take in one inbound message (the ingest pipeline and its transaction)',
+      labelNames: ['channel'],
+      buckets: INGEST_BUCKETS,
+      registers,
     });
-    this.attempts = new Counter({ name: 'vic_outbox_attempts_total', help: 'Outbound messages handed to a channel to send', labelNames: ['channel'], registers });
+    this.attempts = new Counter({
+      name: 'vic_outbox_attempts_total',
+      help: 'Outbound messages handed to a channel to send',
+      labelNames: ['channel'],
+      registers,
+    });
     this.attemptFailures = new Counter({
-      name: 'vic_outbox_attempt_failures_total', help: 'Send attempts that failed, by kind (temporary, unavailable: retried; permanent: not)',
-      labelNames: ['channel', 'kind'], registers,
+      name: 'vic_outbox_attempt_failures_total',
+      help: 'Send attempts that failed, by kind (temporary, unavailable: retried; permanent: not)',
+      labelNames: ['channel', 'kind'],
+      registers,
     });
     this.failedMessages = new Counter({
-      name: 'vic_outbox_failed_total', help: 'Outbound messages given up (failed): refused, retry period over, no address, demo data',
-      labelNames: ['channel'], registers,
+      name: 'vic_outbox_failed_total',
+      help: 'Outbound messages given up (failed): refused, retry period over, no address, demo data',
+      labelNames: ['channel'],
+      registers,
     });
     this.slaBreaches = new Counter({
-      name: 'vic_sla_first_response_breaches_total', help: 'Tickets whose first-response deadline passed unanswered, counted when first seen',
-      labelNames: ['court'], registers,
+      name: 'vic_sla_first_response_breaches_total',
+      help: 'Tickets whose first-response deadline passed unanswered, counted when first seen',
+      labelNames: ['court'],
+      registers,
     });
     const escalationBreaches = new Counter({
-      name: 'vic_escalation_breaches_total', help: 'Escalations whose pick-up or answer time passed (the operator was alerted)',
-      labelNames: ['kind'], registers,
+      name: 'vic_escalation_breaches_total',
+      help: 'Escalations whose pick-up or answer time passed (the operator was alerted)',
+      labelNames: ['kind'],
+      registers,
     });
     deps.events.on((e) => {
       if (e.type === 'escalation.breached') escalationBreaches.inc({ kind: e.kind });
     });
     this.http = new Histogram({
-      name: 'vic_http_request_duration_seconds', help: 'HTTP requests by method, route pattern and status class',
-      labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers,
+      name: 'vic_http_request_duration_seconds',
+      help: 'HTTP requests by method, route pattern and status class',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers,
     });
     this.scraped(registers);
   }
@@ -91,37 +112,50 @@ export class VicMetrics {
   private scraped(registers: Registry[]) {
     const scrape = () => this.current ?? snapshot(this.deps.store, this.deps.channels, this.deps.clock.now());
     new Gauge({
-      name: 'vic_outbox_messages', help: 'Outbound messages in the outbox by status (queued, sending, failed)', labelNames: ['channel', 'status'], registers,
+      name: 'vic_outbox_messages',
+      help: 'Outbound messages in the outbox by status (queued, sending, failed)',
+      labelNames: ['channel', 'status'],
+      registers,
       collect() {
         this.reset();
         for (const r of scrape().outbox) this.set({ channel: r.channel, status: r.status }, r.n);
       },
     });
     new Gauge({
-      name: 'vic_channel_up', help: '1 when the channel is connected, 0 otherwise', labelNames: ['channel'], registers,
+      name: 'vic_channel_up',
+      help: '1 when the channel is connected, 0 otherwise',
+      labelNames: ['channel'],
+      registers,
       collect() {
         this.reset();
         for (const c of scrape().channels) this.set({ channel: c.channel }, c.state === 'connected' ? 1 : 0);
       },
     });
     new Gauge({
-      name: 'vic_channel_state', help: "1 for the channel's current state (connected, connecting, pairing, degraded, down), 0 for the others",
-      labelNames: ['channel', 'state'], registers,
+      name: 'vic_channel_state',
+      help: "1 for the channel's current state (connected, connecting, pairing, degraded, down), 0 for the others",
+      labelNames: ['channel', 'state'],
+      registers,
       collect() {
         this.reset();
         for (const c of scrape().channels) for (const [state, v] of stateSet(c.state)) this.set({ channel: c.channel, state }, v);
       },
     });
     new Gauge({
-      name: 'vic_tickets_open', help: 'Tickets not resolved (open or waiting), by court and queue (unassigned, assigned, escalated, off-hours)',
-      labelNames: ['court', 'queue'], registers,
+      name: 'vic_tickets_open',
+      help: 'Tickets not resolved (open or waiting), by court and queue (unassigned, assigned, escalated, off-hours)',
+      labelNames: ['court', 'queue'],
+      registers,
       collect() {
         this.reset();
         for (const r of scrape().tickets.queues) this.set({ court: r.court, queue: r.queue }, r.n);
       },
     });
     new Gauge({
-      name: 'vic_sla_first_response_overdue', help: 'Tickets past their first-response deadline and not answered yet', labelNames: ['court'], registers,
+      name: 'vic_sla_first_response_overdue',
+      help: 'Tickets past their first-response deadline and not answered yet',
+      labelNames: ['court'],
+      registers,
       collect() {
         this.reset();
         for (const [court, n] of scrape().tickets.overdue) this.set({ court }, n);
@@ -129,17 +163,36 @@ export class VicMetrics {
     });
     const consoles = () => this.consoles;
     new Gauge({
-      name: 'vic_console_connections', help: 'Live console (socket.io) connections by role', labelNames: ['role'], registers,
+      name: 'vic_console_connections',
+      help: 'Live console (socket.io) connections by role',
+      labelNames: ['role'],
+      registers,
       collect() {
         this.reset();
         for (const role of ['admin', 'operator', 'specialist'] as const) this.set({ role }, 0);
         for (const socket of consoles()?.of('/').sockets.values() ?? []) this.inc({ role: (socket.data.user as UserRow).role });
       },
     });
-    new Gauge({ name: 'vic_sqlite_wal_bytes', help: 'Size of the SQLite write-ahead log (vic.sqlite-wal)', registers, collect() { this.set(scrape().sqlite.walBytes); } });
-    new Gauge({ name: 'vic_sqlite_pages', help: 'Pages in the SQLite database file', registers, collect() { this.set(scrape().sqlite.pages); } });
     new Gauge({
-      name: 'vic_sqlite_database_bytes', help: 'Size of the SQLite database (pages × page size, without the WAL)', registers,
+      name: 'vic_sqlite_wal_bytes',
+      help: 'Size of the SQLite write-ahead log (vic.sqlite-wal)',
+      registers,
+      collect() {
+        this.set(scrape().sqlite.walBytes);
+      },
+    });
+    new Gauge({
+      name: 'vic_sqlite_pages',
+      help: 'Pages in the SQLite database file',
+      registers,
+      collect() {
+        this.set(scrape().sqlite.pages);
+      },
+    });
+    new Gauge({
+      name: 'vic_sqlite_database_bytes',
+      help: 'Size of the SQLite database (pages × page size, without the WAL)',
+      registers,
       collect() {
         const { pages, pageSize } = scrape().sqlite;
         this.set(pages * pageSize);

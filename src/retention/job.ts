@@ -115,7 +115,12 @@ export class RetentionJob {
         counts[r.recording ? 'recordings' : 'attachments']++;
         if (r.sha256) due.set(r.sha256, (due.get(r.sha256) ?? 0) + 1);
       }
-      if (!dry) store.removeAttachments(rows.map((r) => r.id), REMOVED_ATTACHMENT.retention, now);
+      if (!dry)
+        store.removeAttachments(
+          rows.map((r) => r.id),
+          REMOVED_ATTACHMENT.retention,
+          now,
+        );
     });
     counts.files = await this.deleteFiles(due, dry);
 
@@ -134,7 +139,9 @@ export class RetentionJob {
     });
 
     counts.audit = dry ? store.countAuditBefore(c.audit) : await this.slices((n) => store.deleteAuditBefore(c.audit, n));
-    counts.sessions = dry ? store.countSessionsExpiredBy(c.sessions) : await this.slices((n) => store.deleteSessionsExpiredBy(c.sessions, n));
+    counts.sessions = dry
+      ? store.countSessionsExpiredBy(c.sessions)
+      : await this.slices((n) => store.deleteSessionsExpiredBy(c.sessions, n));
     return counts;
   }
 

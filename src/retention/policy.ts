@@ -48,7 +48,15 @@ export interface RetentionCounts {
 }
 
 export const zeroCounts = (): RetentionCounts => ({
-  tickets: 0, messages: 0, scopeDecisions: 0, attachments: 0, recordings: 0, files: 0, contacts: 0, audit: 0, sessions: 0,
+  tickets: 0,
+  messages: 0,
+  scopeDecisions: 0,
+  attachments: 0,
+  recordings: 0,
+  files: 0,
+  contacts: 0,
+  audit: 0,
+  sessions: 0,
 });
 
 /** What replaces removed text, in both languages of the console (the only text left in the row). */

@@ -26,7 +26,10 @@ export function findSubjects(store: Store, query: string): number[] {
   }
   const phone = normalizePhone(q);
   if (!phone) return [];
-  return store.contactsByIdentity([{ kind: 'phone', address: phone }, { kind: 'whatsapp', address: `${phone.slice(1)}@c.us` }]);
+  return store.contactsByIdentity([
+    { kind: 'phone', address: phone },
+    { kind: 'whatsapp', address: `${phone.slice(1)}@c.us` },
+  ]);
 }
 
 /** Everything held about one contact: its identities, tickets with their messages, attachments' metadata, calls. */
@@ -35,17 +38,42 @@ function exportContact(store: Store, contactId: number) {
   const tickets = store.ticketsOfSubject(contactId).map(({ id, anonymisedAt }) => {
     const t = store.getTicket(id)!;
     return {
-      ref: t.ref, court: t.courtCode, channel: t.channel, status: t.status, subject: t.subject, caseNumber: t.caseNumber, language: t.language,
-      createdAt: t.createdAt, resolvedAt: t.resolvedAt, anonymisedAt,
+      ref: t.ref,
+      court: t.courtCode,
+      channel: t.channel,
+      status: t.status,
+      subject: t.subject,
+      caseNumber: t.caseNumber,
+      language: t.language,
+      createdAt: t.createdAt,
+      resolvedAt: t.resolvedAt,
+      anonymisedAt,
       messages: store.listMessages(id).map((m) => ({
-        id: m.id, direction: m.direction, channel: m.channel, author: m.authorName, auto: m.auto, text: m.text, subject: m.subject,
-        deliveryStatus: m.deliveryStatus, createdAt: m.createdAt,
+        id: m.id,
+        direction: m.direction,
+        channel: m.channel,
+        author: m.authorName,
+        auto: m.auto,
+        text: m.text,
+        subject: m.subject,
+        deliveryStatus: m.deliveryStatus,
+        createdAt: m.createdAt,
       })),
       attachments: store.listAttachments(id).map(({ id: attachmentId, messageId, filename, contentType, size, sha256, droppedReason }) => ({
-        id: attachmentId, messageId, filename, contentType, size, sha256, droppedReason,
+        id: attachmentId,
+        messageId,
+        filename,
+        contentType,
+        size,
+        sha256,
+        droppedReason,
       })),
-      calls: store.listCalls(id).map((c) => ({ from: c.from, to: c.to, outcome: c.outcome, startedAt: c.startedAt, answeredAt: c.answeredAt, endedAt: c.endedAt })),
-      escalations: store.listEscalations(id).map((e) => ({ question: e.question, status: e.status, createdAt: e.createdAt, closedAt: e.closedAt })),
+      calls: store
+        .listCalls(id)
+        .map((c) => ({ from: c.from, to: c.to, outcome: c.outcome, startedAt: c.startedAt, answeredAt: c.answeredAt, endedAt: c.endedAt })),
+      escalations: store
+        .listEscalations(id)
+        .map((e) => ({ question: e.question, status: e.status, createdAt: e.createdAt, closedAt: e.closedAt })),
     };
   });
   return {
@@ -61,7 +89,14 @@ export function exportSubjects(store: Store, contactIds: number[], by: Requester
   const contacts = contactIds.map((id) => exportContact(store, id));
   for (const [i, id] of contactIds.entries()) {
     const c = contacts[i]!;
-    store.audit({ at: now, userId: by.userId, action: 'contact.exported', entity: 'contact', entityId: id, details: { by: by.login, tickets: c.tickets.length } });
+    store.audit({
+      at: now,
+      userId: by.userId,
+      action: 'contact.exported',
+      entity: 'contact',
+      entityId: id,
+      details: { by: by.login, tickets: c.tickets.length },
+    });
   }
   return { exportedAt: new Date(now).toISOString(), contacts };
 }
@@ -90,7 +125,10 @@ export function eraseSubjects(
   const refused = contactIds
     .map((contactId) => ({
       contactId,
-      openTickets: store.ticketsOfSubject(contactId).filter((t) => (t.status === 'open' || t.status === 'waiting') && t.anonymisedAt === null).map((t) => t.ref),
+      openTickets: store
+        .ticketsOfSubject(contactId)
+        .filter((t) => (t.status === 'open' || t.status === 'waiting') && t.anonymisedAt === null)
+        .map((t) => t.ref),
     }))
     .filter((r) => r.openTickets.length > 0);
   if (refused.length && !o.force) return { refused };
@@ -99,7 +137,10 @@ export function eraseSubjects(
   const erased = store.tx(() =>
     contactIds.map((contactId): EraseResult => {
       const tickets = store.ticketsOfSubject(contactId);
-      const attachmentIds = store.subjectAttachments(tickets.map((t) => t.id), contactId);
+      const attachmentIds = store.subjectAttachments(
+        tickets.map((t) => t.id),
+        contactId,
+      );
       if (attachmentIds.length) for (const sha of store.removeAttachments(attachmentIds, REMOVED_ATTACHMENT.erasure, o.now)) shas.add(sha);
       // Tickets anonymised by the retention job already keep no content.
       const pending = tickets.filter((t) => t.anonymisedAt === null).map((t) => t.id);
@@ -108,7 +149,11 @@ export function eraseSubjects(
       store.anonymiseContacts([contactId], o.now);
       const r = { contactId, tickets: pending.length, messages: content.messages + elsewhere, attachments: attachmentIds.length };
       store.audit({
-        at: o.now, userId: o.by.userId, action: 'contact.erased', entity: 'contact', entityId: contactId,
+        at: o.now,
+        userId: o.by.userId,
+        action: 'contact.erased',
+        entity: 'contact',
+        entityId: contactId,
         details: { by: o.by.login, reason: o.reason, force: o.force, tickets: r.tickets, messages: r.messages, attachments: r.attachments },
       });
       return r;

@@ -31,13 +31,33 @@ export interface AuditFilter {
 
 export function AuditQueries<B extends StoreBase>(Base: B) {
   abstract class Audit extends Base {
-    audit(a: { at: number; userId: number | null; action: string; entity?: string; entityId?: number; details?: unknown; ip?: string | null }) {
-      this
-        .q(`INSERT INTO audit_log (at, user_id, action, entity, entity_id, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(a.at, a.userId, a.action, a.entity ?? null, a.entityId ?? null, a.details === undefined ? null : JSON.stringify(a.details), a.ip ?? null);
+    audit(a: {
+      at: number;
+      userId: number | null;
+      action: string;
+      entity?: string;
+      entityId?: number;
+      details?: unknown;
+      ip?: string | null;
+    }) {
+      this.q(`INSERT INTO audit_log (at, user_id, action, entity, entity_id, details, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
+        a.at,
+        a.userId,
+        a.action,
+        a.entity ?? null,
+        a.entityId ?? null,
+        a.details === undefined ? null : JSON.stringify(a.details),
+        a.ip ?? null,
+      );
     }
-    auditOf(entity: string, entityId: number): { at: number; userId: number | null; action: string; details: string | null; ip: string | null }[] {
-      return this.q(`SELECT at, user_id AS userId, action, details, ip FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id`).all(entity, entityId) as never;
+    auditOf(
+      entity: string,
+      entityId: number,
+    ): { at: number; userId: number | null; action: string; details: string | null; ip: string | null }[] {
+      return this.q(`SELECT at, user_id AS userId, action, details, ip FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id`).all(
+        entity,
+        entityId,
+      ) as never;
     }
     /**
      * Newest first. Each filter has an index ending in `at` (migration 8), so a filter and the date range are one
@@ -47,20 +67,18 @@ export function AuditQueries<B extends StoreBase>(Base: B) {
     searchAudit(f: AuditFilter): { items: AuditEntry[]; more: boolean } {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (f.userId !== undefined) where.push('a.user_id = ?'), args.push(f.userId);
-      if (f.action !== undefined) where.push('a.action = ?'), args.push(f.action);
-      if (f.ticketId !== undefined) where.push(`a.entity = 'ticket' AND a.entity_id = ?`), args.push(f.ticketId);
-      if (f.from !== undefined) where.push('a.at >= ?'), args.push(f.from);
-      if (f.to !== undefined) where.push('a.at < ?'), args.push(f.to);
-      if (f.until !== undefined) where.push('a.id <= ?'), args.push(f.until);
-      const rows = this
-        .q(
-          `SELECT a.id, a.at, a.user_id AS userId, u.login AS userLogin, u.name AS userName, a.action, a.entity, a.entity_id AS entityId,
+      if (f.userId !== undefined) (where.push('a.user_id = ?'), args.push(f.userId));
+      if (f.action !== undefined) (where.push('a.action = ?'), args.push(f.action));
+      if (f.ticketId !== undefined) (where.push(`a.entity = 'ticket' AND a.entity_id = ?`), args.push(f.ticketId));
+      if (f.from !== undefined) (where.push('a.at >= ?'), args.push(f.from));
+      if (f.to !== undefined) (where.push('a.at < ?'), args.push(f.to));
+      if (f.until !== undefined) (where.push('a.id <= ?'), args.push(f.until));
+      const rows = this.q(
+        `SELECT a.id, a.at, a.user_id AS userId, u.login AS userLogin, u.name AS userName, a.action, a.entity, a.entity_id AS entityId,
              t.ref AS ticketRef, a.details, a.ip
            FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN tickets t ON a.entity = 'ticket' AND t.id = a.entity_id
            ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?`,
-        )
-        .all(...args, f.limit + 1, f.offset) as (AuditEntry & { details: string | null })[];
+      ).all(...args, f.limit + 1, f.offset) as (AuditEntry & { details: string | null })[];
       const items = rows.slice(0, f.limit).map((r) => ({ ...r, details: r.details === null ? null : JSON.parse(r.details) }));
       return { items, more: rows.length > f.limit };
     }
@@ -70,13 +88,13 @@ export function AuditQueries<B extends StoreBase>(Base: B) {
     }
     /** The distinct actions, for the screen's picker: one index seek per action (a skip scan), not a pass over the log. */
     auditActions(): string[] {
-      return (this
-        .q(
+      return (
+        this.q(
           `WITH RECURSIVE a(action) AS (SELECT min(action) FROM audit_log
              UNION ALL SELECT (SELECT min(action) FROM audit_log WHERE action > a.action) FROM a WHERE a.action IS NOT NULL)
            SELECT action FROM a WHERE action IS NOT NULL`,
-        )
-        .all() as { action: string }[]).map((r) => r.action);
+        ).all() as { action: string }[]
+      ).map((r) => r.action);
     }
   }
   return Audit;

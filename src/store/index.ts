@@ -116,10 +116,19 @@ export interface Viewer {
 
 /** The ticket fields `updateTicket` may change, with their columns. */
 const TICKET_UPDATE_COLUMNS = [
-  ['status', 'status'], ['assigneeId', 'assignee_id'], ['specialistId', 'specialist_id'], ['courtId', 'court_id'], ['caseNumber', 'case_number'],
-  ['scopeVerdict', 'scope_verdict'], ['scopeFlagged', 'scope_flagged'], ['firstResponseAt', 'first_response_at'],
-  ['firstResponseDueAt', 'first_response_due_at'], ['resolvedAt', 'resolved_at'], ['lastInboundAt', 'last_inbound_at'],
-  ['offhoursReplyFor', 'offhours_reply_for'], ['language', 'language'],
+  ['status', 'status'],
+  ['assigneeId', 'assignee_id'],
+  ['specialistId', 'specialist_id'],
+  ['courtId', 'court_id'],
+  ['caseNumber', 'case_number'],
+  ['scopeVerdict', 'scope_verdict'],
+  ['scopeFlagged', 'scope_flagged'],
+  ['firstResponseAt', 'first_response_at'],
+  ['firstResponseDueAt', 'first_response_due_at'],
+  ['resolvedAt', 'resolved_at'],
+  ['lastInboundAt', 'last_inbound_at'],
+  ['offhoursReplyFor', 'offhours_reply_for'],
+  ['language', 'language'],
 ] as const;
 const TICKET_SELECT = `
   SELECT t.id, t.ref, t.court_id AS courtId, c.code AS courtCode, t.contact_id AS contactId, ct.name AS contactName,
@@ -190,7 +199,9 @@ const toCourt = (r: Raw | undefined) =>
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
 
-export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(StoreCore))))))) {
+export class Store extends RetentionQueries(
+  ScopeDecisionQueries(MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(StoreCore)))))),
+) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -201,8 +212,9 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   // Courts change rarely and are read on every ingest: kept in memory, dropped on every change.
   private courtsCache: CourtRow[] | null = null;
   listCourts(): CourtRow[] {
-    return (this.courtsCache ??= this
-      .q(`SELECT id, code, name_ru AS nameRu, name_kk AS nameKk, active, sla_first_response_min AS slaFirstResponseMin, week_hours AS weekHours FROM courts ORDER BY id`)
+    return (this.courtsCache ??= this.q(
+      `SELECT id, code, name_ru AS nameRu, name_kk AS nameKk, active, sla_first_response_min AS slaFirstResponseMin, week_hours AS weekHours FROM courts ORDER BY id`,
+    )
       .all()
       .map((r) => toCourt(r as Raw)!));
   }
@@ -215,19 +227,21 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   createCourt(c: { code: string; nameRu: string; nameKk: string; slaFirstResponseMin?: number }, now: number): number {
     this.courtsCache = null;
     return Number(
-      this
-      .q(`INSERT INTO courts (code, name_ru, name_kk, sla_first_response_min, created_at) VALUES (?, ?, ?, ?, ?)`)
-        .run(c.code, c.nameRu, c.nameKk, c.slaFirstResponseMin ?? 120, now).lastInsertRowid,
+      this.q(`INSERT INTO courts (code, name_ru, name_kk, sla_first_response_min, created_at) VALUES (?, ?, ?, ?, ?)`).run(
+        c.code,
+        c.nameRu,
+        c.nameKk,
+        c.slaFirstResponseMin ?? 120,
+        now,
+      ).lastInsertRowid,
     );
   }
   updateCourt(id: number, c: Partial<{ nameRu: string; nameKk: string; active: boolean; slaFirstResponseMin: number }>) {
     this.courtsCache = null;
-    this
-      .q(
-        `UPDATE courts SET name_ru = coalesce(?, name_ru), name_kk = coalesce(?, name_kk), active = coalesce(?, active),
+    this.q(
+      `UPDATE courts SET name_ru = coalesce(?, name_ru), name_kk = coalesce(?, name_kk), active = coalesce(?, active),
          sla_first_response_min = coalesce(?, sla_first_response_min) WHERE id = ?`,
-      )
-      .run(c.nameRu ?? null, c.nameKk ?? null, c.active === undefined ? null : Number(c.active), c.slaFirstResponseMin ?? null, id);
+    ).run(c.nameRu ?? null, c.nameKk ?? null, c.active === undefined ? null : Number(c.active), c.slaFirstResponseMin ?? null, id);
   }
   /** null goes back to the default week. */
   setCourtHours(id: number, week: WeekHours | null) {
@@ -237,17 +251,35 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
 
   // ---- users
   createUser(
-    u: { login: string; name: string; role: Role; passwordHash: string; courtId?: number | null; sipExtension?: string | null; languages?: string[]; maxConcurrent?: number; title?: string | null },
+    u: {
+      login: string;
+      name: string;
+      role: Role;
+      passwordHash: string;
+      courtId?: number | null;
+      sipExtension?: string | null;
+      languages?: string[];
+      maxConcurrent?: number;
+      title?: string | null;
+    },
     now: number,
   ): number {
     const id = Number(
-      this
-      .q(
-          `INSERT INTO users (login, name, role, password_hash, court_id, sip_extension, languages, max_concurrent, title, created_at)
+      this.q(
+        `INSERT INTO users (login, name, role, password_hash, court_id, sip_extension, languages, max_concurrent, title, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(u.login, u.name, u.role, u.passwordHash, u.courtId ?? null, u.sipExtension ?? null, (u.languages ?? ['kk', 'ru']).join(','), u.maxConcurrent ?? 10, u.title ?? null, now)
-        .lastInsertRowid,
+      ).run(
+        u.login,
+        u.name,
+        u.role,
+        u.passwordHash,
+        u.courtId ?? null,
+        u.sipExtension ?? null,
+        (u.languages ?? ['kk', 'ru']).join(','),
+        u.maxConcurrent ?? 10,
+        u.title ?? null,
+        now,
+      ).lastInsertRowid,
     );
     this.q(`INSERT INTO presence (user_id, offline_since) VALUES (?, ?)`).run(id, now);
     return id;
@@ -262,7 +294,9 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
     return (this.q(`SELECT password_hash AS h FROM users WHERE id = ?`).get(userId) as { h: string } | undefined)?.h;
   }
   listUsers(): UserRow[] {
-    return this.q(`${USER_SELECT} ORDER BY id`).all().map((r) => toUser(r as Raw)!);
+    return this.q(`${USER_SELECT} ORDER BY id`)
+      .all()
+      .map((r) => toUser(r as Raw)!);
   }
   countUsers(): number {
     return (this.q(`SELECT count(*) AS n FROM users`).get() as { n: number }).n;
@@ -272,7 +306,17 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   }
   updateUser(
     id: number,
-    u: Partial<{ name: string; role: Role; passwordHash: string; courtId: number | null; sipExtension: string | null; languages: string[]; maxConcurrent: number; title: string | null; active: boolean }>,
+    u: Partial<{
+      name: string;
+      role: Role;
+      passwordHash: string;
+      courtId: number | null;
+      sipExtension: string | null;
+      languages: string[];
+      maxConcurrent: number;
+      title: string | null;
+      active: boolean;
+    }>,
   ) {
     const cols: Record<string, unknown> = {
       name: u.name,
@@ -297,12 +341,10 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
     this.q(`UPDATE presence SET connections = 0, offline_since = coalesce(offline_since, ?)`).run(now);
   }
   changeConnections(userId: number, delta: 1 | -1, now: number): number {
-    this
-      .q(
-        `UPDATE presence SET connections = max(0, connections + ?),
+    this.q(
+      `UPDATE presence SET connections = max(0, connections + ?),
          offline_since = CASE WHEN max(0, connections + ?) = 0 THEN ? ELSE NULL END WHERE user_id = ?`,
-      )
-      .run(delta, delta, now, userId);
+    ).run(delta, delta, now, userId);
     return (this.q(`SELECT connections AS n FROM presence WHERE user_id = ?`).get(userId) as { n: number }).n;
   }
   setPresenceStatus(userId: number, status: 'available' | 'away') {
@@ -317,54 +359,74 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   /** The court's active operators with their load: the input of routing's assignment. */
   operatorLoads(courtId: number): OperatorLoad[] {
     // An operator without a court serves every court.
-    return this
-      .q(
-        `SELECT u.id AS userId, p.connections > 0 AS online, p.status, u.max_concurrent AS maxConcurrent,
+    return this.q(
+      `SELECT u.id AS userId, p.connections > 0 AS online, p.status, u.max_concurrent AS maxConcurrent,
            p.last_assigned_at AS lastAssignedAt,
            (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.status = 'open') AS openTickets
          FROM users u JOIN presence p ON p.user_id = u.id
          WHERE u.role = 'operator' AND u.active = 1 AND (u.court_id = ? OR u.court_id IS NULL)`,
-      )
+    )
       .all(courtId)
       .map((r) => ({ ...(r as OperatorLoad), online: !!(r as Raw).online }));
   }
   /** Operators offline since before `cutoff`, with open tickets they have not answered yet. */
   offlineOperatorsWithUnanswered(cutoff: number): { userId: number; ticketId: number }[] {
-    return this
-      .q(
-        `SELECT t.assignee_id AS userId, t.id AS ticketId FROM tickets t JOIN presence p ON p.user_id = t.assignee_id
+    return this.q(
+      `SELECT t.assignee_id AS userId, t.id AS ticketId FROM tickets t JOIN presence p ON p.user_id = t.assignee_id
          WHERE t.status = 'open' AND t.first_response_at IS NULL AND p.connections = 0 AND p.offline_since <= ?`,
-      )
-      .all(cutoff) as never;
+    ).all(cutoff) as never;
   }
 
   // ---- contacts
   findIdentity(kind: string, address: string): number | undefined {
-    return (this.q(`SELECT contact_id AS id FROM contact_identities WHERE kind = ? AND address = ?`).get(kind, address) as { id: number } | undefined)?.id;
+    return (
+      this.q(`SELECT contact_id AS id FROM contact_identities WHERE kind = ? AND address = ?`).get(kind, address) as
+        { id: number } | undefined
+    )?.id;
   }
   createContact(name: string | null, language: string | null, now: number): number {
     return Number(
-      this.q(`INSERT INTO contacts (name, name_search, language, created_at) VALUES (?, ?, ?, ?)`).run(name, name ? searchKey(name) : null, language, now).lastInsertRowid,
+      this.q(`INSERT INTO contacts (name, name_search, language, created_at) VALUES (?, ?, ?, ?)`).run(
+        name,
+        name ? searchKey(name) : null,
+        language,
+        now,
+      ).lastInsertRowid,
     );
   }
   /** True when the contact had no name and now has this one. */
   setContactNameIfEmpty(contactId: number, name: string): boolean {
-    return this.q(`UPDATE contacts SET name = ?, name_search = ? WHERE id = ? AND name IS NULL`).run(name, searchKey(name), contactId).changes > 0;
+    return (
+      this.q(`UPDATE contacts SET name = ?, name_search = ? WHERE id = ? AND name IS NULL`).run(name, searchKey(name), contactId).changes >
+      0
+    );
   }
   addIdentity(contactId: number, kind: string, address: string, now: number) {
-    this.q(`INSERT OR IGNORE INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`).run(contactId, kind, address, now);
+    this.q(`INSERT OR IGNORE INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`).run(
+      contactId,
+      kind,
+      address,
+      now,
+    );
   }
   getContact(id: number) {
     const c = this.q(`SELECT id, name, iin, language, created_at AS createdAt FROM contacts WHERE id = ?`).get(id) as
-      | { id: number; name: string | null; iin: string | null; language: string | null; createdAt: number }
-      | undefined;
+      { id: number; name: string | null; iin: string | null; language: string | null; createdAt: number } | undefined;
     if (!c) return undefined;
-    const identities = this.q(`SELECT kind, address FROM contact_identities WHERE contact_id = ? ORDER BY added_at, kind`).all(id) as { kind: string; address: string }[];
+    const identities = this.q(`SELECT kind, address FROM contact_identities WHERE contact_id = ? ORDER BY added_at, kind`).all(id) as {
+      kind: string;
+      address: string;
+    }[];
     return { ...c, identities };
   }
   /** The address to answer a contact on a channel (the most recently added identity of that kind). */
   contactAddress(contactId: number, kind: string): string | undefined {
-    return (this.q(`SELECT address FROM contact_identities WHERE contact_id = ? AND kind = ? ORDER BY added_at DESC LIMIT 1`).get(contactId, kind) as { address: string } | undefined)?.address;
+    return (
+      this.q(`SELECT address FROM contact_identities WHERE contact_id = ? AND kind = ? ORDER BY added_at DESC LIMIT 1`).get(
+        contactId,
+        kind,
+      ) as { address: string } | undefined
+    )?.address;
   }
 
   // ---- tickets
@@ -382,30 +444,85 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
    * kept apart from the verdict operators may change.
    */
   createTicket(t: {
-    ref: string; courtId: number; contactId: number; channel: string; account: string | null; subject: string | null; status: TicketStatus;
-    assigneeId: number | null; language: string | null; scopeVerdict: string | null; scopeScore: number | null; scopeFlagged: boolean;
-    scope?: ScopeExplanationInput | null; firstResponseDueAt: number | null; caseNumber?: string | null; offhoursReplyFor?: number | null; now: number;
+    ref: string;
+    courtId: number;
+    contactId: number;
+    channel: string;
+    account: string | null;
+    subject: string | null;
+    status: TicketStatus;
+    assigneeId: number | null;
+    language: string | null;
+    scopeVerdict: string | null;
+    scopeScore: number | null;
+    scopeFlagged: boolean;
+    scope?: ScopeExplanationInput | null;
+    firstResponseDueAt: number | null;
+    caseNumber?: string | null;
+    offhoursReplyFor?: number | null;
+    now: number;
   }): TicketRow {
     const s = t.scope ?? null;
     const id = Number(
-      this
-      .q(
-          `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
+      this.q(
+        `INSERT INTO tickets (ref, court_id, contact_id, channel, account, subject, status, assignee_id, language, scope_verdict,
              scope_score, scope_flagged, scope_model_verdict, scope_model_flagged, scope_reasons, scope_contributions, scope_model,
              first_response_due_at, case_number, offhours_reply_for, created_at, updated_at, last_inbound_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(t.ref, t.courtId, t.contactId, t.channel, t.account, t.subject, t.status, t.assigneeId, t.language, t.scopeVerdict, t.scopeScore,
-          Number(t.scopeFlagged), s && s.verdict, s && Number(s.flagged), s && JSON.stringify(s.reasons), s && JSON.stringify(s.contributions), s && s.model,
-          t.firstResponseDueAt, t.caseNumber ?? null, t.offhoursReplyFor ?? null, t.now, t.now, t.now).lastInsertRowid,
+      ).run(
+        t.ref,
+        t.courtId,
+        t.contactId,
+        t.channel,
+        t.account,
+        t.subject,
+        t.status,
+        t.assigneeId,
+        t.language,
+        t.scopeVerdict,
+        t.scopeScore,
+        Number(t.scopeFlagged),
+        s && s.verdict,
+        s && Number(s.flagged),
+        s && JSON.stringify(s.reasons),
+        s && JSON.stringify(s.contributions),
+        s && s.model,
+        t.firstResponseDueAt,
+        t.caseNumber ?? null,
+        t.offhoursReplyFor ?? null,
+        t.now,
+        t.now,
+        t.now,
+      ).lastInsertRowid,
     );
     return {
-      id, ref: t.ref, courtId: t.courtId, courtCode: this.getCourt(t.courtId)!.code, contactId: t.contactId, contactName: this.nameOf('contacts', t.contactId),
-      channel: t.channel, account: t.account, subject: t.subject, status: t.status, assigneeId: t.assigneeId,
-      assigneeName: t.assigneeId === null ? null : this.nameOf('users', t.assigneeId), specialistId: null, specialistName: null,
-      caseNumber: t.caseNumber ?? null, language: t.language, scopeVerdict: t.scopeVerdict, scopeScore: t.scopeScore, scopeFlagged: t.scopeFlagged,
-      createdAt: t.now, updatedAt: t.now, lastInboundAt: t.now, firstResponseAt: null, firstResponseDueAt: t.firstResponseDueAt, resolvedAt: null,
-      offhoursReplyFor: t.offhoursReplyFor ?? null, slaBreachedAt: null,
+      id,
+      ref: t.ref,
+      courtId: t.courtId,
+      courtCode: this.getCourt(t.courtId)!.code,
+      contactId: t.contactId,
+      contactName: this.nameOf('contacts', t.contactId),
+      channel: t.channel,
+      account: t.account,
+      subject: t.subject,
+      status: t.status,
+      assigneeId: t.assigneeId,
+      assigneeName: t.assigneeId === null ? null : this.nameOf('users', t.assigneeId),
+      specialistId: null,
+      specialistName: null,
+      caseNumber: t.caseNumber ?? null,
+      language: t.language,
+      scopeVerdict: t.scopeVerdict,
+      scopeScore: t.scopeScore,
+      scopeFlagged: t.scopeFlagged,
+      createdAt: t.now,
+      updatedAt: t.now,
+      lastInboundAt: t.now,
+      firstResponseAt: null,
+      firstResponseDueAt: t.firstResponseDueAt,
+      resolvedAt: null,
+      offhoursReplyFor: t.offhoursReplyFor ?? null,
+      slaBreachedAt: null,
     };
   }
   private nameOf(table: 'contacts' | 'users', id: number): string | null {
@@ -422,9 +539,21 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   }
   updateTicket(
     id: number,
-    f: Partial<{ status: TicketStatus; assigneeId: number | null; specialistId: number | null; courtId: number; caseNumber: string | null;
-      scopeVerdict: string | null; scopeFlagged: boolean; firstResponseAt: number; firstResponseDueAt: number | null; resolvedAt: number | null;
-      lastInboundAt: number; offhoursReplyFor: number | null; language: string }>,
+    f: Partial<{
+      status: TicketStatus;
+      assigneeId: number | null;
+      specialistId: number | null;
+      courtId: number;
+      caseNumber: string | null;
+      scopeVerdict: string | null;
+      scopeFlagged: boolean;
+      firstResponseAt: number;
+      firstResponseDueAt: number | null;
+      resolvedAt: number | null;
+      lastInboundAt: number;
+      offhoursReplyFor: number | null;
+      language: string;
+    }>,
     now: number,
   ) {
     // Built by plain concatenation: composing it with entries/filter/map cost more than running the UPDATE.
@@ -442,27 +571,39 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   /** Chat and calls continue the contact's open ticket (any status but resolved), the newest. */
   openTicketOfContact(contactId: number): TicketRow | undefined {
     // The newest id is found in the index alone; ORDER BY over the joined rows would sort them in a temporary tree.
-    return toTicket(this.w(`${TICKET_SELECT} WHERE t.id = (SELECT max(id) FROM tickets WHERE contact_id = ? AND status != 'resolved')`).get(contactId));
+    return toTicket(
+      this.w(`${TICKET_SELECT} WHERE t.id = (SELECT max(id) FROM tickets WHERE contact_id = ? AND status != 'resolved')`).get(contactId),
+    );
   }
   resolvedTicketOfContactSince(contactId: number, since: number): TicketRow | undefined {
     return toTicket(
-      this.w(`${TICKET_SELECT} WHERE t.contact_id = ? AND t.status = 'resolved' AND t.resolved_at >= ? ORDER BY t.resolved_at DESC LIMIT 1`).get(contactId, since),
+      this.w(
+        `${TICKET_SELECT} WHERE t.contact_id = ? AND t.status = 'resolved' AND t.resolved_at >= ? ORDER BY t.resolved_at DESC LIMIT 1`,
+      ).get(contactId, since),
     );
   }
   waitingTickets(courtId: number): TicketRow[] {
-    return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'waiting' ORDER BY t.created_at, t.id`).all(courtId).map((r) => toTicket(r)!);
+    return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'waiting' ORDER BY t.created_at, t.id`)
+      .all(courtId)
+      .map((r) => toTicket(r)!);
   }
   /** Tickets not resolved yet that are assigned to the user. */
   ticketsAssignedTo(userId: number): TicketRow[] {
-    return this.w(`${TICKET_SELECT} WHERE t.assignee_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
+    return this.w(`${TICKET_SELECT} WHERE t.assignee_id = ? AND t.status != 'resolved' ORDER BY t.id`)
+      .all(userId)
+      .map((r) => toTicket(r)!);
   }
   ticketsWithSpecialist(userId: number): TicketRow[] {
-    return this.w(`${TICKET_SELECT} WHERE t.specialist_id = ? AND t.status != 'resolved' ORDER BY t.id`).all(userId).map((r) => toTicket(r)!);
+    return this.w(`${TICKET_SELECT} WHERE t.specialist_id = ? AND t.status != 'resolved' ORDER BY t.id`)
+      .all(userId)
+      .map((r) => toTicket(r)!);
   }
   /** Open tickets nobody holds, oldest first; not while a call of theirs rings (whoever answers takes it). */
   unassignedOpenTickets(courtId: number): TicketRow[] {
-    return this.w(`${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.ticket_id = t.id AND c.outcome = 'ringing') ORDER BY t.created_at, t.id`)
+    return this.w(
+      `${TICKET_SELECT} WHERE t.court_id = ? AND t.status = 'open' AND t.assignee_id IS NULL AND t.specialist_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.ticket_id = t.id AND c.outcome = 'ringing') ORDER BY t.created_at, t.id`,
+    )
       .all(courtId)
       .map((r) => toTicket(r)!);
   }
@@ -501,9 +642,9 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
         where.push(`t.status = 'resolved'`);
         break;
     }
-    if (f.courtId !== undefined) where.push('t.court_id = ?'), args.push(f.courtId);
-    if (f.channel) where.push('t.channel = ?'), args.push(f.channel);
-    if (f.status) where.push('t.status = ?'), args.push(f.status);
+    if (f.courtId !== undefined) (where.push('t.court_id = ?'), args.push(f.courtId));
+    if (f.channel) (where.push('t.channel = ?'), args.push(f.channel));
+    if (f.status) (where.push('t.status = ?'), args.push(f.status));
     if (f.q) {
       const q = f.q.trim();
       const like = `%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
@@ -516,7 +657,9 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
       ];
       args.push(like, like, `%${searchKey(q).replace(/[%_\\]/g, (m) => `\\${m}`)}%`, like.toLowerCase());
       if (digits.length >= 5) {
-        alts.push(`EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = t.contact_id AND ci.kind IN ('phone','whatsapp') AND ci.address LIKE ?)`);
+        alts.push(
+          `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = t.contact_id AND ci.kind IN ('phone','whatsapp') AND ci.address LIKE ?)`,
+        );
         args.push(`%${digits.slice(-10)}%`);
       }
       if ([...q].length >= 3) {
@@ -527,58 +670,83 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
       where.push(`(${alts.join(' OR ')})`);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.q(`SELECT count(*) AS n FROM tickets t JOIN contacts ct ON ct.id = t.contact_id ${w}`).get(...args) as { n: number }).n;
+    const total = (
+      this.q(`SELECT count(*) AS n FROM tickets t JOIN contacts ct ON ct.id = t.contact_id ${w}`).get(...args) as { n: number }
+    ).n;
     const items = this.w(`${TICKET_SELECT} ${w} ORDER BY t.updated_at DESC, t.id DESC LIMIT ? OFFSET ?`)
       .all(...args, f.limit, f.offset)
       .map((r) => toTicket(r)!);
     return { items, total };
   }
-  ticketsOfContact(contactId: number, exceptTicketId: number): { id: number; ref: string; status: string; createdAt: number; courtId: number }[] {
-    return this
-      .q(`SELECT id, ref, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`)
-      .all(contactId, exceptTicketId) as never;
+  ticketsOfContact(
+    contactId: number,
+    exceptTicketId: number,
+  ): { id: number; ref: string; status: string; createdAt: number; courtId: number }[] {
+    return this.q(
+      `SELECT id, ref, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`,
+    ).all(contactId, exceptTicketId) as never;
   }
 
   // ---- attachments
-  insertAttachment(a: { messageId: number; filename: string; contentType: string; size: number; sha256: string | null; droppedReason: string | null }) {
-    this
-      .q(`INSERT INTO attachments (message_id, filename, content_type, size, sha256, dropped_reason) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(a.messageId, a.filename, a.contentType, a.size, a.sha256, a.droppedReason);
+  insertAttachment(a: {
+    messageId: number;
+    filename: string;
+    contentType: string;
+    size: number;
+    sha256: string | null;
+    droppedReason: string | null;
+  }) {
+    this.q(`INSERT INTO attachments (message_id, filename, content_type, size, sha256, dropped_reason) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      a.messageId,
+      a.filename,
+      a.contentType,
+      a.size,
+      a.sha256,
+      a.droppedReason,
+    );
   }
   listAttachments(ticketId: number): AttachmentRow[] {
-    return this
-      .q(
-        `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason
+    return this.q(
+      `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason
          FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.ticket_id = ? ORDER BY a.id`,
-      )
-      .all(ticketId) as AttachmentRow[];
+    ).all(ticketId) as AttachmentRow[];
   }
   getAttachment(id: number): (AttachmentRow & { ticketId: number }) | undefined {
-    return this
-      .q(
-        `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason,
+    return this.q(
+      `SELECT a.id, a.message_id AS messageId, a.filename, a.content_type AS contentType, a.size, a.sha256, a.dropped_reason AS droppedReason,
            m.ticket_id AS ticketId FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?`,
-      )
-      .get(id) as never;
+    ).get(id) as never;
   }
 
   // ---- calls
-  upsertCall(c: { ticketId: number; messageId: number | null; callId: string; from: string; to: string; outcome: string; operatorId: number | null;
-    startedAt: number; answeredAt: number | null; endedAt: number | null; callbackDueAt: number | null }) {
-    this
-      .q(
-        `INSERT INTO calls (ticket_id, message_id, call_id, from_number, to_number, outcome, operator_id, started_at, answered_at, ended_at, callback_due_at)
+  upsertCall(c: {
+    ticketId: number;
+    messageId: number | null;
+    callId: string;
+    from: string;
+    to: string;
+    outcome: string;
+    operatorId: number | null;
+    startedAt: number;
+    answeredAt: number | null;
+    endedAt: number | null;
+    callbackDueAt: number | null;
+  }) {
+    this.q(
+      `INSERT INTO calls (ticket_id, message_id, call_id, from_number, to_number, outcome, operator_id, started_at, answered_at, ended_at, callback_due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(call_id) DO UPDATE SET outcome = excluded.outcome, operator_id = coalesce(excluded.operator_id, operator_id),
            answered_at = coalesce(excluded.answered_at, answered_at), ended_at = coalesce(excluded.ended_at, ended_at),
            callback_due_at = coalesce(excluded.callback_due_at, callback_due_at)`,
-      )
-      .run(c.ticketId, c.messageId, c.callId, c.from, c.to, c.outcome, c.operatorId, c.startedAt, c.answeredAt, c.endedAt, c.callbackDueAt);
+    ).run(c.ticketId, c.messageId, c.callId, c.from, c.to, c.outcome, c.operatorId, c.startedAt, c.answeredAt, c.endedAt, c.callbackDueAt);
   }
   getCall(callId: string): CallRow | undefined {
     return this.q(`${CALL_SELECT} WHERE call_id = ?`).get(callId) as never;
   }
-  updateCall(callId: string, f: { outcome: string; operatorId?: number | null; answeredAt?: number | null; endedAt?: number | null; callbackDueAt?: number | null }) {
+  updateCall(
+    callId: string,
+    f: { outcome: string; operatorId?: number | null; answeredAt?: number | null; endedAt?: number | null; callbackDueAt?: number | null },
+  ) {
     this.q(
       `UPDATE calls SET outcome = ?, operator_id = coalesce(?, operator_id), answered_at = coalesce(?, answered_at),
          ended_at = coalesce(?, ended_at), callback_due_at = coalesce(?, callback_due_at) WHERE call_id = ?`,
@@ -611,10 +779,13 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
 
   // ---- case directory and escalations
   /** Insert or update one line of the case directory; says what happened, for the import report. */
-  upsertCaseAssignment(a: { caseNumber: string; courtId: number; judge: string | null; specialistId: number }, now: number): 'new' | 'updated' | 'unchanged' {
-    const old = this.q(`SELECT court_id AS courtId, judge, specialist_id AS specialistId FROM case_assignments WHERE case_number = ?`).get(a.caseNumber) as
-      | { courtId: number; judge: string | null; specialistId: number }
-      | undefined;
+  upsertCaseAssignment(
+    a: { caseNumber: string; courtId: number; judge: string | null; specialistId: number },
+    now: number,
+  ): 'new' | 'updated' | 'unchanged' {
+    const old = this.q(`SELECT court_id AS courtId, judge, specialist_id AS specialistId FROM case_assignments WHERE case_number = ?`).get(
+      a.caseNumber,
+    ) as { courtId: number; judge: string | null; specialistId: number } | undefined;
     if (old && old.courtId === a.courtId && old.judge === a.judge && old.specialistId === a.specialistId) return 'unchanged';
     this.q(
       `INSERT INTO case_assignments (case_number, court_id, judge, specialist_id, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -632,13 +803,18 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
     return out;
   }
   specialistLoads(): { userId: number; courtId: number | null; active: boolean; load: number }[] {
-    return (this.q(
-      `SELECT u.id AS userId, u.court_id AS courtId, u.active,
+    return (
+      this.q(
+        `SELECT u.id AS userId, u.court_id AS courtId, u.active,
          (SELECT count(*) FROM escalations e WHERE e.to_user_id = u.id AND e.status = 'open') AS load
        FROM users u WHERE u.role = 'specialist'`,
-    ).all() as { userId: number; courtId: number | null; active: number; load: number }[]).map((r) => ({ ...r, active: !!r.active }));
+      ).all() as { userId: number; courtId: number | null; active: number; load: number }[]
+    ).map((r) => ({ ...r, active: !!r.active }));
   }
-  createEscalation(e: { ticketId: number; fromUserId: number; toUserId: number; question: string; pickupDueAt: number; answerDueAt: number }, now: number): number {
+  createEscalation(
+    e: { ticketId: number; fromUserId: number; toUserId: number; question: string; pickupDueAt: number; answerDueAt: number },
+    now: number,
+  ): number {
     return Number(
       this.q(
         `INSERT INTO escalations (ticket_id, from_user_id, to_user_id, question, status, created_at, pickup_due_at, answer_due_at)
@@ -653,21 +829,37 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
     return this.q(`${ESCALATION_SELECT} WHERE e.ticket_id = ? ORDER BY e.id`).all(ticketId) as never;
   }
   closeEscalation(id: number, status: 'answered' | 'returned' | 'passed', now: number) {
-    this.q(`UPDATE escalations SET status = ?, closed_at = ?, answered_at = coalesce(answered_at, ?) WHERE id = ?`).run(status, now, now, id);
+    this.q(`UPDATE escalations SET status = ?, closed_at = ?, answered_at = coalesce(answered_at, ?) WHERE id = ?`).run(
+      status,
+      now,
+      now,
+      id,
+    );
   }
   markEscalationPickedUp(id: number, now: number) {
     this.q(`UPDATE escalations SET picked_up_at = ? WHERE id = ? AND picked_up_at IS NULL`).run(now, id);
   }
   markEscalationAnswered(id: number, now: number) {
-    this.q(`UPDATE escalations SET answered_at = ?, picked_up_at = coalesce(picked_up_at, ?) WHERE id = ? AND answered_at IS NULL`).run(now, now, id);
+    this.q(`UPDATE escalations SET answered_at = ?, picked_up_at = coalesce(picked_up_at, ?) WHERE id = ? AND answered_at IS NULL`).run(
+      now,
+      now,
+      id,
+    );
   }
   /** Open escalations whose pick-up or answer time has passed and that were not alerted yet; marks them alerted. */
   takeEscalationBreaches(now: number): { escalation: EscalationRow; kind: 'pickup' | 'answer' }[] {
-    const pickup = this.q(`${ESCALATION_SELECT} WHERE e.status = 'open' AND e.picked_up_at IS NULL AND e.pickup_alerted_at IS NULL AND e.pickup_due_at <= ?`).all(now) as EscalationRow[];
-    const answer = this.q(`${ESCALATION_SELECT} WHERE e.status = 'open' AND e.answered_at IS NULL AND e.answer_alerted_at IS NULL AND e.answer_due_at <= ?`).all(now) as EscalationRow[];
+    const pickup = this.q(
+      `${ESCALATION_SELECT} WHERE e.status = 'open' AND e.picked_up_at IS NULL AND e.pickup_alerted_at IS NULL AND e.pickup_due_at <= ?`,
+    ).all(now) as EscalationRow[];
+    const answer = this.q(
+      `${ESCALATION_SELECT} WHERE e.status = 'open' AND e.answered_at IS NULL AND e.answer_alerted_at IS NULL AND e.answer_due_at <= ?`,
+    ).all(now) as EscalationRow[];
     for (const e of pickup) this.q(`UPDATE escalations SET pickup_alerted_at = ? WHERE id = ?`).run(now, e.id);
     for (const e of answer) this.q(`UPDATE escalations SET answer_alerted_at = ? WHERE id = ?`).run(now, e.id);
-    return [...pickup.map((escalation) => ({ escalation, kind: 'pickup' as const })), ...answer.map((escalation) => ({ escalation, kind: 'answer' as const }))];
+    return [
+      ...pickup.map((escalation) => ({ escalation, kind: 'pickup' as const })),
+      ...answer.map((escalation) => ({ escalation, kind: 'answer' as const })),
+    ];
   }
 
   // ---- canned answers
@@ -676,10 +868,19 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   }
   saveCanned(c: Omit<CannedRow, 'id'> & { id?: number }, now: number): number {
     if (c.id !== undefined) {
-      this.q(`UPDATE canned_answers SET title = ?, lang = ?, text = ?, updated_at = ? WHERE id = ?`).run(c.title, c.lang, c.text, now, c.id);
+      this.q(`UPDATE canned_answers SET title = ?, lang = ?, text = ?, updated_at = ? WHERE id = ?`).run(
+        c.title,
+        c.lang,
+        c.text,
+        now,
+        c.id,
+      );
       return c.id;
     }
-    return Number(this.q(`INSERT INTO canned_answers (title, lang, text, updated_at) VALUES (?, ?, ?, ?)`).run(c.title, c.lang, c.text, now).lastInsertRowid);
+    return Number(
+      this.q(`INSERT INTO canned_answers (title, lang, text, updated_at) VALUES (?, ?, ?, ?)`).run(c.title, c.lang, c.text, now)
+        .lastInsertRowid,
+    );
   }
   deleteCanned(id: number): boolean {
     return this.q(`DELETE FROM canned_answers WHERE id = ?`).run(id).changes > 0;
@@ -693,10 +894,12 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
   // ---- SLA
   /** Unanswered tickets whose first-response deadline has passed and that are not flagged yet. */
   markSlaBreaches(now: number): number[] {
-    const ids = (this.q(
-      `SELECT id FROM tickets WHERE court_id IN (SELECT id FROM courts) AND status IN ('open','waiting') AND first_response_due_at <= ?
+    const ids = (
+      this.q(
+        `SELECT id FROM tickets WHERE court_id IN (SELECT id FROM courts) AND status IN ('open','waiting') AND first_response_due_at <= ?
          AND first_response_at IS NULL AND sla_breached_at IS NULL`,
-    ).all(now) as { id: number }[]).map((r) => r.id);
+      ).all(now) as { id: number }[]
+    ).map((r) => r.id);
     const mark = this.q(`UPDATE tickets SET sla_breached_at = ?, updated_at = ? WHERE id = ?`);
     for (const id of ids) mark.run(now, now, id);
     return ids;
@@ -704,12 +907,13 @@ export class Store extends RetentionQueries(ScopeDecisionQueries(MessageQueries(
 
   // ---- channel state (watermarks, sessions)
   getChannelState(channel: string, key: string): string | undefined {
-    return (this.q(`SELECT value FROM channel_state WHERE channel = ? AND key = ?`).get(channel, key) as { value: string } | undefined)?.value;
+    return (this.q(`SELECT value FROM channel_state WHERE channel = ? AND key = ?`).get(channel, key) as { value: string } | undefined)
+      ?.value;
   }
   setChannelState(channel: string, key: string, value: string, now: number) {
-    this
-      .q(`INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-      .run(channel, key, value, now);
+    this.q(
+      `INSERT INTO channel_state (channel, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(channel, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ).run(channel, key, value, now);
   }
 
   /** Row counts of every table: tests use it to prove a failed ingest changed nothing. */

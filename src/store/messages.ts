@@ -25,9 +25,20 @@ export interface MessageRow {
 }
 
 export interface NewMessage {
-  ticketId: number; direction: Direction; channel: string; externalId?: string | null; contactId?: number | null; authorId?: number | null;
-  auto?: string | null; text: string; html?: string | null; subject?: string | null; emailRefs?: string[] | null;
-  deliveryStatus?: DeliveryStatus | null; scopeFlag?: boolean; now: number;
+  ticketId: number;
+  direction: Direction;
+  channel: string;
+  externalId?: string | null;
+  contactId?: number | null;
+  authorId?: number | null;
+  auto?: string | null;
+  text: string;
+  html?: string | null;
+  subject?: string | null;
+  emailRefs?: string[] | null;
+  deliveryStatus?: DeliveryStatus | null;
+  scopeFlag?: boolean;
+  now: number;
 }
 
 /** An inbound e-mail as threading needs it: its Message-ID (external id), the chain it named, its subject. */
@@ -41,9 +52,22 @@ export interface ThreadMessage {
 /** The row `insertMessage` wrote for a message with no author (inbound, automatic): nothing left to read back. */
 export function unauthoredMessageRow(id: number, m: Omit<NewMessage, 'authorId'>): MessageRow {
   return {
-    id, ticketId: m.ticketId, direction: m.direction, channel: m.channel, externalId: m.externalId ?? null, contactId: m.contactId ?? null,
-    authorId: null, authorName: null, auto: m.auto ?? null, text: m.text, html: m.html ?? null, subject: m.subject ?? null,
-    deliveryStatus: m.deliveryStatus ?? null, deliveryError: null, scopeFlag: m.scopeFlag ?? false, createdAt: m.now,
+    id,
+    ticketId: m.ticketId,
+    direction: m.direction,
+    channel: m.channel,
+    externalId: m.externalId ?? null,
+    contactId: m.contactId ?? null,
+    authorId: null,
+    authorName: null,
+    auto: m.auto ?? null,
+    text: m.text,
+    html: m.html ?? null,
+    subject: m.subject ?? null,
+    deliveryStatus: m.deliveryStatus ?? null,
+    deliveryError: null,
+    scopeFlag: m.scopeFlag ?? false,
+    createdAt: m.now,
   };
 }
 
@@ -62,18 +86,32 @@ const toMessage = (r: Raw) => ((r.scopeFlag = !!r.scopeFlag), r as unknown as Me
 export function MessageQueries<B extends StoreBase>(Base: B) {
   abstract class Messages extends Base {
     findMessageByExternal(channel: string, externalId: string): { id: number; ticketId: number } | undefined {
-      return this.q(`SELECT id, ticket_id AS ticketId FROM messages WHERE channel = ? AND external_id = ?`).get(channel, externalId) as never;
+      return this.q(`SELECT id, ticket_id AS ticketId FROM messages WHERE channel = ? AND external_id = ?`).get(
+        channel,
+        externalId,
+      ) as never;
     }
     insertMessage(m: NewMessage): number {
       const id = Number(
-        this
-        .q(
-            `INSERT INTO messages (ticket_id, direction, channel, external_id, contact_id, author_id, auto, text, html, subject, email_refs,
+        this.q(
+          `INSERT INTO messages (ticket_id, direction, channel, external_id, contact_id, author_id, auto, text, html, subject, email_refs,
                delivery_status, scope_flag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(m.ticketId, m.direction, m.channel, m.externalId ?? null, m.contactId ?? null, m.authorId ?? null, m.auto ?? null, m.text,
-            m.html ?? null, m.subject ?? null, m.emailRefs?.length ? JSON.stringify(m.emailRefs) : null, m.deliveryStatus ?? null,
-            Number(m.scopeFlag ?? false), m.now).lastInsertRowid,
+        ).run(
+          m.ticketId,
+          m.direction,
+          m.channel,
+          m.externalId ?? null,
+          m.contactId ?? null,
+          m.authorId ?? null,
+          m.auto ?? null,
+          m.text,
+          m.html ?? null,
+          m.subject ?? null,
+          m.emailRefs?.length ? JSON.stringify(m.emailRefs) : null,
+          m.deliveryStatus ?? null,
+          Number(m.scopeFlag ?? false),
+          m.now,
+        ).lastInsertRowid,
       );
       return id;
     }
@@ -82,7 +120,9 @@ export function MessageQueries<B extends StoreBase>(Base: B) {
       return r ? toMessage(r) : undefined;
     }
     listMessages(ticketId: number): MessageRow[] {
-      return this.w(`${MESSAGE_SELECT} WHERE m.ticket_id = ? ORDER BY m.created_at, m.id`).all(ticketId).map((r) => toMessage(r));
+      return this.w(`${MESSAGE_SELECT} WHERE m.ticket_id = ? ORDER BY m.created_at, m.id`)
+        .all(ticketId)
+        .map((r) => toMessage(r));
     }
     /**
      * Full-text indexing is kept off the ingest path (it would triple the cost of each commit): messages are
@@ -91,11 +131,16 @@ export function MessageQueries<B extends StoreBase>(Base: B) {
     indexMessagesForSearch(batch = 5000): number {
       return this.tx(() => {
         const from = (this.q(`SELECT value FROM counters WHERE name = 'fts'`).get() as { value: number } | undefined)?.value ?? 0;
-        const rows = this.q(`SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?`).all(from, batch) as { id: number; text: string }[];
+        const rows = this.q(`SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?`).all(from, batch) as {
+          id: number;
+          text: string;
+        }[];
         if (!rows.length) return 0;
         const ins = this.q(`INSERT INTO messages_fts (rowid, text) VALUES (?, ?)`);
         for (const r of rows) if (r.text) ins.run(r.id, r.text);
-        this.q(`INSERT INTO counters (name, value) VALUES ('fts', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(rows.at(-1)!.id);
+        this.q(`INSERT INTO counters (name, value) VALUES ('fts', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(
+          rows.at(-1)!.id,
+        );
         return rows.length;
       });
     }
@@ -112,23 +157,28 @@ export function MessageQueries<B extends StoreBase>(Base: B) {
     /** The ticket holding any of these e-mail Message-IDs, the last one given winning (References run oldest → newest). */
     ticketByEmailMessageIds(ids: string[]): number | undefined {
       for (const id of [...ids].reverse()) {
-        const r = this.q(`SELECT ticket_id AS t FROM messages WHERE channel = 'email' AND external_id = ?`).get(id) as { t: number } | undefined;
+        const r = this.q(`SELECT ticket_id AS t FROM messages WHERE channel = 'email' AND external_id = ?`).get(id) as
+          { t: number } | undefined;
         if (r) return r.t;
       }
       return undefined;
     }
 
     setDelivery(messageId: number, status: DeliveryStatus, error: string | null, externalId?: string) {
-      this
-        .q(`UPDATE messages SET delivery_status = ?, delivery_error = ?, external_id = coalesce(?, external_id) WHERE id = ?`)
-        .run(status, error, externalId ?? null, messageId);
+      this.q(`UPDATE messages SET delivery_status = ?, delivery_error = ?, external_id = coalesce(?, external_id) WHERE id = ?`).run(
+        status,
+        error,
+        externalId ?? null,
+        messageId,
+      );
     }
     /** Delivery receipts only move forward (a late "sent" never hides "read"). */
     advanceDeliveryByExternal(channel: string, externalId: string, status: DeliveryStatus, error: string | null): number | undefined {
       const order = ['queued', 'sent', 'delivered', 'read'];
-      const m = this.q(`SELECT id, delivery_status AS s FROM messages WHERE channel = ? AND external_id = ? AND direction = 'out'`).get(channel, externalId) as
-        | { id: number; s: DeliveryStatus }
-        | undefined;
+      const m = this.q(`SELECT id, delivery_status AS s FROM messages WHERE channel = ? AND external_id = ? AND direction = 'out'`).get(
+        channel,
+        externalId,
+      ) as { id: number; s: DeliveryStatus } | undefined;
       if (!m) return undefined;
       if (status !== 'failed' && order.indexOf(status) <= order.indexOf(m.s)) return undefined;
       this.setDelivery(m.id, status, error);

@@ -24,9 +24,9 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
   abstract class Outbox extends Base {
     enqueueOutbox(messageId: number, channel: string, payload: unknown, now: number): number {
       return Number(
-        this
-          .q(`INSERT INTO outbox (message_id, channel, payload, status, next_attempt_at, queued_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`)
-          .run(messageId, channel, JSON.stringify(payload), now, now, now, now).lastInsertRowid,
+        this.q(
+          `INSERT INTO outbox (message_id, channel, payload, status, next_attempt_at, queued_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+        ).run(messageId, channel, JSON.stringify(payload), now, now, now, now).lastInsertRowid,
       );
     }
     /**
@@ -34,59 +34,70 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
      * queued); never one on a demo ticket (those are for demoOutbox).
      */
     dueOutbox(channel: string, now: number, limit: number): OutboxRow[] {
-      return this
-        .q(
-          `SELECT ${COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id
+      return this.q(
+        `SELECT ${COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id
            WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.channel = ? AND t.demo = 0
            ORDER BY o.id LIMIT ?`,
-        )
-        .all(now, channel, limit) as OutboxRow[];
+      ).all(now, channel, limit) as OutboxRow[];
     }
     /** Waiting messages on demo tickets, whatever their channel. */
     demoOutbox(limit: number): OutboxRow[] {
-      return this
-        .q(
-          `SELECT ${COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id
+      return this.q(
+        `SELECT ${COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id
            WHERE o.status = 'pending' AND t.demo = 1 LIMIT ?`,
-        )
-        .all(limit) as OutboxRow[];
+      ).all(limit) as OutboxRow[];
     }
     getOutboxByMessage(messageId: number): OutboxRow | undefined {
       return this.q(`SELECT ${COLUMNS} FROM outbox o WHERE o.message_id = ?`).get(messageId) as never;
     }
     /** Commits the attempt before the channel is asked: from here a crash may duplicate this message, nothing else. */
     markOutboxSending(id: number, now: number) {
-      this.q(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+      this.q(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? WHERE id = ?`).run(
+        now,
+        now,
+        id,
+      );
     }
     /** The outcome of an attempt, or an operator's retry (`queuedAt` then starts the retry period again). */
-    updateOutbox(id: number, f: { status: OutboxStatus; nextAttemptAt: number; lastError: string | null; attempts?: number; queuedAt?: number }, now: number) {
-      this
-        .q(
-          `UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, attempts = coalesce(?, attempts), queued_at = coalesce(?, queued_at), updated_at = ?
+    updateOutbox(
+      id: number,
+      f: { status: OutboxStatus; nextAttemptAt: number; lastError: string | null; attempts?: number; queuedAt?: number },
+      now: number,
+    ) {
+      this.q(
+        `UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, attempts = coalesce(?, attempts), queued_at = coalesce(?, queued_at), updated_at = ?
            WHERE id = ?`,
-        )
-        .run(f.status, f.nextAttemptAt, f.lastError, f.attempts ?? null, f.queuedAt ?? null, now, id);
+      ).run(f.status, f.nextAttemptAt, f.lastError, f.attempts ?? null, f.queuedAt ?? null, now, id);
     }
     /** At start: messages left `sending` by a crash go back to the queue (they may have gone out: at-least-once). */
     requeueSendingOutbox(now: number): number[] {
       const ids = (this.q(`SELECT message_id AS m FROM outbox WHERE status = 'sending'`).all() as { m: number }[]).map((r) => r.m);
-      if (ids.length) this.q(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'sending'`).run(now, now);
+      if (ids.length)
+        this.q(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'sending'`).run(now, now);
       return ids;
     }
     /** The channel works again: everything waiting on it is due now instead of at its next retry. */
     releaseOutbox(channel: string, now: number) {
-      this.q(`UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE status = 'pending' AND next_attempt_at > ? AND channel = ?`).run(now, now, now, channel);
+      this.q(`UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE status = 'pending' AND next_attempt_at > ? AND channel = ?`).run(
+        now,
+        now,
+        now,
+        channel,
+      );
     }
     /** The channel's waiting messages queued at or before `queuedBefore`: their retry period is over. */
     expiredOutbox(channel: string, queuedBefore: number): OutboxRow[] {
-      return this.q(`SELECT ${COLUMNS} FROM outbox o WHERE o.status = 'pending' AND o.channel = ? AND o.queued_at <= ?`).all(channel, queuedBefore) as OutboxRow[];
+      return this.q(`SELECT ${COLUMNS} FROM outbox o WHERE o.status = 'pending' AND o.channel = ? AND o.queued_at <= ?`).all(
+        channel,
+        queuedBefore,
+      ) as OutboxRow[];
     }
     /** Says on the channel's waiting messages why they wait (once: no write when it says so already); returns those changed. */
     noteOutboxWaiting(channel: string, reason: string): number[] {
       const ids = (
-        this
-          .q(`SELECT o.message_id AS m FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.status = 'pending' AND o.channel = ? AND m.delivery_error IS NOT ?`)
-          .all(channel, reason) as { m: number }[]
+        this.q(
+          `SELECT o.message_id AS m FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.status = 'pending' AND o.channel = ? AND m.delivery_error IS NOT ?`,
+        ).all(channel, reason) as { m: number }[]
       ).map((r) => r.m);
       const set = this.q(`UPDATE messages SET delivery_error = ? WHERE id = ?`);
       for (const id of ids) set.run(reason, id);
@@ -94,7 +105,10 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
     }
     /** The earliest due time of each channel's waiting messages. */
     nextOutboxAttempts(): Map<string, number> {
-      const rows = this.q(`SELECT channel, min(next_attempt_at) AS t FROM outbox WHERE status = 'pending' GROUP BY channel`).all() as { channel: string; t: number }[];
+      const rows = this.q(`SELECT channel, min(next_attempt_at) AS t FROM outbox WHERE status = 'pending' GROUP BY channel`).all() as {
+        channel: string;
+        t: number;
+      }[];
       return new Map(rows.map((r) => [r.channel, r.t]));
     }
   }

@@ -74,14 +74,17 @@ const CLASSIFIED_MESSAGE = `SELECT m.id, m.text FROM messages m WHERE m.ticket_i
 export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
   abstract class ScopeDecisions extends Base {
     scopeExplanation(ticketId: number): ScopeExplanation | null {
-      const r = this
-        .q(`SELECT scope_model_verdict AS verdict, scope_model_flagged AS flagged, scope_reasons AS reasons, scope_contributions AS contributions,
-              scope_model AS model FROM tickets WHERE id = ? AND scope_model IS NOT NULL`)
-        .get(ticketId) as Raw | undefined;
+      const r = this.q(
+        `SELECT scope_model_verdict AS verdict, scope_model_flagged AS flagged, scope_reasons AS reasons, scope_contributions AS contributions,
+              scope_model AS model FROM tickets WHERE id = ? AND scope_model IS NOT NULL`,
+      ).get(ticketId) as Raw | undefined;
       if (!r) return null;
       return {
-        verdict: r.verdict as ScopeExplanation['verdict'], flagged: !!r.flagged, reasons: JSON.parse(String(r.reasons)),
-        contributions: JSON.parse(String(r.contributions)), model: String(r.model),
+        verdict: r.verdict as ScopeExplanation['verdict'],
+        flagged: !!r.flagged,
+        reasons: JSON.parse(String(r.reasons)),
+        contributions: JSON.parse(String(r.contributions)),
+        model: String(r.model),
       };
     }
 
@@ -89,14 +92,21 @@ export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
      * An operator's label for the ticket's classified text, with what the filter said then. Runs inside the
      * caller's transaction, before the ticket's language or verdict change.
      */
-    recordScopeDecision(d: { ticketId: number; label: ScopeLabel; source: ScopeDecisionSource; userId: number; reason: string; now: number }): number {
+    recordScopeDecision(d: {
+      ticketId: number;
+      label: ScopeLabel;
+      source: ScopeDecisionSource;
+      userId: number;
+      reason: string;
+      now: number;
+    }): number {
       const m = this.q(CLASSIFIED_MESSAGE).get(d.ticketId) as { id: number; text: string } | undefined;
       return Number(
-        this
-          .q(`INSERT INTO scope_decisions (ticket_id, message_id, text, label, source, score, verdict, flagged, model, language, user_id, reason, created_at)
+        this.q(
+          `INSERT INTO scope_decisions (ticket_id, message_id, text, label, source, score, verdict, flagged, model, language, user_id, reason, created_at)
               SELECT id, ?, ?, ?, ?, scope_score, scope_model_verdict, scope_model_flagged, scope_model, coalesce(language, 'unknown'), ?, ?, ?
-              FROM tickets WHERE id = ?`)
-          .run(m?.id ?? null, m?.text ?? null, d.label, d.source, d.userId, d.reason, d.now, d.ticketId).lastInsertRowid,
+              FROM tickets WHERE id = ?`,
+        ).run(m?.id ?? null, m?.text ?? null, d.label, d.source, d.userId, d.reason, d.now, d.ticketId).lastInsertRowid,
       );
     }
 
@@ -105,23 +115,23 @@ export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
      * word: an overrule undone by "mark as appeal" counts as an appeal), tickets without a written message left out.
      */
     listScopeDecisions(): ScopeDecisionExample[] {
-      return this
-        .q(`SELECT d.id, d.ticket_id AS ticketId, d.text, d.label, coalesce(t.language, d.language, 'unknown') AS lang, d.source, d.score,
+      return this.q(
+        `SELECT d.id, d.ticket_id AS ticketId, d.text, d.label, coalesce(t.language, d.language, 'unknown') AS lang, d.source, d.score,
               d.created_at AS createdAt
             FROM scope_decisions d JOIN tickets t ON t.id = d.ticket_id
             WHERE d.text IS NOT NULL AND d.id = (SELECT max(l.id) FROM scope_decisions l WHERE l.ticket_id = d.ticket_id)
-            ORDER BY d.id`)
-        .all() as ScopeDecisionExample[];
+            ORDER BY d.id`,
+      ).all() as ScopeDecisionExample[];
     }
 
     /** Decisions taken in [from, to), newest first. */
     latestScopeDecisions(from: number, to: number, limit: number): ScopeDecisionEntry[] {
-      return this
-        .q(`SELECT d.id, d.ticket_id AS ticketId, t.ref AS ticketRef, d.label, d.source, d.user_id AS userId, u.name AS userName, d.reason,
+      return this.q(
+        `SELECT d.id, d.ticket_id AS ticketId, t.ref AS ticketRef, d.label, d.source, d.user_id AS userId, u.name AS userName, d.reason,
               d.created_at AS createdAt
             FROM scope_decisions d JOIN tickets t ON t.id = d.ticket_id LEFT JOIN users u ON u.id = d.user_id
-            WHERE d.created_at >= ? AND d.created_at < ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?`)
-        .all(from, to, limit) as ScopeDecisionEntry[];
+            WHERE d.created_at >= ? AND d.created_at < ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
+      ).all(from, to, limit) as ScopeDecisionEntry[];
     }
 
     /** Over the tickets created in [from, to): a pass over the tickets table, for an admin page opened now and then. */
@@ -129,12 +139,12 @@ export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
       const decided = (source: ScopeDecisionSource) =>
         `(SELECT count(DISTINCT d.ticket_id) FROM scope_decisions d JOIN tickets t ON t.id = d.ticket_id
           WHERE d.source = '${source}' AND t.created_at >= ? AND t.created_at < ?)`;
-      return this
-        .q(`SELECT count(*) AS classified, coalesce(sum(scope_model_verdict = 'appeal'), 0) AS filtered,
+      return this.q(
+        `SELECT count(*) AS classified, coalesce(sum(scope_model_verdict = 'appeal'), 0) AS filtered,
               coalesce(sum(scope_model_verdict = 'in_scope' AND scope_model_flagged = 1), 0) AS flagged,
               ${decided('overrule')} AS overruled, ${decided('marked_appeal')} AS marked
-            FROM tickets WHERE created_at >= ? AND created_at < ? AND scope_score IS NOT NULL`)
-        .get(from, to, from, to, from, to) as ScopeCounts;
+            FROM tickets WHERE created_at >= ? AND created_at < ? AND scope_score IS NOT NULL`,
+      ).get(from, to, from, to, from, to) as ScopeCounts;
     }
   }
   return ScopeDecisions;

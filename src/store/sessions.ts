@@ -6,13 +6,19 @@ import type { UserRow } from './index.ts';
 export function SessionQueries<B extends StoreBase>(Base: B) {
   abstract class Sessions extends Base {
     createSession(tokenHash: string, userId: number, now: number, expiresAt: number) {
-      this.q(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(tokenHash, userId, now, expiresAt);
+      this.q(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(
+        tokenHash,
+        userId,
+        now,
+        expiresAt,
+      );
     }
     sessionUser(tokenHash: string, now: number): UserRow | undefined {
       return toUser(
-        this
-        .q(`${USER_SELECT} WHERE active = 1 AND id = (SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?)`)
-          .get(tokenHash, now) as Raw,
+        this.q(`${USER_SELECT} WHERE active = 1 AND id = (SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?)`).get(
+          tokenHash,
+          now,
+        ) as Raw,
       );
     }
     deleteSession(tokenHash: string) {

@@ -62,7 +62,12 @@ describe('admin screens', () => {
     // The operator, now a specialist, gets a specialist's console without reloading.
     await operator.getByRole('heading', { name: 'Мои обращения' }).waitFor();
     await operator.getByText('Асель Нурланова').waitFor();
-    expect(await operator.getByRole('navigation').getByRole('link', { name: /Очередь суда/ }).count()).toBe(0);
+    expect(
+      await operator
+        .getByRole('navigation')
+        .getByRole('link', { name: /Очередь суда/ })
+        .count(),
+    ).toBe(0);
   });
 
   it('lets an admin set a court’s working hours per weekday, in Russian and Kazakh, by keyboard', async () => {
@@ -102,9 +107,15 @@ describe('admin screens', () => {
     await page.getByRole('status').filter({ hasText: 'Часы работы сохранены' }).waitFor();
     await page.getByText('Действует собственный график суда.').waitFor();
     const court = vic.store.getCourtByCode('sko-economic')!;
-    expect(court.weekHours![2]).toEqual([{ start: '09:00', end: '13:00' }, { start: '14:30', end: '20:00' }]);
+    expect(court.weekHours![2]).toEqual([
+      { start: '09:00', end: '13:00' },
+      { start: '14:30', end: '20:00' },
+    ]);
     expect(court.weekHours![6]).toEqual([{ start: '09:30', end: '13:00' }]);
-    expect(court.weekHours![1]).toEqual([{ start: '09:00', end: '13:00' }, { start: '14:30', end: '18:30' }]);
+    expect(court.weekHours![1]).toEqual([
+      { start: '09:00', end: '13:00' },
+      { start: '14:30', end: '18:30' },
+    ]);
     // Routing uses it at once: at 19:00 on a Tuesday the economic court is open.
     expect(vic.calendars.for(court.id).week[2].at(-1)).toEqual({ start: '14:30', end: '20:00' });
     await hours.scrollIntoViewIfNeeded();
@@ -144,7 +155,9 @@ describe('admin screens', () => {
         ],
       }),
     );
-    await ticketList(page).getByRole('link', { name: /Дана Ержанова/ }).click();
+    await ticketList(page)
+      .getByRole('link', { name: /Дана Ержанова/ })
+      .click();
     const message = page.getByRole('list', { name: 'Переписка' }).getByRole('listitem').filter({ hasText: 'Фото квитанции' });
     const thumb = message.getByRole('link', { name: 'Открыть изображение квитанция.png полностью' });
     await thumb.waitFor();

@@ -23,7 +23,8 @@ beforeAll(async () => {
   ({ vic } = await makeVic());
   const passwordHash = await hashPassword('password-123');
   const courtId = vic.store.getCourtByCode('sko-regional')!.id;
-  const user = (login: string, name: string, role: UserRow['role']) => vic.store.getUser(vic.store.createUser({ login, name, role, courtId, passwordHash }, vic.clock.now()))!;
+  const user = (login: string, name: string, role: UserRow['role']) =>
+    vic.store.getUser(vic.store.createUser({ login, name, role, courtId, passwordHash }, vic.clock.now()))!;
   op = user('op-audit', 'Айгерим Оператор', 'operator');
   away = user('spec-away', 'Жанар Секретарь', 'specialist');
   colleague = user('spec-colleague', 'Асель Канцелярия', 'specialist');
@@ -42,16 +43,21 @@ async function auditScreen(): Promise<Page> {
 }
 const filters = (page: Page) => page.getByRole('form', { name: 'Фильтры журнала' });
 const rowsOf = (page: Page) => page.getByRole('table', { name: 'Журнал аудита' }).locator('tbody tr');
-const cells = (page: Page) => rowsOf(page).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+const cells = (page: Page) =>
+  rowsOf(page).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 
 describe('the audit screen', () => {
   it('finds an operator’s search by phone and ticket read by user, action, ticket and date, in court time with the IP', async () => {
-    const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: `${PHONE.slice(1)}@c.us`, displayName: 'Ержан' } }));
+    const { ticketId } = vic.ingest(
+      envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: `${PHONE.slice(1)}@c.us`, displayName: 'Ержан' } }),
+    );
     const ref = vic.store.getTicket(ticketId)!.ref;
 
     // The operator's console asks these when the phone is typed in the search box and the ticket opened.
     const cookie = operatorCookie();
-    expect((await fetch(`${base}/api/tickets?queue=court&q=${encodeURIComponent(PHONE)}`, { headers: { cookie } }).then((r) => r.json())).total).toBe(1);
+    expect(
+      (await fetch(`${base}/api/tickets?queue=court&q=${encodeURIComponent(PHONE)}`, { headers: { cookie } }).then((r) => r.json())).total,
+    ).toBe(1);
     expect((await fetch(`${base}/api/tickets/${ticketId}`, { headers: { cookie } })).status).toBe(200);
 
     const page = await auditScreen();
@@ -62,7 +68,12 @@ describe('the audit screen', () => {
     const search = rowsOf(page).filter({ hasText: `q: ${PHONE}` });
     await search.waitFor();
     expect((await search.locator('td').allTextContents()).map((s) => s.trim())).toEqual([
-      '01.12.2026 10:00', 'Айгерим Оператор (op-audit)', 'ticket.list', '', expect.stringContaining(`q: ${PHONE}`), '127.0.0.1',
+      '01.12.2026 10:00',
+      'Айгерим Оператор (op-audit)',
+      'ticket.list',
+      '',
+      expect.stringContaining(`q: ${PHONE}`),
+      '127.0.0.1',
     ]);
     expect((await cells(page)).every((c) => c[2] === 'ticket.list' && c[1] === 'Айгерим Оператор (op-audit)')).toBe(true);
     await shot(page, '40-audit-search-by-phone');
@@ -85,7 +96,6 @@ describe('the audit screen', () => {
     await filters(page).getByLabel('По дату').fill('2026-12-01');
     await filters(page).getByRole('button', { name: 'Показать' }).click();
     await rowsOf(page).filter({ hasText: 'ticket.read' }).waitFor();
-
   });
 
   it('is in Kazakh too', async () => {
@@ -101,10 +111,16 @@ describe('the audit screen', () => {
     const xss = '<img src=x onerror="window.__xss=1">';
     const cookie = operatorCookie();
     await fetch(`${base}/api/tickets?q=${encodeURIComponent(xss)}`, { headers: { cookie } });
-    await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '<script>window.__xss=2</script>', password: 'nope' }) });
+    await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: '<script>window.__xss=2</script>', password: 'nope' }),
+    });
 
     const page = await auditScreen();
-    await rowsOf(page).filter({ hasText: `q: ${xss}` }).waitFor();
+    await rowsOf(page)
+      .filter({ hasText: `q: ${xss}` })
+      .waitFor();
     const failed = rowsOf(page).filter({ hasText: 'auth.login_failed' });
     expect(await failed.locator('td.pre').textContent()).toBe('login: <script>window.__xss=2</script>');
     expect(await failed.locator('td').nth(1).textContent()).toBe('система');
@@ -113,7 +129,8 @@ describe('the audit screen', () => {
   });
 
   it('pages through the log without repeats while it grows', async () => {
-    for (let i = 0; i < 120; i++) vic.store.audit({ at: vic.clock.now(), userId: op.id, action: 'ticket.note', entity: 'ticket', entityId: 10_000 + i });
+    for (let i = 0; i < 120; i++)
+      vic.store.audit({ at: vic.clock.now(), userId: op.id, action: 'ticket.note', entity: 'ticket', entityId: 10_000 + i });
     const page = await auditScreen();
     await filters(page).getByRole('combobox', { name: 'Действие' }).selectOption('ticket.note');
     await filters(page).getByRole('button', { name: 'Показать' }).click();
@@ -148,7 +165,10 @@ describe('the audit screen', () => {
     await form.getByRole('button', { name: 'Передать другому специалисту' }).click();
     await expect.poll(() => vic.store.getTicket(ticketId)!.specialistId).toBe(colleague.id);
     // The operator who asked keeps the question.
-    expect(vic.store.listEscalations(ticketId).find((e) => e.status === 'open')).toMatchObject({ fromUserId: op.id, toUserId: colleague.id });
+    expect(vic.store.listEscalations(ticketId).find((e) => e.status === 'open')).toMatchObject({
+      fromUserId: op.id,
+      toUserId: colleague.id,
+    });
 
     await page.getByRole('link', { name: 'Журнал аудита' }).click();
     await filters(page).getByRole('textbox', { name: 'Обращение' }).fill(ref);

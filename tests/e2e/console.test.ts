@@ -43,7 +43,10 @@ describe('operator console', () => {
     await page.getByRole('heading', { name: 'Очередь суда' }).waitFor();
 
     const r = vic.ingest(
-      envelope({ sender: { kind: 'whatsapp', address: '77015550101@c.us', displayName: 'Айгерим Сапарова' }, text: 'Когда заседание по делу 2-123/2026?' }),
+      envelope({
+        sender: { kind: 'whatsapp', address: '77015550101@c.us', displayName: 'Айгерим Сапарова' },
+        text: 'Когда заседание по делу 2-123/2026?',
+      }),
     );
     regionalTicketId = r.ticketId;
     const row = ticketList(page).getByRole('link', { name: /Айгерим Сапарова/ });
@@ -92,14 +95,33 @@ describe('operator console', () => {
     await signIn(page, 'op-eco', 'password-123');
     // The regional ticket changes first, then the economic court's own ticket arrives: once that one is listed,
     // the regional one would have been too.
-    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550101@c.us', displayName: 'Айгерим Сапарова' }, text: 'Ещё вопрос по делу' }));
-    vic.ingest(envelope({ courtHint: 'sko-economic', channel: 'email', sender: { kind: 'email', address: 'buh@dala.kz', displayName: 'ТОО Дала' }, thread: { subject: 'Госпошлина' }, text: 'Как оплатить госпошлину?' }));
-    await ticketList(page).getByRole('link', { name: /ТОО Дала/ }).waitFor();
+    vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77015550101@c.us', displayName: 'Айгерим Сапарова' }, text: 'Ещё вопрос по делу' }),
+    );
+    vic.ingest(
+      envelope({
+        courtHint: 'sko-economic',
+        channel: 'email',
+        sender: { kind: 'email', address: 'buh@dala.kz', displayName: 'ТОО Дала' },
+        thread: { subject: 'Госпошлина' },
+        text: 'Как оплатить госпошлину?',
+      }),
+    );
+    await ticketList(page)
+      .getByRole('link', { name: /ТОО Дала/ })
+      .waitFor();
     expect(await page.getByText('Айгерим Сапарова').count()).toBe(0);
-    for (const [queue, label] of [['mine', 'Мои обращения'], ['unassigned', 'Не распределены'], ['resolved', 'Решённые']]) {
+    for (const [queue, label] of [
+      ['mine', 'Мои обращения'],
+      ['unassigned', 'Не распределены'],
+      ['resolved', 'Решённые'],
+    ]) {
       await Promise.all([
         page.waitForResponse((res) => res.url().includes(`queue=${queue}`) && res.url().includes('limit=50')),
-        page.getByRole('navigation').getByRole('link', { name: new RegExp(label!) }).click(),
+        page
+          .getByRole('navigation')
+          .getByRole('link', { name: new RegExp(label!) })
+          .click(),
       ]);
       expect(await page.getByText('Айгерим Сапарова').count()).toBe(0);
     }
@@ -118,14 +140,21 @@ describe('operator console', () => {
     });
     await signIn(page, 'op-reg', 'password-123');
     const payload = '<img src=x onerror=alert(1)> <script>alert(2)</script> <b>жирный</b>';
-    const r = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550202@c.us', displayName: '<i>Хакер</i>' }, text: payload }));
+    const r = vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77015550202@c.us', displayName: '<i>Хакер</i>' }, text: payload }),
+    );
     const mail = vic.ingest(
       envelope({
-        channel: 'email', sender: { kind: 'email', address: 'x@example.kz' }, thread: { subject: '<img src=x onerror=alert(3)>' },
-        text: '', html: '<p>Письмо</p><img src=x onerror="alert(4)"><script>alert(5)</script>',
+        channel: 'email',
+        sender: { kind: 'email', address: 'x@example.kz' },
+        thread: { subject: '<img src=x onerror=alert(3)>' },
+        text: '',
+        html: '<p>Письмо</p><img src=x onerror="alert(4)"><script>alert(5)</script>',
       }),
     );
-    await ticketList(page).getByRole('link', { name: /<i>Хакер<\/i>/ }).click();
+    await ticketList(page)
+      .getByRole('link', { name: /<i>Хакер<\/i>/ })
+      .click();
     const conversation = page.getByRole('list', { name: 'Переписка' });
     await conversation.getByText(payload).waitFor();
     expect(await page.locator('.ticket-pane img, .ticket-pane b, .ticket-pane i, .ticket-pane script').count()).toBe(0);
@@ -142,11 +171,19 @@ describe('operator console', () => {
   it('lets staff retry a failed auto-reply, overrule an appeal verdict, assign and resolve', async () => {
     const page = await newPage();
     await signIn(page, 'admin', 'admin-secret-1');
-    await page.getByRole('navigation').getByRole('link', { name: /Вне компетенции/ }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /Вне компетенции/ })
+      .click();
     await page.getByRole('heading', { name: 'Вне компетенции' }).waitFor();
 
     wa.failNext = 'the number is not on WhatsApp';
-    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550303@c.us', displayName: 'Болат' }, text: 'Не согласен с решением суда, прошу отменить решение и пересмотреть дело' }));
+    vic.ingest(
+      envelope({
+        sender: { kind: 'whatsapp', address: '77015550303@c.us', displayName: 'Болат' },
+        text: 'Не согласен с решением суда, прошу отменить решение и пересмотреть дело',
+      }),
+    );
     await ticketList(page).getByRole('link', { name: /Болат/ }).click();
     const autoReply = page.getByRole('list', { name: 'Переписка' }).getByRole('listitem').filter({ hasText: 'Автоответ' });
     await autoReply.getByText('the number is not on WhatsApp').waitFor();

@@ -16,7 +16,8 @@ const browsers = new Browsers(() => base);
 
 /** The other site's pages, each built when requested (the console's address is known only once it listens). */
 const PAGES: Partial<Record<string, () => string>> = {
-  '/resolve': () => `<form method="post" action="${base}/api/tickets/${ticketA}/resolve"></form><script>document.forms[0].submit()</script>`,
+  '/resolve': () =>
+    `<form method="post" action="${base}/api/tickets/${ticketA}/resolve"></form><script>document.forms[0].submit()</script>`,
   // A text/plain form body can be made to look like CSV: the case directory used to take text/plain.
   '/import': () => `<form method="post" enctype="text/plain" action="${base}/api/case-assignments">
     <input type="hidden" name="case_number,court,judge,specialist_login&#10;7599-24-00-2A/8554,sko-regional,X,clerk&#10;x" value="y">
@@ -43,7 +44,9 @@ beforeAll(async () => {
   base = await openSuite(vic, browsers);
   evil = http.createServer((req, res) => {
     const page = PAGES[req.url ?? ''];
-    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(page ? `<!doctype html><body>${page()}</body>` : '');
+    res
+      .writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
+      .end(page ? `<!doctype html><body>${page()}</body>` : '');
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   evilBase = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;

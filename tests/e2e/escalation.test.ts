@@ -21,7 +21,10 @@ const browsers = new Browsers(() => base);
 
 async function addSpecialist(login: string, name: string, title: string) {
   const courtId = vic.store.getCourtByCode('sko-regional')!.id;
-  return vic.store.createUser({ login, name, role: 'specialist', title, courtId, passwordHash: await hashPassword('password-123') }, vic.clock.now());
+  return vic.store.createUser(
+    { login, name, role: 'specialist', title, courtId, passwordHash: await hashPassword('password-123') },
+    vic.clock.now(),
+  );
 }
 
 /** The admin's cookie, for set-up through the API as the admin would do it. */
@@ -65,9 +68,14 @@ describe('escalation in the console', () => {
     await spec.getByText('Обращений нет').waitFor();
 
     const r = vic.ingest(
-      envelope({ sender: { kind: 'whatsapp', address: '77015550404@c.us', displayName: 'Серик Нурланов' }, text: `Добрый день! Когда будет готово решение по делу № ${CASE}?` }),
+      envelope({
+        sender: { kind: 'whatsapp', address: '77015550404@c.us', displayName: 'Серик Нурланов' },
+        text: `Добрый день! Когда будет готово решение по делу № ${CASE}?`,
+      }),
     );
-    await ticketList(op).getByRole('link', { name: /Серик Нурланов/ }).click();
+    await ticketList(op)
+      .getByRole('link', { name: /Серик Нурланов/ })
+      .click();
     await op.getByRole('list', { name: 'Переписка' }).getByText(`№ ${CASE}`, { exact: false }).waitFor();
 
     await op.getByRole('button', { name: 'Эскалировать специалисту' }).click();
@@ -85,7 +93,10 @@ describe('escalation in the console', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     const head = op.locator('.ticket-head');
-    await head.getByRole('definition').filter({ hasText: `Жанар Секретарь (${TITLE})` }).waitFor();
+    await head
+      .getByRole('definition')
+      .filter({ hasText: `Жанар Секретарь (${TITLE})` })
+      .waitFor();
     expect(await head.getByRole('term').filter({ hasText: 'У специалиста' }).count()).toBe(1);
     const timeline = op.getByRole('list', { name: 'Эскалации' });
     await timeline.getByRole('listitem').filter({ hasText: 'у специалиста' }).getByText('Заявитель спрашивает о сроке').waitFor();
@@ -108,7 +119,10 @@ describe('escalation in the console', () => {
     await shot(spec, '22-specialist-ticket');
 
     // The operator sees the answer, signed with the specialist's role, without reload.
-    const answer = op.getByRole('list', { name: 'Переписка' }).getByRole('listitem').filter({ hasText: 'Мотивированное решение будет готово 15.12.2026.' });
+    const answer = op
+      .getByRole('list', { name: 'Переписка' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Мотивированное решение будет готово 15.12.2026.' });
     await answer.getByText(`— ${TITLE}`, { exact: false }).waitFor();
     await answer.getByText('Жанар Секретарь', { exact: true }).waitFor();
     await answer.locator('[data-delivery="sent"]').waitFor();
@@ -149,19 +163,30 @@ describe('escalation in the console', () => {
     }
     await shot(page, '24-admin-canned');
 
-    const r = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550505@c.us', displayName: 'Мадина Ержанова' }, text: 'Здравствуйте, подскажите, пожалуйста, часы работы канцелярии суда.' }));
+    const r = vic.ingest(
+      envelope({
+        sender: { kind: 'whatsapp', address: '77015550505@c.us', displayName: 'Мадина Ержанова' },
+        text: 'Здравствуйте, подскажите, пожалуйста, часы работы канцелярии суда.',
+      }),
+    );
     const ticket = vic.store.getTicket(r.ticketId)!;
     expect(ticket.language).toBe('ru');
     await page.goto(`${base}/tickets/${r.ticketId}`);
     const picker = page.getByRole('combobox', { name: 'Шаблон ответа' });
     // A Russian ticket: only the Russian answer is offered.
     await picker.waitFor();
-    expect(await picker.locator('option').evaluateAll((os) => os.map((o) => o.textContent))).toEqual(['Вставить шаблон…', 'Принято (рус.)']);
+    expect(await picker.locator('option').evaluateAll((os) => os.map((o) => o.textContent))).toEqual([
+      'Вставить шаблон…',
+      'Принято (рус.)',
+    ]);
     const box = page.getByRole('textbox', { name: 'Текст ответа' });
     await box.fill('Добрый день. ');
     await picker.selectOption({ label: 'Принято (рус.)' });
     const expected = `Добрый день. Здравствуйте, Мадина Ержанова! Ваше обращение ${ticket.ref} принято, ответ придёт в течение дня.`;
-    await page.waitForFunction(([text]) => (document.querySelector('.composer textarea') as HTMLTextAreaElement | null)?.value === text, [expected]);
+    await page.waitForFunction(
+      ([text]) => (document.querySelector('.composer textarea') as HTMLTextAreaElement | null)?.value === text,
+      [expected],
+    );
     await shot(page, '25-canned-inserted');
     await box.press('Control+Enter');
     await page.getByRole('list', { name: 'Переписка' }).getByText(expected).waitFor();
@@ -170,7 +195,9 @@ describe('escalation in the console', () => {
   it('alerts the operator when the specialist does not pick the ticket up in time', async () => {
     const page = await browsers.newPage();
     await signIn(page, 'op-esc', 'password-123');
-    const r = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550606@c.us', displayName: 'Ануар Беков' }, text: `Вопрос по делу ${CASE}` }));
+    const r = vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77015550606@c.us', displayName: 'Ануар Беков' }, text: `Вопрос по делу ${CASE}` }),
+    );
     const op = vic.store.getUser(operatorId)!;
     const specialist = vic.store.getUserByLogin('spec-office')!;
     vic.escalations.escalate(op, r.ticketId, specialist.id, 'Уточните, пожалуйста, дату заседания', false);
@@ -190,7 +217,13 @@ describe('escalation in the console', () => {
     await signIn(page, 'op-esc', 'password-123');
     const from = '+77015550707';
     const r = vic.ingest(
-      envelope({ channel: 'sip', externalId: 'call-7@pbx', sender: { kind: 'phone', address: from, displayName: 'Гульнара Сейткали' }, text: '', call: { callId: 'call-7@pbx', from, to: '+77152000000', outcome: 'ringing', startedAt: clock.now() } }),
+      envelope({
+        channel: 'sip',
+        externalId: 'call-7@pbx',
+        sender: { kind: 'phone', address: from, displayName: 'Гульнара Сейткали' },
+        text: '',
+        call: { callId: 'call-7@pbx', from, to: '+77152000000', outcome: 'ringing', startedAt: clock.now() },
+      }),
     );
     vic.calls.screenPop(operatorId, 'call-7@pbx');
     const pop = page.getByRole('alert').filter({ hasText: 'Входящий звонок' });
@@ -207,7 +240,10 @@ describe('escalation in the console', () => {
     const page = await browsers.newPage();
     await signIn(page, 'admin', 'admin-secret-1');
     await page.getByRole('link', { name: 'Календарь судов' }).click();
-    await page.getByRole('main').getByLabel(/^Суд/).selectOption({ label: vic.store.getCourtByCode('sko-regional')!.nameRu });
+    await page
+      .getByRole('main')
+      .getByLabel(/^Суд/)
+      .selectOption({ label: vic.store.getCourtByCode('sko-regional')!.nameRu });
     await page.getByLabel('Год').fill('2026');
     const daysOff = page.getByRole('region', { name: 'Нерабочие будние дни' });
     await daysOff.getByText('16.12.2026').waitFor(); // Independence Day

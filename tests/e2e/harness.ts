@@ -6,13 +6,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PermanentDeliveryError, type ChannelAdapter, type ChannelContext, type ChannelHealth, type OutboundMessage } from '../../src/channels.ts';
+import {
+  PermanentDeliveryError,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelHealth,
+  type OutboundMessage,
+} from '../../src/channels.ts';
 import { WORKING } from '../helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const UI = path.join(ROOT, 'operator-ui');
 export const ARTIFACTS = process.env.VIC_E2E_ARTIFACTS ?? path.join(os.tmpdir(), 'vic-e2e');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 /** A 1×1 PNG standing in for the WhatsApp pairing QR. */
 export const QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
@@ -29,7 +43,11 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 export function buildUiIfStale() {
   const built = path.join(UI, 'dist', 'index.html');
   const stale = () => {
-    const sources = Math.max(newestMtime(path.join(UI, 'src')), newestMtime(path.join(UI, 'index.html')), newestMtime(path.join(UI, 'vite.config.ts')));
+    const sources = Math.max(
+      newestMtime(path.join(UI, 'src')),
+      newestMtime(path.join(UI, 'index.html')),
+      newestMtime(path.join(UI, 'vite.config.ts')),
+    );
     return !fs.existsSync(built) || fs.statSync(built).mtimeMs < sources;
   };
   if (!stale()) return;
@@ -40,18 +58,23 @@ export function buildUiIfStale() {
       break;
     } catch {
       // A lock left by a killed run is taken over after two minutes.
-      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
+        fs.rmSync(lock, { recursive: true, force: true });
       sleepSync(200);
     }
   }
   try {
     if (!stale()) return;
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'operator-ui/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      // vitest sets NODE_ENV=test, which would give React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'operator-ui/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        // vitest sets NODE_ENV=test, which would give React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

@@ -23,7 +23,13 @@ closeAfterSuite(browsers, () => vic);
 
 describe('the appeal filter in the console', () => {
   it('shows why a message was filtered out, in Russian and Kazakh', async () => {
-    const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77015550601@c.us', displayName: 'Болат' }, text: 'Не согласен с решением суда, прошу отменить решение' }));
+    const { ticketId } = vic.ingest(
+      envelope({
+        courtHint: 'sko-regional',
+        sender: { kind: 'whatsapp', address: '77015550601@c.us', displayName: 'Болат' },
+        text: 'Не согласен с решением суда, прошу отменить решение',
+      }),
+    );
     const page = await browsers.newPage();
     await signIn(page, 'admin', 'admin-secret-1');
     await page.goto(`${base}/tickets/${ticketId}`);
@@ -43,7 +49,13 @@ describe('the appeal filter in the console', () => {
   });
 
   it('lets an operator mark a ticket as an appeal after confirming, which answers the citizen once', async () => {
-    const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77015550602@c.us', displayName: 'Дина' }, text: 'Здравствуйте, когда будет заседание по моему делу?' }));
+    const { ticketId } = vic.ingest(
+      envelope({
+        courtHint: 'sko-regional',
+        sender: { kind: 'whatsapp', address: '77015550602@c.us', displayName: 'Дина' },
+        text: 'Здравствуйте, когда будет заседание по моему делу?',
+      }),
+    );
     const ref = vic.store.getTicket(ticketId)!.ref;
     const page = await browsers.newPage();
     await signIn(page, 'op-scope', 'password-123');
@@ -61,7 +73,12 @@ describe('the appeal filter in the console', () => {
     await conversation.getByRole('listitem').filter({ hasText: 'Автоответ' }).filter({ hasText: ref }).waitFor();
     await actions.getByRole('button', { name: 'Это не обжалование — взять в работу' }).waitFor();
     expect(await actions.getByRole('button', { name: 'Это обжалование' }).count()).toBe(0);
-    expect(vic.store.listMessages(ticketId).filter((m) => m.auto === 'appeal').map((m) => m.text)).toEqual([appealReply('ru', ref)]);
+    expect(
+      vic.store
+        .listMessages(ticketId)
+        .filter((m) => m.auto === 'appeal')
+        .map((m) => m.text),
+    ).toEqual([appealReply('ru', ref)]);
     await shot(page, 'scope-02-marked');
   });
 

@@ -18,11 +18,29 @@ describe('admin edits users', () => {
     const op = await addUser(vic, 'op', 'operator');
     const eco = courtId(vic, 'sko-economic');
     const r = await admin.patch(`/api/users/${op.id}`, {
-      name: 'Айгуль Серикова', role: 'specialist', courtId: eco, sipExtension: '201', languages: ['kk'], maxConcurrent: 3, title: 'Секретарь судебного заседания',
+      name: 'Айгуль Серикова',
+      role: 'specialist',
+      courtId: eco,
+      sipExtension: '201',
+      languages: ['kk'],
+      maxConcurrent: 3,
+      title: 'Секретарь судебного заседания',
     });
     expect(r.status).toBe(200);
-    expect(r.body.user).toMatchObject({ login: 'op', name: 'Айгуль Серикова', role: 'specialist', courtId: eco, sipExtension: '201', languages: ['kk'], maxConcurrent: 3 });
-    expect((await admin.patch(`/api/users/${op.id}`, { sipExtension: null, title: null, courtId: null })).body.user).toMatchObject({ sipExtension: null, title: null, courtId: null });
+    expect(r.body.user).toMatchObject({
+      login: 'op',
+      name: 'Айгуль Серикова',
+      role: 'specialist',
+      courtId: eco,
+      sipExtension: '201',
+      languages: ['kk'],
+      maxConcurrent: 3,
+    });
+    expect((await admin.patch(`/api/users/${op.id}`, { sipExtension: null, title: null, courtId: null })).body.user).toMatchObject({
+      sipExtension: null,
+      title: null,
+      courtId: null,
+    });
     expect(vic.store.auditOf('user', op.id).map((a) => a.action)).toEqual(['user.updated', 'user.updated']);
 
     const bad = async (body: unknown) => (await admin.patch(`/api/users/${op.id}`, body)).status;
@@ -89,7 +107,9 @@ describe('admin edits users', () => {
     const op = await server.login('op', 'password-123');
     const socket = await server.socket(op.cookie);
     const { ticketId } = vic.ingest(envelope({ text: 'Когда будет готов протокол заседания?' }));
-    expect((await op.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: specialist.id, question: 'Протокол готов?' })).status).toBe(200);
+    expect(
+      (await op.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: specialist.id, question: 'Протокол готов?' })).status,
+    ).toBe(200);
     // Unassigned, escalated by an operator who had not claimed it: the question's asker takes it back.
     vic.store.updateTicket(ticketId, { assigneeId: null }, vic.clock.now());
 
@@ -207,14 +227,18 @@ describe('court working hours', () => {
     vic.dispatcher.tick();
     expect(vic.store.getTicket(early.ticketId)!.status).toBe('open');
 
-    const open = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77010000002@c.us' }, receivedAt: TUESDAY_7PM }));
+    const open = vic.ingest(
+      envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77010000002@c.us' }, receivedAt: TUESDAY_7PM }),
+    );
     const t = vic.store.getTicket(open.ticketId)!;
     expect(t.status).toBe('open');
     expect(outbound(open.ticketId)).toEqual([]);
     // 120 working minutes: 19:00–20:00 today, then 09:00–10:00 on Wednesday.
     expect(t.firstResponseDueAt).toBe(Date.parse('2026-12-02T05:00:00Z'));
 
-    const closed = vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'whatsapp', address: '77010000003@c.us' }, receivedAt: TUESDAY_7PM }));
+    const closed = vic.ingest(
+      envelope({ courtHint: 'sko-economic', sender: { kind: 'whatsapp', address: '77010000003@c.us' }, receivedAt: TUESDAY_7PM }),
+    );
     expect(vic.store.getTicket(closed.ticketId)!.status).toBe('waiting');
     const [reply] = outbound(closed.ticketId);
     expect(reply!.text).toMatch(/02\.12\.2026/);
@@ -222,7 +246,9 @@ describe('court working hours', () => {
 
     // Back to the default week: the regional court is closed at 19:00 again.
     await admin.put(`/api/courts/${reg}/hours`, { week: null });
-    const late = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77010000004@c.us' }, receivedAt: TUESDAY_7PM }));
+    const late = vic.ingest(
+      envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77010000004@c.us' }, receivedAt: TUESDAY_7PM }),
+    );
     expect(vic.store.getTicket(late.ticketId)!.status).toBe('waiting');
   });
 });

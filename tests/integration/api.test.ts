@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
-
 async function setup(over = {}) {
   const { vic, clock } = await makeVic(over);
   const server = await serve(vic);
@@ -9,14 +8,34 @@ async function setup(over = {}) {
 }
 
 const ROUTES: [string, string][] = [
-  ['GET', '/api/me'], ['PUT', '/api/me/presence'], ['GET', '/api/tickets'], ['GET', '/api/tickets/1'], ['POST', '/api/tickets/1/messages'],
-  ['POST', '/api/tickets/1/claim'], ['POST', '/api/tickets/1/assign'], ['POST', '/api/tickets/1/resolve'], ['POST', '/api/tickets/1/reopen'],
-  ['PATCH', '/api/tickets/1'], ['POST', '/api/tickets/1/scope'], ['POST', '/api/messages/1/retry'], ['GET', '/api/attachments/1'],
-  ['GET', '/api/courts'], ['POST', '/api/courts'], ['PATCH', '/api/courts/1'], ['GET', '/api/courts/1/hours'], ['PUT', '/api/courts/1/hours'],
-  ['GET', '/api/users'], ['POST', '/api/users'],
-  ['PATCH', '/api/users/1'], ['DELETE', '/api/users/1'], ['GET', '/api/audit'], ['GET', '/api/no-such-route'],
+  ['GET', '/api/me'],
+  ['PUT', '/api/me/presence'],
+  ['GET', '/api/tickets'],
+  ['GET', '/api/tickets/1'],
+  ['POST', '/api/tickets/1/messages'],
+  ['POST', '/api/tickets/1/claim'],
+  ['POST', '/api/tickets/1/assign'],
+  ['POST', '/api/tickets/1/resolve'],
+  ['POST', '/api/tickets/1/reopen'],
+  ['PATCH', '/api/tickets/1'],
+  ['POST', '/api/tickets/1/scope'],
+  ['POST', '/api/messages/1/retry'],
+  ['GET', '/api/attachments/1'],
+  ['GET', '/api/courts'],
+  ['POST', '/api/courts'],
+  ['PATCH', '/api/courts/1'],
+  ['GET', '/api/courts/1/hours'],
+  ['PUT', '/api/courts/1/hours'],
+  ['GET', '/api/users'],
+  ['POST', '/api/users'],
+  ['PATCH', '/api/users/1'],
+  ['DELETE', '/api/users/1'],
+  ['GET', '/api/audit'],
+  ['GET', '/api/no-such-route'],
 ];
-const ADMIN_ROUTES = ROUTES.filter(([m, u]) => u.startsWith('/api/users') || u === '/api/audit' || (u.startsWith('/api/courts') && m !== 'GET'));
+const ADMIN_ROUTES = ROUTES.filter(
+  ([m, u]) => u.startsWith('/api/users') || u === '/api/audit' || (u.startsWith('/api/courts') && m !== 'GET'),
+);
 
 describe('HTTP API', () => {
   it('answers health without a session', async () => {
@@ -29,7 +48,11 @@ describe('HTTP API', () => {
   it('refuses every route to an anonymous user', async () => {
     const { server } = await setup();
     for (const [method, url] of ROUTES) {
-      const res = await fetch(`${server.base}${url}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      const res = await fetch(`${server.base}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
       expect(res.status, `${method} ${url}`).toBe(401);
       expect((await res.json()).error.code).toBe('VIC_UNAUTHENTICATED');
     }
@@ -40,7 +63,11 @@ describe('HTTP API', () => {
     await addUser(vic, 'op', 'operator');
     const { api } = await server.login('op', 'password-123');
     for (const [method, url] of ADMIN_ROUTES) {
-      const res = await fetch(`${server.base}${url}`, { method, headers: { cookie: (await server.login('op', 'password-123')).cookie, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      const res = await fetch(`${server.base}${url}`, {
+        method,
+        headers: { cookie: (await server.login('op', 'password-123')).cookie, 'content-type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
       expect(res.status, `${method} ${url}`).toBe(403);
     }
     expect((await api.get('/api/users')).body.error.code).toBe('VIC_FORBIDDEN');
@@ -79,7 +106,10 @@ describe('HTTP API', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'VIC_VALIDATION' });
     expect(r.body.error.message).toMatch(/kind/);
-    const raw = await fetch(`${server.base}/api/tickets`, { method: 'GET', headers: { cookie: (await server.login('admin', 'admin-secret-1')).cookie } });
+    const raw = await fetch(`${server.base}/api/tickets`, {
+      method: 'GET',
+      headers: { cookie: (await server.login('admin', 'admin-secret-1')).cookie },
+    });
     expect(raw.status).toBe(200);
     expect((await api.get('/api/tickets?limit=5000')).status).toBe(400);
     expect((await api.get('/api/tickets/abc')).status).toBe(400);
@@ -123,8 +153,18 @@ describe('HTTP API', () => {
 
   it('filters by queue and searches by reference, phone, name and text (Cyrillic, any case)', async () => {
     const { vic, server } = await setup();
-    const a = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Гүлнар Ахметова' }, text: 'Как получить КОПИЮ приговора?' }));
-    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77019998877@c.us' }, text: 'Требую отменить решение, оно незаконное и несправедливое' }));
+    const a = vic.ingest(
+      envelope({
+        sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Гүлнар Ахметова' },
+        text: 'Как получить КОПИЮ приговора?',
+      }),
+    );
+    vic.ingest(
+      envelope({
+        sender: { kind: 'whatsapp', address: '77019998877@c.us' },
+        text: 'Требую отменить решение, оно незаконное и несправедливое',
+      }),
+    );
     const { api } = await server.login('admin', 'admin-secret-1');
     const ref = vic.store.getTicket(a.ticketId)!.ref;
     const ids = async (q: string) => (await api.get(`/api/tickets?${q}`)).body.items.map((t: { id: number }) => t.id);
@@ -141,10 +181,18 @@ describe('HTTP API', () => {
     const { api } = await server.login('admin', 'admin-secret-1');
     const court = await api.post('/api/courts', { code: 'test-court', nameRu: 'Тестовый суд', nameKk: 'Сынақ соты' });
     expect(court.status).toBe(201);
-    const u = await api.post('/api/users', { login: 'newop', name: 'Новый', role: 'operator', courtId: court.body.court.id, password: 'long-password-1' });
+    const u = await api.post('/api/users', {
+      login: 'newop',
+      name: 'Новый',
+      role: 'operator',
+      courtId: court.body.court.id,
+      password: 'long-password-1',
+    });
     expect(u.status).toBe(201);
     expect(vic.store.getPasswordHash(u.body.user.id)).toMatch(/^\$argon2id\$/);
-    expect((await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).body.error.code).toBe('VIC_LOGIN_TAKEN');
+    expect(
+      (await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).body.error.code,
+    ).toBe('VIC_LOGIN_TAKEN');
     expect((await server.login('newop', 'long-password-1')).res.status).toBe(200);
     await api.del(`/api/users/${u.body.user.id}`);
     expect((await server.login('newop', 'long-password-1')).res.status).toBe(401);
@@ -185,10 +233,16 @@ describe('HTTP API', () => {
       'y.png': { contentType: 'image/png', content: html },
       'z.jpg': { contentType: 'application/octet-stream', content: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]) },
       'a.gif': { contentType: 'image/gif', content: Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1') },
-      'b.webp': { contentType: 'image/webp', content: Buffer.concat([Buffer.from('RIFF'), Buffer.from([26, 0, 0, 0]), Buffer.from('WEBPVP8L')]) },
+      'b.webp': {
+        contentType: 'image/webp',
+        content: Buffer.concat([Buffer.from('RIFF'), Buffer.from([26, 0, 0, 0]), Buffer.from('WEBPVP8L')]),
+      },
     };
     const r = vic.ingest(
-      envelope({ courtHint: 'sko-regional', attachments: Object.entries(files).map(([filename, f]) => ({ filename, ...f, size: f.content.length })) }),
+      envelope({
+        courtHint: 'sko-regional',
+        attachments: Object.entries(files).map(([filename, f]) => ({ filename, ...f, size: f.content.length })),
+      }),
     );
     const { api } = await server.login('admin', 'admin-secret-1');
     const id = (name: string) => vic.store.listAttachments(r.ticketId).find((a) => a.filename === name)!.id;
@@ -201,10 +255,17 @@ describe('HTTP API', () => {
     expect(photo.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     expect(photo.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(photo.headers.get('cache-control')).toMatch(/private/);
-    expect(vic.store.auditOf('ticket', r.ticketId).filter((a) => a.action === 'attachment.read').map((a) => JSON.parse(a.details!))).toEqual([
-      { attachmentId: id('фото.png'), inline: true },
-    ]);
-    for (const [name, type] of [['z.jpg', 'image/jpeg'], ['a.gif', 'image/gif'], ['b.webp', 'image/webp']]) {
+    expect(
+      vic.store
+        .auditOf('ticket', r.ticketId)
+        .filter((a) => a.action === 'attachment.read')
+        .map((a) => JSON.parse(a.details!)),
+    ).toEqual([{ attachmentId: id('фото.png'), inline: true }]);
+    for (const [name, type] of [
+      ['z.jpg', 'image/jpeg'],
+      ['a.gif', 'image/gif'],
+      ['b.webp', 'image/webp'],
+    ]) {
       expect((await api.get(`/api/attachments/${id(name!)}?inline=1`)).headers.get('content-type'), name).toBe(type);
     }
 
@@ -231,7 +292,9 @@ describe('console support routes', () => {
     const { vic } = await makeVic();
     const server = await serve(vic);
     vic.ingest(envelope());
-    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77019998877@c.us' }, text: 'Требую отменить решение суда, оно незаконное' }));
+    vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77019998877@c.us' }, text: 'Требую отменить решение суда, оно незаконное' }),
+    );
     await addUser(vic, 'op', 'operator');
     const admin = (await server.login('admin', 'admin-secret-1')).api;
     const op = (await server.login('op', 'password-123')).api;

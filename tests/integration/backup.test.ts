@@ -27,10 +27,14 @@ const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 /** E-mail number i; every 5th has an attachment of its own, every 10th also one all of them share. */
 function mail(i: number, at: number): InboundEnvelope {
   const id = `<b${i}@citizen.test>`;
-  const own = i % 5 === 0 ? [{ filename: `скан-${i}.pdf`, contentType: 'application/pdf', content: crypto.randomBytes(8192), size: 8192 }] : [];
+  const own =
+    i % 5 === 0 ? [{ filename: `скан-${i}.pdf`, contentType: 'application/pdf', content: crypto.randomBytes(8192), size: 8192 }] : [];
   const shared = i % 10 === 0 ? [{ filename: 'бланк.pdf', contentType: 'application/pdf', content: SHARED, size: SHARED.length }] : [];
   return {
-    channel: 'email', account: MAILBOX, externalId: id, receivedAt: at,
+    channel: 'email',
+    account: MAILBOX,
+    externalId: id,
+    receivedAt: at,
     sender: { kind: 'email', address: `citizen${i % 97}@citizen.test`, displayName: 'Ержан Сапаров' },
     thread: { messageId: id, subject: `Вопрос ${i}` },
     text: `Здравствуйте! Вопрос ${i}: когда будет заседание по делу 2-${i}/2026? ${'Прошу сообщить подробности. '.repeat(30)}`,
@@ -57,7 +61,9 @@ function feed(vic: Vic, from: number) {
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/vic.ts', ...args], {
-      cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -159,7 +165,7 @@ describe('backup and restore', () => {
     const restoredScheduled = tempDir();
     expect((await run('restore', [taken!.dir, '--data-dir', restoredScheduled])).code).toBe(0);
     await checkRestored(restoredScheduled, beforeScheduled, sent);
-   }, 90_000);
+  }, 90_000);
 
   /** A small DATA_DIR with attachments and a WhatsApp session, and one backup of it. */
   async function smallBackup() {
@@ -196,7 +202,9 @@ describe('backup and restore', () => {
 
   it('refuses a corrupt or incomplete backup, in verify and restore, with one line and nothing restored', async () => {
     const { dir } = await smallBackup();
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { files: { path: string; size: number; sha256: string }[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+      files: { path: string; size: number; sha256: string }[];
+    };
     const attachment = manifest.files.find((f) => f.path.startsWith('attachments/'))!.path;
 
     const flipped = copyOf(dir);
@@ -253,7 +261,11 @@ describe('backup and restore', () => {
     const target = tempDir();
     fs.writeFileSync(path.join(target, 'vic.sqlite'), 'someone else’s data');
     const r = await run('restore', [dir, '--data-dir', target]);
-    expect(r).toEqual({ code: 1, out: [], err: [`restore: DATA_DIR ${target} is not empty (1 entries, e.g. vic.sqlite): restore only into an empty or new folder`] });
+    expect(r).toEqual({
+      code: 1,
+      out: [],
+      err: [`restore: DATA_DIR ${target} is not empty (1 entries, e.g. vic.sqlite): restore only into an empty or new folder`],
+    });
     expect(fs.readFileSync(path.join(target, 'vic.sqlite'), 'utf8')).toBe('someone else’s data');
   });
 
@@ -261,10 +273,21 @@ describe('backup and restore', () => {
     const root = tempDir();
     const clock = new ManualClock(WORKING);
     const lines: { level: number; msg: string; err?: { message: string } }[] = [];
-    const log = createLogger('info', new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString())), cb()) }));
-    const vic = new Vic({ config: testConfig({ DATA_DIR: tempDir(), BACKUP_DIR: root, BACKUP_EVERY_HOURS: 6, BACKUP_KEEP: 3 }), clock, log });
+    const log = createLogger(
+      'info',
+      new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString())), cb()) }),
+    );
+    const vic = new Vic({
+      config: testConfig({ DATA_DIR: tempDir(), BACKUP_DIR: root, BACKUP_EVERY_HOURS: 6, BACKUP_KEEP: 3 }),
+      clock,
+      log,
+    });
     await vic.seed();
-    const hours = (h: number) => new Date(WORKING + h * 3_600_000).toISOString().replace(/\.000Z$/, 'Z').replace(/:/g, '-');
+    const hours = (h: number) =>
+      new Date(WORKING + h * 3_600_000)
+        .toISOString()
+        .replace(/\.000Z$/, 'Z')
+        .replace(/:/g, '-');
     // Not ours; one another process is still writing (an hour old); one abandoned two days ago.
     fs.mkdirSync(path.join(root, 'notes'));
     fs.mkdirSync(path.join(root, hours(-1)));
@@ -315,7 +338,15 @@ describe.skipIf(dovecotMissing)('backup with the e-mail channel reading a real m
   useMailServers([MAILBOX], (d) => (dovecot = d));
 
   const config = (mailbox: string): EmailConfig => ({
-    imap: { host: dovecot.host, port: dovecot.imapPort, security: 'plain', user: MAILBOX, password: dovecot.user(MAILBOX).password, mailbox, markSeen: false },
+    imap: {
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      security: 'plain',
+      user: MAILBOX,
+      password: dovecot.user(MAILBOX).password,
+      mailbox,
+      markSeen: false,
+    },
     // The outbox is not started in this test: nothing is sent.
     smtp: { host: '127.0.0.1', port: 9, security: 'plain' },
     from: `ВИЦ судов СКО <${MAILBOX}>`,
@@ -325,7 +356,10 @@ describe.skipIf(dovecotMissing)('backup with the e-mail channel reading a real m
     reconnectMaxMs: 1000,
     smtpTimeoutMs: 3000,
   });
-  const storedIds = (vic: Vic) => new Set(vic.store.db.prepare(`SELECT external_id FROM messages WHERE channel = 'email' AND direction = 'in'`).pluck().all() as string[]);
+  const storedIds = (vic: Vic) =>
+    new Set(
+      vic.store.db.prepare(`SELECT external_id FROM messages WHERE channel = 'email' AND direction = 'in'`).pluck().all() as string[],
+    );
 
   it('mail stored before the backup is in it; restored, the channel fetches what came after from its watermark, each message once', async () => {
     const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
@@ -343,10 +377,16 @@ describe.skipIf(dovecotMissing)('backup with the e-mail channel reading a real m
         const i = sent.length;
         const id = `<d${i}.${Date.now()}@citizen.test>`;
         const raw = await new MailComposer({
-          from: `Гражданин ${i} <citizen${i}@citizen.test>`, to: MAILBOX, subject: `Вопрос ${i}`, messageId: id,
+          from: `Гражданин ${i} <citizen${i}@citizen.test>`,
+          to: MAILBOX,
+          subject: `Вопрос ${i}`,
+          messageId: id,
           text: `Здравствуйте! Когда будет заседание по делу 2-${i}/2026?`,
-          attachments: i % 3 === 0 ? [{ filename: `скан-${i}.pdf`, content: crypto.randomBytes(4096), contentType: 'application/pdf' }] : [],
-        }).compile().build();
+          attachments:
+            i % 3 === 0 ? [{ filename: `скан-${i}.pdf`, content: crypto.randomBytes(4096), contentType: 'application/pdf' }] : [],
+        })
+          .compile()
+          .build();
         await imap.append(mailbox, raw);
         sent.push(id);
         await new Promise((r) => setTimeout(r, 20));
@@ -373,7 +413,9 @@ describe.skipIf(dovecotMissing)('backup with the e-mail channel reading a real m
 
     await restored.addChannel(createEmailChannel(config(mailbox)));
     await until('the restored VIC caught up', () => storedIds(restored).size === sent.length, 30_000);
-    expect(restored.store.db.prepare(`SELECT count(*) FROM messages WHERE channel = 'email' AND direction = 'in'`).pluck().get()).toBe(sent.length);
+    expect(restored.store.db.prepare(`SELECT count(*) FROM messages WHERE channel = 'email' AND direction = 'in'`).pluck().get()).toBe(
+      sent.length,
+    );
     expect([...storedIds(restored)].sort()).toEqual([...sent].sort());
     for (const a of restored.store.db.prepare('SELECT sha256 FROM attachments').pluck().all() as string[]) {
       expect(sha(fs.readFileSync(path.join(target, 'attachments', a.slice(0, 2), a)))).toBe(a);

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-
 const call = (callId: string, from = '+77012345678', at = Date.parse('2026-12-01T05:00:00Z')) =>
-  envelope({ channel: 'sip', externalId: callId, sender: { kind: 'phone', address: from }, text: '', call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: at } });
+  envelope({
+    channel: 'sip',
+    externalId: callId,
+    sender: { kind: 'phone', address: from },
+    text: '',
+    call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: at },
+  });
 
 describe('the ticket side of phone calls', () => {
   it('hunts available operators with a phone, least loaded first', async () => {
@@ -80,7 +85,10 @@ describe('phone actions from the console', () => {
     vic.store.updateUser(spec.id, { sipExtension: '301' });
     const calls: unknown[] = [];
     vic.registry.register({
-      name: 'sip', start: async () => {}, stop: async () => {}, health: () => ({ state: 'connected', since: 0 }),
+      name: 'sip',
+      start: async () => {},
+      stop: async () => {},
+      health: () => ({ state: 'connected', since: 0 }),
       callBack: (o) => (calls.push(['callBack', o]), 'cb-1'),
       transfer: (callId, to) => (calls.push(['transfer', callId, to]), callId === 'live@pbx'),
     });

@@ -33,24 +33,36 @@ describe('changes only from the console’s own origin', () => {
     expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { origin: otherPort, ...JSON_TYPE }, '{}')).status).toBe(403);
     expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { origin: 'null', ...JSON_TYPE }, '{}')).status).toBe(403);
     // No Origin, but the browser says the request came from another page of the site.
-    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'sec-fetch-site': 'same-site', ...JSON_TYPE }, '{}')).status).toBe(403);
-    expect((await send('DELETE', `/api/users/${vic.store.getUserByLogin('clerk')!.id}`, { origin: otherPort, ...JSON_TYPE })).status).toBe(403);
+    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'sec-fetch-site': 'same-site', ...JSON_TYPE }, '{}')).status).toBe(
+      403,
+    );
+    expect((await send('DELETE', `/api/users/${vic.store.getUserByLogin('clerk')!.id}`, { origin: otherPort, ...JSON_TYPE })).status).toBe(
+      403,
+    );
     expect(vic.store.getTicket(ticketId)!.status).not.toBe('resolved');
     expect(vic.store.getUserByLogin('clerk')!.active).toBe(true);
 
     // The console itself (its own origin, or Sec-Fetch-Site same-origin) goes through.
-    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'sec-fetch-site': 'same-origin', ...JSON_TYPE }, '{}')).status).toBe(200);
+    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'sec-fetch-site': 'same-origin', ...JSON_TYPE }, '{}')).status).toBe(
+      200,
+    );
     expect((await send('POST', `/api/tickets/${ticketId}/reopen`, { origin: server.base, ...JSON_TYPE }, '{}')).status).toBe(200);
   });
 
   it('refuses sign-in and sign-out from another origin', async () => {
     const { server, admin, otherPort } = await setup();
     const login = await fetch(`${server.base}/api/auth/login`, {
-      method: 'POST', headers: { origin: otherPort, ...JSON_TYPE }, body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
+      method: 'POST',
+      headers: { origin: otherPort, ...JSON_TYPE },
+      body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
     });
     expect(login.status).toBe(403);
     expect(login.headers.get('set-cookie')).toBeNull();
-    const logout = await fetch(`${server.base}/api/auth/logout`, { method: 'POST', headers: { origin: otherPort, cookie: admin.cookie, ...JSON_TYPE }, body: '{}' });
+    const logout = await fetch(`${server.base}/api/auth/logout`, {
+      method: 'POST',
+      headers: { origin: otherPort, cookie: admin.cookie, ...JSON_TYPE },
+      body: '{}',
+    });
     expect(logout.status).toBe(403);
     expect((await admin.api.get('/api/me')).status).toBe(200);
   });
@@ -63,7 +75,10 @@ describe('changes only from the console’s own origin', () => {
   });
 
   it('PUBLIC_ORIGIN is a list of origins, checked at start-up', () => {
-    expect(loadConfig({ PUBLIC_ORIGIN: 'https://VIC.sud.kz/, http://vic.court.local:8080' }, false).PUBLIC_ORIGIN).toEqual(['https://vic.sud.kz', 'http://vic.court.local:8080']);
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://VIC.sud.kz/, http://vic.court.local:8080' }, false).PUBLIC_ORIGIN).toEqual([
+      'https://vic.sud.kz',
+      'http://vic.court.local:8080',
+    ]);
     expect(loadConfig({}, false).PUBLIC_ORIGIN).toBeUndefined();
     expect(() => loadConfig({ PUBLIC_ORIGIN: 'vic.sud.kz' }, false)).toThrow(/^config: PUBLIC_ORIGIN .*not an origin/);
     expect(() => loadConfig({ PUBLIC_ORIGIN: 'https://vic.sud.kz/console' }, false)).toThrow(/PUBLIC_ORIGIN/);
@@ -75,14 +90,19 @@ describe('changes only as JSON, or the documented type', () => {
     const { vic, ticketId, send } = await setup();
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain']) {
       const r = await send('POST', `/api/tickets/${ticketId}/resolve`, { 'content-type': type });
-      expect(r, type).toMatchObject({ status: 415, body: { error: { code: 'VIC_UNSUPPORTED_MEDIA_TYPE', message: 'Send the request as Content-Type: application/json' } } });
+      expect(r, type).toMatchObject({
+        status: 415,
+        body: { error: { code: 'VIC_UNSUPPORTED_MEDIA_TYPE', message: 'Send the request as Content-Type: application/json' } },
+      });
     }
     expect((await send('POST', `/api/tickets/${ticketId}/resolve`, {})).status).toBe(415);
     expect((await send('DELETE', `/api/users/${vic.store.getUserByLogin('clerk')!.id}`, {})).status).toBe(415);
     expect(vic.store.getTicket(ticketId)!.status).not.toBe('resolved');
     expect(vic.store.getUserByLogin('clerk')!.active).toBe(true);
     // JSON, bodiless or not, with a charset or not.
-    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+    expect((await send('POST', `/api/tickets/${ticketId}/resolve`, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(
+      200,
+    );
     expect((await send('DELETE', `/api/users/${vic.store.getUserByLogin('clerk')!.id}`, JSON_TYPE)).status).toBe(200);
   });
 
@@ -90,9 +110,15 @@ describe('changes only as JSON, or the documented type', () => {
     const { vic, send } = await setup();
     const csv = 'case_number,court,judge,specialist_login\n7599-24-00-2A/8554,sko-regional,Судья Ахметов,clerk\n';
     const plain = await send('POST', '/api/case-assignments', { 'content-type': 'text/plain' }, csv);
-    expect(plain).toMatchObject({ status: 415, body: { error: { code: 'VIC_UNSUPPORTED_MEDIA_TYPE', message: 'Send the request as Content-Type: text/csv' } } });
+    expect(plain).toMatchObject({
+      status: 415,
+      body: { error: { code: 'VIC_UNSUPPORTED_MEDIA_TYPE', message: 'Send the request as Content-Type: text/csv' } },
+    });
     expect((await send('POST', '/api/case-assignments', JSON_TYPE, JSON.stringify({ csv }))).status).toBe(415);
     expect(vic.store.db.prepare('SELECT count(*) AS n FROM case_assignments').get()).toEqual({ n: 0 });
-    expect(await send('POST', '/api/case-assignments', { 'content-type': 'text/csv; charset=utf-8' }, csv)).toMatchObject({ status: 200, body: { new: 1 } });
+    expect(await send('POST', '/api/case-assignments', { 'content-type': 'text/csv; charset=utf-8' }, csv)).toMatchObject({
+      status: 200,
+      body: { new: 1 },
+    });
   });
 });

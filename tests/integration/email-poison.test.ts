@@ -15,27 +15,42 @@ const MAILBOX = 'vic@court.test';
 /** Short for the test (the default is 10 s); a normal message needs a few milliseconds. */
 const PARSE_TIMEOUT_MS = 1000;
 
-
 let n = 0;
 function mail(from = `Айгерим <citizen${++n}@mail.kz>`, body = 'Здравствуйте! Когда заседание по делу 2-123/2026?') {
   const id = `<normal${++n}.${Date.now()}@mail.kz>`;
-  return { id, raw: Buffer.from(`From: ${from}\r\nTo: ${MAILBOX}\r\nSubject: Вопрос\r\nMessage-ID: ${id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`) };
+  return {
+    id,
+    raw: Buffer.from(
+      `From: ${from}\r\nTo: ${MAILBOX}\r\nSubject: Вопрос\r\nMessage-ID: ${id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+    ),
+  };
 }
 
 /** The reported freeze: a From whose display name is 2 MB. */
 function hugeFrom() {
   const id = `<poison-from.${Date.now()}@mail.kz>`;
-  return { id, raw: Buffer.from(`From: ${'A'.repeat(2 * 1024 * 1024)} <poisoner@mail.kz>\r\nTo: ${MAILBOX}\r\nSubject: poison\r\nMessage-ID: ${id}\r\n\r\nx\r\n`) };
+  return {
+    id,
+    raw: Buffer.from(
+      `From: ${'A'.repeat(2 * 1024 * 1024)} <poisoner@mail.kz>\r\nTo: ${MAILBOX}\r\nSubject: poison\r\nMessage-ID: ${id}\r\n\r\nx\r\n`,
+    ),
+  };
 }
 
 /** Keeps mailparser busy for many seconds: four HTML tables just under the 1 MB turned into text, each taking seconds. */
 function stall() {
   const id = `<poison-stall.${Date.now()}@mail.kz>`;
   const html = `--b\r\nContent-Type: text/html\r\n\r\n<table>${'<tr><td>x</td><td>y</td></tr>'.repeat(34_000)}</table>\r\n`;
-  return { id, raw: Buffer.from(`From: Stall <staller@mail.kz>\r\nTo: ${MAILBOX}\r\nSubject: stall\r\nMessage-ID: ${id}\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n${html.repeat(4)}--b--\r\n`) };
+  return {
+    id,
+    raw: Buffer.from(
+      `From: Stall <staller@mail.kz>\r\nTo: ${MAILBOX}\r\nSubject: stall\r\nMessage-ID: ${id}\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n${html.repeat(4)}--b--\r\n`,
+    ),
+  };
 }
 
-const inbound = (vic: Vic) => (vic.store.db.prepare(`SELECT count(*) AS c FROM messages WHERE channel = 'email' AND direction = 'in'`).get() as { c: number }).c;
+const inbound = (vic: Vic) =>
+  (vic.store.db.prepare(`SELECT count(*) AS c FROM messages WHERE channel = 'email' AND direction = 'in'`).get() as { c: number }).c;
 
 describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
   let dovecot: Dovecot;
@@ -44,7 +59,15 @@ describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
 
   function config(): EmailConfig {
     return {
-      imap: { host: dovecot.host, port: dovecot.imapPort, security: 'plain', user: MAILBOX, password: dovecot.user(MAILBOX).password, mailbox: 'INBOX', markSeen: false },
+      imap: {
+        host: dovecot.host,
+        port: dovecot.imapPort,
+        security: 'plain',
+        user: MAILBOX,
+        password: dovecot.user(MAILBOX).password,
+        mailbox: 'INBOX',
+        markSeen: false,
+      },
       smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
       from: `ВИЦ <${MAILBOX}>`,
       address: MAILBOX,
@@ -103,8 +126,10 @@ describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
     await poll;
     lag.disable();
     const p99 = lag.percentile(99) / 1e6;
-    console.info(`[email-poison] message behind the poison: ticket ${behindMs} ms after its APPEND; event-loop lag p99 ${p99.toFixed(1)} ms, ` +
-      `max ${(lag.max / 1e6).toFixed(1)} ms; /api/health ${health.length} answers, slowest ${Math.max(...health.map((h) => h.ms))} ms`);
+    console.info(
+      `[email-poison] message behind the poison: ticket ${behindMs} ms after its APPEND; event-loop lag p99 ${p99.toFixed(1)} ms, ` +
+        `max ${(lag.max / 1e6).toFixed(1)} ms; /api/health ${health.length} answers, slowest ${Math.max(...health.map((h) => h.ms))} ms`,
+    );
 
     expect(r.vic.store.getTicket(stored.ticketId)).toBeDefined();
     expect(behindMs).toBeLessThan(10_000);
@@ -115,7 +140,11 @@ describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
     // Each poison: its own ticket, stored as unreadable with the reason, the raw message attached and kept.
     const poisons = [
       { m: from, reason: 'the From header is 2 MB, over the 64 KB limit for one header', sender: 'poisoner@mail.kz' },
-      { m: slow, reason: `reading the message took longer than ${PARSE_TIMEOUT_MS / 1000} s, the limit for one message`, sender: 'staller@mail.kz' },
+      {
+        m: slow,
+        reason: `reading the message took longer than ${PARSE_TIMEOUT_MS / 1000} s, the limit for one message`,
+        sender: 'staller@mail.kz',
+      },
     ];
     for (const p of poisons) {
       const row = r.vic.store.findMessageByExternal('email', p.m.id)!;

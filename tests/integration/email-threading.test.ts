@@ -9,13 +9,22 @@ import { SATURDAY_NIGHT, WORKING, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 
-
 let n = 0;
 function mail(from: string, subject: string, headers: string[] = []) {
   const id = `<t${++n}.${Date.now()}@citizen.kz>`;
   const raw = [
-    `From: ${from}`, `To: ${MAILBOX}`, `Subject: ${subject}`, `Message-ID: ${id}`, 'Date: Tue, 01 Dec 2026 10:00:00 +0500', 'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', ...headers, '', `Письмо ${n}`, '',
+    `From: ${from}`,
+    `To: ${MAILBOX}`,
+    `Subject: ${subject}`,
+    `Message-ID: ${id}`,
+    'Date: Tue, 01 Dec 2026 10:00:00 +0500',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    ...headers,
+    '',
+    `Письмо ${n}`,
+    '',
   ].join('\r\n');
   return { id, raw: Buffer.from(raw, 'utf8') };
 }
@@ -35,9 +44,22 @@ describe.skipIf(dovecotMissing)('reply threading (Dovecot + SMTP)', () => {
     await c.logout();
     const { vic } = await makeVic({}, at);
     const channel = createEmailChannel({
-      imap: { host: dovecot.host, port: dovecot.imapPort, security: 'plain', user: MAILBOX, password: dovecot.user(MAILBOX).password, mailbox, markSeen: false },
+      imap: {
+        host: dovecot.host,
+        port: dovecot.imapPort,
+        security: 'plain',
+        user: MAILBOX,
+        password: dovecot.user(MAILBOX).password,
+        mailbox,
+        markSeen: false,
+      },
       smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-      from: `ВИЦ <${MAILBOX}>`, address: MAILBOX, attachmentsMaxBytes: 1024 * 1024, reconnectBaseMs: 200, reconnectMaxMs: 1000, smtpTimeoutMs: 3000,
+      from: `ВИЦ <${MAILBOX}>`,
+      address: MAILBOX,
+      attachmentsMaxBytes: 1024 * 1024,
+      reconnectBaseMs: 200,
+      reconnectMaxMs: 1000,
+      smtpTimeoutMs: 3000,
     });
     await vic.addChannel(channel);
     vic.outbox.start();
@@ -64,7 +86,7 @@ describe.skipIf(dovecotMissing)('reply threading (Dovecot + SMTP)', () => {
   }
   const ticketCount = (vic: Vic) => (vic.store.db.prepare('SELECT count(*) AS c FROM tickets').get() as { c: number }).c;
 
-  it('after an off-hours auto-reply, the operator answers the citizen\'s message, with the chain from the root', async () => {
+  it("after an off-hours auto-reply, the operator answers the citizen's message, with the chain from the root", async () => {
     const r = await rig(SATURDAY_NIGHT);
     const a = mail(`Марат <${r.citizen}>`, 'Вопрос в выходной');
     const ticketId = await r.receive(a);

@@ -14,7 +14,15 @@ const MAILBOX = 'vic@court.test';
 
 function emailConfig(d: Dovecot, smtp: SmtpSink, over: Partial<EmailConfig> = {}): EmailConfig {
   return {
-    imap: { host: d.host, port: d.imapPort, security: 'plain', user: MAILBOX, password: d.user(MAILBOX).password, mailbox: 'INBOX', markSeen: false },
+    imap: {
+      host: d.host,
+      port: d.imapPort,
+      security: 'plain',
+      user: MAILBOX,
+      password: d.user(MAILBOX).password,
+      mailbox: 'INBOX',
+      markSeen: false,
+    },
     smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
     from: `ВИЦ судов СКО <${MAILBOX}>`,
     address: MAILBOX,
@@ -25,7 +33,6 @@ function emailConfig(d: Dovecot, smtp: SmtpSink, over: Partial<EmailConfig> = {}
     ...over,
   };
 }
-
 
 let n = 0;
 function mail(o: { from?: string; subject?: string; body?: string; id?: string; headers?: string[]; charset?: string } = {}) {
@@ -84,7 +91,10 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     const msg = r.vic.store.findMessageByExternal('email', m.id)!;
     const ticket = r.vic.store.getTicket(msg.ticketId)!;
     expect(ticket).toMatchObject({ channel: 'email', account: MAILBOX, subject: 'Вопрос о заседании' });
-    expect(r.vic.store.getMessage(msg.id)).toMatchObject({ text: expect.stringContaining('Когда будет заседание'), subject: 'Вопрос о заседании' });
+    expect(r.vic.store.getMessage(msg.id)).toMatchObject({
+      text: expect.stringContaining('Когда будет заседание'),
+      subject: 'Вопрос о заседании',
+    });
     expect(r.vic.store.contactAddress(ticket.contactId, 'email')).toBe('erzhan@citizen.kz');
     expect(ev.type).toBe('ticket.created');
     await stop(r);
@@ -103,12 +113,14 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    console.info(`[email] APPEND → ticket.created: median ${median} ms (min ${times[0]}, max ${times[times.length - 1]}) over ${times.length}`);
+    console.info(
+      `[email] APPEND → ticket.created: median ${median} ms (min ${times[0]}, max ${times[times.length - 1]}) over ${times.length}`,
+    );
     expect(median).toBeLessThan(2000);
     await stop(r);
   });
 
-  it('joins the citizen\'s reply to our reply: In-Reply-To, References only, subject only, Outlook-rewritten In-Reply-To', async () => {
+  it("joins the citizen's reply to our reply: In-Reply-To, References only, subject only, Outlook-rewritten In-Reply-To", async () => {
     const r = await rig();
     const first = mail({ from: 'Айгуль <aigul@citizen.kz>', subject: 'Вопрос о заседании' });
     await r.append(first.raw);
@@ -127,11 +139,19 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     expect(r.vic.store.getMessage(replyId)!.externalId).toBe(ours);
 
     const replies = [
-      mail({ from: 'aigul@citizen.kz', subject: `Re: [${ticket.ref}] Re: Вопрос о заседании`, headers: [`In-Reply-To: ${ours}`, `References: ${first.id} ${ours}`] }),
+      mail({
+        from: 'aigul@citizen.kz',
+        subject: `Re: [${ticket.ref}] Re: Вопрос о заседании`,
+        headers: [`In-Reply-To: ${ours}`, `References: ${first.id} ${ours}`],
+      }),
       mail({ from: 'aigul@citizen.kz', subject: 'Спасибо', headers: [`References: ${first.id} ${ours}`] }),
       mail({ from: 'aigul@citizen.kz', subject: `Ответ: [${ticket.ref}] Re: Вопрос о заседании` }),
       // Outlook/Exchange: In-Reply-To names its own copy of our message, no References, a Thread-Index.
-      mail({ from: 'aigul@citizen.kz', subject: `RE: [${ticket.ref}] Re: Вопрос о заседании`, headers: ['In-Reply-To: <AM0PR01MB1234.outlook@eurprd01.prod.outlook.com>', 'Thread-Index: AQHZx1234abcd=='] }),
+      mail({
+        from: 'aigul@citizen.kz',
+        subject: `RE: [${ticket.ref}] Re: Вопрос о заседании`,
+        headers: ['In-Reply-To: <AM0PR01MB1234.outlook@eurprd01.prod.outlook.com>', 'Thread-Index: AQHZx1234abcd=='],
+      }),
     ];
     for (const m of replies) await r.append(m.raw);
     for (const m of replies) {
@@ -233,7 +253,10 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     const cp1251 = mailIn('windows-1251', encodeCp1251, text, 'Запрос', 'Галина');
     const koi8 = mailIn('koi8-r', encodeKoi8r, text, 'Запрос', 'Борис');
     await r.append([cp1251.raw, koi8.raw]);
-    for (const [m, name] of [[cp1251, 'Галина'], [koi8, 'Борис']] as const) {
+    for (const [m, name] of [
+      [cp1251, 'Галина'],
+      [koi8, 'Борис'],
+    ] as const) {
       const stored = await until('stored', () => r.vic.store.findMessageByExternal('email', m.id));
       const row = r.vic.store.getMessage(stored.id)!;
       expect(row.text.trim()).toBe(text);
@@ -249,9 +272,15 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
     const id = `<big.${Date.now()}@citizen.kz>`;
     const raw = await new MailComposer({
-      from: 'Дана <dana@citizen.kz>', to: MAILBOX, subject: 'Документы по делу', messageId: id, text: 'Направляю документы по делу 2-77/2026.',
+      from: 'Дана <dana@citizen.kz>',
+      to: MAILBOX,
+      subject: 'Документы по делу',
+      messageId: id,
+      text: 'Направляю документы по делу 2-77/2026.',
       attachments: [{ filename: 'скан.pdf', content: Buffer.alloc(25 * 1024 * 1024, 1), contentType: 'application/pdf' }],
-    }).compile().build();
+    })
+      .compile()
+      .build();
     await r.append(raw);
     const stored = await until('stored', () => r.vic.store.findMessageByExternal('email', id), 30_000);
     expect(r.vic.store.getMessage(stored.id)!.text).toContain('Направляю документы');
@@ -265,13 +294,27 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
   it('stores a malformed message (broken MIME, no From) with what could be read, and goes on', async () => {
     const r = await rig();
     const broken = Buffer.from(
-      ['Subject: =?utf-8?B?0KHQu9C+0LzQsNC90L3QvtC1?=', 'Content-Type: multipart/mixed; boundary="zzz"', '', '--zzz', 'Content-Type: text/plain; charset=utf-8', '',
-        'Текст письма без конца', '--zzz', 'Content-Type: application/octet-stream; name="x.bin"', 'Content-Transfer-Encoding: base64', '', 'AAEC!!!not base64'].join('\r\n'),
+      [
+        'Subject: =?utf-8?B?0KHQu9C+0LzQsNC90L3QvtC1?=',
+        'Content-Type: multipart/mixed; boundary="zzz"',
+        '',
+        '--zzz',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Текст письма без конца',
+        '--zzz',
+        'Content-Type: application/octet-stream; name="x.bin"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'AAEC!!!not base64',
+      ].join('\r\n'),
     );
     const next = mail();
     await r.append([broken, next.raw]);
     await until('both stored', () => inbound(r.vic) === 2);
-    const row = r.vic.store.db.prepare(`SELECT id, ticket_id AS t, text, subject FROM messages WHERE channel = 'email' AND external_id LIKE '%@no-message-id.vic>'`).get() as { t: number; text: string; subject: string };
+    const row = r.vic.store.db
+      .prepare(`SELECT id, ticket_id AS t, text, subject FROM messages WHERE channel = 'email' AND external_id LIKE '%@no-message-id.vic>'`)
+      .get() as { t: number; text: string; subject: string };
     expect(row.text).toContain('Текст письма без конца');
     expect(row.subject).toBe('Сломанное');
     expect(r.vic.store.contactAddress(r.vic.store.getTicket(row.t)!.contactId, 'email')).toBe('unknown-sender@invalid');
@@ -282,21 +325,27 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
 
   // The corpus lives beside the project (../shared), never inside it.
   const corpus = new URL('../../../shared/corpus/peer-mail/', import.meta.url);
-  it.skipIf(!fs.existsSync(corpus))('stores all 65 messages of the hostile peer-mail corpus, one message each, without stopping', async () => {
-    const r = await rig();
-    const dir = corpus;
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.box')).sort();
-    expect(files).toHaveLength(65);
-    await r.append(files.map((f) => fs.readFileSync(new URL(f, dir))));
-    await until('65 stored', () => inbound(r.vic) === 65, 30_000);
-    const watermark = r.vic.store.getChannelState('email', 'watermark')!;
-    expect(watermark.endsWith(':65')).toBe(true);
-    expect(count(r.vic, `SELECT count(DISTINCT external_id) AS c FROM messages WHERE channel = 'email' AND direction = 'in'`)).toBe(65);
-    expect(r.channel.health().state).toBe('connected');
-    // Mail from mailer-daemons and robots in the corpus got no automatic answer.
-    expect(count(r.vic, `SELECT count(*) AS c FROM messages WHERE direction = 'out'`)).toBe(0);
-    await stop(r);
-  });
+  it.skipIf(!fs.existsSync(corpus))(
+    'stores all 65 messages of the hostile peer-mail corpus, one message each, without stopping',
+    async () => {
+      const r = await rig();
+      const dir = corpus;
+      const files = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.box'))
+        .sort();
+      expect(files).toHaveLength(65);
+      await r.append(files.map((f) => fs.readFileSync(new URL(f, dir))));
+      await until('65 stored', () => inbound(r.vic) === 65, 30_000);
+      const watermark = r.vic.store.getChannelState('email', 'watermark')!;
+      expect(watermark.endsWith(':65')).toBe(true);
+      expect(count(r.vic, `SELECT count(DISTINCT external_id) AS c FROM messages WHERE channel = 'email' AND direction = 'in'`)).toBe(65);
+      expect(r.channel.health().state).toBe('connected');
+      // Mail from mailer-daemons and robots in the corpus got no automatic answer.
+      expect(count(r.vic, `SELECT count(*) AS c FROM messages WHERE direction = 'out'`)).toBe(0);
+      await stop(r);
+    },
+  );
 
   it('retries a reply while SMTP is down and delivers it when it is back; a 5xx fails it at once', async () => {
     const r = await rig();
@@ -326,7 +375,10 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     expect(r.channel.health().state).toBe('connected');
 
     const { messageId: refused } = r.vic.tickets.post(admin, t2, 'reply', 'Ответ');
-    const failed = await until('failed', () => r.vic.store.getMessage(refused)!.deliveryStatus === 'failed' && r.vic.store.getMessage(refused)!);
+    const failed = await until(
+      'failed',
+      () => r.vic.store.getMessage(refused)!.deliveryStatus === 'failed' && r.vic.store.getMessage(refused)!,
+    );
     expect(failed.deliveryError).toMatch(/^550 5\.1\.1 <gone@citizen\.kz>: Recipient address rejected/);
     expect(r.vic.store.getOutboxByMessage(refused)!.attempts).toBe(1);
     smtp.refuse.clear();
@@ -343,14 +395,41 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     await until('sent', () => r.vic.store.getMessage(messageId)!.deliveryStatus === 'sent');
     const ours = r.vic.store.getMessage(messageId)!.externalId!;
     const dsn = [
-      'From: Mail Delivery System <MAILER-DAEMON@mx.citizen.kz>', `To: ${MAILBOX}`, 'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: <dsn.${Date.now()}@mx.citizen.kz>`, 'Auto-Submitted: auto-replied', 'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"', '',
-      '--b1', 'Content-Type: text/plain; charset=us-ascii', '', 'I\'m sorry to have to inform you that your message could not be delivered.', '',
-      '--b1', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.citizen.kz', '', 'Final-Recipient: rfc822; asel@citizen.kz', 'Action: failed',
-      'Status: 5.2.2', 'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full', '',
-      '--b1', 'Content-Type: message/rfc822', '', `From: ${MAILBOX}`, 'To: asel@citizen.kz', `Message-ID: ${ours}`, 'Subject: whatever', '', 'Ответ по делу', '',
-      '--b1--', '',
+      'From: Mail Delivery System <MAILER-DAEMON@mx.citizen.kz>',
+      `To: ${MAILBOX}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <dsn.${Date.now()}@mx.citizen.kz>`,
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      "I'm sorry to have to inform you that your message could not be delivered.",
+      '',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.citizen.kz',
+      '',
+      'Final-Recipient: rfc822; asel@citizen.kz',
+      'Action: failed',
+      'Status: 5.2.2',
+      'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full',
+      '',
+      '--b1',
+      'Content-Type: message/rfc822',
+      '',
+      `From: ${MAILBOX}`,
+      'To: asel@citizen.kz',
+      `Message-ID: ${ours}`,
+      'Subject: whatever',
+      '',
+      'Ответ по делу',
+      '',
+      '--b1--',
+      '',
     ].join('\r\n');
     await r.append(Buffer.from(dsn));
     await until('reply failed', () => r.vic.store.getMessage(messageId)!.deliveryStatus === 'failed');
@@ -386,20 +465,33 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
 // Cyrillic in the two legacy 8-bit charsets, without a charset library.
 const KOI8R = 'юабцдефгхийклмнопярстужвьызшэщчъЮАБЦДЕФГХИЙКЛМНОПЯРСТУЖВЬЫЗШЭЩЧЪ';
 function encodeKoi8r(s: string): Buffer {
-  return Buffer.from([...s].map((ch) => (ch === 'ё' ? 0xa3 : ch === 'Ё' ? 0xb3 : KOI8R.includes(ch) ? 0xc0 + KOI8R.indexOf(ch) : ch.charCodeAt(0))));
+  return Buffer.from(
+    [...s].map((ch) => (ch === 'ё' ? 0xa3 : ch === 'Ё' ? 0xb3 : KOI8R.includes(ch) ? 0xc0 + KOI8R.indexOf(ch) : ch.charCodeAt(0))),
+  );
 }
 function encodeCp1251(s: string): Buffer {
-  return Buffer.from([...s].map((ch) => {
-    const c = ch.charCodeAt(0);
-    if (c >= 0x410 && c <= 0x44f) return c - 0x410 + 0xc0;
-    return ch === 'ё' ? 0xb8 : ch === 'Ё' ? 0xa8 : c;
-  }));
+  return Buffer.from(
+    [...s].map((ch) => {
+      const c = ch.charCodeAt(0);
+      if (c >= 0x410 && c <= 0x44f) return c - 0x410 + 0xc0;
+      return ch === 'ё' ? 0xb8 : ch === 'Ё' ? 0xa8 : c;
+    }),
+  );
 }
 /** A message written entirely in a legacy charset: body 8bit, subject and name as RFC 2047 B-words. */
 function mailIn(charset: string, encode: (s: string) => Buffer, text: string, subject: string, name: string) {
   const id = `<${charset}.${++n}.${Date.now()}@citizen.kz>`;
   const word = (s: string) => `=?${charset}?B?${encode(s).toString('base64')}?=`;
-  const head = [`From: ${word(name)} <user.${charset}@citizen.kz>`, `To: ${MAILBOX}`, `Subject: ${word(subject)}`, `Message-ID: ${id}`, 'MIME-Version: 1.0',
-    `Content-Type: text/plain; charset=${charset}`, 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n');
+  const head = [
+    `From: ${word(name)} <user.${charset}@citizen.kz>`,
+    `To: ${MAILBOX}`,
+    `Subject: ${word(subject)}`,
+    `Message-ID: ${id}`,
+    'MIME-Version: 1.0',
+    `Content-Type: text/plain; charset=${charset}`,
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    '',
+  ].join('\r\n');
   return { id, raw: Buffer.concat([Buffer.from(head), encode(text), Buffer.from('\r\n')]) };
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelAdapter, OutboundMessage } from '../../src/channels.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-
 const CSV = `case_number,court,judge,specialist_login
 № 5999-25-00-2/417,sko-regional,Иванов И.И.,secretary
 7599-24-00-2A/8554,sko-regional,Петров П.П.,clerk
@@ -34,7 +33,9 @@ describe('escalation to the specialist handling the matter', () => {
     expect(imported.errors.map((e: { line: number }) => e.line)).toEqual([4, 5, 6]);
     expect(imported.errors[2].error).toMatch(/not an active specialist/);
     const again = await fetch(`${server.base}/api/case-assignments`, {
-      method: 'POST', headers: { 'content-type': 'text/csv', cookie: (await server.login('admin', 'admin-secret-1')).cookie }, body: CSV,
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', cookie: (await server.login('admin', 'admin-secret-1')).cookie },
+      body: CSV,
     }).then((r) => r.json());
     expect(again).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
     expect((await admin.post('/api/case-assignments', { x: 1 })).status).toBe(415);
@@ -52,7 +53,13 @@ describe('escalation to the specialist handling the matter', () => {
   it('escalates: only that specialist is notified, the citizen is told, the specialist’s signed reply goes out, hand-back returns it', async () => {
     const { vic, clock, server, op, secretary } = await setup();
     const sent: OutboundMessage[] = [];
-    const wa: ChannelAdapter = { name: 'whatsapp', start: async () => {}, stop: async () => {}, health: () => ({ state: 'connected', since: 0 }), send: async (m) => (sent.push(m), {}) };
+    const wa: ChannelAdapter = {
+      name: 'whatsapp',
+      start: async () => {},
+      stop: async () => {},
+      health: () => ({ state: 'connected', since: 0 }),
+      send: async (m) => (sent.push(m), {}),
+    };
     vic.registry.register(wa);
     const r = vic.ingest(envelope({ text: 'Когда заседание по делу № 5999-25-00-2/417?' }));
     const opLogin = await server.login('op', 'password-123');
@@ -66,7 +73,10 @@ describe('escalation to the specialist handling the matter', () => {
     // The specialist cannot open it before it is escalated to them.
     expect((await secLogin.api.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);
     const notified = nextEvent(secSocket, 'escalation.created');
-    const esc = await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, { specialistId: secretary.id, question: 'Уточните дату заседания' });
+    const esc = await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, {
+      specialistId: secretary.id,
+      question: 'Уточните дату заседания',
+    });
     expect(esc.status).toBe(200);
     expect(esc.body.ticket).toMatchObject({ specialistId: secretary.id, specialistName: 'secretary', assigneeId: op.id });
     expect((await notified).escalation).toMatchObject({ question: 'Уточните дату заседания', toUserId: secretary.id });
@@ -79,14 +89,19 @@ describe('escalation to the specialist handling the matter', () => {
 
     await secLogin.api.post(`/api/tickets/${r.ticketId}/messages`, { kind: 'reply', text: 'Заседание назначено на 10 декабря, 10:00.' });
     await vic.outbox.tick();
-    expect(sent.map((m) => m.text)).toEqual([expect.stringMatching(/передано ответственному специалисту/), 'Заседание назначено на 10 декабря, 10:00.\n\n— Секретарь судебного заседания']);
+    expect(sent.map((m) => m.text)).toEqual([
+      expect.stringMatching(/передано ответственному специалисту/),
+      'Заседание назначено на 10 декабря, 10:00.\n\n— Секретарь судебного заседания',
+    ]);
 
     const back = await secLogin.api.post(`/api/tickets/${r.ticketId}/hand-back`, { note: 'Ответила гражданину' });
     expect(back.body.ticket).toMatchObject({ specialistId: null, assigneeId: op.id });
     expect((await secLogin.api.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);
     const timeline = (await opLogin.api.get(`/api/tickets/${r.ticketId}`)).body;
     expect(timeline.escalations[0].status).toBe('answered');
-    expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toEqual(expect.arrayContaining(['ticket.escalated', 'ticket.reply', 'ticket.handed_back']));
+    expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['ticket.escalated', 'ticket.reply', 'ticket.handed_back']),
+    );
     expect(clerkEvents).toEqual([]);
   });
 
@@ -95,7 +110,11 @@ describe('escalation to the specialist handling the matter', () => {
     const r = vic.ingest(envelope({ text: 'Вопрос по делу 5999-25-00-2/417' }));
     const opLogin = await server.login('op', 'password-123');
     const opSocket = await server.socket(opLogin.cookie);
-    await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, { specialistId: secretary.id, question: 'Нужна дата', notifyCitizen: false });
+    await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, {
+      specialistId: secretary.id,
+      question: 'Нужна дата',
+      notifyCitizen: false,
+    });
     const due = vic.store.openEscalation(r.ticketId)!.pickupDueAt!;
     clock.set(due - 1);
     vic.dispatcher.tick();
@@ -109,7 +128,11 @@ describe('escalation to the specialist handling the matter', () => {
     const { vic, server, secretary, clerk } = await setup();
     const r = vic.ingest(envelope());
     const opLogin = await server.login('op', 'password-123');
-    await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, { specialistId: secretary.id, question: 'Копия решения', notifyCitizen: false });
+    await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, {
+      specialistId: secretary.id,
+      question: 'Копия решения',
+      notifyCitizen: false,
+    });
     const sec = (await server.login('secretary', 'password-123')).api;
     expect((await sec.post(`/api/tickets/${r.ticketId}/pass`, { specialistId: clerk.id, note: 'Это канцелярия' })).status).toBe(200);
     expect((await sec.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);

@@ -24,7 +24,8 @@ async function setup(over: Partial<Config> = {}) {
     const body = await res.json();
     return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code as string | undefined };
   };
-  const failedLogins = () => (vic.store.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.login_failed'`).get() as { n: number }).n;
+  const failedLogins = () =>
+    (vic.store.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.login_failed'`).get() as { n: number }).n;
   return { vic, clock, signIn, failedLogins };
 }
 

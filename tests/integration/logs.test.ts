@@ -12,7 +12,19 @@ import { FakeWhatsapp, ManualTimers } from '../support/fake-whatsapp.ts';
 const IIN = '870412300123';
 const PHONE = '77015550123';
 /** What citizens wrote or are: none of it may reach the log. */
-const CITIZEN = [IIN, PHONE, '7015550123', '77015550124', '+7 701 555 01 99', 'aigul.n', 'Айгуль', 'Ержан', 'пенсионного', 'алимент', 'Ответ оператора'];
+const CITIZEN = [
+  IIN,
+  PHONE,
+  '7015550123',
+  '77015550124',
+  '+7 701 555 01 99',
+  'aigul.n',
+  'Айгуль',
+  'Ержан',
+  'пенсионного',
+  'алимент',
+  'Ответ оператора',
+];
 
 async function loggingVic() {
   const lines: string[] = [];
@@ -35,11 +47,24 @@ describe('logs', () => {
     const channel = createWhatsappChannel(cfg, { createClient: world.createClient, timers: new ManualTimers() });
     await vic.addChannel(channel);
     await until('WhatsApp connected', () => channel.health().state === 'connected');
-    const raw = world.send({ from: `${PHONE}@c.us`, notifyName: 'Айгуль', body: `Здравствуйте, мой ИИН ${IIN}, телефон +7 701 555 01 99. Где моё дело о выплате пенсионного пособия?` });
+    const raw = world.send({
+      from: `${PHONE}@c.us`,
+      notifyName: 'Айгуль',
+      body: `Здравствуйте, мой ИИН ${IIN}, телефон +7 701 555 01 99. Где моё дело о выплате пенсионного пособия?`,
+    });
     const stored = await until('the WhatsApp message stored', () => vic.store.findMessageByExternal('whatsapp', raw.id._serialized));
     // By e-mail, the IIN in the subject; and a WhatsApp sender VIC cannot answer (a broadcast list).
-    const mail = vic.ingest(envelope({ channel: 'email', sender: { kind: 'email', address: 'aigul.n@mail.kz', displayName: 'Айгуль Н.' }, thread: { messageId: '<q-7@mail.kz>', subject: `ИИН ${IIN}` }, text: 'Прошу разъяснить порядок взыскания алиментов' }));
-    const broadcast = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015550124@broadcast', displayName: 'Ержан' }, text: 'Вопрос про алименты' }));
+    const mail = vic.ingest(
+      envelope({
+        channel: 'email',
+        sender: { kind: 'email', address: 'aigul.n@mail.kz', displayName: 'Айгуль Н.' },
+        thread: { messageId: '<q-7@mail.kz>', subject: `ИИН ${IIN}` },
+        text: 'Прошу разъяснить порядок взыскания алиментов',
+      }),
+    );
+    const broadcast = vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77015550124@broadcast', displayName: 'Ержан' }, text: 'Вопрос про алименты' }),
+    );
 
     // Operators search by the IIN, read and answer.
     await addUser(vic, 'op', 'operator');
@@ -53,9 +78,18 @@ describe('logs', () => {
     const oddId = odd.headers.get('x-request-id')!;
     expect(oddId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await api.get(`/api/tickets/${stored.ticketId}`)).status).toBe(200);
-    expect((await api.post(`/api/tickets/${stored.ticketId}/messages`, { kind: 'reply', text: `Ответ оператора: дело по ИИН ${IIN} рассмотрено` })).status).toBe(201);
+    expect(
+      (
+        await api.post(`/api/tickets/${stored.ticketId}/messages`, {
+          kind: 'reply',
+          text: `Ответ оператора: дело по ИИН ${IIN} рассмотрено`,
+        })
+      ).status,
+    ).toBe(201);
     await until('the reply sent on WhatsApp', () => world.client.sent.length === 1);
-    expect((await api.post(`/api/tickets/${broadcast.ticketId}/messages`, { kind: 'reply', text: 'Ответ оператора про алименты' })).status).toBe(201);
+    expect(
+      (await api.post(`/api/tickets/${broadcast.ticketId}/messages`, { kind: 'reply', text: 'Ответ оператора про алименты' })).status,
+    ).toBe(201);
     await until('the reply to the broadcast list refused', () => parsed().some((l) => l.msg === 'outbound message refused'));
     expect((await api.get(`/api/tickets/${mail.ticketId}`)).status).toBe(200);
 
@@ -70,20 +104,34 @@ describe('logs', () => {
     expect(requests.length).toBeGreaterThanOrEqual(6);
     for (const r of requests) expect(r.reqId, JSON.stringify(r)).toMatch(/^[\w.:-]{1,64}$/);
     expect(new Set(requests.map((r) => r.reqId)).size).toBe(requests.length);
-    expect(requests).toContainEqual(expect.objectContaining({ reqId: 'lb-7f3a.42', method: 'GET', path: '/api/tickets', status: 200, userId: expect.any(Number) }));
+    expect(requests).toContainEqual(
+      expect.objectContaining({ reqId: 'lb-7f3a.42', method: 'GET', path: '/api/tickets', status: 200, userId: expect.any(Number) }),
+    );
     expect(requests).toContainEqual(expect.objectContaining({ reqId: oddId, path: '/api/me', status: 200 }));
-    expect(requests).toContainEqual(expect.objectContaining({ method: 'POST', path: `/api/tickets/${stored.ticketId}/messages`, status: 201 }));
+    expect(requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: `/api/tickets/${stored.ticketId}/messages`, status: 201 }),
+    );
   });
 
   it('take citizen data out of what slips through: an error quoting a mail server, a field named for content', async () => {
     const { log, lines, parsed } = await loggingVic();
-    const err = Object.assign(new Error(`550 5.1.1 <aigul.n@mail.kz>: recipient rejected (ИИН ${IIN})`), { response: `550 <aigul.n@mail.kz> ${PHONE}` });
+    const err = Object.assign(new Error(`550 5.1.1 <aigul.n@mail.kz>: recipient rejected (ИИН ${IIN})`), {
+      response: `550 <aigul.n@mail.kz> ${PHONE}`,
+    });
     log.error({ err, outbox: 7 }, 'delivery failed');
-    log.warn({ ticket: 'VIC-2026-00012', text: 'Где моё дело?', sender: { kind: 'phone', address: '+77015550123' } }, `call from 8 (701) 555-01-23`);
+    log.warn(
+      { ticket: 'VIC-2026-00012', text: 'Где моё дело?', sender: { kind: 'phone', address: '+77015550123' } },
+      `call from 8 (701) 555-01-23`,
+    );
     const all = lines.join('');
     for (const secret of [IIN, PHONE, '555-01-23', 'aigul.n', 'Где моё дело']) expect(all).not.toContain(secret);
     const [failed, call] = parsed() as [any, any];
-    expect(failed).toMatchObject({ level: 50, outbox: 7, msg: 'delivery failed', err: { type: 'Error', message: '550 5.1.1 <***@mail.kz>: recipient rejected (ИИН [number])', response: '550 <***@mail.kz> [number]' } });
+    expect(failed).toMatchObject({
+      level: 50,
+      outbox: 7,
+      msg: 'delivery failed',
+      err: { type: 'Error', message: '550 5.1.1 <***@mail.kz>: recipient rejected (ИИН [number])', response: '550 <***@mail.kz> [number]' },
+    });
     expect(failed.err.stack).toContain('logs.test.ts');
     expect(call).toMatchObject({ ticket: 'VIC-2026-00012', text: '[redacted]', sender: '[redacted]', msg: 'call from [number]' });
   });

@@ -28,7 +28,9 @@ const families = (text: string): Families => new Map(parse(text).map((f) => [f.n
 function value(fams: Families, name: string, labels: Record<string, string> = {}): number | undefined {
   const family = fams.get(name);
   if (!family) throw new Error(`no metric ${name}`);
-  const sample = family.metrics.find((s) => JSON.stringify(Object.entries(s.labels ?? {}).sort()) === JSON.stringify(Object.entries(labels).sort()));
+  const sample = family.metrics.find(
+    (s) => JSON.stringify(Object.entries(s.labels ?? {}).sort()) === JSON.stringify(Object.entries(labels).sort()),
+  );
   return sample === undefined ? undefined : Number(sample.value);
 }
 
@@ -86,7 +88,15 @@ describe('/metrics', () => {
     expect(() => vic.ingest(envelope({ externalId: '' }))).toThrow(/invalid envelope/);
     // E-mail: two citizens of the economic court.
     const mail = (n: number) =>
-      vic.ingest(envelope({ channel: 'email', account: 'vic@court.test', courtHint: 'sko-economic', externalId: `<m${n}@citizen.test>`, sender: { kind: 'email', address: `c${n}@example.com` } })).ticketId;
+      vic.ingest(
+        envelope({
+          channel: 'email',
+          account: 'vic@court.test',
+          courtHint: 'sko-economic',
+          externalId: `<m${n}@citizen.test>`,
+          sender: { kind: 'email', address: `c${n}@example.com` },
+        }),
+      ).ticketId;
     const e1 = mail(1);
     mail(2);
 
@@ -102,8 +112,18 @@ describe('/metrics', () => {
     expect((await op.post(`/api/tickets/${a}/messages`, { kind: 'reply', text: 'Заседание 10 декабря.' })).status).toBe(201);
     expect((await admin.post(`/api/tickets/${c}/messages`, { kind: 'reply', text: 'Ответ' })).status).toBe(201);
     expect((await admin.post(`/api/tickets/${e1}/messages`, { kind: 'reply', text: 'Ответ' })).status).toBe(201);
-    const outboxOf = (ticketId: number) => vic.store.db.prepare('SELECT o.status, o.attempts FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.ticket_id = ?').get(ticketId) as { status: string; attempts: number };
-    await until('the three replies tried', () => outboxOf(a).status === 'sent' && outboxOf(c).status === 'failed' && outboxOf(e1).status === 'pending' && outboxOf(e1).attempts === 1);
+    const outboxOf = (ticketId: number) =>
+      vic.store.db
+        .prepare('SELECT o.status, o.attempts FROM outbox o JOIN messages m ON m.id = o.message_id WHERE m.ticket_id = ?')
+        .get(ticketId) as { status: string; attempts: number };
+    await until(
+      'the three replies tried',
+      () =>
+        outboxOf(a).status === 'sent' &&
+        outboxOf(c).status === 'failed' &&
+        outboxOf(e1).status === 'pending' &&
+        outboxOf(e1).attempts === 1,
+    );
     email.setHealth({ state: 'degraded', reason: 'SMTP delivery failing', since: clock.now() });
     const cookie = (await s.login('admin', 'admin-secret-1')).cookie;
     await s.socket(cookie);
@@ -121,7 +141,10 @@ describe('/metrics', () => {
     expect(value(m, 'vic_ingest_messages_total', { channel: 'email', result: 'created' })).toBe(2);
     expect(m.get('vic_ingest_duration_seconds')!.type).toBe('HISTOGRAM');
     expect(histogram(scraped.text, 'vic_ingest_duration_seconds', { channel: 'whatsapp' })).toMatchObject({ count: 6 });
-    expect(histogram(scraped.text, 'vic_ingest_duration_seconds', { channel: 'email' })).toMatchObject({ count: 2, buckets: { '+Inf': '2' } });
+    expect(histogram(scraped.text, 'vic_ingest_duration_seconds', { channel: 'email' })).toMatchObject({
+      count: 2,
+      buckets: { '+Inf': '2' },
+    });
 
     // Outbox: one sent, one refused, one waiting for its retry.
     expect(value(m, 'vic_outbox_attempts_total', { channel: 'whatsapp' })).toBe(2);
@@ -156,14 +179,18 @@ describe('/metrics', () => {
     expect(value(m, 'vic_sqlite_pages')).toBeGreaterThan(0);
 
     // HTTP: labelled by the route's pattern, also when the route refused (403) after its router was left.
-    const http = (method: string, route: string, status: string) => histogram(scraped.text, 'vic_http_request_duration_seconds', { method, route, status });
+    const http = (method: string, route: string, status: string) =>
+      histogram(scraped.text, 'vic_http_request_duration_seconds', { method, route, status });
     expect(http('GET', '/api/tickets/:id', '2xx')).toMatchObject({ count: 2 });
     expect(http('POST', '/api/tickets/:id/messages', '2xx')).toMatchObject({ count: 3 });
     expect(http('GET', '/api/audit', '4xx')).toMatchObject({ count: 1 });
     expect(http('GET', 'unmatched', '4xx')).toMatchObject({ count: 1 });
     expect(http('POST', '/api/auth/login', '2xx')).toMatchObject({ count: 3 });
     const routes = new Set([...scraped.text.matchAll(/^vic_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((r) => r[1]));
-    expect([...routes].filter((r) => /\/\d/.test(r!)), 'a raw URL as a label').toEqual([]);
+    expect(
+      [...routes].filter((r) => /\/\d/.test(r!)),
+      'a raw URL as a label',
+    ).toEqual([]);
 
     // Past the first-response deadline (two working hours): citizen 2 and e-mail 2 were never answered.
     clock.advance(150 * MIN);
@@ -191,7 +218,9 @@ describe('/metrics', () => {
 });
 
 /** This machine's first non-loopback IPv4 address, to reach the server as another host would. */
-const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+const external = Object.values(os.networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
 describe('who may read /metrics', () => {
   it('without METRICS_TOKEN: this machine only, not through a proxy and not from the network', async () => {
@@ -232,7 +261,9 @@ describe('who may read /metrics', () => {
       expect((await scrape(base, { Authorization: `Bearer ${token.slice(0, -1)}` })).status).toBe(401);
       expect((await scrape(`http://127.0.0.1:${port}`)).status).toBe(401);
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
       });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       expect((await scrape(base, { cookie })).status).toBe(401);

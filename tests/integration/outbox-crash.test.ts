@@ -23,10 +23,16 @@ async function prepare(): Promise<string> {
   const admin = vic.store.getUserByLogin('admin')!;
   for (let i = 0; i < REPLIES; i++) {
     const id = `<q${i}@citizen.test>`;
-    const r = vic.ingest(envelope({
-      channel: 'email', account: MAILBOX, externalId: id, sender: { kind: 'email', address: `citizen${i}@citizen.test` },
-      thread: { messageId: id, subject: 'Вопрос' }, receivedAt: clock.now(),
-    }));
+    const r = vic.ingest(
+      envelope({
+        channel: 'email',
+        account: MAILBOX,
+        externalId: id,
+        sender: { kind: 'email', address: `citizen${i}@citizen.test` },
+        thread: { messageId: id, subject: 'Вопрос' },
+        receivedAt: clock.now(),
+      }),
+    );
     vic.tickets.post(admin, r.ticketId, 'reply', `Ответ ${i}`);
   }
   await vic.close();
@@ -45,10 +51,23 @@ describe('outbox across kill -9', () => {
     const dir = await prepare();
     const [smtpPort, closedPort] = [await freePort(), await freePort()];
     const env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ADMIN_PASSWORD: 'admin-secret-1',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      ADMIN_PASSWORD: 'admin-secret-1',
       // IMAP is down (nothing listens there): SMTP is used all the same.
-      EMAIL_IMAP_HOST: '127.0.0.1', EMAIL_IMAP_PORT: String(closedPort), EMAIL_IMAP_SECURE: 'false', EMAIL_IMAP_USER: MAILBOX, EMAIL_IMAP_PASSWORD: 'x',
-      EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: String(smtpPort), EMAIL_SMTP_SECURE: 'false', EMAIL_FROM: `ВИЦ <${MAILBOX}>`,
+      EMAIL_IMAP_HOST: '127.0.0.1',
+      EMAIL_IMAP_PORT: String(closedPort),
+      EMAIL_IMAP_SECURE: 'false',
+      EMAIL_IMAP_USER: MAILBOX,
+      EMAIL_IMAP_PASSWORD: 'x',
+      EMAIL_SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_PORT: String(smtpPort),
+      EMAIL_SMTP_SECURE: 'false',
+      EMAIL_FROM: `ВИЦ <${MAILBOX}>`,
     };
     let child: ChildProcess;
     let exited: Promise<unknown>;
@@ -62,7 +81,9 @@ describe('outbox across kill -9', () => {
     const kills = [...KILL_AT];
     let killed: () => void = () => {};
     server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
       onData: (stream, _session, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -101,7 +122,9 @@ describe('outbox across kill -9', () => {
 
     const distinct = new Set(ids);
     const duplicates = ids.length - distinct.size;
-    console.info(`[outbox-crash] ${ids.length} mails received for ${distinct.size} replies; in flight at the kills: ${inFlight.join(', ')}; duplicates: ${duplicates}`);
+    console.info(
+      `[outbox-crash] ${ids.length} mails received for ${distinct.size} replies; in flight at the kills: ${inFlight.join(', ')}; duplicates: ${duplicates}`,
+    );
     expect(unsent()).toBe(0);
     expect(distinct.size).toBe(REPLIES);
     expect(distinct.has('?')).toBe(false);

@@ -11,7 +11,6 @@ import { envelope, makeVic, until } from '../helpers.ts';
 const MAILBOX = 'vic@court.test';
 const MINUTE = 60_000;
 
-
 describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
   let dovecot: Dovecot;
   let smtp: SmtpSink;
@@ -39,20 +38,39 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     const { vic, clock } = await makeVic();
     vics.push(vic);
     const cfg: EmailConfig = {
-      imap: { host: dovecot.host, port: dovecot.imapPort, security: 'plain', user: MAILBOX, password: dovecot.user(MAILBOX).password, mailbox, markSeen: false },
+      imap: {
+        host: dovecot.host,
+        port: dovecot.imapPort,
+        security: 'plain',
+        user: MAILBOX,
+        password: dovecot.user(MAILBOX).password,
+        mailbox,
+        markSeen: false,
+      },
       smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-      from: `ВИЦ судов СКО <${MAILBOX}>`, address: MAILBOX, attachmentsMaxBytes: 1024 * 1024,
-      reconnectBaseMs: 200, reconnectMaxMs: 1000, smtpTimeoutMs: 3000,
+      from: `ВИЦ судов СКО <${MAILBOX}>`,
+      address: MAILBOX,
+      attachmentsMaxBytes: 1024 * 1024,
+      reconnectBaseMs: 200,
+      reconnectMaxMs: 1000,
+      smtpTimeoutMs: 3000,
     };
     const channel = createEmailChannel(cfg);
     await vic.addChannel(channel);
     vic.outbox.start();
     const admin = vic.store.getUserByLogin('admin')!;
-    const tickets = citizens.map((address, i) =>
-      vic.ingest(envelope({
-        channel: 'email', account: MAILBOX, externalId: `<q${n}.${i}@citizen.test>`, sender: { kind: 'email', address },
-        thread: { messageId: `<q${n}.${i}@citizen.test>`, subject: 'Вопрос о заседании' }, receivedAt: clock.now(),
-      })).ticketId,
+    const tickets = citizens.map(
+      (address, i) =>
+        vic.ingest(
+          envelope({
+            channel: 'email',
+            account: MAILBOX,
+            externalId: `<q${n}.${i}@citizen.test>`,
+            sender: { kind: 'email', address },
+            thread: { messageId: `<q${n}.${i}@citizen.test>`, subject: 'Вопрос о заседании' },
+            receivedAt: clock.now(),
+          }),
+        ).ticketId,
     );
     const reply = (i: number, text = `Ответ ${i}`) => vic.tickets.post(admin, tickets[i]!, 'reply', text).messageId;
     const row = (messageId: number) => vic.store.getOutboxByMessage(messageId)!;
@@ -67,7 +85,10 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
    */
   async function outage(r: Rig, probe: number, ms: number) {
     await until('the first failed try', () => r.row(probe).attempts === 1 && r.row(probe).status === 'pending');
-    expect(r.channel.health()).toMatchObject({ state: 'degraded', reason: expect.stringMatching(/^SMTP delivery failing: .*ECONNREFUSED/) });
+    expect(r.channel.health()).toMatchObject({
+      state: 'degraded',
+      reason: expect.stringMatching(/^SMTP delivery failing: .*ECONNREFUSED/),
+    });
     const start = r.clock.now();
     const tries = [start];
     while (r.clock.now() - start < ms) {
@@ -124,7 +145,7 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     await until('health connected', () => r.channel.health().state === 'connected');
   });
 
-  it('a 550 fails that reply at once with the server\'s reason; a greylisted (451) one is retried past the old give-up without holding the others', async () => {
+  it("a 550 fails that reply at once with the server's reason; a greylisted (451) one is retried past the old give-up without holding the others", async () => {
     const citizens = ['gone@citizen.test', 'grey@citizen.test', 'fine@citizen.test'];
     const r = await rig(citizens);
     smtp.refuse.set('gone@citizen.test', '550 5.1.1 <gone@citizen.test>: Recipient address rejected: User unknown');
@@ -133,7 +154,8 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
       const [gone, grey, fine] = citizens.map((_, i) => r.reply(i)) as [number, number, number];
       await until('fine sent', () => r.vic.store.getMessage(fine)!.deliveryStatus === 'sent');
       expect(r.vic.store.getMessage(gone)).toMatchObject({
-        deliveryStatus: 'failed', deliveryError: expect.stringMatching(/^550 5\.1\.1 <gone@citizen\.test>: Recipient address rejected: User unknown/),
+        deliveryStatus: 'failed',
+        deliveryError: expect.stringMatching(/^550 5\.1\.1 <gone@citizen\.test>: Recipient address rejected: User unknown/),
       });
       expect(r.row(gone).attempts).toBe(1);
 
@@ -143,7 +165,10 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
         r.clock.set(r.row(grey).nextAttemptAt);
         r.vic.outbox.kick();
         const row = await until('the next try', () => r.row(grey).attempts > before && r.row(grey).status !== 'sending' && r.row(grey));
-        expect(row, 'still waiting after the retry').toMatchObject({ status: 'pending', lastError: expect.stringMatching(/^451 4\.7\.1 .*Greylisted/) });
+        expect(row, 'still waiting after the retry').toMatchObject({
+          status: 'pending',
+          lastError: expect.stringMatching(/^451 4\.7\.1 .*Greylisted/),
+        });
       }
       expect(r.vic.store.getMessage(grey)!.deliveryStatus).toBe('queued');
       // One recipient's trouble says nothing about the server.

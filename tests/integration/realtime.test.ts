@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
-
 async function setup() {
   const { vic, clock } = await makeVic();
   return { vic, clock, server: await serve(vic) };
@@ -99,7 +98,9 @@ describe('realtime', () => {
     const s2 = await server.socket((await server.login('sec-2', 'password-123')).cookie);
     const { ticketId } = vic.ingest(envelope({ text: 'Когда будет готов протокол заседания?' }));
     const escalated = nextEvent(s1, 'escalation.created');
-    expect((await opLogin.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: first.id, question: 'Протокол готов?' })).status).toBe(200);
+    expect(
+      (await opLogin.api.post(`/api/tickets/${ticketId}/escalate`, { specialistId: first.id, question: 'Протокол готов?' })).status,
+    ).toBe(200);
     await escalated;
 
     const pickedUp = nextEvent(op, 'escalation.picked_up');
@@ -108,7 +109,9 @@ describe('realtime', () => {
 
     const left = nextEvent(s1, 'ticket.left');
     const passed = nextEvent(s2, 'escalation.created');
-    expect((await s1Login.api.post(`/api/tickets/${ticketId}/pass`, { specialistId: second.id, note: 'Это дело ведёт коллега' })).status).toBe(200);
+    expect(
+      (await s1Login.api.post(`/api/tickets/${ticketId}/pass`, { specialistId: second.id, note: 'Это дело ведёт коллега' })).status,
+    ).toBe(200);
     expect(await left).toEqual({ ticketId });
     expect((await passed).ticket).toMatchObject({ id: ticketId, specialistId: second.id });
   });

@@ -33,7 +33,15 @@ afterEach(() => {
 
 /** `node <script>` in the copy, as `npm start` runs it, until /api/health answers 200. */
 async function start(script: string, dataDir = tempDir()): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'admin-secret-1', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_PASSWORD: 'admin-secret-1',
+    LOG_LEVEL: 'info',
+  };
   const child = spawn(process.execPath, [script], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let err = '';
@@ -71,28 +79,41 @@ async function stop(child: ChildProcess): Promise<number | null> {
 const distFiles = () => fs.readdirSync(path.join(copy, 'dist'), { recursive: true, encoding: 'utf8' });
 
 describe('release build', () => {
-  it('npm start on a fresh clone builds dist/ first, then serves the API and the console from plain JavaScript', { timeout: BUILD_TIMEOUT }, async () => {
-    const vic = await start('scripts/start.mjs');
-    expect(vic.stderr()).toContain('building server and ui');
-    const health = await fetch(`http://127.0.0.1:${vic.port}/api/health`);
-    expect(await health.json()).toMatchObject({ ok: true, channels: {} });
-    expect(health.headers.get('x-request-id')).toBeTruthy();
-    const page = await fetch(`http://127.0.0.1:${vic.port}/`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\/[^"]+\.js"/);
-    expect(await stop(vic.child)).toBe(0);
+  it(
+    'npm start on a fresh clone builds dist/ first, then serves the API and the console from plain JavaScript',
+    { timeout: BUILD_TIMEOUT },
+    async () => {
+      const vic = await start('scripts/start.mjs');
+      expect(vic.stderr()).toContain('building server and ui');
+      const health = await fetch(`http://127.0.0.1:${vic.port}/api/health`);
+      expect(await health.json()).toMatchObject({ ok: true, channels: {} });
+      expect(health.headers.get('x-request-id')).toBeTruthy();
+      const page = await fetch(`http://127.0.0.1:${vic.port}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\/[^"]+\.js"/);
+      expect(await stop(vic.child)).toBe(0);
 
-    // Nothing TypeScript is left to load: every relative import points at compiled JavaScript.
-    const files = distFiles();
-    expect(files).toEqual(expect.arrayContaining(['src/main.js', 'src/cli/vic.js', 'channels/email/parse-worker.js', 'routing/scope/model/scope-model.json', 'operator-ui/dist/index.html']));
-    expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
-    for (const f of files.filter((f) => /\.m?js$/.test(f))) {
-      expect(fs.readFileSync(path.join(copy, 'dist', f), 'utf8'), f).not.toMatch(/(from|import\()\s*["']\.{1,2}\/[^"']+\.ts["']/);
-    }
-  });
+      // Nothing TypeScript is left to load: every relative import points at compiled JavaScript.
+      const files = distFiles();
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'src/main.js',
+          'src/cli/vic.js',
+          'channels/email/parse-worker.js',
+          'routing/scope/model/scope-model.json',
+          'operator-ui/dist/index.html',
+        ]),
+      );
+      expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
+      for (const f of files.filter((f) => /\.m?js$/.test(f))) {
+        expect(fs.readFileSync(path.join(copy, 'dist', f), 'utf8'), f).not.toMatch(/(from|import\()\s*["']\.{1,2}\/[^"']+\.ts["']/);
+      }
+    },
+  );
 
   it('runs the e-mail parser workers from the build, without a TypeScript loader', { timeout: BUILD_TIMEOUT }, async () => {
-    if (!fs.existsSync(path.join(copy, 'dist', 'channels', 'email', 'parse-pool.js'))) spawnSync(process.execPath, ['scripts/build.mjs', '--only', 'server'], { cwd: copy });
+    if (!fs.existsSync(path.join(copy, 'dist', 'channels', 'email', 'parse-pool.js')))
+      spawnSync(process.execPath, ['scripts/build.mjs', '--only', 'server'], { cwd: copy });
     const script = `
       const { ParsePool } = await import('./dist/channels/email/parse-pool.js');
       const pool = new ParsePool({ deadlineMs: 10000, threads: 1 });
@@ -100,26 +121,34 @@ describe('release build', () => {
       const n = await pool.normalize(raw, { account: 'vic@example.org', attachmentsMaxBytes: 1e6, receivedAt: 0, ourMessageId: /@vic\\.test>$/ });
       await pool.destroy();
       process.stdout.write(JSON.stringify({ text: n.envelope.text, subject: n.envelope.thread?.subject }));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ text: expect.stringContaining('When is the hearing?'), subject: 'Question' });
   });
 
-  it('npm start builds nothing when dist/ is current, and builds an edited server again before it starts', { timeout: BUILD_TIMEOUT }, async () => {
-    const dataDir = tempDir();
-    const first = await start('scripts/start.mjs', dataDir);
-    await stop(first.child);
-    const again = await start('scripts/start.mjs', dataDir);
-    expect(again.stderr()).not.toContain('building');
-    await stop(again.child);
+  it(
+    'npm start builds nothing when dist/ is current, and builds an edited server again before it starts',
+    { timeout: BUILD_TIMEOUT },
+    async () => {
+      const dataDir = tempDir();
+      const first = await start('scripts/start.mjs', dataDir);
+      await stop(first.child);
+      const again = await start('scripts/start.mjs', dataDir);
+      expect(again.stderr()).not.toContain('building');
+      await stop(again.child);
 
-    const main = path.join(copy, 'src', 'main.ts');
-    fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace("'VIC is listening'", "'VIC is listening, edited'"));
-    const edited = await start('scripts/start.mjs', dataDir);
-    expect(edited.stderr()).toContain('building server (changed');
-    expect(edited.lines.map((l) => l.msg)).toContain('VIC is listening, edited');
-    await stop(edited.child);
-  });
+      const main = path.join(copy, 'src', 'main.ts');
+      fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace("'VIC is listening'", "'VIC is listening, edited'"));
+      const edited = await start('scripts/start.mjs', dataDir);
+      expect(edited.stderr()).toContain('building server (changed');
+      expect(edited.lines.map((l) => l.msg)).toContain('VIC is listening, edited');
+      await stop(edited.child);
+    },
+  );
 });
 
 describe('build stamp', () => {

@@ -20,7 +20,13 @@ import { addUser, envelope, makeVic, serve, until } from '../helpers.ts';
 
 /** Monday 2025-01-06, 10:00 in Petropavl. */
 const D0 = Date.parse('2025-01-06T05:00:00Z');
-const AGES = { RETENTION_MESSAGE_TEXT_DAYS: 180, RETENTION_RECORDINGS_DAYS: 90, RETENTION_CONTACT_DAYS: 240, RETENTION_AUDIT_DAYS: 300, RETENTION_SESSIONS_DAYS: 7 };
+const AGES = {
+  RETENTION_MESSAGE_TEXT_DAYS: 180,
+  RETENTION_RECORDINGS_DAYS: 90,
+  RETENTION_CONTACT_DAYS: 240,
+  RETENTION_AUDIT_DAYS: 300,
+  RETENTION_SESSIONS_DAYS: 7,
+};
 const COMMON = Buffer.from('%PDF-1.4 бланк заявления о выдаче копии судебного акта');
 const APPEAL = 'Не согласен с решением суда первой инстанции, прошу отменить решение и пересмотреть дело в апелляционном порядке';
 
@@ -53,19 +59,43 @@ async function generate(vic: Vic, clock: ManualClock, op: UserRow): Promise<Gene
     const phone = `+7701${String(n).padStart(7, '0')}`;
     const own = Buffer.from(`файл ${day} ${citizen}`);
     const files = [{ filename: `скан паспорта ${day}.pdf`, contentType: 'application/pdf', content: own, size: own.length }];
-    if (day === 5 || day === 389) files.push({ filename: 'бланк.pdf', contentType: 'application/pdf', content: COMMON, size: COMMON.length });
+    if (day === 5 || day === 389)
+      files.push({ filename: 'бланк.pdf', contentType: 'application/pdf', content: COMMON, size: COMMON.length });
     const kind = returning[day] ? 0 : day % 4;
     const base = { receivedAt: clock.now(), courtHint: 'sko-regional', attachments: files };
     const env =
       kind === 1
-        ? envelope({ ...base, channel: 'email', externalId: `<m${day}@example.com>`, sender: { kind: 'email', address: `c${day}@example.com`, displayName: `Гражданин ${day}` },
-            text: `Прошу сообщить дату заседания по делу 5999-25-00-2/${day}`, thread: { messageId: `<m${day}@example.com>`, subject: `Дело 5999-25-00-2/${day}` } })
+        ? envelope({
+            ...base,
+            channel: 'email',
+            externalId: `<m${day}@example.com>`,
+            sender: { kind: 'email', address: `c${day}@example.com`, displayName: `Гражданин ${day}` },
+            text: `Прошу сообщить дату заседания по делу 5999-25-00-2/${day}`,
+            thread: { messageId: `<m${day}@example.com>`, subject: `Дело 5999-25-00-2/${day}` },
+          })
         : kind === 2
-          ? envelope({ ...base, channel: 'sip', externalId: `call-${day}@pbx`, text: '', sender: { kind: 'phone', address: phone },
+          ? envelope({
+              ...base,
+              channel: 'sip',
+              externalId: `call-${day}@pbx`,
+              text: '',
+              sender: { kind: 'phone', address: phone },
               attachments: [{ filename: `запись ${day}.wav`, contentType: 'audio/wav', content: own, size: own.length }],
-              call: { callId: `call-${day}@pbx`, from: phone, to: '+77152000000', outcome: 'ended', startedAt: clock.now(), answeredAt: clock.now(), endedAt: clock.now() + 120_000 } })
-          : envelope({ ...base, sender: { kind: 'whatsapp', address: `${phone.slice(1)}@c.us`, displayName: `Гражданин ${citizen}` },
-              text: kind === 3 ? APPEAL : `Здравствуйте, когда заседание по моему делу? День ${day}` });
+              call: {
+                callId: `call-${day}@pbx`,
+                from: phone,
+                to: '+77152000000',
+                outcome: 'ended',
+                startedAt: clock.now(),
+                answeredAt: clock.now(),
+                endedAt: clock.now() + 120_000,
+              },
+            })
+          : envelope({
+              ...base,
+              sender: { kind: 'whatsapp', address: `${phone.slice(1)}@c.us`, displayName: `Гражданин ${citizen}` },
+              text: kind === 3 ? APPEAL : `Здравствуйте, когда заседание по моему делу? День ${day}`,
+            });
     const { ticketId } = vic.ingest(env);
     const status = vic.store.getTicket(ticketId)!.status;
     const open = (day % 10 === 7 && kind !== 3) || day === 395;
@@ -84,10 +114,16 @@ async function generate(vic: Vic, clock: ManualClock, op: UserRow): Promise<Gene
 /** What reports count: none of it may change. */
 function report(vic: Vic) {
   return {
-    tickets: rows(vic, `SELECT court_id, channel, status, language, scope_verdict, count(*) AS n, sum(first_response_at - created_at) AS fr,
+    tickets: rows(
+      vic,
+      `SELECT court_id, channel, status, language, scope_verdict, count(*) AS n, sum(first_response_at - created_at) AS fr,
       sum(resolved_at - created_at) AS res, sum(sla_breached_at IS NOT NULL) AS sla, min(created_at) AS first, max(updated_at) AS last
-      FROM tickets GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`),
-    messages: rows(vic, `SELECT direction, channel, auto, delivery_status, count(*) AS n FROM messages GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+      FROM tickets GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+    ),
+    messages: rows(
+      vic,
+      `SELECT direction, channel, auto, delivery_status, count(*) AS n FROM messages GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    ),
     calls: rows(vic, `SELECT outcome, count(*) AS n, sum(ended_at - started_at) AS talk FROM calls GROUP BY 1`),
     attachments: rows(vic, `SELECT content_type, count(*) AS n, sum(size) AS bytes FROM attachments GROUP BY 1 ORDER BY 1`),
     contacts: rows(vic, `SELECT language, count(*) AS n FROM contacts GROUP BY 1 ORDER BY 1`),
@@ -96,9 +132,18 @@ function report(vic: Vic) {
 
 /** Everything the job may write, to prove a run changed nothing. */
 const dump = (vic: Vic) =>
-  ['tickets', 'messages', 'attachments', 'contacts', 'contact_identities', 'calls', 'escalations', 'scope_decisions', 'outbox', 'sessions'].map((t) =>
-    rows(vic, `SELECT * FROM ${t}`),
-  );
+  [
+    'tickets',
+    'messages',
+    'attachments',
+    'contacts',
+    'contact_identities',
+    'calls',
+    'escalations',
+    'scope_decisions',
+    'outbox',
+    'sessions',
+  ].map((t) => rows(vic, `SELECT * FROM ${t}`));
 
 describe('the retention job over a year of data', () => {
   let vic: Vic;
@@ -112,17 +157,34 @@ describe('the retention job over a year of data', () => {
   beforeAll(async () => {
     ({ vic, clock } = await makeVic(AGES as Partial<Config>, D0));
     gen = await generate(vic, clock, await addUser(vic, 'op', 'operator'));
-    for (const g of gen) texts.set(g.id, vic.store.listMessages(g.id).map((m) => m.text));
-    for (const r of rows<{ c: number; n: number }>(vic, `SELECT contact_id AS c, count(*) AS n FROM contact_identities GROUP BY 1`)) identities.set(r.c, r.n);
+    for (const g of gen)
+      texts.set(
+        g.id,
+        vic.store.listMessages(g.id).map((m) => m.text),
+      );
+    for (const r of rows<{ c: number; n: number }>(vic, `SELECT contact_id AS c, count(*) AS n FROM contact_identities GROUP BY 1`))
+      identities.set(r.c, r.n);
     // Small windows, so one run takes many transactions.
     job = new RetentionJob({ store: vic.store, clock, config: vic.config, attachments: vic.attachments, log: vic.log }, 16);
   }, 60_000);
 
-  type Row = { id: number; status: string; resolved_at: number | null; updated_at: number; contact_id: number; anonymised_at: number | null; subject: string | null };
-  const tickets = () => new Map(rows<Row>(vic, `SELECT id, status, resolved_at, updated_at, contact_id, anonymised_at, subject FROM tickets`).map((t) => [t.id, t]));
+  type Row = {
+    id: number;
+    status: string;
+    resolved_at: number | null;
+    updated_at: number;
+    contact_id: number;
+    anonymised_at: number | null;
+    subject: string | null;
+  };
+  const tickets = () =>
+    new Map(
+      rows<Row>(vic, `SELECT id, status, resolved_at, updated_at, contact_id, anonymised_at, subject FROM tickets`).map((t) => [t.id, t]),
+    );
   const ticket = (id: number) => tickets().get(id)!;
   /** The policy's own rule, written again here: a ticket ended (resolved, or out of scope and untouched) before the cutoff. */
-  const ended = (t: Row, cutoff: number) => (t.status === 'resolved' && t.resolved_at! < cutoff) || (t.status === 'out_of_scope' && t.updated_at < cutoff);
+  const ended = (t: Row, cutoff: number) =>
+    (t.status === 'resolved' && t.resolved_at! < cutoff) || (t.status === 'out_of_scope' && t.updated_at < cutoff);
 
   /** Runs at `day` and checks every ticket, attachment, file, contact, audit row and session against the policy. */
   async function runAndCheck(day: number): Promise<RetentionCounts> {
@@ -142,7 +204,9 @@ describe('the retention job over a year of data', () => {
       const gone = ended(t, cut.text);
       if (g.open) expect(gone, `open ticket ${g.id}`).toBe(false);
       expect(t.anonymised_at !== null, `ticket ${g.id} anonymised`).toBe(gone);
-      expect(vic.store.listMessages(g.id).map((m) => m.text)).toEqual(gone ? texts.get(g.id)!.map(() => MARKERS.retention) : texts.get(g.id));
+      expect(vic.store.listMessages(g.id).map((m) => m.text)).toEqual(
+        gone ? texts.get(g.id)!.map(() => MARKERS.retention) : texts.get(g.id),
+      );
       if (gone) expect(t.subject).toBeNull();
       const recording = g.channel === 'sip';
       for (const a of vic.store.listAttachments(g.id)) {
@@ -153,7 +217,10 @@ describe('the retention job over a year of data', () => {
     }
     // A file stays exactly as long as a row refers to it; the shared form stays while the recent ticket has it.
     const kept = new Set(rows<{ sha256: string }>(vic, `SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL`).map((r) => r.sha256));
-    const onDisk = fs.readdirSync(path.join(vic.config.DATA_DIR, 'attachments'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    const onDisk = fs
+      .readdirSync(path.join(vic.config.DATA_DIR, 'attachments'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
     expect(new Set(onDisk)).toEqual(kept);
 
     for (const c of new Set(gen.map((g) => all.get(g.id)!.contact_id))) {
@@ -199,8 +266,13 @@ describe('the retention job over a year of data', () => {
     expect(c400.audit).toBeGreaterThan(0);
     // The old ticket with the shared form is anonymised; the form's file stays for the recent one.
     expect(fs.existsSync(fileOf(vic, sha(COMMON)))).toBe(true);
-    const shared = rows<{ id: number; removed: number }>(vic, `SELECT m.ticket_id AS id, a.removed_at IS NOT NULL AS removed FROM attachments a
-      JOIN messages m ON m.id = a.message_id WHERE a.filename IN ('бланк.pdf', 'removed') AND m.ticket_id IN (?, ?)`, gen[5]!.id, gen[389]!.id);
+    const shared = rows<{ id: number; removed: number }>(
+      vic,
+      `SELECT m.ticket_id AS id, a.removed_at IS NOT NULL AS removed FROM attachments a
+      JOIN messages m ON m.id = a.message_id WHERE a.filename IN ('бланк.pdf', 'removed') AND m.ticket_id IN (?, ?)`,
+      gen[5]!.id,
+      gen[389]!.id,
+    );
     expect(shared).toContainEqual({ id: gen[5]!.id, removed: 1 });
     expect(shared).toContainEqual({ id: gen[389]!.id, removed: 0 });
   });
@@ -264,9 +336,19 @@ describe('the retention schedule and the admin page', () => {
     const { api } = await srv.login('admin', 'admin-secret-1');
     const first = await api.get('/api/retention/preview');
     expect(first.status).toBe(200);
-    expect(first.body.policy).toContainEqual({ kind: 'messageText', days: 30, env: 'RETENTION_MESSAGE_TEXT_DAYS', cutoff: clock.now() - 30 * DAY });
-    expect(first.body.policy.map((p: { env: string }) => p.env)).toEqual(
-      ['RETENTION_MESSAGE_TEXT_DAYS', 'RETENTION_RECORDINGS_DAYS', 'RETENTION_CONTACT_DAYS', 'RETENTION_AUDIT_DAYS', 'RETENTION_SESSIONS_DAYS']);
+    expect(first.body.policy).toContainEqual({
+      kind: 'messageText',
+      days: 30,
+      env: 'RETENTION_MESSAGE_TEXT_DAYS',
+      cutoff: clock.now() - 30 * DAY,
+    });
+    expect(first.body.policy.map((p: { env: string }) => p.env)).toEqual([
+      'RETENTION_MESSAGE_TEXT_DAYS',
+      'RETENTION_RECORDINGS_DAYS',
+      'RETENTION_CONTACT_DAYS',
+      'RETENTION_AUDIT_DAYS',
+      'RETENTION_SESSIONS_DAYS',
+    ]);
     expect(first.body.preview).toMatchObject({ tickets: 1, messages: 1, contacts: 1 });
     expect(first.body.lastRun).toBeNull();
     expect(first.body.nextRunAt).toBe(nextRunAt('Asia/Almaty', '03:00', clock.now()));
@@ -303,16 +385,40 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     ({ vic } = await makeVic());
     admin = vic.store.getUserByLogin('admin')!;
     const op = await addUser(vic, 'op', 'operator');
-    const files = (...b: Buffer[]) => b.map((content, i) => ({ filename: `квитанция Иванова ${i}.pdf`, contentType: 'application/pdf', content, size: content.length }));
-    ids.a = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Иванов Иван' }, text: 'Я Иванов, ИИН 850101300123, когда заседание?', attachments: files(photo, COMMON) })).ticketId;
-    vic.ingest(envelope({ channel: 'sip', externalId: 'call-a@pbx', text: '', sender: { kind: 'phone', address: '+77011112233' },
-      call: { callId: 'call-a@pbx', from: '+77011112233', to: '+77152000000', outcome: 'ended', startedAt: vic.clock.now() } }));
+    const files = (...b: Buffer[]) =>
+      b.map((content, i) => ({ filename: `квитанция Иванова ${i}.pdf`, contentType: 'application/pdf', content, size: content.length }));
+    ids.a = vic.ingest(
+      envelope({
+        sender: { kind: 'whatsapp', address: '77011112233@c.us', displayName: 'Иванов Иван' },
+        text: 'Я Иванов, ИИН 850101300123, когда заседание?',
+        attachments: files(photo, COMMON),
+      }),
+    ).ticketId;
+    vic.ingest(
+      envelope({
+        channel: 'sip',
+        externalId: 'call-a@pbx',
+        text: '',
+        sender: { kind: 'phone', address: '+77011112233' },
+        call: { callId: 'call-a@pbx', from: '+77011112233', to: '+77152000000', outcome: 'ended', startedAt: vic.clock.now() },
+      }),
+    );
     vic.tickets.post(op, ids.a, 'reply', 'Иван Иванович, заседание 10 декабря');
     vic.tickets.resolve(op, ids.a);
-    ids.b = vic.ingest(envelope({ channel: 'email', externalId: '<b@example.com>', sender: { kind: 'email', address: 'b@example.com' }, text: 'Бланк во вложении',
-      attachments: files(COMMON), thread: { messageId: '<b@example.com>', subject: 'Бланк' } })).ticketId;
+    ids.b = vic.ingest(
+      envelope({
+        channel: 'email',
+        externalId: '<b@example.com>',
+        sender: { kind: 'email', address: 'b@example.com' },
+        text: 'Бланк во вложении',
+        attachments: files(COMMON),
+        thread: { messageId: '<b@example.com>', subject: 'Бланк' },
+      }),
+    ).ticketId;
     vic.tickets.resolve(op, ids.b);
-    ids.c = vic.ingest(envelope({ sender: { kind: 'whatsapp', address: '77015556677@c.us', displayName: 'Петров' }, text: 'Вопрос по делу Петрова' })).ticketId;
+    ids.c = vic.ingest(
+      envelope({ sender: { kind: 'whatsapp', address: '77015556677@c.us', displayName: 'Петров' }, text: 'Вопрос по делу Петрова' }),
+    ).ticketId;
   });
 
   it('exports everything held about the citizen found by phone, audited with who ran it', async () => {
@@ -325,7 +431,9 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     expect(c.contact).toMatchObject({ name: 'Иванов Иван', anonymisedAt: null });
     expect(c.identities.map((i: { address: string }) => i.address).sort()).toEqual(['+77011112233', '77011112233@c.us']);
     expect(c.tickets).toHaveLength(1);
-    expect(c.tickets[0].messages.map((m: { text: string }) => m.text)).toEqual(expect.arrayContaining(['Я Иванов, ИИН 850101300123, когда заседание?', 'Иван Иванович, заседание 10 декабря']));
+    expect(c.tickets[0].messages.map((m: { text: string }) => m.text)).toEqual(
+      expect.arrayContaining(['Я Иванов, ИИН 850101300123, когда заседание?', 'Иван Иванович, заседание 10 декабря']),
+    );
     expect(c.tickets[0].attachments.map((a: { sha256: string }) => a.sha256)).toEqual([sha(photo), sha(COMMON)]);
     expect(c.tickets[0].calls).toEqual([expect.objectContaining({ from: '+77011112233', outcome: 'ended' })]);
     const contactId = vic.store.getTicket(ids.a)!.contactId;
@@ -333,7 +441,13 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
   }, 60_000);
 
   it('refuses without --by or --reason, an unknown login, and an open ticket unless --force', async () => {
-    const refused = await Promise.all([['export', '+77011112233'], ['erase', '+77011112233', '--by', 'admin'], ['export', '+77011112233', '--by', 'nobody']].map((a) => vicCli(vic.config.DATA_DIR, a)));
+    const refused = await Promise.all(
+      [
+        ['export', '+77011112233'],
+        ['erase', '+77011112233', '--by', 'admin'],
+        ['export', '+77011112233', '--by', 'nobody'],
+      ].map((a) => vicCli(vic.config.DATA_DIR, a)),
+    );
     expect(refused.map((r) => r.code)).toEqual([2, 2, 1]);
     expect(refused[1]!.err).toContain('--reason is required');
     const before = dump(vic);
@@ -341,7 +455,15 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     expect(open.code).toBe(1);
     expect(open.err).toContain(vic.store.getTicket(ids.c)!.ref);
     expect(dump(vic)).toEqual(before);
-    const forced = await vicCli(vic.config.DATA_DIR, ['erase', '77015556677@c.us', '--reason', 'Заявление № 7', '--by', 'admin', '--force']);
+    const forced = await vicCli(vic.config.DATA_DIR, [
+      'erase',
+      '77015556677@c.us',
+      '--reason',
+      'Заявление № 7',
+      '--by',
+      'admin',
+      '--force',
+    ]);
     expect(forced.code).toBe(0);
     expect(vic.store.listMessages(ids.c).map((m) => m.text)).toEqual([MARKERS.erasure]);
     // It stays in its queue for the operator to close.
@@ -358,7 +480,12 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('kept: the ticket rows');
     expect(vic.store.getContact(contactId)).toMatchObject({ name: null, iin: null, identities: [] });
-    expect(vic.store.listMessages(ids.a).map((m) => m.text).every((t) => t === MARKERS.erasure)).toBe(true);
+    expect(
+      vic.store
+        .listMessages(ids.a)
+        .map((m) => m.text)
+        .every((t) => t === MARKERS.erasure),
+    ).toBe(true);
     expect(vic.store.listCalls(ids.a)).toEqual([expect.objectContaining({ from: '', to: '+77152000000' })]);
     expect(vic.store.listAttachments(ids.a).map((a) => a.sha256)).toEqual([null, null]);
     expect(fs.existsSync(fileOf(vic, sha(photo)))).toBe(false);
@@ -368,7 +495,10 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     // Search finds nothing of them any more: not the text, the name or the phone.
     expect([search('850101300123'), search('Иванов'), search('77011112233')]).toEqual([0, 0, 0]);
     expect(vic.store.auditOf('contact', contactId).at(-1)).toMatchObject({ action: 'contact.erased', userId: null });
-    expect(JSON.parse(vic.store.auditOf('contact', contactId).at(-1)!.details!)).toMatchObject({ reason: 'Заявление № 12 от 01.12.2026', by: expect.stringMatching(/^cli/) });
+    expect(JSON.parse(vic.store.auditOf('contact', contactId).at(-1)!.details!)).toMatchObject({
+      reason: 'Заявление № 12 от 01.12.2026',
+      by: expect.stringMatching(/^cli/),
+    });
     // Nothing left to find by the phone; the contact id shows what remains.
     expect((await vicCli(vic.config.DATA_DIR, ['export', '+77011112233', '--by', 'admin'])).code).toBe(1);
     const left = JSON.parse((await vicCli(vic.config.DATA_DIR, ['export', String(contactId), '--by', 'admin'])).out).contacts[0];

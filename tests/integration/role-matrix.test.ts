@@ -30,10 +30,16 @@ const WHO: Record<string, readonly Role[]> = {
 /** The README table's routes ("METHOD /api/path") with their "who" cell. */
 function readmeRoutes(): Map<string, string> {
   const md = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-  const lines = md.slice(md.indexOf('## HTTP API')).split('\n').filter((l) => l.startsWith('| `'));
+  const lines = md
+    .slice(md.indexOf('## HTTP API'))
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   const routes = new Map<string, string>();
   for (const line of lines) {
-    const [first, who] = line.split(/(?<!\\)\|/).slice(1, 3).map((c) => c.trim()) as [string, string];
+    const [first, who] = line
+      .split(/(?<!\\)\|/)
+      .slice(1, 3)
+      .map((c) => c.trim()) as [string, string];
     // Written as `GET /api/a`, `GET/POST /api/b`, `/reopen` (same method, sibling path), `POST` (previous path),
     // `DELETE …/:date` (the previous path's parent); anything else (a body, a CSV header) is not a route.
     let methods: string[] = [];
@@ -100,11 +106,13 @@ const phone = () => `+7701${String(++n).padStart(7, '0')}`;
 
 /** A new WhatsApp ticket (with a photo) of the operator's court, escalated by that operator to the specialist holding it. */
 function ticket(escalated = true): number {
-  const { ticketId } = vic.ingest(envelope({
-    courtHint: 'sko-regional',
-    sender: { kind: 'whatsapp', address: `${phone().slice(1)}@c.us`, displayName: 'Ержан' },
-    attachments: [{ filename: 'фото.png', contentType: 'image/png', content: PNG, size: PNG.length }],
-  }));
+  const { ticketId } = vic.ingest(
+    envelope({
+      courtHint: 'sko-regional',
+      sender: { kind: 'whatsapp', address: `${phone().slice(1)}@c.us`, displayName: 'Ержан' },
+      attachments: [{ filename: 'фото.png', contentType: 'image/png', content: PNG, size: PNG.length }],
+    }),
+  );
   if (escalated) vic.escalations.escalate(users.operator, ticketId, users.holdingSpecialist.id, 'Когда заседание по делу?', false);
   return ticketId;
 }
@@ -112,14 +120,24 @@ function ticket(escalated = true): number {
 function call(): { ticketId: number; callId: string } {
   const callId = `call-${++n}@pbx`;
   const from = phone();
-  const { ticketId } = vic.ingest(envelope({
-    channel: 'sip', externalId: callId, courtHint: 'sko-regional', sender: { kind: 'phone', address: from }, text: '',
-    call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: vic.clock.now() },
-  }));
+  const { ticketId } = vic.ingest(
+    envelope({
+      channel: 'sip',
+      externalId: callId,
+      courtHint: 'sko-regional',
+      sender: { kind: 'phone', address: from },
+      text: '',
+      call: { callId, from, to: '+77152000000', outcome: 'ringing', startedAt: vic.clock.now() },
+    }),
+  );
   vic.escalations.escalate(users.operator, ticketId, users.holdingSpecialist.id, 'Соедините с секретарём', false);
   return { ticketId, callId };
 }
-const throwawayUser = () => vic.store.createUser({ login: `temp-${++n}`, name: 'Временный', role: 'operator', passwordHash: 'x', courtId: courtId('sko-regional') }, vic.clock.now());
+const throwawayUser = () =>
+  vic.store.createUser(
+    { login: `temp-${++n}`, name: 'Временный', role: 'operator', passwordHash: 'x', courtId: courtId('sko-regional') },
+    vic.clock.now(),
+  );
 const canned = () => vic.store.saveCanned({ title: `Шаблон ${++n}`, lang: 'ru', text: 'Здравствуйте, {name}' }, vic.clock.now());
 
 /** What each route is asked, built fresh for every request. */
@@ -153,17 +171,29 @@ const CASES: Record<string, () => Case> = {
   },
   'GET /api/attachments/:id': () => ({ url: `/api/attachments/${vic.store.listAttachments(ticket())[0]!.id}` }),
   'GET /api/tickets/:id/specialists': () => ({ url: `/api/tickets/${ticket()}/specialists` }),
-  'POST /api/tickets/:id/escalate': () => ({ url: `/api/tickets/${ticket(false)}/escalate`, body: { specialistId: third.id, question: 'Когда заседание?' } }),
-  'POST /api/tickets/:id/pass': () => ({ url: `/api/tickets/${ticket()}/pass`, body: { specialistId: third.id, note: 'Это дело ведёт коллега' } }),
+  'POST /api/tickets/:id/escalate': () => ({
+    url: `/api/tickets/${ticket(false)}/escalate`,
+    body: { specialistId: third.id, question: 'Когда заседание?' },
+  }),
+  'POST /api/tickets/:id/pass': () => ({
+    url: `/api/tickets/${ticket()}/pass`,
+    body: { specialistId: third.id, note: 'Это дело ведёт коллега' },
+  }),
   'POST /api/tickets/:id/hand-back': () => ({ url: `/api/tickets/${ticket()}/hand-back`, body: { note: '' } }),
-  'POST /api/case-assignments': () => ({ url: '/api/case-assignments', csv: `case_number,court,judge,specialist_login\n5999-25-00-2/${++n},sko-regional,Судья,spec-h\n` }),
+  'POST /api/case-assignments': () => ({
+    url: '/api/case-assignments',
+    csv: `case_number,court,judge,specialist_login\n5999-25-00-2/${++n},sko-regional,Судья,spec-h\n`,
+  }),
   'POST /api/tickets/:id/call-back': () => ({ url: `/api/tickets/${call().ticketId}/call-back`, ok: 202 }),
   'POST /api/calls/:callId/transfer': () => ({ url: `/api/calls/${call().callId}/transfer`, body: { specialistId: third.id }, ok: 202 }),
   'GET /api/courts': () => ({ url: '/api/courts' }),
   'POST /api/courts': () => ({ url: '/api/courts', body: { code: `court-${++n}`, nameRu: 'Новый суд', nameKk: 'Жаңа сот' }, ok: 201 }),
   'PATCH /api/courts/:id': () => ({ url: `/api/courts/${courtId('petropavl-city-2')}`, body: { slaFirstResponseMin: 90 } }),
   'GET /api/courts/:id/calendar': () => ({ url: `/api/courts/${courtId('petropavl-city-2')}/calendar?year=2027` }),
-  'PUT /api/courts/:id/calendar/:date': () => ({ url: `/api/courts/${courtId('petropavl-city-2')}/calendar/2027-01-15`, body: { kind: 'off' } }),
+  'PUT /api/courts/:id/calendar/:date': () => ({
+    url: `/api/courts/${courtId('petropavl-city-2')}/calendar/2027-01-15`,
+    body: { kind: 'off' },
+  }),
   'DELETE /api/courts/:id/calendar/:date': () => {
     const id = courtId('petropavl-city-2');
     vic.store.setCalendarOverride(id, '2027-02-15', 'off', null, users.admin.id, vic.clock.now());
@@ -176,7 +206,11 @@ const CASES: Record<string, () => Case> = {
   'PUT /api/canned/:id': () => ({ url: `/api/canned/${canned()}`, body: { title: 'Часы работы', lang: 'kk', text: 'Дс–Жм 09:00–18:30' } }),
   'DELETE /api/canned/:id': () => ({ url: `/api/canned/${canned()}` }),
   'GET /api/users': () => ({ url: '/api/users' }),
-  'POST /api/users': () => ({ url: '/api/users', body: { login: `new-${++n}`, name: 'Новый оператор', role: 'operator', password: 'password-123' }, ok: 201 }),
+  'POST /api/users': () => ({
+    url: '/api/users',
+    body: { login: `new-${++n}`, name: 'Новый оператор', role: 'operator', password: 'password-123' },
+    ok: 201,
+  }),
   'PATCH /api/users/:id': () => ({ url: `/api/users/${throwawayUser()}`, body: { name: 'Переименован' } }),
   'DELETE /api/users/:id': () => ({ url: `/api/users/${throwawayUser()}` }),
   'GET /api/channels': () => ({ url: '/api/channels' }),
@@ -206,7 +240,9 @@ beforeAll(async () => {
   // Cheap argon2 parameters (verify follows the hash's own): the login row signs in six times.
   const hash = await argon2.hash('password-123', { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 });
   const user = (login: string, role: UserRow['role'], court: string, sipExtension: string | null = null) =>
-    vic.store.getUser(vic.store.createUser({ login, name: login, role, passwordHash: hash, courtId: courtId(court), sipExtension }, vic.clock.now()))!;
+    vic.store.getUser(
+      vic.store.createUser({ login, name: login, role, passwordHash: hash, courtId: courtId(court), sipExtension }, vic.clock.now()),
+    )!;
   users = {
     admin: vic.store.getUserByLogin('admin')!,
     operator: user('op-a', 'operator', 'sko-regional', '201'),
@@ -218,8 +254,14 @@ beforeAll(async () => {
   user('probe', 'operator', 'sko-regional');
   // A phone channel that calls back, transfers any call and restarts.
   vic.registry.register({
-    name: 'sip', commands: ['restart'], start: async () => {}, stop: async () => {}, command: async () => {},
-    health: () => ({ state: 'connected', since: 0 }), callBack: () => `cb-${++n}`, transfer: () => true,
+    name: 'sip',
+    commands: ['restart'],
+    start: async () => {},
+    stop: async () => {},
+    command: async () => {},
+    health: () => ({ state: 'connected', since: 0 }),
+    callBack: () => `cb-${++n}`,
+    transfer: () => true,
   });
   base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
 });
@@ -240,8 +282,12 @@ describe('who may use which route (README table × roles)', () => {
     const allowed = allowedRoles(who, method);
     // Each role has its own fixture, so the six requests may run at once.
     const cases = ROLES.map(() => CASES[route]!());
-    const expected = Object.fromEntries(ROLES.map((role, i) => [role, allowed.includes(role) ? (cases[i]!.ok ?? 200) : role === 'anonymous' ? 401 : 403]));
-    const actual = Object.fromEntries(await Promise.all(ROLES.map(async (role, i) => [role, await status(role, method, cases[i]!)] as const)));
+    const expected = Object.fromEntries(
+      ROLES.map((role, i) => [role, allowed.includes(role) ? (cases[i]!.ok ?? 200) : role === 'anonymous' ? 401 : 403]),
+    );
+    const actual = Object.fromEntries(
+      await Promise.all(ROLES.map(async (role, i) => [role, await status(role, method, cases[i]!)] as const)),
+    );
     expect(actual).toEqual(expected);
   });
 });

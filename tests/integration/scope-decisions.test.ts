@@ -21,7 +21,13 @@ const message = (text: string) => envelope({ text, sender: { kind: 'whatsapp', a
 /** A missed call from a new number: a ticket the filter never classified. */
 const missedCall = (at: number) => {
   const from = `+7701${String(++n).padStart(7, '0')}`;
-  return envelope({ channel: 'sip', externalId: `call-${n}`, text: '', sender: { kind: 'phone', address: from }, call: { callId: `call-${n}`, from, to: '+77152000000', outcome: 'missed', startedAt: at } });
+  return envelope({
+    channel: 'sip',
+    externalId: `call-${n}`,
+    text: '',
+    sender: { kind: 'phone', address: from },
+    call: { callId: `call-${n}`, from, to: '+77152000000', outcome: 'missed', startedAt: at },
+  });
 };
 
 async function setup() {
@@ -36,7 +42,8 @@ async function setup() {
 /** The stored decision rows of a ticket, as written. */
 const decisionRows = (vic: { store: Store }, ticketId: number) =>
   vic.store.db.prepare(`SELECT * FROM scope_decisions WHERE ticket_id = ? ORDER BY id`).all(ticketId) as Record<string, unknown>[];
-const appealAnswers = (vic: { store: Store }, ticketId: number) => vic.store.listMessages(ticketId).filter((m) => m.direction === 'out' && m.auto === 'appeal');
+const appealAnswers = (vic: { store: Store }, ticketId: number) =>
+  vic.store.listMessages(ticketId).filter((m) => m.direction === 'out' && m.auto === 'appeal');
 
 describe('the filter’s explanation', () => {
   it('is kept when the ticket is created and returned with it, also after an operator changed the verdict', async () => {
@@ -44,7 +51,13 @@ describe('the filter’s explanation', () => {
     const { ticketId } = vic.ingest(message(APPEAL));
     const expected = classifyScope(APPEAL);
     const first = (await api.get(`/api/tickets/${ticketId}`)).body;
-    expect(first.scopeExplanation).toEqual({ verdict: 'appeal', flagged: false, reasons: expected.reasons, contributions: expected.contributions, model: scopeModel().id });
+    expect(first.scopeExplanation).toEqual({
+      verdict: 'appeal',
+      flagged: false,
+      reasons: expected.reasons,
+      contributions: expected.contributions,
+      model: scopeModel().id,
+    });
     expect(first.scopeExplanation.contributions.length).toBeGreaterThan(0);
 
     await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'in_scope', reason: 'Вопрос о сроках' });
@@ -68,10 +81,24 @@ describe('an overrule', () => {
     const res = await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'in_scope', reason: 'Спрашивает о сроках' });
     expect(res.body.ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
     expect(vic.store.listScopeDecisions()).toEqual([
-      { id: expect.any(Number), ticketId, text: APPEAL, label: 'in_scope', lang: 'ru', source: 'overrule', score: t.scopeScore, createdAt: WORKING },
+      {
+        id: expect.any(Number),
+        ticketId,
+        text: APPEAL,
+        label: 'in_scope',
+        lang: 'ru',
+        source: 'overrule',
+        score: t.scopeScore,
+        createdAt: WORKING,
+      },
     ]);
     expect(decisionRows(vic, ticketId)[0]).toMatchObject({
-      message_id: messageId, verdict: 'appeal', model: scopeModel().id, user_id: op.id, reason: 'Спрашивает о сроках', language: 'ru',
+      message_id: messageId,
+      verdict: 'appeal',
+      model: scopeModel().id,
+      user_id: op.id,
+      reason: 'Спрашивает о сроках',
+      language: 'ru',
     });
   });
 
@@ -97,13 +124,28 @@ describe('marking a ticket as an appeal', () => {
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ text: appealReply('ru', ref), deliveryStatus: 'queued' });
     const queued = vic.store.getOutboxByMessage(answers[0]!.id)!;
-    expect(JSON.parse(queued.payload)).toMatchObject({ channel: 'whatsapp', to: `7701${String(n).padStart(7, '0')}@c.us`, text: appealReply('ru', ref), auto: 'appeal' });
+    expect(JSON.parse(queued.payload)).toMatchObject({
+      channel: 'whatsapp',
+      to: `7701${String(n).padStart(7, '0')}@c.us`,
+      text: appealReply('ru', ref),
+      auto: 'appeal',
+    });
 
     expect(vic.store.auditOf('ticket', ticketId).map((a) => a.action)).toContain('ticket.scope_marked_appeal');
     expect(decisionRows(vic, ticketId)).toEqual([
-      expect.objectContaining({ message_id: messageId, text: QUESTION, label: 'appeal', source: 'marked_appeal', verdict: 'in_scope', user_id: op.id, reason: 'Оспаривает решение' }),
+      expect.objectContaining({
+        message_id: messageId,
+        text: QUESTION,
+        label: 'appeal',
+        source: 'marked_appeal',
+        verdict: 'in_scope',
+        user_id: op.id,
+        reason: 'Оспаривает решение',
+      }),
     ]);
-    expect(vic.store.listScopeDecisions()).toEqual([expect.objectContaining({ ticketId, text: QUESTION, label: 'appeal', source: 'marked_appeal', lang: 'ru' })]);
+    expect(vic.store.listScopeDecisions()).toEqual([
+      expect.objectContaining({ ticketId, text: QUESTION, label: 'appeal', source: 'marked_appeal', lang: 'ru' }),
+    ]);
     expect((await api.get('/api/tickets?queue=out-of-scope')).body.items.map((x: { id: number }) => x.id)).toEqual([ticketId]);
 
     // Marked once: a second mark is refused and answers nobody again.
@@ -136,7 +178,8 @@ describe('marking a ticket as an appeal', () => {
     await addUser(vic, 'op2', 'operator', 'sko-economic');
     const other = (await server.login('op2', 'password-123')).api;
     const specialist = (await server.login('spec', 'password-123')).api;
-    const mark = (client: typeof api, id: number, body: unknown = { verdict: 'appeal', reason: 'Оспаривает' }) => client.post(`/api/tickets/${id}/scope`, body);
+    const mark = (client: typeof api, id: number, body: unknown = { verdict: 'appeal', reason: 'Оспаривает' }) =>
+      client.post(`/api/tickets/${id}/scope`, body);
 
     const open = vic.ingest(message(QUESTION)).ticketId;
     const escalated = vic.ingest(message(QUESTION)).ticketId;
@@ -199,15 +242,35 @@ describe('the filter’s figures for admins', () => {
     });
     const ref = (id: number) => vic.store.getTicket(id)!.ref;
     expect(res.body.decisions).toEqual([
-      expect.objectContaining({ ticketId: ids[3], ticketRef: ref(ids[3]!), label: 'appeal', source: 'marked_appeal', userName: 'op', reason: 'Оспаривает решение', createdAt: WORKING + 60_000 }),
-      expect.objectContaining({ ticketId: ids[0], ticketRef: ref(ids[0]!), label: 'in_scope', source: 'overrule', userName: 'op', reason: 'Спрашивает о сроках', createdAt: WORKING }),
+      expect.objectContaining({
+        ticketId: ids[3],
+        ticketRef: ref(ids[3]!),
+        label: 'appeal',
+        source: 'marked_appeal',
+        userName: 'op',
+        reason: 'Оспаривает решение',
+        createdAt: WORKING + 60_000,
+      }),
+      expect.objectContaining({
+        ticketId: ids[0],
+        ticketRef: ref(ids[0]!),
+        label: 'in_scope',
+        source: 'overrule',
+        userName: 'op',
+        reason: 'Спрашивает о сроках',
+        createdAt: WORKING,
+      }),
     ]);
     expect(JSON.stringify(res.body)).not.toContain(QUESTION);
     const audit = vic.store.searchAudit({ action: 'scope.stats_read', limit: 10, offset: 0 }).items;
     expect(audit).toEqual([expect.objectContaining({ userLogin: 'admin', details: { from: '2026-11-02', to: '2026-12-01', shown: 2 } })]);
 
     const october = await admin.get('/api/scope/stats?from=2026-10-01&to=2026-10-31');
-    expect(october.body).toMatchObject({ tickets: { classified: 1, filtered: 1, flagged: 0, overruled: 0, marked: 0 }, overruledShare: 0, decisions: [] });
+    expect(october.body).toMatchObject({
+      tickets: { classified: 1, filtered: 1, flagged: 0, overruled: 0, marked: 0 },
+      overruledShare: 0,
+      decisions: [],
+    });
     expect((await admin.get('/api/scope/stats?from=2026-12-02&to=2026-12-01')).status).toBe(400);
     expect((await admin.get('/api/scope/stats?from=2026-02-30')).status).toBe(400);
     expect((await admin.get('/api/scope/stats?court=1')).status).toBe(400);
@@ -224,20 +287,26 @@ describe('migration 10', () => {
     }
     const at = WORKING - DAY;
     db.prepare(`INSERT INTO courts (id, code, name_ru, name_kk, created_at) VALUES (1, 'c', 'Суд', 'Сот', ?)`).run(at);
-    db.prepare(`INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (1, 'op', 'Оператор', 'operator', 'x', ?)`).run(at);
+    db.prepare(`INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (1, 'op', 'Оператор', 'operator', 'x', ?)`).run(
+      at,
+    );
     db.prepare(`INSERT INTO contacts (id, created_at) VALUES (1, ?)`).run(at);
-    const ticket = db.prepare(`INSERT INTO tickets (id, ref, court_id, contact_id, channel, status, language, scope_verdict, scope_score, scope_flagged, created_at, updated_at)
+    const ticket =
+      db.prepare(`INSERT INTO tickets (id, ref, court_id, contact_id, channel, status, language, scope_verdict, scope_score, scope_flagged, created_at, updated_at)
       VALUES (?, ?, 1, 1, 'whatsapp', ?, 'ru', ?, ?, ?, ?, ?)`);
     ticket.run(1, 'VIC-2026-00001', 'open', 'in_scope', 0.95, 0, at, at); // filtered, then overruled
     ticket.run(2, 'VIC-2026-00002', 'open', 'in_scope', 0.2, 1, at, at); // flagged by the filter
     ticket.run(3, 'VIC-2026-00003', 'open', 'in_scope', 0.01, 1, at, at); // flagged by a later message only
-    const msg = db.prepare(`INSERT INTO messages (ticket_id, direction, channel, text, scope_flag, created_at) VALUES (?, 'in', 'whatsapp', ?, ?, ?)`);
+    const msg = db.prepare(
+      `INSERT INTO messages (ticket_id, direction, channel, text, scope_flag, created_at) VALUES (?, 'in', 'whatsapp', ?, ?, ?)`,
+    );
     msg.run(1, APPEAL, 0, at);
     msg.run(2, QUESTION, 0, at);
     msg.run(3, QUESTION, 0, at);
     msg.run(3, APPEAL, 1, at);
-    db.prepare(`INSERT INTO audit_log (at, user_id, action, entity, entity_id, details) VALUES (?, 1, 'ticket.scope_overruled', 'ticket', 1, ?)`)
-      .run(at + 1000, JSON.stringify({ from: 'appeal', score: 0.95, reason: 'Вопрос о сроках' }));
+    db.prepare(
+      `INSERT INTO audit_log (at, user_id, action, entity, entity_id, details) VALUES (?, 1, 'ticket.scope_overruled', 'ticket', 1, ?)`,
+    ).run(at + 1000, JSON.stringify({ from: 'appeal', score: 0.95, reason: 'Вопрос о сроках' }));
     db.close();
 
     const store = new Store(file);
@@ -246,7 +315,9 @@ describe('migration 10', () => {
       { id: 1, ticketId: 1, text: APPEAL, label: 'in_scope', lang: 'ru', source: 'overrule', score: 0.95, createdAt: at + 1000 },
     ]);
     expect(store.scopeCounts(at, at + DAY)).toEqual({ classified: 3, filtered: 1, flagged: 1, overruled: 1, marked: 0 });
-    expect(store.latestScopeDecisions(at, at + DAY, 10)).toEqual([expect.objectContaining({ ticketRef: 'VIC-2026-00001', userName: 'Оператор', reason: 'Вопрос о сроках' })]);
+    expect(store.latestScopeDecisions(at, at + DAY, 10)).toEqual([
+      expect.objectContaining({ ticketRef: 'VIC-2026-00001', userName: 'Оператор', reason: 'Вопрос о сроках' }),
+    ]);
     // Before this VIC, the filter's reasons were not kept.
     expect(store.scopeExplanation(1)).toBeNull();
     store.close();

@@ -36,7 +36,10 @@ describe('realtime connections end with their session', () => {
 
     const adminSaw = nextEvent(adminSocket, 'message.created');
     const phoneGot = nextEvent(phoneSocket, 'message.created');
-    expect((await admin.api.post(`/api/tickets/${ticketId}/messages`, { kind: 'note', text: 'Гражданин просит перезвонить на +77015550101' })).status).toBe(201);
+    expect(
+      (await admin.api.post(`/api/tickets/${ticketId}/messages`, { kind: 'note', text: 'Гражданин просит перезвонить на +77015550101' }))
+        .status,
+    ).toBe(201);
     await Promise.all([adminSaw, phoneGot]);
     // The other session of the same user (another device) is untouched and got the note; the logged-out one did not.
     expect(phoneSaw).toEqual(['Гражданин просит перезвонить на +77015550101']);

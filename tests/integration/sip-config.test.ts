@@ -12,10 +12,29 @@ describe('sipConfigFromEnv', () => {
 
   it('applies the defaults', () => {
     expect(sipConfigFromEnv(base)).toEqual({
-      host: 'drachtio', port: 9022, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', ringTimeoutMs: 20_000, nobodyStatus: 486,
+      host: 'drachtio',
+      port: 9022,
+      secret: 'cymru',
+      operatorUriTemplate: 'sip:{extension}@pbx.court.local',
+      ringTimeoutMs: 20_000,
+      nobodyStatus: 486,
     });
-    expect(sipConfigFromEnv({ ...base, SIP_DRACHTIO_PORT: '9023', SIP_RING_TIMEOUT_S: '15', SIP_NOBODY_STATUS: '480', SIP_COURT: 'sko-economic', SIP_OUTBOUND_URI_TEMPLATE: 'sip:{number}@trunk' }))
-      .toMatchObject({ port: 9023, ringTimeoutMs: 15_000, nobodyStatus: 480, court: 'sko-economic', outboundUriTemplate: 'sip:{number}@trunk' });
+    expect(
+      sipConfigFromEnv({
+        ...base,
+        SIP_DRACHTIO_PORT: '9023',
+        SIP_RING_TIMEOUT_S: '15',
+        SIP_NOBODY_STATUS: '480',
+        SIP_COURT: 'sko-economic',
+        SIP_OUTBOUND_URI_TEMPLATE: 'sip:{number}@trunk',
+      }),
+    ).toMatchObject({
+      port: 9023,
+      ringTimeoutMs: 15_000,
+      nobodyStatus: 480,
+      court: 'sko-economic',
+      outboundUriTemplate: 'sip:{number}@trunk',
+    });
   });
 
   it.each([
@@ -35,17 +54,29 @@ describe('caller identity', () => {
   const headers = (h: Record<string, string>) => (name: string) => h[name];
 
   it('takes P-Asserted-Identity over From, normalized to E.164', () => {
-    expect(callerIdentity(headers({ 'P-Asserted-Identity': '<sip:+77012345678@pbx>', From: '"Ержан" <sip:1234@pbx>;tag=a' }))).toEqual({ number: '+77012345678', name: 'Ержан' });
-    expect(callerIdentity(headers({ 'P-Asserted-Identity': '"Асель" <sip:anonymous@pbx>, <tel:87152123456>' }))).toEqual({ number: '+77152123456', name: 'Асель' });
+    expect(callerIdentity(headers({ 'P-Asserted-Identity': '<sip:+77012345678@pbx>', From: '"Ержан" <sip:1234@pbx>;tag=a' }))).toEqual({
+      number: '+77012345678',
+      name: 'Ержан',
+    });
+    expect(callerIdentity(headers({ 'P-Asserted-Identity': '"Асель" <sip:anonymous@pbx>, <tel:87152123456>' }))).toEqual({
+      number: '+77152123456',
+      name: 'Асель',
+    });
   });
 
   it('falls back to From in national format', () => {
     expect(callerIdentity(headers({ From: '<sip:8%20701%20234%2056%2078@pbx>;tag=x' }))).toEqual({ number: '+77012345678' });
-    expect(callerIdentity(headers({ From: 'Bob <sip:87012345678@pbx;user=phone>;tag=x' }))).toEqual({ number: '+77012345678', name: 'Bob' });
+    expect(callerIdentity(headers({ From: 'Bob <sip:87012345678@pbx;user=phone>;tag=x' }))).toEqual({
+      number: '+77012345678',
+      name: 'Bob',
+    });
   });
 
   it('has no number for withheld or non-numeric callers', () => {
-    expect(callerIdentity(headers({ From: '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=x' }))).toEqual({ number: null, name: 'Anonymous' });
+    expect(callerIdentity(headers({ From: '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=x' }))).toEqual({
+      number: null,
+      name: 'Anonymous',
+    });
     expect(callerIdentity(headers({}))).toEqual({ number: null });
   });
 

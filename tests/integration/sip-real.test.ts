@@ -67,8 +67,22 @@ function sipp(scenario: string, args: string[], timeoutS = 15): Promise<SippResu
   const child = spawn(
     SIPP!,
     [
-      '-sf', path.join(SCENARIOS, scenario), '-i', '127.0.0.1', '-m', '1', '-timeout', `${timeoutS}s`, '-timeout_error', '-nostdin',
-      '-trace_err', '-error_file', `${base}-errors.log`, '-trace_msg', '-message_file', `${base}-messages.log`,
+      '-sf',
+      path.join(SCENARIOS, scenario),
+      '-i',
+      '127.0.0.1',
+      '-m',
+      '1',
+      '-timeout',
+      `${timeoutS}s`,
+      '-timeout_error',
+      '-nostdin',
+      '-trace_err',
+      '-error_file',
+      `${base}-errors.log`,
+      '-trace_msg',
+      '-message_file',
+      `${base}-messages.log`,
       ...args,
     ],
     { cwd: logDir, stdio: 'ignore' },
@@ -104,7 +118,10 @@ async function setup(o: { at?: number; ringTimeoutMs?: number; serve?: boolean; 
   // before the operators come online: listening resets everyone's connections
   const server = o.serve ? await serve(vic) : null;
   const ops = [];
-  for (const [login, ext] of [['op-a', OP_A], ['op-b', OP_B]] as const) {
+  for (const [login, ext] of [
+    ['op-a', OP_A],
+    ['op-b', OP_B],
+  ] as const) {
     const u = await addUser(vic, login, 'operator');
     vic.store.updateUser(u.id, { sipExtension: String(ext) });
     vic.store.changeConnections(u.id, 1, clock.now());
@@ -112,10 +129,18 @@ async function setup(o: { at?: number; ringTimeoutMs?: number; serve?: boolean; 
   }
   const specialist = await addUser(vic, 'secretary', 'specialist');
   vic.store.updateUser(specialist.id, { sipExtension: String(SPECIALIST) });
-  const sip = createSipChannel({
-    host: HOST!, port: PORT, secret: SECRET, operatorUriTemplate: o.operatorUriTemplate ?? 'sip:phone@127.0.0.1:{extension}',
-    outboundUriTemplate: `sip:{number}@127.0.0.1:${CITIZEN_PHONE}`, ringTimeoutMs: o.ringTimeoutMs ?? 5_000, nobodyStatus: 486,
-  }, o.keepAliveMs ? { keepAliveMs: o.keepAliveMs } : {}) as SipChannel;
+  const sip = createSipChannel(
+    {
+      host: HOST!,
+      port: PORT,
+      secret: SECRET,
+      operatorUriTemplate: o.operatorUriTemplate ?? 'sip:phone@127.0.0.1:{extension}',
+      outboundUriTemplate: `sip:{number}@127.0.0.1:${CITIZEN_PHONE}`,
+      ringTimeoutMs: o.ringTimeoutMs ?? 5_000,
+      nobodyStatus: 486,
+    },
+    o.keepAliveMs ? { keepAliveMs: o.keepAliveMs } : {},
+  ) as SipChannel;
   await vic.addChannel(sip);
   await until(() => sip.health().state === 'connected', 10_000);
   return { vic, ops, specialist, sip, server };
@@ -126,7 +151,10 @@ const lastCall = (vic: Vic) => {
   return row ? vic.store.getCall(row.callId) : undefined;
 };
 /** How the call went, in order, as the ticket's audit trail has it. */
-const history = (vic: Vic) => (vic.store.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'call.%' ORDER BY id").all() as { action: string }[]).map((r) => r.action);
+const history = (vic: Vic) =>
+  (vic.store.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'call.%' ORDER BY id").all() as { action: string }[]).map(
+    (r) => r.action,
+  );
 
 async function until(ok: () => boolean, ms = 10_000) {
   const end = Date.now() + ms;
@@ -229,7 +257,9 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const spec = await phone('uas-late-offer.xml', SPECIALIST);
     const caller = citizen('uac-reinvited.xml');
     await until(() => lastCall(vic)?.outcome === 'answered');
-    expect((await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status).toBe(202);
+    expect(
+      (await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status,
+    ).toBe(202);
     passed(await Promise.all([operator.done, spec.done, caller]));
     await until(() => lastCall(vic)?.outcome === 'ended');
     expect(lastCall(vic)!.operatorId).toBe(specialist.id);
@@ -238,24 +268,41 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
 
   // The operator hangs up a while after answering: well after the transfer failed.
   it.each([
-    { why: 'the specialist does not answer', ringTimeoutMs: 1_500, hangUpMs: '5000', specialistPhone: 'uas-noanswer.xml', citizenPhone: 'uac-hung-up-on.xml' },
+    {
+      why: 'the specialist does not answer',
+      ringTimeoutMs: 1_500,
+      hangUpMs: '5000',
+      specialistPhone: 'uas-noanswer.xml',
+      citizenPhone: 'uac-hung-up-on.xml',
+    },
     // Released only once the citizen refused the specialist's media: the operator keeps the call.
-    { why: 'the citizen refuses the specialist’s media (the specialist is released)', ringTimeoutMs: 5_000, hangUpMs: '3000', specialistPhone: 'uas-late-offer-released.xml', citizenPhone: 'uac-refuses-reinvite.xml' },
-  ])('transfer from the console: $why, the citizen stays with the operator', async ({ ringTimeoutMs, hangUpMs, specialistPhone, citizenPhone }) => {
-    const { vic, ops, specialist, server } = await setup({ serve: true, ringTimeoutMs });
-    const api = (await server!.login('op-a', 'password-123')).api;
-    const operator = await phone('uas-answer-hangup.xml', OP_A, '-d', hangUpMs);
-    const spec = await phone(specialistPhone, SPECIALIST);
-    const caller = citizen(citizenPhone);
-    await until(() => lastCall(vic)?.outcome === 'answered');
-    expect((await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status).toBe(202);
-    passed([await spec.done]);
-    expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id });
-    passed(await Promise.all([operator.done, caller]));
-    await until(() => lastCall(vic)?.outcome === 'ended');
-    expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
-    expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
-  });
+    {
+      why: 'the citizen refuses the specialist’s media (the specialist is released)',
+      ringTimeoutMs: 5_000,
+      hangUpMs: '3000',
+      specialistPhone: 'uas-late-offer-released.xml',
+      citizenPhone: 'uac-refuses-reinvite.xml',
+    },
+  ])(
+    'transfer from the console: $why, the citizen stays with the operator',
+    async ({ ringTimeoutMs, hangUpMs, specialistPhone, citizenPhone }) => {
+      const { vic, ops, specialist, server } = await setup({ serve: true, ringTimeoutMs });
+      const api = (await server!.login('op-a', 'password-123')).api;
+      const operator = await phone('uas-answer-hangup.xml', OP_A, '-d', hangUpMs);
+      const spec = await phone(specialistPhone, SPECIALIST);
+      const caller = citizen(citizenPhone);
+      await until(() => lastCall(vic)?.outcome === 'answered');
+      expect(
+        (await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status,
+      ).toBe(202);
+      passed([await spec.done]);
+      expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id });
+      passed(await Promise.all([operator.done, caller]));
+      await until(() => lastCall(vic)?.outcome === 'ended');
+      expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+      expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
+    },
+  );
 
   it('transfer from the operator’s phone (REFER): NOTIFY 100 then 200, the specialist takes over', async () => {
     const { vic } = await setup();
@@ -306,7 +353,10 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     await until(() => sip.health().state === 'degraded');
     await new Promise((r) => setTimeout(r, 1_000)); // a few more keep-alives
     clearInterval(watch);
-    expect(sip.health()).toMatchObject({ state: 'degraded', reason: expect.stringContaining(`drachtio-server cannot send OPTIONS to the PBX ${SIP_TARGET}: `) });
+    expect(sip.health()).toMatchObject({
+      state: 'degraded',
+      reason: expect.stringContaining(`drachtio-server cannot send OPTIONS to the PBX ${SIP_TARGET}: `),
+    });
     expect(states).not.toContain('connecting');
   });
 });

@@ -36,8 +36,14 @@ async function setup(o: { at?: number; operators?: string[]; cfg?: Partial<SipCo
   }
   const server = o.serve ? await serve(vic) : null;
   const sip = createSipChannel({
-    host: '127.0.0.1', port, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', outboundUriTemplate: 'sip:{number}@trunk.court.local',
-    ringTimeoutMs: 20_000, nobodyStatus: 486, ...o.cfg,
+    host: '127.0.0.1',
+    port,
+    secret: 'cymru',
+    operatorUriTemplate: 'sip:{extension}@pbx.court.local',
+    outboundUriTemplate: 'sip:{number}@trunk.court.local',
+    ringTimeoutMs: 20_000,
+    nobodyStatus: 486,
+    ...o.cfg,
   });
   await vic.addChannel(sip);
   await fake.ready();
@@ -64,7 +70,10 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const { sip, fake } = await setup();
     expect(fake.control.some((c) => c === 'authenticate|cymru|')).toBe(true);
     expect(fake.control).toContain('route|invite');
-    expect(sip.health()).toMatchObject({ state: 'connected', details: { drachtio: expect.stringMatching(/^127\.0\.0\.1:\d+$/), sip: '127.0.0.1:5060' } });
+    expect(sip.health()).toMatchObject({
+      state: 'connected',
+      details: { drachtio: expect.stringMatching(/^127\.0\.0\.1:\d+$/), sip: '127.0.0.1:5060' },
+    });
   });
 
   it('a call in working time, answered by the first operator: ticket, screen-pop, SDP passed through, ended with duration', async () => {
@@ -350,7 +359,14 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const { vic } = await makeVic();
     current = vic;
     const sip = createSipChannel(
-      { host: '127.0.0.1', port, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', ringTimeoutMs: 20_000, nobodyStatus: 486 },
+      {
+        host: '127.0.0.1',
+        port,
+        secret: 'cymru',
+        operatorUriTemplate: 'sip:{extension}@pbx.court.local',
+        ringTimeoutMs: 20_000,
+        nobodyStatus: 486,
+      },
       { keepAliveMs: 50, ackTimeoutMs: 200, backoffMs: 50 },
     );
     await vic.addChannel(sip);
@@ -388,7 +404,10 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const port = await fake.listen();
     const { vic } = await makeVic();
     current = vic;
-    const sip = createSipChannel({ host: '127.0.0.1', port, secret: 'wrong', operatorUriTemplate: 'sip:{extension}@pbx', ringTimeoutMs: 20_000, nobodyStatus: 486 }, { backoffMs: 10_000 });
+    const sip = createSipChannel(
+      { host: '127.0.0.1', port, secret: 'wrong', operatorUriTemplate: 'sip:{extension}@pbx', ringTimeoutMs: 20_000, nobodyStatus: 486 },
+      { backoffMs: 10_000 },
+    );
     await vic.addChannel(sip);
     await until(() => sip.health().state === 'down');
     expect(sip.health().reason).toMatch(/rejected SIP_DRACHTIO_SECRET; retrying in 10 s/);

@@ -11,10 +11,14 @@ import { ManualTimers } from '../support/fake-whatsapp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = fs.existsSync(CHROMIUM);
-if (!present) console.warn(`SKIPPED whatsapp-chromium smoke test: ${CHROMIUM} is absent (apt-get install chromium; scripts/test.sh does it)`);
+if (!present)
+  console.warn(`SKIPPED whatsapp-chromium smoke test: ${CHROMIUM} is absent (apt-get install chromium; scripts/test.sh does it)`);
 
 const offline = (dataDir: string): WhatsappConfig =>
-  whatsappConfigFromEnv({ WHATSAPP_ENABLED: '1', WHATSAPP_CHROMIUM_PATH: CHROMIUM, WHATSAPP_CHROMIUM_ARGS: '--host-resolver-rules=MAP * ~NOTFOUND' }, dataDir)!;
+  whatsappConfigFromEnv(
+    { WHATSAPP_ENABLED: '1', WHATSAPP_CHROMIUM_PATH: CHROMIUM, WHATSAPP_CHROMIUM_ARGS: '--host-resolver-rules=MAP * ~NOTFOUND' },
+    dataDir,
+  )!;
 
 /**
  * Live processes whose command line names this profile: Chromium and all its helpers carry --user-data-dir.
@@ -22,13 +26,17 @@ const offline = (dataDir: string): WhatsappConfig =>
  * sandboxes) keeps them as zombies, which have no command line and hold nothing but a process-table entry.
  */
 function processesUsing(dir: string): number[] {
-  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 async function until<T>(probe: () => T | undefined | null, what: string, ms = 20_000): Promise<T> {
@@ -56,7 +64,10 @@ describe.skipIf(!present)(`whatsapp-web.js with ${CHROMIUM}${present ? '' : ' (S
     for (const e of ['qr', 'authenticated', 'ready', 'auth_failure', 'disconnected']) client.on(e, () => events.push(e));
     let timer: NodeJS.Timeout | undefined;
     const settled = Promise.race([
-      client.initialize().then(() => 'resolved', (e: Error) => e.message),
+      client.initialize().then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
       new Promise<string>((resolve) => (timer = setTimeout(() => resolve('initialize() did not settle within 20 s'), 20_000))),
     ]);
     try {

@@ -42,7 +42,8 @@ async function setup(opts: { linked?: boolean; cfg?: Partial<WhatsappConfig> } =
 }
 
 const admin = (vic: Vic) => vic.store.getUserByLogin('admin')!;
-const channelOf = (items: { name: string; health: ReturnType<ChannelAdapter['health']>; commands: string[] }[]) => items.find((i) => i.name === 'whatsapp')!;
+const channelOf = (items: { name: string; health: ReturnType<ChannelAdapter['health']>; commands: string[] }[]) =>
+  items.find((i) => i.name === 'whatsapp')!;
 
 describe('WhatsApp pairing', () => {
   it('shows the QR code to admins on GET /api/channels and refreshes it; operators get nothing', async () => {
@@ -60,7 +61,10 @@ describe('WhatsApp pairing', () => {
     const pushed = nextEvent(socket, 'channel.health');
     world.client.showQr();
     await waitFor(() => channel.health().details?.qr !== first.health.details?.qr, 'a new QR code');
-    expect(await pushed).toMatchObject({ channel: 'whatsapp', health: { state: 'pairing', details: { qr: channel.health().details?.qr } } });
+    expect(await pushed).toMatchObject({
+      channel: 'whatsapp',
+      health: { state: 'pairing', details: { qr: channel.health().details?.qr } },
+    });
     socket.close();
     const second = channelOf((await api.get('/api/channels')).body.items);
     expect(second.health.details?.qr).toMatch(/^data:image\/png;base64,/);
@@ -98,7 +102,12 @@ describe('WhatsApp inbound', () => {
   it('turns a text message into a ticket whose contact is the one a phone call from +7 701 … has', async () => {
     const { vic, world, state, stored } = await setup();
     await state('connected');
-    const raw = world.send({ from: '77012345678@c.us', body: 'Здравствуйте, когда заседание по делу 2-123/2026?', notifyName: 'Ержан', at: Date.parse('2026-12-01T05:00:00Z') });
+    const raw = world.send({
+      from: '77012345678@c.us',
+      body: 'Здравствуйте, когда заседание по делу 2-123/2026?',
+      notifyName: 'Ержан',
+      at: Date.parse('2026-12-01T05:00:00Z'),
+    });
     const { id, ticketId } = await stored(raw.id._serialized);
     const msg = vic.store.getMessage(id)!;
     expect(msg.text).toBe('Здравствуйте, когда заседание по делу 2-123/2026?');
@@ -109,9 +118,21 @@ describe('WhatsApp inbound', () => {
     expect(ticket.account).toBe(world.me);
     const contact = vic.store.getContact(ticket.contactId)!;
     expect(contact.name).toBe('Ержан');
-    expect(contact.identities).toEqual(expect.arrayContaining([{ kind: 'whatsapp', address: '77012345678@c.us' }, { kind: 'phone', address: '+77012345678' }]));
+    expect(contact.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'whatsapp', address: '77012345678@c.us' },
+        { kind: 'phone', address: '+77012345678' },
+      ]),
+    );
 
-    const call = vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '8 701 234 56 78' }, text: '', call: { callId: 'c1', from: '87012345678', to: '100', outcome: 'missed', startedAt: 0 } }));
+    const call = vic.ingest(
+      envelope({
+        channel: 'sip',
+        sender: { kind: 'phone', address: '8 701 234 56 78' },
+        text: '',
+        call: { callId: 'c1', from: '87012345678', to: '100', outcome: 'missed', startedAt: 0 },
+      }),
+    );
     expect(vic.store.getTicket(call.ticketId)!.contactId).toBe(ticket.contactId);
   });
 
@@ -133,7 +154,10 @@ describe('WhatsApp inbound', () => {
     await state('connected');
     const photo = world.send({ body: 'Фото повестки', media: { mimetype: 'image/jpeg', content: Buffer.alloc(600, 1) } });
     const voice = world.send({ type: 'ptt', media: { mimetype: 'audio/ogg; codecs=opus', content: Buffer.alloc(300, 2) } });
-    const big = world.send({ type: 'document', media: { mimetype: 'application/pdf', content: Buffer.alloc(10, 3), filename: 'решение.pdf', announcedSize: 50_000_000 } });
+    const big = world.send({
+      type: 'document',
+      media: { mimetype: 'application/pdf', content: Buffer.alloc(10, 3), filename: 'решение.pdf', announcedSize: 50_000_000 },
+    });
     const unannounced = world.send({ type: 'video', media: { mimetype: 'video/mp4', content: Buffer.alloc(5000, 4), announcedSize: 0 } });
     const expired = world.send({ media: { mimetype: 'image/jpeg', content: Buffer.alloc(10), expired: true } });
     for (const r of [photo, voice, big, unannounced, expired]) await stored(r.id._serialized);
@@ -158,14 +182,23 @@ describe('WhatsApp inbound', () => {
   it('maps an @lid sender to the phone contact when WhatsApp Web knows the number, and adds it later when it learns it', async () => {
     const { vic, world, state, stored } = await setup();
     await state('connected');
-    const call = vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '+7 701 234 5678' }, text: '', call: { callId: 'c9', from: '+77012345678', to: '100', outcome: 'missed', startedAt: 0 } }));
+    const call = vic.ingest(
+      envelope({
+        channel: 'sip',
+        sender: { kind: 'phone', address: '+7 701 234 5678' },
+        text: '',
+        call: { callId: 'c9', from: '+77012345678', to: '100', outcome: 'missed', startedAt: 0 },
+      }),
+    );
     const callContact = vic.store.getTicket(call.ticketId)!.contactId;
 
     world.lidPhones.set('203040506070809@lid', '77012345678');
     const known = world.send({ from: '203040506070809@lid', body: 'Я звонил утром', notifyName: 'Ержан' });
     const a = await stored(known.id._serialized);
     expect(vic.store.getTicket(a.ticketId)!.contactId).toBe(callContact);
-    expect(vic.store.getContact(callContact)!.identities).toEqual(expect.arrayContaining([{ kind: 'whatsapp', address: '203040506070809@lid' }]));
+    expect(vic.store.getContact(callContact)!.identities).toEqual(
+      expect.arrayContaining([{ kind: 'whatsapp', address: '203040506070809@lid' }]),
+    );
 
     const anon = world.send({ from: '998877665544332@lid', body: 'Вопрос без номера' });
     const b = await stored(anon.id._serialized);
@@ -291,7 +324,17 @@ describe('WhatsApp outbound', () => {
     await state('connected');
     world.client.changeState('TIMEOUT');
     await state('degraded');
-    await expect(channel.send!({ messageId: 1, ticketRef: 'VIC-2026-00001', channel: 'whatsapp', account: null, to: '77012345678@c.us', text: 'x', idempotencyKey: 'k' })).rejects.toThrow(/not connected/);
+    await expect(
+      channel.send!({
+        messageId: 1,
+        ticketRef: 'VIC-2026-00001',
+        channel: 'whatsapp',
+        account: null,
+        to: '77012345678@c.us',
+        text: 'x',
+        idempotencyKey: 'k',
+      }),
+    ).rejects.toThrow(/not connected/);
     world.client.changeState('CONNECTED');
     await state('connected');
   });
@@ -299,7 +342,17 @@ describe('WhatsApp outbound', () => {
   it('fails at once for an address that is not a WhatsApp chat', async () => {
     const { state, channel } = await setup();
     await state('connected');
-    await expect(channel.send!({ messageId: 1, ticketRef: 'VIC-2026-00001', channel: 'whatsapp', account: null, to: '120363025246125888@g.us', text: 'x', idempotencyKey: 'k' })).rejects.toMatchObject({ permanent: true });
+    await expect(
+      channel.send!({
+        messageId: 1,
+        ticketRef: 'VIC-2026-00001',
+        channel: 'whatsapp',
+        account: null,
+        to: '120363025246125888@g.us',
+        text: 'x',
+        idempotencyKey: 'k',
+      }),
+    ).rejects.toMatchObject({ permanent: true });
   });
 });
 

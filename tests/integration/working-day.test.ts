@@ -4,7 +4,6 @@ import { SATURDAY_NIGHT, addUser, envelope, makeVic, serve } from '../helpers.ts
 
 const MONDAY_OPENING = Date.parse('2026-11-30T04:00:00Z'); // 09:00 in Petropavl
 
-
 const outOf = (vic: Vic, ticketId: number) => vic.store.listMessages(ticketId).filter((m) => m.direction === 'out');
 
 describe('working-day routing through the ingest pipeline', () => {

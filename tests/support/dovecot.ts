@@ -22,7 +22,10 @@ export interface DovecotUser {
 
 /** The name of a group id (Dovecot's settings want names). */
 function groupName(gid: number): string {
-  const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(gid));
+  const line = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(gid));
   return line?.split(':')[0] ?? String(gid);
 }
 
@@ -151,10 +154,14 @@ service lmtp {
     let exited = false;
     child.once('exit', () => (exited = true));
     this.child = child;
-    await until('IMAP and LMTP listening', async () => {
-      if (exited) throw new Error(`dovecot did not start: ${stderr}\n${this.log()}`);
-      return (await portOpen(this.imapPort)) && (await portOpen(this.lmtpPort));
-    }, 10_000);
+    await until(
+      'IMAP and LMTP listening',
+      async () => {
+        if (exited) throw new Error(`dovecot did not start: ${stderr}\n${this.log()}`);
+        return (await portOpen(this.imapPort)) && (await portOpen(this.lmtpPort));
+      },
+      10_000,
+    );
   }
 
   /** Stops Dovecot and drops every connection; the Maildir stays. */
@@ -195,7 +202,14 @@ service lmtp {
   /** A connected IMAP client for a user (close it with logout()). */
   async imap(name?: string): Promise<ImapFlow> {
     const u = this.user(name);
-    const c = new ImapFlow({ host: this.host, port: this.imapPort, secure: false, doSTARTTLS: false, auth: { user: u.user, pass: u.password }, logger: false });
+    const c = new ImapFlow({
+      host: this.host,
+      port: this.imapPort,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: u.user, pass: u.password },
+      logger: false,
+    });
     await c.connect();
     return c;
   }

@@ -46,7 +46,16 @@ export class Sip {
     return this.start.split(' ')[1]!;
   }
   get(name: string): string | undefined {
-    const short: Record<string, string> = { f: 'from', t: 'to', i: 'call-id', m: 'contact', v: 'via', l: 'content-length', c: 'content-type', r: 'refer-to' };
+    const short: Record<string, string> = {
+      f: 'from',
+      t: 'to',
+      i: 'call-id',
+      m: 'contact',
+      v: 'via',
+      l: 'content-length',
+      c: 'content-type',
+      r: 'refer-to',
+    };
     const want = name.toLowerCase();
     const h = this.headers.find(([n]) => (short[n.toLowerCase()] ?? n.toLowerCase()) === want);
     return h?.[1];
@@ -78,8 +87,17 @@ const stackTime = () => new Date().toISOString().slice(11, 23);
 
 export function sdpOffer(who: string, port: number): string {
   return [
-    'v=0', `o=${who} 2890844526 2890844526 IN IP4 10.0.0.${port % 250}`, 's=-', `c=IN IP4 10.0.0.${port % 250}`, 't=0 0',
-    `m=audio ${port} RTP/AVP 8 0 101`, 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', '',
+    'v=0',
+    `o=${who} 2890844526 2890844526 IN IP4 10.0.0.${port % 250}`,
+    's=-',
+    `c=IN IP4 10.0.0.${port % 250}`,
+    't=0 0',
+    `m=audio ${port} RTP/AVP 8 0 101`,
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=sendrecv',
+    '',
   ].join(CRLF);
 }
 
@@ -116,9 +134,13 @@ export class NetDialog extends EventEmitter {
   request(method: string, headers: Record<string, string> = {}, body = ''): Promise<Sip> {
     this.cseq += 1;
     const h: [string, string][] = [
-      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()}`], ['Max-Forwards', '70'],
-      ['From', `<${this.local.uri}>;tag=${this.local.tag}`], ['To', `<${this.remote.uri}>;tag=${this.remote.tag}`],
-      ['Call-ID', this.callId], ['CSeq', `${this.cseq} ${method}`], ['Contact', `<${this.local.uri}>`],
+      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()}`],
+      ['Max-Forwards', '70'],
+      ['From', `<${this.local.uri}>;tag=${this.local.tag}`],
+      ['To', `<${this.remote.uri}>;tag=${this.remote.tag}`],
+      ['Call-ID', this.callId],
+      ['CSeq', `${this.cseq} ${method}`],
+      ['Contact', `<${this.local.uri}>`],
       ...Object.entries(headers),
     ];
     if (body) h.push(['Content-Type', 'application/sdp']);
@@ -177,18 +199,34 @@ export class InboundCall extends EventEmitter {
     const ok = await this.waitResponse(200);
     const d = this.dialog!;
     d.remote.tag = ok.tag('To')!;
-    const msg = new Sip(`ACK ${d.remote.uri} SIP/2.0`, [
-      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()}`], ['Max-Forwards', '70'], ['From', this.invite.get('From')!],
-      ['To', ok.get('To')!], ['Call-ID', this.callId], ['CSeq', `1 ACK`],
-    ], '');
+    const msg = new Sip(
+      `ACK ${d.remote.uri} SIP/2.0`,
+      [
+        ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()}`],
+        ['Max-Forwards', '70'],
+        ['From', this.invite.get('From')!],
+        ['To', ok.get('To')!],
+        ['Call-ID', this.callId],
+        ['CSeq', `1 ACK`],
+      ],
+      '',
+    );
     this.fake.push(msg, d.id);
   }
   /** The caller hangs up while it rings: the stack answers 200 and 487 itself, then tells the app (as sofia does). */
   cancel() {
-    const msg = new Sip(`CANCEL ${this.invite.uri} SIP/2.0`, [
-      ['Via', this.invite.get('Via')!], ['Max-Forwards', '70'], ['From', this.invite.get('From')!], ['To', this.invite.get('To')!],
-      ['Call-ID', this.callId], ['CSeq', '1 CANCEL'],
-    ], '');
+    const msg = new Sip(
+      `CANCEL ${this.invite.uri} SIP/2.0`,
+      [
+        ['Via', this.invite.get('Via')!],
+        ['Max-Forwards', '70'],
+        ['From', this.invite.get('From')!],
+        ['To', this.invite.get('To')!],
+        ['Call-ID', this.callId],
+        ['CSeq', '1 CANCEL'],
+      ],
+      '',
+    );
     this.fake.stackRespond(this, 487);
     this.fake.push(msg, this.dialogId, this.transactionId);
   }
@@ -219,15 +257,33 @@ export class OutboundInvite extends EventEmitter {
   respond(status: number, sdp?: string) {
     if (this.final !== null) return;
     const h: [string, string][] = [
-      ['Via', this.msg.get('Via')!], ['From', this.msg.get('From')!], ['To', status > 100 ? `${this.msg.get('To')};tag=${this.tag}` : this.msg.get('To')!],
-      ['Call-ID', this.callId], ['CSeq', this.msg.get('CSeq')!],
+      ['Via', this.msg.get('Via')!],
+      ['From', this.msg.get('From')!],
+      ['To', status > 100 ? `${this.msg.get('To')};tag=${this.tag}` : this.msg.get('To')!],
+      ['Call-ID', this.callId],
+      ['CSeq', this.msg.get('CSeq')!],
     ];
     if (status >= 180 && status < 300) h.push(['Contact', `<${this.msg.uri}>`]);
     if (sdp) h.push(['Content-Type', 'application/sdp']);
-    const reasons: Record<number, string> = { 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 486: 'Busy Here', 487: 'Request Terminated', 603: 'Decline', 480: 'Temporarily Unavailable' };
+    const reasons: Record<number, string> = {
+      180: 'Ringing',
+      183: 'Session Progress',
+      200: 'OK',
+      486: 'Busy Here',
+      487: 'Request Terminated',
+      603: 'Decline',
+      480: 'Temporarily Unavailable',
+    };
     if (status >= 200) this.final = status;
     if (status >= 200 && status < 300) {
-      this.dialog = new NetDialog(this.fake, this.dialogId, this.callId, { tag: this.tag, uri: this.msg.uri }, { tag: this.msg.tag('From')!, uri: 'sip:app@' + HOSTPORT }, sdp ?? '');
+      this.dialog = new NetDialog(
+        this.fake,
+        this.dialogId,
+        this.callId,
+        { tag: this.tag, uri: this.msg.uri },
+        { tag: this.msg.tag('From')!, uri: 'sip:app@' + HOSTPORT },
+        sdp ?? '',
+      );
       this.fake.dialogs.set(this.dialogId, this.dialog);
     }
     this.fake.push(new Sip(`SIP/2.0 ${status} ${reasons[status] ?? 'Response'}`, h, sdp ?? ''), this.dialogId, this.transactionId);
@@ -402,7 +458,14 @@ export class FakeDrachtio extends EventEmitter {
       full = full.with('Via', call.invite.get('Via')!);
       dialogId = call.dialogId;
       if (msg.status >= 200 && msg.status < 300) {
-        call.dialog = new NetDialog(this, dialogId, call.callId, { tag: call.invite.tag('From')!, uri: /<([^>]+)>/.exec(call.invite.get('From')!)![1]! }, { tag: toTag, uri: `sip:${HOSTPORT}` }, call.invite.body);
+        call.dialog = new NetDialog(
+          this,
+          dialogId,
+          call.callId,
+          { tag: call.invite.tag('From')!, uri: /<([^>]+)>/.exec(call.invite.get('From')!)![1]! },
+          { tag: toTag, uri: `sip:${HOSTPORT}` },
+          call.invite.body,
+        );
         this.dialogs.set(dialogId, call.dialog);
       }
     }
@@ -424,10 +487,19 @@ export class FakeDrachtio extends EventEmitter {
       this.reply(c, msgId, 'NO|unknown transaction');
       return;
     }
-    const full = new Sip(`CANCEL ${inv.msg.uri} SIP/2.0`, [
-      ['Via', inv.msg.get('Via')!], ['Max-Forwards', '70'], ['From', inv.msg.get('From')!], ['To', inv.msg.get('To')!],
-      ['Call-ID', inv.callId], ['CSeq', `${inv.msg.get('CSeq')!.split(' ')[0]} CANCEL`], ...msg.headers.filter(([n]) => /^(x-)?reason$/i.test(n)),
-    ], '');
+    const full = new Sip(
+      `CANCEL ${inv.msg.uri} SIP/2.0`,
+      [
+        ['Via', inv.msg.get('Via')!],
+        ['Max-Forwards', '70'],
+        ['From', inv.msg.get('From')!],
+        ['To', inv.msg.get('To')!],
+        ['Call-ID', inv.callId],
+        ['CSeq', `${inv.msg.get('CSeq')!.split(' ')[0]} CANCEL`],
+        ...msg.headers.filter(([n]) => /^(x-)?reason$/i.test(n)),
+      ],
+      '',
+    );
     this.record(full, txnId, '');
     const s = full.toString();
     this.reply(c, msgId, `OK|${this.meta(s)}|${txnId}|Msg sent:|${CRLF}${s}`);
@@ -451,9 +523,13 @@ export class FakeDrachtio extends EventEmitter {
     const txnId = uuid();
     const cseq = msg.method === 'ACK' && inv ? inv.msg.get('CSeq')!.split(' ')[0]! : String(d.appCseq++);
     const h: [string, string][] = [
-      ['Via', `SIP/2.0/UDP ${HOSTPORT};branch=z9hG4bK${rand()};rport`], ['Max-Forwards', '70'],
-      ['From', `<${d.remote.uri}>;tag=${d.remote.tag}`], ['To', `<${d.local.uri}>;tag=${d.local.tag}`], ['Call-ID', d.callId],
-      ['CSeq', `${cseq} ${msg.method}`], ['Contact', `<sip:${HOSTPORT}>`],
+      ['Via', `SIP/2.0/UDP ${HOSTPORT};branch=z9hG4bK${rand()};rport`],
+      ['Max-Forwards', '70'],
+      ['From', `<${d.remote.uri}>;tag=${d.remote.tag}`],
+      ['To', `<${d.local.uri}>;tag=${d.local.tag}`],
+      ['Call-ID', d.callId],
+      ['CSeq', `${cseq} ${msg.method}`],
+      ['Contact', `<sip:${HOSTPORT}>`],
       ...msg.headers.filter(([n]) => !/^(via|max-forwards|from|to|call-id|cseq|contact|content-length)$/i.test(n)),
     ];
     const full = new Sip(`${msg.method} ${d.local.uri} SIP/2.0`, h, msg.body);
@@ -467,10 +543,21 @@ export class FakeDrachtio extends EventEmitter {
     // The far end answers in-dialog requests: 200 to BYE/NOTIFY/INFO, its SDP to a re-INVITE.
     setImmediate(() => {
       const status = msg.method === 'INVITE' ? d.answerReinvite : 200;
-      if (msg.method === 'INVITE' && status === 200 && msg.body) d.sdp = d.sdp.replace(/^o=(\S+) (\d+) (\d+)/m, (_m, u, id, v) => `o=${u} ${id} ${Number(v) + 1}`);
-      const rh: [string, string][] = [['Via', full.get('Via')!], ['From', full.get('From')!], ['To', full.get('To')!], ['Call-ID', d.callId], ['CSeq', full.get('CSeq')!]];
+      if (msg.method === 'INVITE' && status === 200 && msg.body)
+        d.sdp = d.sdp.replace(/^o=(\S+) (\d+) (\d+)/m, (_m, u, id, v) => `o=${u} ${id} ${Number(v) + 1}`);
+      const rh: [string, string][] = [
+        ['Via', full.get('Via')!],
+        ['From', full.get('From')!],
+        ['To', full.get('To')!],
+        ['Call-ID', d.callId],
+        ['CSeq', full.get('CSeq')!],
+      ];
       if (msg.method === 'INVITE' && status === 200) rh.push(['Contact', `<${d.local.uri}>`], ['Content-Type', 'application/sdp']);
-      const res = new Sip(`SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Failed'}`, rh, msg.method === 'INVITE' && status === 200 ? d.sdp : '');
+      const res = new Sip(
+        `SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Failed'}`,
+        rh,
+        msg.method === 'INVITE' && status === 200 ? d.sdp : '',
+      );
       this.push(res, dialogId, txnId);
     });
   }
@@ -481,9 +568,12 @@ export class FakeDrachtio extends EventEmitter {
     const callId = msg.get('Call-ID') ?? `${rand()}@127.0.0.1`;
     const from = msg.get('From') ?? `<sip:${HOSTPORT}>`;
     const h: [string, string][] = [
-      ['Via', `SIP/2.0/UDP ${HOSTPORT};branch=z9hG4bK${rand()};rport`], ['Max-Forwards', '70'],
+      ['Via', `SIP/2.0/UDP ${HOSTPORT};branch=z9hG4bK${rand()};rport`],
+      ['Max-Forwards', '70'],
       ['From', /;\s*tag=/.test(from) ? from : `${from.includes('<') ? from : `<${from}>`};tag=${rand()}`],
-      ['To', msg.get('To') ?? `<${msg.uri}>`], ['Call-ID', callId], ['CSeq', `${1 + Math.floor(Math.random() * 1000)} ${msg.method}`],
+      ['To', msg.get('To') ?? `<${msg.uri}>`],
+      ['Call-ID', callId],
+      ['CSeq', `${1 + Math.floor(Math.random() * 1000)} ${msg.method}`],
       ['Contact', msg.get('Contact') ?? `<sip:${HOSTPORT}>`],
       ...msg.headers.filter(([n]) => !/^(via|max-forwards|from|to|call-id|cseq|contact|content-length)$/i.test(n)),
     ];
@@ -499,9 +589,17 @@ export class FakeDrachtio extends EventEmitter {
     } else if (msg.method === 'OPTIONS' && this.optionsStatus !== null) {
       const status = this.optionsStatus;
       setImmediate(() => {
-        const res = new Sip(`SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Failed'}`, [
-          ['Via', full.get('Via')!], ['From', full.get('From')!], ['To', `${full.get('To')};tag=${rand()}`], ['Call-ID', callId], ['CSeq', full.get('CSeq')!],
-        ], '');
+        const res = new Sip(
+          `SIP/2.0 ${status} ${status === 200 ? 'OK' : 'Failed'}`,
+          [
+            ['Via', full.get('Via')!],
+            ['From', full.get('From')!],
+            ['To', `${full.get('To')};tag=${rand()}`],
+            ['Call-ID', callId],
+            ['CSeq', full.get('CSeq')!],
+          ],
+          '',
+        );
         this.push(res, '', txnId);
       });
     }
@@ -510,7 +608,10 @@ export class FakeDrachtio extends EventEmitter {
   /** Sends a SIP message from the network to the app (`sip|network|…`). */
   push(msg: Sip, dialogId: string, transactionId: string = uuid()) {
     const s = msg.toString();
-    this.write(this.app, `${uuid()}|sip|network|${Buffer.byteLength(s)}|udp|10.0.0.9|5060|${stackTime()}|${transactionId}|${dialogId}|${CRLF}${s}`);
+    this.write(
+      this.app,
+      `${uuid()}|sip|network|${Buffer.byteLength(s)}|udp|10.0.0.9|5060|${stackTime()}|${transactionId}|${dialogId}|${CRLF}${s}`,
+    );
   }
 
   /** Sends an in-dialog request to the app and resolves with its response. */
@@ -531,10 +632,17 @@ export class FakeDrachtio extends EventEmitter {
   stackRespond(call: InboundCall, status: number) {
     if (call.final) return;
     const toTag = call.toTag;
-    const res = new Sip(`SIP/2.0 ${status} Request Terminated`, [
-      ['Via', call.invite.get('Via')!], ['From', call.invite.get('From')!], ['To', `${call.invite.get('To')};tag=${toTag}`],
-      ['Call-ID', call.callId], ['CSeq', call.invite.get('CSeq')!],
-    ], '');
+    const res = new Sip(
+      `SIP/2.0 ${status} Request Terminated`,
+      [
+        ['Via', call.invite.get('Via')!],
+        ['From', call.invite.get('From')!],
+        ['To', `${call.invite.get('To')};tag=${toTag}`],
+        ['Call-ID', call.callId],
+        ['CSeq', call.invite.get('CSeq')!],
+      ],
+      '',
+    );
     call.responses.push(res);
     call.emit('response', res);
   }
@@ -546,10 +654,16 @@ export class FakeDrachtio extends EventEmitter {
   call(o: { from: string; pai?: string; to?: string; callId?: string }): InboundCall {
     const callId = o.callId ?? `${rand()}@pbx.court.local`;
     const h: [string, string][] = [
-      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()};rport`], ['Max-Forwards', '69'],
-      ['From', `${o.from};tag=${rand()}`], ['To', `<${o.to ?? 'sip:1401@' + HOSTPORT}>`], ['Call-ID', callId], ['CSeq', '1 INVITE'],
-      ['Contact', '<sip:trunk@10.0.0.9:5060>'], ['Allow', 'INVITE, ACK, CANCEL, BYE, REFER, NOTIFY, OPTIONS'],
-      ...(o.pai ? ([['P-Asserted-Identity', o.pai]] as [string, string][]) : []), ['Content-Type', 'application/sdp'],
+      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()};rport`],
+      ['Max-Forwards', '69'],
+      ['From', `${o.from};tag=${rand()}`],
+      ['To', `<${o.to ?? 'sip:1401@' + HOSTPORT}>`],
+      ['Call-ID', callId],
+      ['CSeq', '1 INVITE'],
+      ['Contact', '<sip:trunk@10.0.0.9:5060>'],
+      ['Allow', 'INVITE, ACK, CANCEL, BYE, REFER, NOTIFY, OPTIONS'],
+      ...(o.pai ? ([['P-Asserted-Identity', o.pai]] as [string, string][]) : []),
+      ['Content-Type', 'application/sdp'],
     ];
     const invite = new Sip(`INVITE ${o.to ?? 'sip:1401@' + HOSTPORT} SIP/2.0`, h, sdpOffer('citizen', 40000));
     return this.deliver(invite);
@@ -574,4 +688,3 @@ export class FakeDrachtio extends EventEmitter {
     return waitEvent<OutboundInvite>(this, 'invite', () => true, ms, 'INVITE from the app').then(take);
   }
 }
-

@@ -272,7 +272,12 @@ export class FakeClient extends EventEmitter implements ClientLike {
     const key = hexId();
     const raw: RawMessage = {
       id: { fromMe: true, remote: chatId, id: key, _serialized: `true_${chatId}_${key}` },
-      type: 'chat', body: content, t: Math.floor(this.world.now() / 1000), from: `${this.world.me}@c.us`, to: chatId, ack: MessageAck.ACK_PENDING,
+      type: 'chat',
+      body: content,
+      t: Math.floor(this.world.now() / 1000),
+      from: `${this.world.me}@c.us`,
+      to: chatId,
+      ack: MessageAck.ACK_PENDING,
     };
     chat.messages.push(raw);
     const msg = new FakeMessage(this, raw);
@@ -371,9 +376,18 @@ export class FakeWhatsapp {
       ...(o.status ? { isStatusV3: true } : {}),
     };
     if (media) {
-      Object.assign(raw, { directPath: `/v/t62.7118-24/${key}.enc`, mimetype: media.mimetype, size: media.announcedSize ?? media.content.length, caption: o.body });
+      Object.assign(raw, {
+        directPath: `/v/t62.7118-24/${key}.enc`,
+        mimetype: media.mimetype,
+        size: media.announcedSize ?? media.content.length,
+        caption: o.body,
+      });
       if (media.filename) raw.filename = media.filename;
-      if (!media.expired) this.media.set(raw.id._serialized, new FakeMessageMedia(media.mimetype, media.content.toString('base64'), media.filename ?? null, media.content.length));
+      if (!media.expired)
+        this.media.set(
+          raw.id._serialized,
+          new FakeMessageMedia(media.mimetype, media.content.toString('base64'), media.filename ?? null, media.content.length),
+        );
     } else if (o.location) {
       // A location's body is its JPEG thumbnail, base64.
       Object.assign(raw, { lat: o.location.lat, lng: o.location.lng, loc: o.location.loc, body: '/9j/4AAQSkZJRgABAQAAAQABAAD' });

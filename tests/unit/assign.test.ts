@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { huntOrder, pickOperator, type OperatorState } from '../../routing/assign.ts';
 
 const op = (userId: number, over: Partial<OperatorState> = {}): OperatorState => ({
-  userId, online: true, status: 'available', openTickets: 0, maxConcurrent: 5, lastAssignedAt: 1_000, ...over,
+  userId,
+  online: true,
+  status: 'available',
+  openTickets: 0,
+  maxConcurrent: 5,
+  lastAssignedAt: 1_000,
+  ...over,
 });
 
 describe('pickOperator', () => {

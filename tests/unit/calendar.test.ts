@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addWorkingMs, currentPeriodEnd, daysOff, defaultCalendar, formatLocal, isWorkingDay, isWorkingTime, localDateOf,
-  nextOpening, workingMsBetween, workingWeekends, yearDataStatus,
+  addWorkingMs,
+  currentPeriodEnd,
+  daysOff,
+  defaultCalendar,
+  formatLocal,
+  isWorkingDay,
+  isWorkingTime,
+  localDateOf,
+  nextOpening,
+  workingMsBetween,
+  workingWeekends,
+  yearDataStatus,
 } from '../../routing/calendar/index.ts';
 
 const cal = defaultCalendar();
@@ -12,16 +22,42 @@ const MIN = 60_000;
 describe('national days off (official lists)', () => {
   it('2025', () => {
     expect(daysOff(2025)).toEqual([
-      '2025-01-01', '2025-01-02', '2025-01-03', '2025-01-07', '2025-03-10', '2025-03-21', '2025-03-24', '2025-03-25',
-      '2025-05-01', '2025-05-07', '2025-05-09', '2025-06-06', '2025-07-07', '2025-09-01', '2025-10-27', '2025-12-16',
+      '2025-01-01',
+      '2025-01-02',
+      '2025-01-03',
+      '2025-01-07',
+      '2025-03-10',
+      '2025-03-21',
+      '2025-03-24',
+      '2025-03-25',
+      '2025-05-01',
+      '2025-05-07',
+      '2025-05-09',
+      '2025-06-06',
+      '2025-07-07',
+      '2025-09-01',
+      '2025-10-27',
+      '2025-12-16',
     ]);
     expect(workingWeekends(2025)).toEqual(['2025-01-05']);
   });
 
   it('2026', () => {
     expect(daysOff(2026)).toEqual([
-      '2026-01-01', '2026-01-02', '2026-01-07', '2026-03-09', '2026-03-23', '2026-03-24', '2026-03-25',
-      '2026-05-01', '2026-05-07', '2026-05-11', '2026-05-27', '2026-07-06', '2026-10-26', '2026-12-16',
+      '2026-01-01',
+      '2026-01-02',
+      '2026-01-07',
+      '2026-03-09',
+      '2026-03-23',
+      '2026-03-24',
+      '2026-03-25',
+      '2026-05-01',
+      '2026-05-07',
+      '2026-05-11',
+      '2026-05-27',
+      '2026-07-06',
+      '2026-10-26',
+      '2026-12-16',
     ]);
     expect(workingWeekends(2026)).toEqual([]);
   });
@@ -41,8 +77,20 @@ describe('national days off (official lists)', () => {
     expect(isWorkingDay(cal, '2029-01-08')).toBe(true); // 7 Jan 2029 is a Sunday
     expect(isWorkingDay(cal, '2024-06-17')).toBe(true); // Kurban Ait 16 Jun 2024 was a Sunday
     expect(daysOff(2024)).toEqual([
-      '2024-01-01', '2024-01-02', '2024-03-08', '2024-03-21', '2024-03-22', '2024-03-25', '2024-05-01', '2024-05-07',
-      '2024-05-08', '2024-05-09', '2024-07-08', '2024-08-30', '2024-10-25', '2024-12-16',
+      '2024-01-01',
+      '2024-01-02',
+      '2024-03-08',
+      '2024-03-21',
+      '2024-03-22',
+      '2024-03-25',
+      '2024-05-01',
+      '2024-05-07',
+      '2024-05-08',
+      '2024-05-09',
+      '2024-07-08',
+      '2024-08-30',
+      '2024-10-25',
+      '2024-12-16',
     ]);
     expect(workingWeekends(2024)).toEqual(['2024-05-04']);
   });
@@ -113,7 +161,10 @@ describe('working time', () => {
 
 describe('court calendars', () => {
   it('applies court overrides: an extra day off and a working Saturday', () => {
-    const court = defaultCalendar([{ date: '2026-12-02', kind: 'off' }, { date: '2026-12-05', kind: 'working' }]);
+    const court = defaultCalendar([
+      { date: '2026-12-02', kind: 'off' },
+      { date: '2026-12-05', kind: 'working' },
+    ]);
     expect(isWorkingDay(court, '2026-12-02')).toBe(false);
     expect(isWorkingTime(court, at('2026-12-02T05:00:00Z'))).toBe(false);
     expect(isWorkingTime(court, at('2026-12-05T05:00:00Z'))).toBe(true); // Saturday 10:00, weekday hours
@@ -132,7 +183,10 @@ describe('court calendars', () => {
   });
 
   it('uses the configured weekly hours and time zone', () => {
-    const court = { ...defaultCalendar([], 'Asia/Tashkent'), week: { 1: [{ start: '08:00', end: '17:00' }], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] } };
+    const court = {
+      ...defaultCalendar([], 'Asia/Tashkent'),
+      week: { 1: [{ start: '08:00', end: '17:00' }], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] },
+    };
     // Monday 2026-11-30 08:00 in Tashkent (UTC+5).
     expect(isWorkingTime(court, at('2026-11-30T03:00:00Z'))).toBe(true);
     expect(isWorkingTime(court, at('2026-12-01T05:00:00Z'))).toBe(false); // Tuesday

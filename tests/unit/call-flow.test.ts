@@ -11,7 +11,9 @@ const T0 = Date.parse('2026-12-01T05:00:00Z');
 /** A flow already ringing operator A (leg 1) with B next. */
 function ringingA(c: CallFlowConfig = cfg) {
   const f = new CallFlow(c);
-  expect(f.handle({ type: 'incoming', at: T0, working: true, hunt: [A, B] })).toEqual([{ type: 'ring', leg: 1, userId: 1, uri: 'sip:201@pbx', timeoutMs: c.ringTimeoutMs }]);
+  expect(f.handle({ type: 'incoming', at: T0, working: true, hunt: [A, B] })).toEqual([
+    { type: 'ring', leg: 1, userId: 1, uri: 'sip:201@pbx', timeoutMs: c.ringTimeoutMs },
+  ]);
   return f;
 }
 
@@ -44,7 +46,10 @@ describe('incoming call', () => {
 
   it('the first operator answers: screen-pop on ringing, bridge and record on answer', () => {
     const f = ringingA();
-    expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 100 })).toEqual([{ type: 'screen-pop', userId: 1 }, { type: 'record', outcome: 'ringing', userId: 1 }]);
+    expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 100 })).toEqual([
+      { type: 'screen-pop', userId: 1 },
+      { type: 'record', outcome: 'ringing', userId: 1 },
+    ]);
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 200 })).toEqual([]); // 183 after 180: one pop
     expect(f.handle({ type: 'answered', leg: 1, at: T0 + 5000 })).toEqual([
       { type: 'bridge', from: 0, to: 1 },
@@ -58,7 +63,9 @@ describe('incoming call', () => {
     expect(f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 7000 })).toEqual([{ type: 'cancel', leg: 1 }]);
     expect(f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 7001 })).toEqual([]);
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 7002 })).toEqual([]); // no pop for a leg we gave up on
-    expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 7010 })).toEqual([{ type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 7000 }]);
+    expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 7010 })).toEqual([
+      { type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 7000 },
+    ]);
     expect(f.handle({ type: 'answered', leg: 2, at: T0 + 9000 })).toEqual([
       { type: 'bridge', from: 0, to: 2 },
       { type: 'record', outcome: 'answered', userId: 2, answeredAt: T0 + 9000 },
@@ -67,7 +74,9 @@ describe('incoming call', () => {
 
   it.each([486, 603, 480, 404, 408])('a %i from an operator moves on at once', (status) => {
     const f = ringingA();
-    expect(f.handle({ type: 'failed', leg: 1, status, at: T0 + 1000 })).toEqual([{ type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 20_000 }]);
+    expect(f.handle({ type: 'failed', leg: 1, status, at: T0 + 1000 })).toEqual([
+      { type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 20_000 },
+    ]);
   });
 
   it('an answer that crossed our CANCEL still connects the caller', () => {
@@ -124,7 +133,9 @@ describe('incoming call', () => {
 describe('transfer to a specialist', () => {
   function transferring() {
     const f = answeredA();
-    expect(f.handle({ type: 'transfer', target: S, at: T0 + 10_000 })).toEqual([{ type: 'ring', leg: 2, userId: 9, uri: 'sip:301@pbx', timeoutMs: 20_000 }]);
+    expect(f.handle({ type: 'transfer', target: S, at: T0 + 10_000 })).toEqual([
+      { type: 'ring', leg: 2, userId: 9, uri: 'sip:301@pbx', timeoutMs: 20_000 },
+    ]);
     return f;
   }
 
@@ -209,13 +220,17 @@ describe('transfer to a specialist', () => {
 describe('call back', () => {
   function operatorRinging() {
     const f = new CallFlow(cfg);
-    expect(f.handle({ type: 'callback', at: T0, operator: A, citizen: CITIZEN })).toEqual([{ type: 'ring', leg: 1, userId: 1, uri: 'sip:201@pbx', timeoutMs: 20_000 }]);
+    expect(f.handle({ type: 'callback', at: T0, operator: A, citizen: CITIZEN })).toEqual([
+      { type: 'ring', leg: 1, userId: 1, uri: 'sip:201@pbx', timeoutMs: 20_000 },
+    ]);
     return f;
   }
 
   it('rings the operator first, then the citizen, then bridges them', () => {
     const f = operatorRinging();
-    expect(f.handle({ type: 'answered', leg: 1, at: T0 + 2000 })).toEqual([{ type: 'ring', leg: 2, userId: null, uri: CITIZEN.uri, timeoutMs: 20_000 }]);
+    expect(f.handle({ type: 'answered', leg: 1, at: T0 + 2000 })).toEqual([
+      { type: 'ring', leg: 2, userId: null, uri: CITIZEN.uri, timeoutMs: 20_000 },
+    ]);
     expect(f.handle({ type: 'answered', leg: 2, at: T0 + 9000 })).toEqual([
       { type: 'bridge', from: 2, to: 1 },
       { type: 'record', outcome: 'answered', userId: 1, answeredAt: T0 + 9000 },
@@ -231,7 +246,9 @@ describe('call back', () => {
     expect(f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 20_000 })).toEqual([{ type: 'cancel', leg: 1 }]);
     expect(f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 20_000 })).toEqual([]);
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 })).toEqual([]);
-    expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 20_001 })).toEqual([{ type: 'record', outcome: 'missed', endedAt: T0 + 20_001 }]);
+    expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 20_001 })).toEqual([
+      { type: 'record', outcome: 'missed', endedAt: T0 + 20_001 },
+    ]);
     expect(f.finished).toBe(true);
   });
 
@@ -241,13 +258,19 @@ describe('call back', () => {
     expect(f.handle({ type: 'ringing', leg: 2, at: T0 + 2100 })).toEqual([]);
     expect(f.handle({ type: 'ring-timeout', leg: 2, at: T0 + 22_000 })).toEqual([{ type: 'cancel', leg: 2 }]);
     expect(f.handle({ type: 'ring-timeout', leg: 2, at: T0 + 22_000 })).toEqual([]);
-    expect(f.handle({ type: 'failed', leg: 2, status: 487, at: T0 + 22_001 })).toEqual([{ type: 'hangup', leg: 1 }, { type: 'record', outcome: 'missed', endedAt: T0 + 22_001 }]);
+    expect(f.handle({ type: 'failed', leg: 2, status: 487, at: T0 + 22_001 })).toEqual([
+      { type: 'hangup', leg: 1 },
+      { type: 'record', outcome: 'missed', endedAt: T0 + 22_001 },
+    ]);
   });
 
   it('the operator hangs up while the citizen rings: cancel the citizen', () => {
     const f = operatorRinging();
     f.handle({ type: 'answered', leg: 1, at: T0 + 2000 });
-    expect(f.handle({ type: 'bye', leg: 1, at: T0 + 4000 })).toEqual([{ type: 'cancel', leg: 2 }, { type: 'record', outcome: 'missed', endedAt: T0 + 4000 }]);
+    expect(f.handle({ type: 'bye', leg: 1, at: T0 + 4000 })).toEqual([
+      { type: 'cancel', leg: 2 },
+      { type: 'record', outcome: 'missed', endedAt: T0 + 4000 },
+    ]);
     expect(f.handle({ type: 'answered', leg: 2, at: T0 + 4001 })).toEqual([]);
   });
 

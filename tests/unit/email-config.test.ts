@@ -28,14 +28,27 @@ describe('e-mail configuration', () => {
 
   it('reads every variable', () => {
     const cfg = emailConfigFromEnv({
-      ...base, EMAIL_IMAP_PORT: '1143', EMAIL_IMAP_SECURE: 'starttls', EMAIL_IMAP_MAILBOX: 'Обращения', EMAIL_IMAP_MARK_SEEN: '1', EMAIL_IMAP_MOVE_TO: 'Done',
-      EMAIL_SMTP_PORT: '465', EMAIL_SMTP_SECURE: 'true', EMAIL_SMTP_USER: 'vic', EMAIL_SMTP_PASSWORD: 'smtp-secret', EMAIL_COURT: 'sko-econ',
-      EMAIL_ATTACHMENTS_MAX_BYTES: '1000', EMAIL_FROM: 'vic@sud.kz',
+      ...base,
+      EMAIL_IMAP_PORT: '1143',
+      EMAIL_IMAP_SECURE: 'starttls',
+      EMAIL_IMAP_MAILBOX: 'Обращения',
+      EMAIL_IMAP_MARK_SEEN: '1',
+      EMAIL_IMAP_MOVE_TO: 'Done',
+      EMAIL_SMTP_PORT: '465',
+      EMAIL_SMTP_SECURE: 'true',
+      EMAIL_SMTP_USER: 'vic',
+      EMAIL_SMTP_PASSWORD: 'smtp-secret',
+      EMAIL_COURT: 'sko-econ',
+      EMAIL_ATTACHMENTS_MAX_BYTES: '1000',
+      EMAIL_FROM: 'vic@sud.kz',
     })!;
     expect(cfg.imap).toMatchObject({ port: 1143, security: 'starttls', mailbox: 'Обращения', markSeen: true, moveTo: 'Done' });
     expect(cfg.smtp).toEqual({ host: 'smtp.sud.kz', port: 465, security: 'tls', user: 'vic', password: 'smtp-secret' });
     expect(cfg).toMatchObject({ court: 'sko-econ', attachmentsMaxBytes: 1000, address: 'vic@sud.kz' });
-    expect(emailConfigFromEnv({ ...base, EMAIL_IMAP_SECURE: 'false', EMAIL_SMTP_SECURE: 'false' })).toMatchObject({ imap: { port: 143, security: 'plain' }, smtp: { port: 25, security: 'plain' } });
+    expect(emailConfigFromEnv({ ...base, EMAIL_IMAP_SECURE: 'false', EMAIL_SMTP_SECURE: 'false' })).toMatchObject({
+      imap: { port: 143, security: 'plain' },
+      smtp: { port: 25, security: 'plain' },
+    });
   });
 
   it('stops with one line naming the bad variable', () => {

@@ -15,7 +15,12 @@ const DEADLINE_MS = 5000;
 /** Between the pool's answer and the caller: message passing, and the main thread's share. */
 const SLACK_MS = 1000;
 const OWN = 'vic@court.test';
-const opts: NormalizeOptions = { account: OWN, attachmentsMaxBytes: 8 << 20, receivedAt: 1_700_000_000_000, ourMessageId: ourMessageIdPattern('f1f2f3', OWN) };
+const opts: NormalizeOptions = {
+  account: OWN,
+  attachmentsMaxBytes: 8 << 20,
+  receivedAt: 1_700_000_000_000,
+  ourMessageId: ourMessageIdPattern('f1f2f3', OWN),
+};
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 function prng(seed: number) {
@@ -40,19 +45,93 @@ function prng(seed: number) {
 type Rnd = ReturnType<typeof prng>;
 
 const ADDRESS_FIELDS = ['From', 'To', 'Cc', 'Reply-To', 'Sender', 'Return-Path', 'Message-ID', 'In-Reply-To', 'References'] as const;
-const PIECES = ['A', 'a', '@', '<', '>', '"', '(', ')', '\\', ',', ';', ':', ' ', '\t', '.', '=?', '?=', '?', '=', 'a@', '<a@', '@b>', '"a" <', 'a@b.kz, ',
-  '=?utf-8?q?x?= ', '=?utf-8?b?0JY=?=', '=?x-unknown?b?!!?=', '=?utf-8?q?vic?=@court.test', '=?utf-7?q?+BBY-?=', '(((', ')))', '<>', '\u0000', '\u00ff', 'ж',
-  '\r\n ', '\r\n\t', 'g: ', '<vic-out-1.', 'x'.repeat(50)] as const;
-const CHARSETS = ['utf-8', 'UTF-8', 'utf-16', 'utf-16le', 'utf-7', 'iso-2022-jp', 'gb18030', 'shift_jis', 'koi8-r', 'windows-1251', 'iso-8859-1', 'x-unknown',
-  '', '"', 'utf-8*', 'binary', 'ucs-4', 'x-mac-cyrillic'] as const;
+const PIECES = [
+  'A',
+  'a',
+  '@',
+  '<',
+  '>',
+  '"',
+  '(',
+  ')',
+  '\\',
+  ',',
+  ';',
+  ':',
+  ' ',
+  '\t',
+  '.',
+  '=?',
+  '?=',
+  '?',
+  '=',
+  'a@',
+  '<a@',
+  '@b>',
+  '"a" <',
+  'a@b.kz, ',
+  '=?utf-8?q?x?= ',
+  '=?utf-8?b?0JY=?=',
+  '=?x-unknown?b?!!?=',
+  '=?utf-8?q?vic?=@court.test',
+  '=?utf-7?q?+BBY-?=',
+  '(((',
+  ')))',
+  '<>',
+  '\u0000',
+  '\u00ff',
+  'ж',
+  '\r\n ',
+  '\r\n\t',
+  'g: ',
+  '<vic-out-1.',
+  'x'.repeat(50),
+] as const;
+const CHARSETS = [
+  'utf-8',
+  'UTF-8',
+  'utf-16',
+  'utf-16le',
+  'utf-7',
+  'iso-2022-jp',
+  'gb18030',
+  'shift_jis',
+  'koi8-r',
+  'windows-1251',
+  'iso-8859-1',
+  'x-unknown',
+  '',
+  '"',
+  'utf-8*',
+  'binary',
+  'ucs-4',
+  'x-mac-cyrillic',
+] as const;
 const ENCODINGS = ['7bit', '8bit', 'binary', 'base64', 'quoted-printable', 'x-uuencode', 'unknown', 'BASE64 ', ''] as const;
-const TYPES = ['text/plain', 'text/html', 'application/octet-stream', 'image/png', 'message/rfc822', 'message/delivery-status', 'text/rfc822-headers',
-  'message/global', 'text/enriched', 'x/y', '', ';;;', 'multipart/mixed'] as const;
+const TYPES = [
+  'text/plain',
+  'text/html',
+  'application/octet-stream',
+  'image/png',
+  'message/rfc822',
+  'message/delivery-status',
+  'text/rfc822-headers',
+  'message/global',
+  'text/enriched',
+  'x/y',
+  '',
+  ';;;',
+  'multipart/mixed',
+] as const;
 
 /** A pathological string: runs and mixes of the pieces above, up to `max` characters. */
 function junk(r: Rnd, max: number): string {
   const len = r.size(max);
-  if (r.chance(0.4)) return r.pick(PIECES).repeat(Math.ceil(len / 2)).slice(0, len);
+  if (r.chance(0.4))
+    return r
+      .pick(PIECES)
+      .repeat(Math.ceil(len / 2))
+      .slice(0, len);
   let s = '';
   while (s.length < len) s += r.chance(0.5) ? r.pick(PIECES).repeat(1 + r.int(40)) : r.pick(PIECES);
   return s.slice(0, len);
@@ -94,7 +173,9 @@ function part(r: Rnd, depth: number, budget: Budget): string {
   const type = r.pick(TYPES);
   const params = r.chance(0.1)
     ? Array.from({ length: 1 + r.int(400) }, (_, i) => `; filename*${i}*=utf-8''${encodeURIComponent(junk(r, 20))}`).join('')
-    : r.chance(0.1) ? `; ${junk(r, 2000)}` : `; charset=${r.pick(CHARSETS)}${r.chance(0.2) ? '; format=flowed; delsp=yes' : ''}`;
+    : r.chance(0.1)
+      ? `; ${junk(r, 2000)}`
+      : `; charset=${r.pick(CHARSETS)}${r.chance(0.2) ? '; format=flowed; delsp=yes' : ''}`;
   const head = `Content-Type: ${type}${params}\r\nContent-Transfer-Encoding: ${r.pick(ENCODINGS)}\r\n${r.chance(0.2) ? `Content-Disposition: attachment; filename="${encodedWord(r)}"\r\n` : ''}`;
   return `${head}\r\n${content(r, type)}\r\n`;
 }
@@ -104,11 +185,16 @@ function content(r: Rnd, type: string): string {
     case 0:
       return r.bytes(r.size(4000)).toString('latin1'); // binary, zero bytes included
     case 1:
-      return r.bytes(r.size(6000)).toString('base64').replace(/(.{76})/g, r.chance(0.5) ? '$1\r\n' : '$1!');
+      return r
+        .bytes(r.size(6000))
+        .toString('base64')
+        .replace(/(.{76})/g, r.chance(0.5) ? '$1\r\n' : '$1!');
     case 2:
       return `${'=3D'.repeat(r.size(3000))}=\r\n=ZZ=\r\n${'='.repeat(r.size(500))}`;
     case 3:
-      return type === 'text/html' || r.chance(0.3) ? `${'<div><b>'.repeat(r.size(3000))}${junk(r, 300)}${'<a href="x">y</a>'.repeat(r.size(2000))}` : junk(r, 8000);
+      return type === 'text/html' || r.chance(0.3)
+        ? `${'<div><b>'.repeat(r.size(3000))}${junk(r, 300)}${'<a href="x">y</a>'.repeat(r.size(2000))}`
+        : junk(r, 8000);
     case 4:
       return `Reporting-MTA: dns; mx\r\n\r\nFinal-Recipient: rfc822; ${junk(r, 200)}\r\nAction: ${r.pick(['failed', 'delayed', junk(r, 100)])}\r\nStatus: 5.1.1\r\nDiagnostic-Code: ${junk(r, 4000)}\r\n${'\r\n \r\n'.repeat(r.size(2000))}`;
     case 5:
@@ -126,7 +212,9 @@ function hostile(r: Rnd, i: number): Buffer {
   const headers: string[] = [];
   for (const name of ADDRESS_FIELDS) {
     if (!r.chance(0.45)) continue;
-    const value = r.chance(0.12) ? Array.from({ length: 1 + r.int(60) }, () => encodedWord(r)).join(r.pick([' ', '', '\r\n ', '@'])) : junk(r, r.chance(0.1) ? 60_000 : 2000);
+    const value = r.chance(0.12)
+      ? Array.from({ length: 1 + r.int(60) }, () => encodedWord(r)).join(r.pick([' ', '', '\r\n ', '@']))
+      : junk(r, r.chance(0.1) ? 60_000 : 2000);
     headers.push(`${r.chance(0.1) ? name.toUpperCase() : name}:${r.chance(0.9) ? ' ' : ''}${value}`);
   }
   if (r.chance(0.3)) headers.push(`Subject: ${Array.from({ length: r.size(200) }, () => encodedWord(r)).join(' ')}`);
@@ -148,13 +236,17 @@ function big(r: Rnd, i: number): Buffer {
     case 1:
       return Buffer.from(`From: a@b.kz\r\nContent-Type: text/plain\r\n\r\n${'ж'.repeat(1.5 * mb)}\r\n`); // a 3 MB line
     case 2:
-      return Buffer.from(`From: a@b.kz\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${r.bytes(2 * mb).toString('base64')}\r\n--b`);
+      return Buffer.from(
+        `From: a@b.kz\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${r.bytes(2 * mb).toString('base64')}\r\n--b`,
+      );
     case 3:
       return Buffer.concat([Buffer.from('From: a@b.kz\r\n\r\n'), r.bytes(3 * mb)]);
     case 4:
       return Buffer.from(`${'Reply-To: A\r\n'.repeat(200_000)}\r\nx`);
     case 5:
-      return Buffer.from(`From: a@b.kz\r\nReferences: ${'<a@b> '.repeat(10_000)}\r\nIn-Reply-To: ${'<'.repeat(60_000)}\r\nContent-Type: text/html\r\n\r\n${'<p>x</p>\r\n'.repeat(100_000)}`);
+      return Buffer.from(
+        `From: a@b.kz\r\nReferences: ${'<a@b> '.repeat(10_000)}\r\nIn-Reply-To: ${'<'.repeat(60_000)}\r\nContent-Type: text/html\r\n\r\n${'<p>x</p>\r\n'.repeat(100_000)}`,
+      );
     case 6:
       return r.bytes(2 * mb);
     default:
@@ -207,8 +299,10 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
     };
     await Promise.all([lane(), lane()]);
     const worst = Math.max(...times);
-    console.info(`[email-fuzz] ${COUNT} messages (seed ${SEED}): worst ${worst.toFixed(0)} ms (message ${times.indexOf(worst)}), ` +
-      `median ${[...times].sort((a, b) => a - b)[COUNT >> 1]!.toFixed(1)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    console.info(
+      `[email-fuzz] ${COUNT} messages (seed ${SEED}): worst ${worst.toFixed(0)} ms (message ${times.indexOf(worst)}), ` +
+        `median ${[...times].sort((a, b) => a - b)[COUNT >> 1]!.toFixed(1)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`,
+    );
     // Everything generated is within the caps' reach: none needed the deadline to stop it.
     expect([...outcomes.keys()].filter((k) => k.includes('the limit for one message'))).toEqual([]);
   }, 180_000);
@@ -219,13 +313,17 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
       await short.normalize(Buffer.from('From: a@b.kz\r\n\r\nx'), opts);
       // Four HTML tables just under the 1 MB turned into text: html-to-text takes seconds for each.
       const html = `--b\r\nContent-Type: text/html\r\n\r\n<table>${'<tr><td>x</td><td>y</td></tr>'.repeat(34_000)}</table>\r\n`;
-      const stall = Buffer.from(`From: Стопор <stall@mail.kz>\r\nMessage-ID: <stall@mail.kz>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n${html.repeat(4)}--b--\r\n`);
+      const stall = Buffer.from(
+        `From: Стопор <stall@mail.kz>\r\nMessage-ID: <stall@mail.kz>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n${html.repeat(4)}--b--\r\n`,
+      );
       const t = performance.now();
       const n = await short.normalize(stall, opts);
       const ms = performance.now() - t;
       expect(n.automated).toBe('reading the message took longer than 1 s, the limit for one message');
       expect(n.envelope).toMatchObject({ externalId: '<stall@mail.kz>', sender: { address: 'stall@mail.kz' }, noAutoReply: true });
-      expect(n.envelope.text).toMatch(/^\[reading the message took longer than 1 s, the limit for one message; the original message is attached\]/);
+      expect(n.envelope.text).toMatch(
+        /^\[reading the message took longer than 1 s, the limit for one message; the original message is attached\]/,
+      );
       expect(n.envelope.attachments![0]!.content!.equals(stall)).toBe(true);
       expect(ms).toBeLessThan(1000 + SLACK_MS);
       // The worker was terminated; the spare reads the next message at once.
@@ -240,9 +338,30 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
 
   it('gives the same envelope as normalizeEmail itself, attachments moved back as Buffers', async () => {
     const pdf = Buffer.alloc(300_000, 7);
-    const raw = Buffer.from(['From: =?utf-8?B?0JXRgNC20LDQvQ==?= <e@mail.kz>', 'Message-ID: <same@mail.kz>', 'Content-Type: multipart/mixed; boundary=b', '',
-      '--b', 'Content-Type: text/plain; charset=utf-8', '', 'см. вложение', '--b', 'Content-Type: application/pdf; name=a.pdf', 'Content-Transfer-Encoding: base64', '',
-      pdf.toString('base64'), '--b', 'Content-Type: text/plain; name=s.txt', 'Content-Disposition: attachment', '', 'small', '--b--', ''].join('\r\n'));
+    const raw = Buffer.from(
+      [
+        'From: =?utf-8?B?0JXRgNC20LDQvQ==?= <e@mail.kz>',
+        'Message-ID: <same@mail.kz>',
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'см. вложение',
+        '--b',
+        'Content-Type: application/pdf; name=a.pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        pdf.toString('base64'),
+        '--b',
+        'Content-Type: text/plain; name=s.txt',
+        'Content-Disposition: attachment',
+        '',
+        'small',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
     const direct = await normalizeEmail(raw, opts);
     const pooled = await pool.normalize(raw, opts);
     expect(pooled).toEqual(direct);

@@ -6,7 +6,12 @@ import { normalizeEmail, type NormalizeOptions } from '../../channels/email/norm
 import { ourMessageIdPattern } from '../../channels/email/smtp.ts';
 
 const OWN = 'vic@court.test';
-const opts: NormalizeOptions = { account: OWN, attachmentsMaxBytes: 1 << 20, receivedAt: 1_700_000_000_000, ourMessageId: ourMessageIdPattern('a1b2c3', OWN) };
+const opts: NormalizeOptions = {
+  account: OWN,
+  attachmentsMaxBytes: 1 << 20,
+  receivedAt: 1_700_000_000_000,
+  ourMessageId: ourMessageIdPattern('a1b2c3', OWN),
+};
 const mail = (from: string, extra: string[] = []) =>
   Buffer.from([`From: ${from}`, `To: ${OWN}`, 'Subject: loop?', 'Message-ID: <loop@court.test>', ...extra, '', 'text', ''].join('\r\n'));
 
@@ -46,8 +51,16 @@ describe('loop guard: our own address', () => {
     expect(comparableAddress(' <vic@court.test> ')).toBe(OWN);
     expect(comparableAddress('"ВИЦ судов" <vic@court.test>')).toBe(OWN);
     expect(comparableAddress('"vic@court.test" <citizen@mail.kz>')).toBe('citizen@mail.kz');
-    expect(automatedReason([{ key: 'from', line: 'From: =?utf-8?q?vic?=@court.test' }], '=?utf-8?q?vic?=@court.test', OWN)).toBe('our own address');
-    for (const from of ['"vic@court.test" <citizen@mail.kz>', '=?utf-8?q?vic=40court=2Etest?= <citizen@mail.kz>', 'citizen(vic@court.test)@mail.kz', 'vic@court.test.kz', 'xvic@court.test']) {
+    expect(automatedReason([{ key: 'from', line: 'From: =?utf-8?q?vic?=@court.test' }], '=?utf-8?q?vic?=@court.test', OWN)).toBe(
+      'our own address',
+    );
+    for (const from of [
+      '"vic@court.test" <citizen@mail.kz>',
+      '=?utf-8?q?vic=40court=2Etest?= <citizen@mail.kz>',
+      'citizen(vic@court.test)@mail.kz',
+      'vic@court.test.kz',
+      'xvic@court.test',
+    ]) {
       expect((await normalizeEmail(mail(from), opts)).automated, from).toBeNull();
     }
     const boss = await normalizeEmail(mail('=?utf-8?Q?boss?=@sud.kz'), opts);

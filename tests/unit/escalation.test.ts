@@ -18,7 +18,10 @@ describe('case numbers', () => {
   });
 
   it('finds every case number in a citizen’s text, once each', () => {
-    expect(extractCaseNumbers('по делу № 5999-25-00-2/417 и 7599-24-00-2a/8554, ещё раз 5999-25-00-2/417')).toEqual(['5999-25-00-2/417', '7599-24-00-2А/8554']);
+    expect(extractCaseNumbers('по делу № 5999-25-00-2/417 и 7599-24-00-2a/8554, ещё раз 5999-25-00-2/417')).toEqual([
+      '5999-25-00-2/417',
+      '7599-24-00-2А/8554',
+    ]);
   });
 });
 

@@ -14,7 +14,10 @@ import { addUser, makeVic, serve } from '../helpers.ts';
 
 const MB = 1024 * 1024;
 /** A flat string of n characters repeating `pattern` (as input arrives off the wire, not a rope of concatenations). */
-const big = (pattern: string, n: number) => Buffer.alloc(Math.ceil(n / pattern.length) * Buffer.byteLength(pattern), pattern).toString().slice(0, n);
+const big = (pattern: string, n: number) =>
+  Buffer.alloc(Math.ceil(n / pattern.length) * Buffer.byteLength(pattern), pattern)
+    .toString()
+    .slice(0, n);
 /** The same for a string put together from pieces. */
 const flat = (s: string) => Buffer.from(s).toString();
 
@@ -51,14 +54,26 @@ describe('WhatsApp payloads', () => {
   const message = (over: Record<string, unknown> = {}): MessageLike => {
     const id = `ID${++seq}`;
     return {
-      id: { fromMe: false, remote: '77012345678@c.us', id, _serialized: `false_77012345678@c.us_${id}` }, from: '77012345678@c.us', to: '77150000000@c.us',
-      body: 'Здравствуйте', type: 'chat', timestamp: 1_796_000_000, fromMe: false, hasMedia: false, _data: { notifyName: 'Айгерим' },
-      downloadMedia: async () => null, getContact: async () => ({ id: { server: 'c.us', user: '77012345678', _serialized: '77012345678@c.us' }, number: '77012345678' }),
+      id: { fromMe: false, remote: '77012345678@c.us', id, _serialized: `false_77012345678@c.us_${id}` },
+      from: '77012345678@c.us',
+      to: '77150000000@c.us',
+      body: 'Здравствуйте',
+      type: 'chat',
+      timestamp: 1_796_000_000,
+      fromMe: false,
+      hasMedia: false,
+      _data: { notifyName: 'Айгерим' },
+      downloadMedia: async () => null,
+      getContact: async () => ({ id: { server: 'c.us', user: '77012345678', _serialized: '77012345678@c.us' }, number: '77012345678' }),
       ...over,
     } as MessageLike;
   };
   // The @lid lookup of whatsapp-web.js answering with a number where a string belongs.
-  const opts = { account: '77150000000', maxMediaBytes: 16 * MB, client: { getContactLidAndPhone: async () => [{ pn: 77011112233 as unknown as string }] } };
+  const opts = {
+    account: '77150000000',
+    maxMediaBytes: 16 * MB,
+    client: { getContactLidAndPhone: async () => [{ pn: 77011112233 as unknown as string }] },
+  };
   const nested = (depth: number) => {
     let o: Record<string, unknown> = { leaf: 'x' };
     for (let i = 0; i < depth; i++) o = { o };
@@ -67,54 +82,111 @@ describe('WhatsApp payloads', () => {
 
   // The payloads are made in their test: hundreds of megabytes held for the whole file would make the GC the subject.
   const cases: [string, () => Record<string, unknown>, (e: NonNullable<Awaited<ReturnType<typeof toEnvelope>>>, vic: Vic) => void][] = [
-    ['a 1 MB text: the first 64K characters as the message, the whole text attached', () => ({ body: big('ж', MB) }), (e) => {
-      expect(e.text.length).toBeLessThan(MAX_TEXT_CHARS + 200);
-      expect(e.text).toMatch(/1048576 characters in all: the whole text is attached as message\.txt\]$/);
-      expect(e.attachments![0]).toMatchObject({ filename: 'message.txt', size: Buffer.byteLength(big('ж', MB)) });
-      expect(e.attachments![0]!.content!.toString()).toBe(big('ж', MB));
-    }],
-    ['a 20 MB text over the media limit: the start kept, the file noted with its size', () => ({ body: big('a', 20 * MB) }), (e) => {
-      expect(e.text.startsWith(big('a', 1000))).toBe(true);
-      expect(e.text).toMatch(/\[… 20971520 characters in all: too large to keep whole, see message\.txt\]$/);
-      expect(e.attachments![0]).toMatchObject({ filename: 'message.txt', content: null, size: 20 * MB, droppedReason: 'larger than the WhatsApp limit of 16 MB' });
-    }],
-    ['a 5 MB profile name with control characters', () => ({ _data: { notifyName: flat(`\u0007Ержан\u001b[31m${big('x', 5 * MB)}`) } }), (e) => {
-      expect(e.sender.displayName).toMatch(/^Ержан \[31mx+$/);
-      expect(e.sender.displayName!.length).toBe(200);
-    }],
-    ['a profile name that is an object, a body that is a deep object', () => ({ _data: { notifyName: nested(5000) }, body: nested(5000) }), (e) => {
-      expect(e.sender.displayName).toBeUndefined();
-      expect(e.text).toBe('[WhatsApp: chat]');
-    }],
-    ['a 1 MB message id: stored under its hash', () => ({ id: { fromMe: false, remote: 'x', id: 'x', _serialized: big('i', MB) } }), (e) => {
-      expect(e.externalId).toMatch(/^wa-sha256:[0-9a-f]{64}$/);
-    }],
-    ['no id, no time, a type that is an object', () => ({ id: undefined, timestamp: 'soon', type: nested(100), body: 'вопрос' }), (e) => {
-      expect(e.externalId).toMatch(/^wa-sha256:/);
-      expect(e.receivedAt).toBe(0);
-      expect(e.text).toBe('вопрос');
-    }],
-    ['an @lid sender whose phone lookup answers with a number instead of a string', () => ({ from: '111222333444555@lid', getContact: async () => ({ id: {}, number: '' }) }), (e) => {
-      expect(e.sender).toEqual({ kind: 'whatsapp', address: '111222333444555@lid', displayName: 'Айгерим' });
-    }],
-    ['100,000 contact cards', () => ({ type: 'multi_vcard', vCards: Array.from({ length: 100_000 }, (_, i) => `BEGIN:VCARD\nFN:Контакт ${i}\nTEL:+7701000${i}\nEND:VCARD`) }), (e) => {
-      expect(e.text.split('\n')).toHaveLength(21);
-      expect(e.text).toMatch(/^👤 Контакт 0: \+77010000\n/);
-      expect(e.text).toMatch(/\[… 99980 more contact cards\]$/);
-    }],
-    ['a 20 MB vCard line and a TEL label of 1 MB digits', () => ({ type: 'vcard', vCards: [flat(`FN:${big('Ы', 20 * MB)}`), flat(`item${big('9', MB)}.TEL:1`)] }), (e) => {
-      expect(e.text.length).toBeLessThan(500);
-    }],
-    ['a location with a 10 MB latitude and a 20 MB description', () => ({ type: 'location', location: { latitude: big('1', 10 * MB), longitude: 69.15, description: big('д', 20 * MB) } }), (e) => {
-      expect(e.text).toBe(`📍\n${big('д', 1000)} [… ${20 * MB} characters]`);
-    }],
-    ['media that says 0 bytes and brings 40 MB: refused before it is decoded', () => {
-      const data = big('A', 40 * MB); // as the browser hands it over: made before the message is read
-      return { type: 'image', hasMedia: true, _data: { size: 0, mimetype: big('x', MB) }, downloadMedia: async () => ({ mimetype: 'image/jpeg', data }) };
-    }, (e) => {
-      expect(e.attachments![0]).toMatchObject({ content: null, size: 30 * MB, droppedReason: 'larger than the WhatsApp limit of 16 MB' });
-      expect(e.attachments![0]!.contentType.length).toBe(255);
-    }],
+    [
+      'a 1 MB text: the first 64K characters as the message, the whole text attached',
+      () => ({ body: big('ж', MB) }),
+      (e) => {
+        expect(e.text.length).toBeLessThan(MAX_TEXT_CHARS + 200);
+        expect(e.text).toMatch(/1048576 characters in all: the whole text is attached as message\.txt\]$/);
+        expect(e.attachments![0]).toMatchObject({ filename: 'message.txt', size: Buffer.byteLength(big('ж', MB)) });
+        expect(e.attachments![0]!.content!.toString()).toBe(big('ж', MB));
+      },
+    ],
+    [
+      'a 20 MB text over the media limit: the start kept, the file noted with its size',
+      () => ({ body: big('a', 20 * MB) }),
+      (e) => {
+        expect(e.text.startsWith(big('a', 1000))).toBe(true);
+        expect(e.text).toMatch(/\[… 20971520 characters in all: too large to keep whole, see message\.txt\]$/);
+        expect(e.attachments![0]).toMatchObject({
+          filename: 'message.txt',
+          content: null,
+          size: 20 * MB,
+          droppedReason: 'larger than the WhatsApp limit of 16 MB',
+        });
+      },
+    ],
+    [
+      'a 5 MB profile name with control characters',
+      () => ({ _data: { notifyName: flat(`\u0007Ержан\u001b[31m${big('x', 5 * MB)}`) } }),
+      (e) => {
+        expect(e.sender.displayName).toMatch(/^Ержан \[31mx+$/);
+        expect(e.sender.displayName!.length).toBe(200);
+      },
+    ],
+    [
+      'a profile name that is an object, a body that is a deep object',
+      () => ({ _data: { notifyName: nested(5000) }, body: nested(5000) }),
+      (e) => {
+        expect(e.sender.displayName).toBeUndefined();
+        expect(e.text).toBe('[WhatsApp: chat]');
+      },
+    ],
+    [
+      'a 1 MB message id: stored under its hash',
+      () => ({ id: { fromMe: false, remote: 'x', id: 'x', _serialized: big('i', MB) } }),
+      (e) => {
+        expect(e.externalId).toMatch(/^wa-sha256:[0-9a-f]{64}$/);
+      },
+    ],
+    [
+      'no id, no time, a type that is an object',
+      () => ({ id: undefined, timestamp: 'soon', type: nested(100), body: 'вопрос' }),
+      (e) => {
+        expect(e.externalId).toMatch(/^wa-sha256:/);
+        expect(e.receivedAt).toBe(0);
+        expect(e.text).toBe('вопрос');
+      },
+    ],
+    [
+      'an @lid sender whose phone lookup answers with a number instead of a string',
+      () => ({ from: '111222333444555@lid', getContact: async () => ({ id: {}, number: '' }) }),
+      (e) => {
+        expect(e.sender).toEqual({ kind: 'whatsapp', address: '111222333444555@lid', displayName: 'Айгерим' });
+      },
+    ],
+    [
+      '100,000 contact cards',
+      () => ({
+        type: 'multi_vcard',
+        vCards: Array.from({ length: 100_000 }, (_, i) => `BEGIN:VCARD\nFN:Контакт ${i}\nTEL:+7701000${i}\nEND:VCARD`),
+      }),
+      (e) => {
+        expect(e.text.split('\n')).toHaveLength(21);
+        expect(e.text).toMatch(/^👤 Контакт 0: \+77010000\n/);
+        expect(e.text).toMatch(/\[… 99980 more contact cards\]$/);
+      },
+    ],
+    [
+      'a 20 MB vCard line and a TEL label of 1 MB digits',
+      () => ({ type: 'vcard', vCards: [flat(`FN:${big('Ы', 20 * MB)}`), flat(`item${big('9', MB)}.TEL:1`)] }),
+      (e) => {
+        expect(e.text.length).toBeLessThan(500);
+      },
+    ],
+    [
+      'a location with a 10 MB latitude and a 20 MB description',
+      () => ({ type: 'location', location: { latitude: big('1', 10 * MB), longitude: 69.15, description: big('д', 20 * MB) } }),
+      (e) => {
+        expect(e.text).toBe(`📍\n${big('д', 1000)} [… ${20 * MB} characters]`);
+      },
+    ],
+    [
+      'media that says 0 bytes and brings 40 MB: refused before it is decoded',
+      () => {
+        const data = big('A', 40 * MB); // as the browser hands it over: made before the message is read
+        return {
+          type: 'image',
+          hasMedia: true,
+          _data: { size: 0, mimetype: big('x', MB) },
+          downloadMedia: async () => ({ mimetype: 'image/jpeg', data }),
+        };
+      },
+      (e) => {
+        expect(e.attachments![0]).toMatchObject({ content: null, size: 30 * MB, droppedReason: 'larger than the WhatsApp limit of 16 MB' });
+        expect(e.attachments![0]!.contentType.length).toBe(255);
+      },
+    ],
   ];
 
   let vic: Vic;
@@ -172,10 +244,16 @@ describe('SIP headers', () => {
 
   it('reads odd quoting and broken escapes without failing the call', () => {
     const get = (h: Record<string, string>) => (name: string) => h[name];
-    expect(callerIdentity(get({ From: '"Иванов \\"Ваня\\", И." <sip:8%20701%20234%2056%2078@pbx>;tag=1', 'P-Asserted-Identity': '<sip:%E0%A4%A@pbx>' })))
-      .toEqual({ number: '+77012345678', name: 'Иванов "Ваня", И.' });
+    expect(
+      callerIdentity(
+        get({ From: '"Иванов \\"Ваня\\", И." <sip:8%20701%20234%2056%2078@pbx>;tag=1', 'P-Asserted-Identity': '<sip:%E0%A4%A@pbx>' }),
+      ),
+    ).toEqual({ number: '+77012345678', name: 'Иванов "Ваня", И.' });
     expect(callerIdentity(get({ From: '"unclosed <sip:+77012345678@pbx>' }))).toEqual({ number: null });
-    expect(callerIdentity(get({ 'P-Asserted-Identity': '<sip:a,b@pbx>, "Б" <tel:+77152123456;phone-context=+7>', From: 'x' }))).toEqual({ number: '+77152123456', name: 'Б' });
+    expect(callerIdentity(get({ 'P-Asserted-Identity': '<sip:a,b@pbx>, "Б" <tel:+77152123456;phone-context=+7>', From: 'x' }))).toEqual({
+      number: '+77152123456',
+      name: 'Б',
+    });
     expect(callKey(big('c', 5000))).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(callKey('abc@pbx')).toBe('abc@pbx');
   });
@@ -193,7 +271,16 @@ describe('SIP headers', () => {
       const op = await addUser(vic, 'op', 'operator');
       vic.store.updateUser(op.id, { sipExtension: '201' });
       vic.store.changeConnections(op.id, 1, clock.now());
-      await vic.addChannel(createSipChannel({ host: '127.0.0.1', port, secret: 'cymru', operatorUriTemplate: 'sip:{extension}@pbx.court.local', ringTimeoutMs: 20_000, nobodyStatus: 486 }));
+      await vic.addChannel(
+        createSipChannel({
+          host: '127.0.0.1',
+          port,
+          secret: 'cymru',
+          operatorUriTemplate: 'sip:{extension}@pbx.court.local',
+          ringTimeoutMs: 20_000,
+          nobodyStatus: 486,
+        }),
+      );
       await fake.ready();
       let n = 0;
       const f = fake;
@@ -201,8 +288,15 @@ describe('SIP headers', () => {
       const invite = (over: Record<string, string> = {}, uri = `sip:1401@${HOSTPORT}`) => {
         n++;
         const h = {
-          Via: `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${n}h;rport`, 'Max-Forwards': '69', From: `"Ержан" <sip:8701234567${n}@pbx>;tag=f${n}`, To: `<${uri}>`,
-          'Call-ID': `hostile-${n}@pbx`, CSeq: '1 INVITE', Contact: '<sip:trunk@10.0.0.9:5060>', 'Content-Type': 'application/sdp', ...over,
+          Via: `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${n}h;rport`,
+          'Max-Forwards': '69',
+          From: `"Ержан" <sip:8701234567${n}@pbx>;tag=f${n}`,
+          To: `<${uri}>`,
+          'Call-ID': `hostile-${n}@pbx`,
+          CSeq: '1 INVITE',
+          Contact: '<sip:trunk@10.0.0.9:5060>',
+          'Content-Type': 'application/sdp',
+          ...over,
         };
         return f.deliver(new Sip(`INVITE ${uri} SIP/2.0`, Object.entries(h), sdpOffer('citizen', 40000)));
       };
@@ -228,7 +322,9 @@ describe('SIP headers', () => {
         expect(run.lagMs).toBeLessThan(1000);
       }
       expect(fake.outbound.filter((o) => !o.taken)).toHaveLength(0); // no operator was rung
-      const missed = vic.store.db.prepare(`SELECT from_number AS "from", outcome, callback_due_at AS due FROM calls WHERE call_id != 'hostile-1@pbx' ORDER BY id`).all();
+      const missed = vic.store.db
+        .prepare(`SELECT from_number AS "from", outcome, callback_due_at AS due FROM calls WHERE call_id != 'hostile-1@pbx' ORDER BY id`)
+        .all();
       expect(missed).toEqual([
         { from: '+77012345672', outcome: 'missed', due: expect.any(Number) },
         { from: '+77015556677', outcome: 'missed', due: expect.any(Number) },
@@ -264,7 +360,11 @@ describe('case directory CSV (POST /api/case-assignments)', () => {
     const server = await serve(vic);
     const { cookie } = await server.login('admin', 'admin-secret-1');
     const post = async (csv: string) => {
-      const res = await fetch(`${server.base}/api/case-assignments`, { method: 'POST', headers: { 'content-type': 'text/csv', cookie }, body: csv });
+      const res = await fetch(`${server.base}/api/case-assignments`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie },
+        body: csv,
+      });
       return { status: res.status, body: await res.json() };
     };
     const cases = () => (vic.store.db.prepare('SELECT count(*) AS n FROM case_assignments').get() as { n: number }).n;
@@ -291,10 +391,29 @@ describe('case directory CSV (POST /api/case-assignments)', () => {
 
   it.each([
     // Before: 23 s, 42 s, 8 s (and nothing imported) and 235 s with a 270 MB report, the process frozen throughout.
-    ['a 20 MB line', () => `${HEADER}${row(1)},${big('x', 20 * MB)}\n${row(2)}\n`, { new: 1, errors: [{ line: 2, error: expect.stringMatching(/^the line is 209\d{5} characters long; a line may have at most 1000$/) }] }],
-    ['20 million commas', () => `${HEADER}${big(',', 20 * MB)}\n${row(2)}\n`, { new: 1, errors: [{ line: 2, error: `the line is ${20 * MB} characters long; a line may have at most 1000` }] }],
-    ['an unclosed quote before 20,000 lines', () => `${HEADER}"${rows(1, 20_000)}`, { new: 19_999, errors: [{ line: 2, error: 'a quote (") opened on this line is not closed on it' }] }],
-    ['5 million lines of commas', () => HEADER + big(',,,\n', 20 * MB), { new: 0, errors: [{ line: CASE_IMPORT_LIMITS.lines + 1, error: expect.stringMatching(/^the file has more than 100000 cases/) }] }],
+    [
+      'a 20 MB line',
+      () => `${HEADER}${row(1)},${big('x', 20 * MB)}\n${row(2)}\n`,
+      {
+        new: 1,
+        errors: [{ line: 2, error: expect.stringMatching(/^the line is 209\d{5} characters long; a line may have at most 1000$/) }],
+      },
+    ],
+    [
+      '20 million commas',
+      () => `${HEADER}${big(',', 20 * MB)}\n${row(2)}\n`,
+      { new: 1, errors: [{ line: 2, error: `the line is ${20 * MB} characters long; a line may have at most 1000` }] },
+    ],
+    [
+      'an unclosed quote before 20,000 lines',
+      () => `${HEADER}"${rows(1, 20_000)}`,
+      { new: 19_999, errors: [{ line: 2, error: 'a quote (") opened on this line is not closed on it' }] },
+    ],
+    [
+      '5 million lines of commas',
+      () => HEADER + big(',,,\n', 20 * MB),
+      { new: 0, errors: [{ line: CASE_IMPORT_LIMITS.lines + 1, error: expect.stringMatching(/^the file has more than 100000 cases/) }] },
+    ],
   ])('reads %s within the deadline', async (_name, make, expected) => {
     const { vic } = await vicAt();
     await addUser(vic, 'secretary', 'specialist');
@@ -328,7 +447,10 @@ describe('case directory CSV (POST /api/case-assignments)', () => {
     const bad = await measure(() => post(HEADER + ',,,\n'.repeat(50_000)));
     expect(bad.value.status).toBe(400);
     expect(bad.value.body.errors).toHaveLength(CASE_IMPORT_LIMITS.errorsListed + 1);
-    expect(bad.value.body.errors.at(-1)).toEqual({ line: CASE_IMPORT_LIMITS.errorsListed + 2, error: `and ${50_000 - CASE_IMPORT_LIMITS.errorsListed} more lines with errors from this line on (the first ${CASE_IMPORT_LIMITS.errorsListed} are listed)` });
+    expect(bad.value.body.errors.at(-1)).toEqual({
+      line: CASE_IMPORT_LIMITS.errorsListed + 2,
+      error: `and ${50_000 - CASE_IMPORT_LIMITS.errorsListed} more lines with errors from this line on (the first ${CASE_IMPORT_LIMITS.errorsListed} are listed)`,
+    });
     expect(bad.lagMs).toBeLessThan(DEADLINE_MS);
   });
 
@@ -336,7 +458,20 @@ describe('case directory CSV (POST /api/case-assignments)', () => {
     const { post, cases } = await api();
     const run = await measure(() => post(HEADER + '1,2,3,4\n'.repeat(CASE_IMPORT_LIMITS.lines)));
     expect(run.lagMs).toBeLessThan(DEADLINE_MS);
-    expect(run.value).toEqual({ status: 400, body: { new: 0, updated: 0, unchanged: 0, errors: [{ line: CASE_IMPORT_LIMITS.lines + 1, error: expect.stringMatching(/^the file has more than 100000 cases; nothing was imported/) }] } });
+    expect(run.value).toEqual({
+      status: 400,
+      body: {
+        new: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: [
+          {
+            line: CASE_IMPORT_LIMITS.lines + 1,
+            error: expect.stringMatching(/^the file has more than 100000 cases; nothing was imported/),
+          },
+        ],
+      },
+    });
     expect(cases()).toBe(0);
     const tooBig = await post(HEADER + big('x', 21 * MB));
     expect(tooBig).toMatchObject({ status: 413, body: { error: { code: 'VIC_PAYLOAD_TOO_LARGE' } } });

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelUnavailableError, PermanentDeliveryError, type ChannelAdapter, type ChannelHealth, type OutboundMessage } from '../../src/channels.ts';
+import {
+  ChannelUnavailableError,
+  PermanentDeliveryError,
+  type ChannelAdapter,
+  type ChannelHealth,
+  type OutboundMessage,
+} from '../../src/channels.ts';
 import { DEMO_NOT_SENT, Outbox } from '../../src/outbox.ts';
 import { envelope, makeVic } from '../helpers.ts';
 
-function adapter(send: (m: OutboundMessage) => Promise<{ externalId?: string }>, health: () => ChannelHealth = () => ({ state: 'connected', since: 0 })): ChannelAdapter {
+function adapter(
+  send: (m: OutboundMessage) => Promise<{ externalId?: string }>,
+  health: () => ChannelHealth = () => ({ state: 'connected', since: 0 }),
+): ChannelAdapter {
   return { name: 'whatsapp', start: async () => {}, stop: async () => {}, health, send, canSend: () => health().state === 'connected' };
 }
 
@@ -28,13 +37,19 @@ describe('outbox', () => {
 
     const sent: OutboundMessage[] = [];
     let health: ChannelHealth = { state: 'pairing', since: 0 };
-    const a = adapter(async (m) => (sent.push(m), { externalId: 'wa-1' }), () => health);
+    const a = adapter(
+      async (m) => (sent.push(m), { externalId: 'wa-1' }),
+      () => health,
+    );
     await vic.addChannel(a);
     clock.advance(HOUR);
     await vic.outbox.tick();
     expect(sent).toHaveLength(0);
     expect(vic.store.getOutboxByMessage(messageId)!.attempts).toBe(0);
-    expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'queued', deliveryError: 'waiting: the whatsapp channel is not connected (pairing)' });
+    expect(vic.store.getMessage(messageId)).toMatchObject({
+      deliveryStatus: 'queued',
+      deliveryError: 'waiting: the whatsapp channel is not connected (pairing)',
+    });
 
     health = { state: 'connected', since: 0 };
     vic.channelContext(a).healthChanged();
@@ -49,10 +64,12 @@ describe('outbox', () => {
   it('retries a temporary failure with backoff capped at OUTBOX_MAX_DELAY_MS for OUTBOX_RETRY_FOR_HOURS, then fails it with the reason', async () => {
     const { vic, clock, messageId } = await ticketWithReply();
     const tries: number[] = [];
-    vic.registry.register(adapter(async () => {
-      tries.push(clock.now());
-      throw new Error('451 4.7.1 try again later');
-    }));
+    vic.registry.register(
+      adapter(async () => {
+        tries.push(clock.now());
+        throw new Error('451 4.7.1 try again later');
+      }),
+    );
     const start = clock.now();
     await vic.outbox.tick();
     expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'queued', deliveryError: '451 4.7.1 try again later' });
@@ -80,7 +97,10 @@ describe('outbox', () => {
     expect(vic.store.getMessage(messageId)!.deliveryStatus).toBe('queued');
     clock.advance(600_000);
     await vic.outbox.tick();
-    expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'failed', deliveryError: 'not delivered within 72 h: 451 4.7.1 try again later' });
+    expect(vic.store.getMessage(messageId)).toMatchObject({
+      deliveryStatus: 'failed',
+      deliveryError: 'not delivered within 72 h: 451 4.7.1 try again later',
+    });
     const count = tries.length;
     clock.advance(HOUR);
     await vic.outbox.tick();
@@ -133,12 +153,17 @@ describe('outbox', () => {
 
   it('fails what waited on a channel unavailable for OUTBOX_RETRY_FOR_HOURS, all at once, with the reason', async () => {
     const { vic, clock, ticketId, messageId, admin } = await ticketWithReply();
-    const others = [vic.tickets.post(admin, ticketId, 'reply', 'Второй').messageId, vic.tickets.post(admin, ticketId, 'reply', 'Третий').messageId];
+    const others = [
+      vic.tickets.post(admin, ticketId, 'reply', 'Второй').messageId,
+      vic.tickets.post(admin, ticketId, 'reply', 'Третий').messageId,
+    ];
     let tries = 0;
-    vic.registry.register(adapter(async () => {
-      tries++;
-      throw new ChannelUnavailableError('connect ETIMEDOUT 10.0.0.25:587');
-    }));
+    vic.registry.register(
+      adapter(async () => {
+        tries++;
+        throw new ChannelUnavailableError('connect ETIMEDOUT 10.0.0.25:587');
+      }),
+    );
     const start = clock.now();
     while (clock.now() - start < 72 * HOUR) {
       await vic.outbox.tick();
@@ -147,7 +172,10 @@ describe('outbox', () => {
     }
     await vic.outbox.tick();
     for (const id of [messageId, ...others]) {
-      expect(vic.store.getMessage(id)).toMatchObject({ deliveryStatus: 'failed', deliveryError: 'not delivered within 72 h: connect ETIMEDOUT 10.0.0.25:587' });
+      expect(vic.store.getMessage(id)).toMatchObject({
+        deliveryStatus: 'failed',
+        deliveryError: 'not delivered within 72 h: connect ETIMEDOUT 10.0.0.25:587',
+      });
     }
     expect(others.map((id) => vic.store.getOutboxByMessage(id)!.attempts)).toEqual([0, 0]);
     expect(tries).toBe(72 * 6 + 1); // one probe per 10 minutes, not one per message
@@ -179,10 +207,12 @@ describe('outbox', () => {
   it('fails a message at once when the channel says retrying cannot help', async () => {
     const { vic, messageId } = await ticketWithReply();
     let calls = 0;
-    vic.registry.register(adapter(async () => {
-      calls++;
-      throw new PermanentDeliveryError('550 5.1.1 mailbox unavailable');
-    }));
+    vic.registry.register(
+      adapter(async () => {
+        calls++;
+        throw new PermanentDeliveryError('550 5.1.1 mailbox unavailable');
+      }),
+    );
     await vic.outbox.tick();
     expect(calls).toBe(1);
     expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'failed', deliveryError: '550 5.1.1 mailbox unavailable' });
@@ -191,10 +221,12 @@ describe('outbox', () => {
   it('records the attempt before the channel is asked, and sends a message left in flight by a crash again at start', async () => {
     const { vic, messageId } = await ticketWithReply();
     let seen: unknown;
-    vic.registry.register(adapter(async () => {
-      seen = vic.store.getOutboxByMessage(messageId);
-      throw new ChannelUnavailableError('down');
-    }));
+    vic.registry.register(
+      adapter(async () => {
+        seen = vic.store.getOutboxByMessage(messageId);
+        throw new ChannelUnavailableError('down');
+      }),
+    );
     await vic.outbox.tick();
     expect(seen).toMatchObject({ status: 'sending', attempts: 1 });
     expect(vic.store.db.prepare('SELECT last_attempt_at AS t FROM outbox').get()).toEqual({ t: vic.clock.now() });
@@ -208,7 +240,14 @@ describe('outbox', () => {
     again.registry.register(adapter(async (m) => (sent.push(m.messageId), {})));
     await again.outbox.tick();
     expect(sent).toEqual([]); // in flight: not picked up while this process may still be sending it
-    const restarted = new Outbox({ store: again.store, registry: again.registry, clock, events: again.events, log: again.log, config: again.config });
+    const restarted = new Outbox({
+      store: again.store,
+      registry: again.registry,
+      clock,
+      events: again.events,
+      log: again.log,
+      config: again.config,
+    });
     restarted.start();
     await restarted.tick();
     await restarted.stop();

@@ -48,7 +48,9 @@ describe('scope model training', () => {
 
   it('cross-validates on the shared corpora to precision >= 0.95 and recall >= 0.88, overall and in ru, kk and mixed', () => {
     const model = loadScopeModel(DEFAULT_MODEL_FILE).file;
-    expect(model.data.filter((d) => d.source.endsWith('scope-train.jsonl') || d.source.endsWith('scope-dev.jsonl')).map((d) => d.rows)).toEqual([720, 142]);
+    expect(
+      model.data.filter((d) => d.source.endsWith('scope-train.jsonl') || d.source.endsWith('scope-dev.jsonl')).map((d) => d.rows),
+    ).toEqual([720, 142]);
     for (const f of [model.crossValidation.overall, ...['ru', 'kk', 'mixed'].map((l) => model.crossValidation.byLang[l]!)]) {
       expect(f.precision).toBeGreaterThanOrEqual(0.95);
       expect(f.recall).toBeGreaterThanOrEqual(0.88);
@@ -60,7 +62,21 @@ describe('scope model training', () => {
   it('`vic scope train` prints per-language cross-validated figures and writes a model that `vic scope eval` uses', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'model.json');
-    const train = await run(['src/cli/vic.ts', 'scope', 'train', '--seed', '3', '--folds', '3', '--data', path.join(TRAINING, 'own.jsonl'), '--extra', path.join(TRAINING, 'scope-dev.jsonl'), '--out', out]);
+    const train = await run([
+      'src/cli/vic.ts',
+      'scope',
+      'train',
+      '--seed',
+      '3',
+      '--folds',
+      '3',
+      '--data',
+      path.join(TRAINING, 'own.jsonl'),
+      '--extra',
+      path.join(TRAINING, 'scope-dev.jsonl'),
+      '--out',
+      out,
+    ]);
     expect(train.err).toBe('');
     expect(train.code).toBe(0);
     expect(train.out).toMatch(/logistic regression, 3-fold cross-validation \(seed 3\)/);
@@ -95,7 +111,9 @@ describe('scope model file', () => {
 
   it('refuses a damaged, edited or foreign file with a reason', () => {
     expect(refusal(good.slice(0, good.length / 2))).toBe('not valid JSON');
-    expect(refusal(edit((m) => (m.featureSet = 'skeleton-ngrams-cues/0')))).toMatch(/trained on features "skeleton-ngrams-cues\/0".*retrain/);
+    expect(refusal(edit((m) => (m.featureSet = 'skeleton-ngrams-cues/0')))).toMatch(
+      /trained on features "skeleton-ngrams-cues\/0".*retrain/,
+    );
     expect(refusal(edit((m) => (m.format = 'other/1')))).toMatch(/format is "other\/1"/);
     expect(refusal(edit((m) => (m.weights['w:otmenite'] = 9)))).toMatch(/do not match its id/);
     expect(refusal(edit((m) => (m.weights['w:otmenite'] = 'x' as unknown as number)))).toBe('weights.w:otmenite: not a finite number');
@@ -105,7 +123,10 @@ describe('scope model file', () => {
   it('stops start-up with one clear line when the model file is wrong', async () => {
     const dir = tempDir();
     const bad = path.join(dir, 'model.json');
-    fs.writeFileSync(bad, edit((m) => (m.weights['w:otmenite'] = 9)));
+    fs.writeFileSync(
+      bad,
+      edit((m) => (m.weights['w:otmenite'] = 9)),
+    );
     const env = { DATA_DIR: path.join(dir, 'data'), PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'admin-secret-1', SCOPE_MODEL_FILE: bad };
     const { code, out, err } = await run(['src/main.ts'], env);
     expect(code).toBe(1);

@@ -30,17 +30,30 @@ describe('whatsappConfigFromEnv', () => {
   it('reads every option', () => {
     const cfg = whatsappConfigFromEnv(
       {
-        WHATSAPP_ENABLED: 'true', WHATSAPP_CHROMIUM_PATH: '/opt/chromium/chrome', WHATSAPP_CHROMIUM_ARGS: ' --proxy-server=http://proxy:3128  --host-resolver-rules=MAP * ~NOTFOUND --lang=ru',
-        WHATSAPP_ACCOUNT: '+77152000000', WHATSAPP_COURT: 'sko-regional', WHATSAPP_WEB_VERSION: '2.3000.1017054665',
-        WHATSAPP_WEB_VERSION_URL: 'https://example.org/wa/{version}.html', WHATSAPP_READY_TIMEOUT_MS: '60000', WHATSAPP_RESTART_EVERY_HOURS: '24',
+        WHATSAPP_ENABLED: 'true',
+        WHATSAPP_CHROMIUM_PATH: '/opt/chromium/chrome',
+        WHATSAPP_CHROMIUM_ARGS: ' --proxy-server=http://proxy:3128  --host-resolver-rules=MAP * ~NOTFOUND --lang=ru',
+        WHATSAPP_ACCOUNT: '+77152000000',
+        WHATSAPP_COURT: 'sko-regional',
+        WHATSAPP_WEB_VERSION: '2.3000.1017054665',
+        WHATSAPP_WEB_VERSION_URL: 'https://example.org/wa/{version}.html',
+        WHATSAPP_READY_TIMEOUT_MS: '60000',
+        WHATSAPP_RESTART_EVERY_HOURS: '24',
         WHATSAPP_MAX_MEDIA_BYTES: '1000000',
       },
       '/var/lib/vic',
     )!;
     expect(cfg).toMatchObject({
-      dataPath: '/var/lib/vic/whatsapp', chromiumPath: '/opt/chromium/chrome', chromiumArgs: ['--proxy-server=http://proxy:3128', '--host-resolver-rules=MAP * ~NOTFOUND', '--lang=ru'],
-      account: '77152000000', court: 'sko-regional', webVersion: '2.3000.1017054665', webVersionUrl: 'https://example.org/wa/{version}.html',
-      readyTimeoutMs: 60_000, restartEveryMs: 86_400_000, maxMediaBytes: 1_000_000,
+      dataPath: '/var/lib/vic/whatsapp',
+      chromiumPath: '/opt/chromium/chrome',
+      chromiumArgs: ['--proxy-server=http://proxy:3128', '--host-resolver-rules=MAP * ~NOTFOUND', '--lang=ru'],
+      account: '77152000000',
+      court: 'sko-regional',
+      webVersion: '2.3000.1017054665',
+      webVersionUrl: 'https://example.org/wa/{version}.html',
+      readyTimeoutMs: 60_000,
+      restartEveryMs: 86_400_000,
+      maxMediaBytes: 1_000_000,
     });
   });
 

@@ -21,7 +21,12 @@ describe('WhatsApp message → envelope', () => {
     const raw = world.incoming({ body: 'Добрый день', notifyName: ' Айгерим ' });
     const e = await toEnvelope(new FakeMessage(client, raw), { account: world.me, court: 'sko-econ', maxMediaBytes: 1000, client });
     expect(e).toEqual({
-      channel: 'whatsapp', account: world.me, externalId: raw.id._serialized, text: 'Добрый день', receivedAt: raw.t * 1000, courtHint: 'sko-econ',
+      channel: 'whatsapp',
+      account: world.me,
+      externalId: raw.id._serialized,
+      text: 'Добрый день',
+      receivedAt: raw.t * 1000,
+      courtHint: 'sko-econ',
       sender: { kind: 'whatsapp', address: '77012345678@c.us', displayName: 'Айгерим' },
     });
   });
@@ -36,14 +41,21 @@ describe('WhatsApp message → envelope', () => {
     const { world, client, env } = await ready();
     world.lidPhones.set('111222333444555@lid', '77011112233');
     expect((await env(world.incoming({ from: '111222333444555@lid' })))!.sender).toEqual({
-      kind: 'whatsapp', address: '111222333444555@lid', also: [{ kind: 'phone', address: '+77011112233' }],
+      kind: 'whatsapp',
+      address: '111222333444555@lid',
+      also: [{ kind: 'phone', address: '+77011112233' }],
     });
     // The contact model does not show it, the lookup does.
     world.lidPhones.set('555444333222111@lid', '77015556677');
     const raw = world.incoming({ from: '555444333222111@lid', notifyName: 'Асель' });
     const m = new FakeMessage(client, raw);
-    m.getContact = async () => ({ id: { server: 'lid', user: '555444333222111', _serialized: '555444333222111@lid' }, number: '555444333222111' });
-    expect((await toEnvelope(m, { account: world.me, maxMediaBytes: 1000, client }))!.sender.also).toEqual([{ kind: 'phone', address: '+77015556677' }]);
+    m.getContact = async () => ({
+      id: { server: 'lid', user: '555444333222111', _serialized: '555444333222111@lid' },
+      number: '555444333222111',
+    });
+    expect((await toEnvelope(m, { account: world.me, maxMediaBytes: 1000, client }))!.sender.also).toEqual([
+      { kind: 'phone', address: '+77015556677' },
+    ]);
     expect((await env(world.incoming({ from: '999888777666555@lid' })))!.sender.also).toBeUndefined();
   });
 
@@ -53,7 +65,9 @@ describe('WhatsApp message → envelope', () => {
     expect(loc!.text).toBe('📍 54.8667, 69.15\nСуд\nул. Конституции Казахстана, 30\nhttps://maps.google.com/?q=54.8667,69.15');
     const card = 'BEGIN:VCARD\nVERSION:3.0\nFN:Иванов Иван\nitem1.TEL;waid=77011234567:+7 701 123 4567\nEND:VCARD';
     expect((await env(world.incoming({ vcards: [card] })))!.text).toBe('👤 Иванов Иван: +7 701 123 4567');
-    expect((await env(world.incoming({ vcards: [card, 'BEGIN:VCARD\nFN:Петров\nEND:VCARD'] })))!.text).toBe('👤 Иванов Иван: +7 701 123 4567\n👤 Петров');
+    expect((await env(world.incoming({ vcards: [card, 'BEGIN:VCARD\nFN:Петров\nEND:VCARD'] })))!.text).toBe(
+      '👤 Иванов Иван: +7 701 123 4567\n👤 Петров',
+    );
   });
 
   it('says what an unsupported message was instead of storing nothing', async () => {
@@ -77,7 +91,13 @@ describe('WhatsApp message → envelope', () => {
 
   it('downloads media within the limit and notes every file it could not keep', async () => {
     const { world, client, env } = await ready();
-    const ok = await env(world.incoming({ body: 'скан', type: 'document', media: { mimetype: 'application/pdf', content: Buffer.from('%PDF-1.4'), filename: 'иск.pdf' } }));
+    const ok = await env(
+      world.incoming({
+        body: 'скан',
+        type: 'document',
+        media: { mimetype: 'application/pdf', content: Buffer.from('%PDF-1.4'), filename: 'иск.pdf' },
+      }),
+    );
     expect(ok!.text).toBe('скан');
     expect(ok!.attachments).toEqual([{ filename: 'иск.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4'), size: 8 }]);
 
@@ -94,7 +114,8 @@ describe('WhatsApp message → envelope', () => {
       throw new Error('Evaluation failed: media fetch 404');
     };
     expect((await toEnvelope(failing, { account: world.me, maxMediaBytes: 1000, client }))!.attachments![0]).toMatchObject({
-      content: null, droppedReason: 'download failed: Evaluation failed: media fetch 404',
+      content: null,
+      droppedReason: 'download failed: Evaluation failed: media fetch 404',
     });
   });
 });

@@ -41,7 +41,10 @@ export function AdminAudit() {
   const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
-    api.get<{ items: UserRow[] }>('/api/users').then((r) => setUsers([...r.items].sort((a, b) => a.name.localeCompare(b.name))), () => {});
+    api.get<{ items: UserRow[] }>('/api/users').then(
+      (r) => setUsers([...r.items].sort((a, b) => a.name.localeCompare(b.name))),
+      () => {},
+    );
   }, []);
   useEffect(() => {
     void run(async () => {
@@ -60,7 +63,10 @@ export function AdminAudit() {
     setQuery({ filters: { ...draft, ticket: draft.ticket.trim() }, offset: 0 });
   };
   const goTo = (offset: number) => setQuery({ ...query, offset, until: page?.until });
-  const field = (k: keyof Filters) => ({ value: draft[k], onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value }) });
+  const field = (k: keyof Filters) => ({
+    value: draft[k],
+    onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value }),
+  });
 
   return (
     <main className="admin" aria-labelledby="audit-title">
@@ -90,7 +96,13 @@ export function AdminAudit() {
         </label>
         <label>
           {t('audit.ticket')}
-          <input {...field('ticket')} placeholder="VIC-2026-00042" pattern="\s*([Vv][Ii][Cc]-\d{4}-\d+|\d+)\s*" title={t('audit.ticketHint')} maxLength={30} />
+          <input
+            {...field('ticket')}
+            placeholder="VIC-2026-00042"
+            pattern="\s*([Vv][Ii][Cc]-\d{4}-\d+|\d+)\s*"
+            title={t('audit.ticketHint')}
+            maxLength={30}
+          />
         </label>
         <label>
           {t('audit.from')}
@@ -147,7 +159,11 @@ function AuditLine({ a }: { a: AuditEntry }) {
       <td>{courtTime(a.at)}</td>
       <td>{a.userId === null ? <span className="muted">{t('audit.system')}</span> : `${a.userName ?? ''} (${a.userLogin ?? a.userId})`}</td>
       <td>{a.action}</td>
-      <td>{a.entity === 'ticket' && a.entityId !== null ? <Link href={`/tickets/${a.entityId}`}>{a.ticketRef ?? `#${a.entityId}`}</Link> : null}</td>
+      <td>
+        {a.entity === 'ticket' && a.entityId !== null ? (
+          <Link href={`/tickets/${a.entityId}`}>{a.ticketRef ?? `#${a.entityId}`}</Link>
+        ) : null}
+      </td>
       <td className="pre">{detailsText(a.details)}</td>
       <td>{a.ip}</td>
     </tr>

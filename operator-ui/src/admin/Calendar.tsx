@@ -33,7 +33,8 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (court === null || !form.date) return;
-    if (await change(() => api.put(`/api/courts/${court}/calendar/${form.date}`, { kind: form.kind, note: form.note.trim() || null }))) setForm({ ...form, date: '', note: '' });
+    if (await change(() => api.put(`/api/courts/${court}/calendar/${form.date}`, { kind: form.kind, note: form.note.trim() || null })))
+      setForm({ ...form, date: '', note: '' });
   };
   const overrides = cal?.overrides.filter((o) => o.date.startsWith(`${year}-`)) ?? [];
 

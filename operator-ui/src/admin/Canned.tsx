@@ -57,7 +57,11 @@ export function AdminCanned() {
                     <button type="button" onClick={() => setEditing(c.id)} aria-label={`${t('courts.edit')}: ${c.title}`}>
                       {t('courts.edit')}
                     </button>
-                    <button type="button" onClick={() => void write(() => api.del(`/api/canned/${c.id}`))} aria-label={`${t('canned.delete')}: ${c.title}`}>
+                    <button
+                      type="button"
+                      onClick={() => void write(() => api.del(`/api/canned/${c.id}`))}
+                      aria-label={`${t('canned.delete')}: ${c.title}`}
+                    >
                       {t('canned.delete')}
                     </button>
                   </td>
@@ -75,7 +79,19 @@ export function AdminCanned() {
   );
 }
 
-function CannedForm({ label, initial, onSave, onCancel, resetOnSave }: { label: string; initial: Draft; onSave(d: Draft): Promise<boolean>; onCancel?(): void; resetOnSave?: boolean }) {
+function CannedForm({
+  label,
+  initial,
+  onSave,
+  onCancel,
+  resetOnSave,
+}: {
+  label: string;
+  initial: Draft;
+  onSave(d: Draft): Promise<boolean>;
+  onCancel?(): void;
+  resetOnSave?: boolean;
+}) {
   const { t } = useI18n();
   const [d, setD] = useState(initial);
   const [busy, setBusy] = useState(false);

@@ -72,7 +72,8 @@ export function CourtHoursEditor({ courtId }: { courtId: number }) {
     setError(null);
     setDraft((w) => w && { ...w, [d]: change(w[d]) });
   };
-  const edit = (d: Day, i: number, field: 'start' | 'end', value: string) => setDay(d, (ps) => ps.map((p, k) => (k === i ? { ...p, [field]: value } : p)));
+  const edit = (d: Day, i: number, field: 'start' | 'end', value: string) =>
+    setDay(d, (ps) => ps.map((p, k) => (k === i ? { ...p, [field]: value } : p)));
   const add = (d: Day) => {
     const p = nextPeriod(draft[d]);
     if (!p) return;

@@ -63,7 +63,10 @@ export function AdminScopeFilter() {
 function Figures({ stats }: { stats: ScopeStats }) {
   const { t } = useI18n();
   const { tickets: c, model: m } = stats;
-  const rows: [string, ScopeFigures][] = [...Object.entries(m.crossValidation.byLang).sort(([a], [b]) => a.localeCompare(b)), [t('scopeStats.all'), m.crossValidation.overall]];
+  const rows: [string, ScopeFigures][] = [
+    ...Object.entries(m.crossValidation.byLang).sort(([a], [b]) => a.localeCompare(b)),
+    [t('scopeStats.all'), m.crossValidation.overall],
+  ];
   return (
     <>
       <h2>{t('scopeStats.tickets')}</h2>

@@ -8,7 +8,16 @@ import { ActionTableHead, CourtOptions, ErrorLine } from '../ui.tsx';
 import { useAction, useFocusAfterRender } from '../util.ts';
 
 const ROLES: Role[] = ['operator', 'specialist', 'admin'];
-const COLUMNS = ['users.login', 'users.name', 'users.role', 'users.court', 'users.sip', 'users.languages', 'users.max', 'users.state'] as const;
+const COLUMNS = [
+  'users.login',
+  'users.name',
+  'users.role',
+  'users.court',
+  'users.sip',
+  'users.languages',
+  'users.max',
+  'users.state',
+] as const;
 
 export function AdminUsers({ courts }: { courts: CourtRow[] }) {
   const { t } = useI18n();
@@ -94,12 +103,21 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
                   <td>{u.active ? t('users.active') : t('users.inactive')}</td>
                   <td>
                     <div className="row-actions">
-                      <button type="button" id={`user-${u.id}-edit`} onClick={() => startEdit(u.id)} aria-label={`${t('users.edit')}: ${u.login}`}>
+                      <button
+                        type="button"
+                        id={`user-${u.id}-edit`}
+                        onClick={() => startEdit(u.id)}
+                        aria-label={`${t('users.edit')}: ${u.login}`}
+                      >
                         {t('users.edit')}
                       </button>
                       {/* Nobody can lock themselves out: the server refuses it too. */}
                       {u.id !== me.id && (
-                        <button type="button" onClick={() => void setActive(u, !u.active)} aria-label={`${u.active ? t('users.deactivate') : t('users.activate')}: ${u.login}`}>
+                        <button
+                          type="button"
+                          onClick={() => void setActive(u, !u.active)}
+                          aria-label={`${u.active ? t('users.deactivate') : t('users.activate')}: ${u.login}`}
+                        >
                           {u.active ? t('users.deactivate') : t('users.activate')}
                         </button>
                       )}

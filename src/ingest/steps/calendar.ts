@@ -21,7 +21,13 @@ export const calendar: Step = (ctx, { calendarFor }) => {
     ctx.firstResponseDueAt = addWorkingMs(cal, at, ctx.court.slaFirstResponseMin * 60_000).getTime();
   }
   const alreadyTold = existing?.offhoursReplyFor === ctx.nextOpening;
-  if (ctx.nextOpening !== null && ctx.status !== 'out_of_scope' && !alreadyTold && !ctx.env.noAutoReply && REPLYABLE_CHANNELS.has(ctx.env.channel)) {
+  if (
+    ctx.nextOpening !== null &&
+    ctx.status !== 'out_of_scope' &&
+    !alreadyTold &&
+    !ctx.env.noAutoReply &&
+    REPLYABLE_CHANNELS.has(ctx.env.channel)
+  ) {
     ctx.autoReplies.push({ kind: 'off-hours', text: offHoursReply(ctx.language, '{ref}', formatLocal(cal, new Date(ctx.nextOpening))) });
   }
 };

@@ -34,41 +34,97 @@ export const persist: Step = (ctx, { store, calendarFor }) => {
     // The ticket threading read, with the fields just written: reading it back costs as much as the rest of
     // this step. A new assignee or a contact named just now changes joined names, so that ticket is read back.
     if (!('assigneeId' in change) && !named) stored = { ...existing, ...change, updatedAt: now };
-    if (ctx.reopen) store.audit({ at: now, userId: null, action: 'ticket.reopened', entity: 'ticket', entityId: ticketId, details: { by: 'inbound', channel: env.channel } });
+    if (ctx.reopen)
+      store.audit({
+        at: now,
+        userId: null,
+        action: 'ticket.reopened',
+        entity: 'ticket',
+        entityId: ticketId,
+        details: { by: 'inbound', channel: env.channel },
+      });
   } else {
     // The year the citizen lives in: a message on 1 January before 05:00 local is still 31 December in UTC.
     const ref = store.nextTicketRef(localYearOf(calendarFor(ctx.court.id), new Date(now)));
     stored = store.createTicket({
-      ref, courtId: ctx.court.id, contactId, channel: env.channel, account: env.account, subject: env.thread?.subject ?? null,
-      status: ctx.status, assigneeId: ctx.assigneeId, language: ctx.language, scopeVerdict: ctx.scope?.verdict ?? null,
-      scopeScore: ctx.scope?.score ?? null, scopeFlagged: ctx.scope?.flagged ?? false, scope: ctx.scope, firstResponseDueAt: ctx.firstResponseDueAt, ...told, now,
+      ref,
+      courtId: ctx.court.id,
+      contactId,
+      channel: env.channel,
+      account: env.account,
+      subject: env.thread?.subject ?? null,
+      status: ctx.status,
+      assigneeId: ctx.assigneeId,
+      language: ctx.language,
+      scopeVerdict: ctx.scope?.verdict ?? null,
+      scopeScore: ctx.scope?.score ?? null,
+      scopeFlagged: ctx.scope?.flagged ?? false,
+      scope: ctx.scope,
+      firstResponseDueAt: ctx.firstResponseDueAt,
+      ...told,
+      now,
     });
     ticketId = stored.id;
   }
   if (ctx.assigneeId !== null && ctx.assigneeId !== (existing?.assigneeId ?? null)) {
     store.markAssigned(ctx.assigneeId, now);
-    store.audit({ at: now, userId: null, action: 'ticket.assigned', entity: 'ticket', entityId: ticketId, details: { to: ctx.assigneeId, by: 'routing' } });
+    store.audit({
+      at: now,
+      userId: null,
+      action: 'ticket.assigned',
+      entity: 'ticket',
+      entityId: ticketId,
+      details: { to: ctx.assigneeId, by: 'routing' },
+    });
   }
 
   const emailRefs = env.thread ? [...(env.thread.references ?? []), ...(env.thread.inReplyTo ? [env.thread.inReplyTo] : [])] : null;
   const inbound: Omit<NewMessage, 'authorId'> = {
-    ticketId, direction: 'in', channel: env.channel, externalId: env.externalId, contactId, text: env.text, html: env.html ?? null,
-    subject: env.thread?.subject ?? null, emailRefs: emailRefs ? [...new Set(emailRefs)] : null, scopeFlag: ctx.messageScopeFlag, now: env.receivedAt || now,
+    ticketId,
+    direction: 'in',
+    channel: env.channel,
+    externalId: env.externalId,
+    contactId,
+    text: env.text,
+    html: env.html ?? null,
+    subject: env.thread?.subject ?? null,
+    emailRefs: emailRefs ? [...new Set(emailRefs)] : null,
+    scopeFlag: ctx.messageScopeFlag,
+    now: env.receivedAt || now,
   };
   const messageId = store.insertMessage(inbound);
   const messages = [unauthoredMessageRow(messageId, inbound)];
   for (const a of ctx.attachments) store.insertAttachment({ messageId, ...a });
   if (env.call) {
     const c = env.call;
-    store.upsertCall({ ticketId, messageId, callId: c.callId, from: c.from, to: c.to, outcome: c.outcome, operatorId: c.operatorUserId ?? null,
-      startedAt: c.startedAt, answeredAt: c.answeredAt ?? null, endedAt: c.endedAt ?? null, callbackDueAt: null });
+    store.upsertCall({
+      ticketId,
+      messageId,
+      callId: c.callId,
+      from: c.from,
+      to: c.to,
+      outcome: c.outcome,
+      operatorId: c.operatorUserId ?? null,
+      startedAt: c.startedAt,
+      answeredAt: c.answeredAt ?? null,
+      endedAt: c.endedAt ?? null,
+      callbackDueAt: null,
+    });
   }
 
   // The ticket as committed, read inside the transaction: a read of its own after commit would take and
   // release the WAL locks again. Auto-replies below add messages only, not ticket changes.
   const ticket = stored ?? store.getTicket(ticketId)!;
   for (const r of ctx.autoReplies) {
-    const reply: Omit<NewMessage, 'authorId'> = { ticketId, direction: 'out', channel: env.channel, auto: r.kind, text: r.text.replaceAll('{ref}', ticket.ref), deliveryStatus: 'queued', now };
+    const reply: Omit<NewMessage, 'authorId'> = {
+      ticketId,
+      direction: 'out',
+      channel: env.channel,
+      auto: r.kind,
+      text: r.text.replaceAll('{ref}', ticket.ref),
+      deliveryStatus: 'queued',
+      now,
+    };
     const id = store.insertMessage(reply);
     store.enqueueOutbox(id, env.channel, outboundFor(store, ticket, id, reply.text, r.kind), now);
     messages.push(unauthoredMessageRow(id, reply));

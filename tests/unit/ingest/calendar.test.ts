@@ -29,7 +29,14 @@ describe('calendar step', () => {
 
   it('sends no off-hours reply for a call (there is no written channel back)', async () => {
     const { vic } = await makeVic({}, SATURDAY_NIGHT);
-    const r = vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '+77012345678' }, text: '', call: { callId: 'x', from: '+77012345678', to: '1', outcome: 'missed', startedAt: SATURDAY_NIGHT } }));
+    const r = vic.ingest(
+      envelope({
+        channel: 'sip',
+        sender: { kind: 'phone', address: '+77012345678' },
+        text: '',
+        call: { callId: 'x', from: '+77012345678', to: '1', outcome: 'missed', startedAt: SATURDAY_NIGHT },
+      }),
+    );
     expect(vic.store.listMessages(r.ticketId).filter((m) => m.direction === 'out')).toHaveLength(0);
   });
 });

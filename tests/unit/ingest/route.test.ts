@@ -9,7 +9,8 @@ describe('route step', () => {
     for (const u of [a, b]) vic.store.changeConnections(u.id, 1, clock.now());
     const assignees = [1, 2, 3, 4].map((i) => {
       clock.advance(1000);
-      return vic.store.getTicket(vic.ingest(envelope({ sender: { kind: 'whatsapp', address: `7701000000${i}@c.us` } })).ticketId)!.assigneeId;
+      return vic.store.getTicket(vic.ingest(envelope({ sender: { kind: 'whatsapp', address: `7701000000${i}@c.us` } })).ticketId)!
+        .assigneeId;
     });
     expect(new Set(assignees.slice(0, 2))).toEqual(new Set([a.id, b.id]));
     expect(assignees.filter((x) => x === a.id)).toHaveLength(2);

@@ -28,7 +28,14 @@ describe('thread step: e-mail', () => {
   it('threads a reply to the operator’s answer by the answer’s Message-ID', async () => {
     const { vic } = await makeVic();
     const first = vic.ingest(mail('<q1@x>'));
-    const out = vic.store.insertMessage({ ticketId: first.ticketId, direction: 'out', channel: 'email', externalId: '<answer@vic>', text: 'Ответ', now: 1 });
+    const out = vic.store.insertMessage({
+      ticketId: first.ticketId,
+      direction: 'out',
+      channel: 'email',
+      externalId: '<answer@vic>',
+      text: 'Ответ',
+      now: 1,
+    });
     expect(out).toBeGreaterThan(0);
     const r = vic.ingest(mail('<q2@x>', { inReplyTo: '<answer@vic>', references: ['<rewritten-by-outlook@x>'] }));
     expect(r.ticketId).toBe(first.ticketId);
