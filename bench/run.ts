@@ -34,7 +34,7 @@ function envelope(i: number, at: number): InboundEnvelope {
     sender: mail
       ? { kind: 'email', address: `c${i % SENDERS}@mail.kz` }
       : { kind: 'whatsapp', address: `7701${String(i % SENDERS).padStart(7, '0')}@c.us` },
-    text: TEXTS[i % TEXTS.length]!,
+    text: TEXTS[i % TEXTS.length],
     receivedAt: at,
     ...(mail ? { thread: { messageId: `<bench-${i}@mail.kz>`, subject: 'Вопрос' } } : {}),
   };
@@ -73,7 +73,7 @@ for (let r = 0; r < ROUNDS; r++) {
   t = process.hrtime.bigint();
   for (let i = r * per; i < (r + 1) * per; i++) {
     const s = process.hrtime.bigint();
-    vic.ingest(envelopes[i]!);
+    vic.ingest(envelopes[i]);
     lat.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
   ingestNs += process.hrtime.bigint() - t;
@@ -94,7 +94,7 @@ row('measure', 'value');
 row('raw insert, 1 row per transaction', `${r(rawPerS)} /s`);
 row('ingest pipeline, 1 envelope per tx', `${r(ingestPerS)} /s (${counts.tickets} tickets, ${counts.messages} messages)`);
 row('ingest / raw', r(ingestPerS / rawPerS, 3).toString());
-row('ingest latency p50 / p99', `${r(lat[Math.floor(N * 0.5)]!, 3)} ms / ${r(lat[Math.floor(N * 0.99)]!, 3)} ms`);
+row('ingest latency p50 / p99', `${r(lat[Math.floor(N * 0.5)], 3)} ms / ${r(lat[Math.floor(N * 0.99)], 3)} ms`);
 row('scope filter, 1,000-character message', `${r(scope.per_msg_ms, 4)} ms (mean of ${scope.n})`);
 row('scope filter / its cues alone', `${r(scope.ratio, 2)} (cues alone ${r(scope.cues_ms, 4)} ms)`);
 row('scope model load and check', `${r(scope.load_ms, 1)} ms (worst of 5)`);
@@ -104,7 +104,7 @@ console.log(
     ingest_per_s: r(ingestPerS),
     raw_insert_per_s: r(rawPerS),
     ratio: r(ingestPerS / rawPerS, 3),
-    p99_ms: r(lat[Math.floor(N * 0.99)]!, 3),
+    p99_ms: r(lat[Math.floor(N * 0.99)], 3),
     scope_ms_per_1000_chars: r(scope.per_msg_ms, 4),
     scope_vs_cues: r(scope.ratio, 2),
     scope_model_load_ms: r(scope.load_ms, 1),

@@ -29,7 +29,7 @@ function messages(): string[] {
 
 function timeMs(n: number, texts: string[], run: (text: string) => unknown): number {
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) run(texts[i % texts.length]!);
+  for (let i = 0; i < n; i++) run(texts[i % texts.length]);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 

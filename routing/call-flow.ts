@@ -145,7 +145,7 @@ export class CallFlow {
   private hunting(p: Extract<Phase, { name: 'hunting' }>, e: CallEvent): CallCommand[] {
     if (e.type === 'caller-cancel') return [this.finish('abandoned', { endedAt: e.at })]; // the B2BUA passes the CANCEL on
     if (!('leg' in e) || e.leg !== p.leg) return [];
-    const op = this.hunt[p.index]!;
+    const op = this.hunt[p.index];
     switch (e.type) {
       case 'ringing':
         if (p.popped || p.cancelling) return [];

@@ -38,7 +38,7 @@ export function normalizeCaseNumber(raw: string): string | null {
 export function extractCaseNumbers(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(CASE_NUMBER)) {
-    const n = `${m[1]}-${m[2]}-${m[3]}-${canonicalCategory(m[4]!)}/${Number(m[5])}`;
+    const n = `${m[1]}-${m[2]}-${m[3]}-${canonicalCategory(m[4])}/${Number(m[5])}`;
     if (!out.includes(n)) out.push(n);
   }
   return out;

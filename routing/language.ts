@@ -81,12 +81,12 @@ export function detectLanguage(text: string): Lang {
   let cls = 0;
   for (let i = 0; i <= lower.length; i++) {
     const code = i < lower.length ? lower.charCodeAt(i) : 32;
-    const mapped = code < 0x500 ? CODES[code]! : null;
-    const first = mapped && mapped.length ? mapped[0]! : 0;
+    const mapped = code < 0x500 ? CODES[code] : null;
+    const first = mapped && mapped.length ? mapped[0] : 0;
     const letter = mapped !== null && (mapped.length === 0 || first === 39 || (first >= 97 && first <= 122));
     if (letter) {
       inWord = true;
-      cls |= CLASS[code]!;
+      cls |= CLASS[code];
       for (let k = 0; k < mapped.length && n < word.length; k++) if (n === 0 || word[n - 1] !== mapped[k]) word[n++] = mapped[k]!;
     } else if (inWord) {
       if (n > 0) vote(word.toString('latin1', 0, n), cls, cls & 4 ? cyrillic : latin);

@@ -99,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, useDotenv = tru
   const source = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
   }
   return parsed.data;

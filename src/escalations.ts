@@ -177,7 +177,7 @@ export class EscalationService {
       const e = store.openEscalation(before.id);
       const asker = e ? store.getUser(e.fromUserId) : undefined;
       const askerMayHold = asker?.active && asker.role === 'operator' && canSee(asker, before);
-      this.giveBack(by.id, before, e, before.assigneeId ?? (askerMayHold ? asker!.id : null), now, {
+      this.giveBack(by.id, before, e, before.assigneeId ?? (askerMayHold ? asker.id : null), now, {
         from: holder.id,
         why: 'specialist changed',
       });

@@ -83,7 +83,7 @@ export class LoginThrottle {
       loginTimes.length >= l.LOGIN_ACCOUNT_FAILURES
         ? loginTimes.at(-1)! + this.delay(loginTimes.length - l.LOGIN_ACCOUNT_FAILURES, l.LOGIN_ACCOUNT_DELAY_MAX_MS) - now
         : 0,
-      ipTimes.length >= l.LOGIN_IP_FAILURES ? ipTimes[ipTimes.length - l.LOGIN_IP_FAILURES]! + WINDOW_MS - now : 0,
+      ipTimes.length >= l.LOGIN_IP_FAILURES ? ipTimes[ipTimes.length - l.LOGIN_IP_FAILURES] + WINDOW_MS - now : 0,
     ];
     const waitMs = Math.max(0, ...waits);
     if (waitMs > 0) return { waitMs, succeeded: () => {} };

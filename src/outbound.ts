@@ -47,8 +47,8 @@ export function replyReferences(
 ): string[] {
   const chain = [...new Set([...first.refs, first.id, ...parent.refs].filter((id) => id !== parent.id)), parent.id];
   if (chain.length <= max) return chain;
-  const keep = new Set([chain[0]!, first.id]);
-  for (let i = chain.length - 1; keep.size < max; i--) keep.add(chain[i]!);
+  const keep = new Set([chain[0], first.id]);
+  for (let i = chain.length - 1; keep.size < max; i--) keep.add(chain[i]);
   return chain.filter((id) => keep.has(id));
 }
 

@@ -279,8 +279,8 @@ export class EmailChannel implements ChannelAdapter {
       .sort((a, b) => a.uid - b.uid);
     const oversize = oversizeThreshold(this.cfg.attachmentsMaxBytes);
     for (let i = 0; i < found.length && !this.stopping;) {
-      if ((found[i]!.size ?? 0) > oversize) {
-        const { uid, size } = found[i++]!;
+      if ((found[i].size ?? 0) > oversize) {
+        const { uid, size } = found[i++];
         await this.storeOversize(client, validity, uid, size ?? 0);
         await this.afterStored(client, [uid]);
         continue;
@@ -290,11 +290,11 @@ export class EmailChannel implements ChannelAdapter {
       while (
         i < found.length &&
         batch.length < BATCH_COUNT &&
-        (found[i]!.size ?? 0) <= oversize &&
-        (!batch.length || bytes + (found[i]!.size ?? 0) <= BATCH_BYTES)
+        (found[i].size ?? 0) <= oversize &&
+        (!batch.length || bytes + (found[i].size ?? 0) <= BATCH_BYTES)
       ) {
-        bytes += found[i]!.size ?? 0;
-        batch.push(found[i++]!.uid);
+        bytes += found[i].size ?? 0;
+        batch.push(found[i++].uid);
       }
       // Collected first, processed after: no IMAP command may run inside a FETCH.
       const msgs = (await client.fetchAll(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })).sort(

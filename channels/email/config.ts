@@ -89,7 +89,7 @@ export function emailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmailC
   if (!source.EMAIL_IMAP_HOST) return null;
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new Error(`config: ${String(issue.path[0])} ${issue.message}`);
   }
   const e = parsed.data;

@@ -76,7 +76,7 @@ const ROBOT_LOCAL_PART = /^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-
 export function automatedReason(lines: HeaderLines, from: string, ownAddress: string): string | null {
   const first = (name: string) => headerValues(lines, name)[0];
   const own = comparableAddress(ownAddress);
-  const autoSubmitted = first('auto-submitted')?.split(';')[0]!.trim().toLowerCase();
+  const autoSubmitted = first('auto-submitted')?.split(';')[0].trim().toLowerCase();
   if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted.slice(0, 100)}`;
   const precedence = first('precedence')?.toLowerCase();
   if (precedence && /^(bulk|list|junk|auto_reply)$/.test(precedence)) return `Precedence: ${precedence}`;

@@ -42,7 +42,7 @@ export function sipConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SipConfi
   if (!source.SIP_DRACHTIO_HOST) return null;
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
   }
   const c = parsed.data;

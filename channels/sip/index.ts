@@ -186,7 +186,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
       if (err) return lost(gen, 'drachtio-server rejected SIP_DRACHTIO_SECRET', 'down');
       if (ackTimer) clearTimeout(ackTimer);
       delay = backoffMs;
-      sipAddress = hostport.split(',')[0]!.replace(/^\w+\//, '');
+      sipAddress = hostport.split(',')[0].replace(/^\w+\//, '');
       setHealth('connected');
       log().info({ hostport }, 'sip: connected to drachtio-server');
       keepAlive(gen);

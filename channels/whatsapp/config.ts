@@ -70,7 +70,7 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv = process.env, data
   const source = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('WHATSAPP_') && v !== ''));
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
   }
   const e = parsed.data;

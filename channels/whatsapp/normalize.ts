@@ -228,7 +228,7 @@ async function mediaOf(msg: MessageLike, type: string, maxBytes: number): Promis
 }
 
 function defaultName(msg: MessageLike, type: string, contentType: string): string {
-  const ext = (contentType.split(';')[0]!.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/gi, '').slice(0, 8) || 'bin';
+  const ext = (contentType.split(';')[0].split('/')[1] ?? 'bin').replace(/[^a-z0-9]/gi, '').slice(0, 8) || 'bin';
   const t = new Date(Number(msg.timestamp) * 1000);
   const stamp = Number.isNaN(t.getTime()) ? 'unknown' : t.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `${type === 'ptt' ? 'voice' : type.replace(/[^a-z0-9_]/gi, '')}-${stamp}.${ext}`;

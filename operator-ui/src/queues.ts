@@ -12,7 +12,7 @@ const byRole: Record<Role, Queue[]> = {
 };
 
 export const queuesFor = (role: Role): Queue[] => byRole[role];
-export const defaultQueue = (role: Role): Queue => (role === 'operator' ? 'court' : byRole[role][0]!);
+export const defaultQueue = (role: Role): Queue => (role === 'operator' ? 'court' : byRole[role][0]);
 export const isQueue = (role: Role, q: string | null): q is Queue => q !== null && (byRole[role] as string[]).includes(q);
 
 export const CHANNELS = ['whatsapp', 'email', 'sip', 'web'] as const;

@@ -85,7 +85,9 @@ export function useServerEvent<K extends keyof ServerEvents>(name: K, handler: (
   useEffect(() => {
     if (!socket) return;
     const fn = (p: ServerEvents[K]) => ref.current(p);
-    socket.on(name as string, fn);
-    return () => void socket.off(name as string, fn);
+    // A plain string: socket.io's typed overloads cannot follow a generic event name.
+    const event: string = name;
+    socket.on(event, fn);
+    return () => void socket.off(event, fn);
   }, [socket, name]);
 }

@@ -38,7 +38,7 @@ export function assertTimeZone(timeZone: string): void {
 function rawOffset(timeZone: string, ms: number): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(ms)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   return wall - Math.floor(ms / 1000) * 1000;
 }
 

@@ -43,8 +43,8 @@ function byLanguage(examples: Example[], scores: number[], high: number, low: nu
       return [
         l,
         figuresAt(
-          idx.map((i) => examples[i]!),
-          idx.map((i) => scores[i]!),
+          idx.map((i) => examples[i]),
+          idx.map((i) => scores[i]),
           high,
           low,
         ),

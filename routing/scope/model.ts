@@ -54,7 +54,7 @@ const stronger = (a: Contribution, b: Contribution) => Math.abs(b.weight) - Math
 
 function insertByStrength(list: Contribution[], c: Contribution, max: number): void {
   let i = list.length;
-  while (i > 0 && stronger(c, list[i - 1]!) < 0) i--;
+  while (i > 0 && stronger(c, list[i - 1]) < 0) i--;
   if (i >= max) return;
   list.splice(i, 0, c);
   if (list.length > max) list.pop();
@@ -84,7 +84,7 @@ export class ScopeModel {
     const add = (feature: string, part: number) => {
       z += part;
       // Most features are weak: only one that would enter the current top list is looked at further.
-      if (parts.length === top && Math.abs(part) <= Math.abs(parts[top - 1]!.weight)) return;
+      if (parts.length === top && Math.abs(part) <= Math.abs(parts[top - 1].weight)) return;
       insertByStrength(parts, { feature, weight: part }, top);
     };
     const gramScale = f.gramCount ? 1 / Math.sqrt(f.gramCount) : 0;
@@ -140,7 +140,7 @@ export function parseScopeModel(text: string): ScopeModel {
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new ScopeModelError(`${issue.path.join('.') || 'file'}: ${issue.message}`);
   }
   // The weights are checked by hand: zod's record check of 20,000 entries would cost more than the rest of start-up.

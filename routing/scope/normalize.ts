@@ -101,9 +101,9 @@ export function normalize(text: string): string {
   out[n++] = SPACE;
   for (let i = 0; i < lower.length; i++) {
     const code = lower.charCodeAt(i);
-    const mapped = code < 0x500 ? CODES[code]! : (HIGH_CODES.get(code) ?? BLANK);
+    const mapped = code < 0x500 ? CODES[code] : (HIGH_CODES.get(code) ?? BLANK);
     for (let k = 0; k < mapped.length; k++) {
-      const ch = mapped[k]!;
+      const ch = mapped[k];
       if (ch === last) continue; // collapses repeated letters, digits and spaces in one pass
       if (PUNCT[ch] || PUNCT[last]) {
         if (last !== SPACE) out[n++] = SPACE;

@@ -55,7 +55,7 @@ function indexRows(rows: Featurized, ys: boolean[], vocab: Map<string, number>):
       const j = vocab.get(n);
       if (j !== undefined) {
         index.push(j);
-        value.push(r.values[k]!);
+        value.push(r.values[k]);
       }
     });
     return { index: Int32Array.from(index), value: Float64Array.from(value), y: ys[i] ? 1 : 0 };
@@ -78,22 +78,22 @@ export function trainLogistic(rows: Featurized, ys: boolean[], hyper: Hyper = DE
   for (let t = 1; t <= hyper.iterations; t++) {
     g.fill(0);
     for (const r of data) {
-      let z = w[d]!;
-      for (let k = 0; k < r.index.length; k++) z += w[r.index[k]!]! * r.value[k]!;
+      let z = w[d];
+      for (let k = 0; k < r.index.length; k++) z += w[r.index[k]] * r.value[k];
       const err = (sigmoid(z) - r.y) / data.length;
-      for (let k = 0; k < r.index.length; k++) g[r.index[k]!]! += err * r.value[k]!;
-      g[d]! += err;
+      for (let k = 0; k < r.index.length; k++) g[r.index[k]] += err * r.value[k];
+      g[d] += err;
     }
-    for (let j = 0; j < d; j++) g[j]! += hyper.l2 * w[j]!;
+    for (let j = 0; j < d; j++) g[j] += hyper.l2 * w[j];
     const c1 = 1 - b1 ** t;
     const c2 = 1 - b2 ** t;
     for (let j = 0; j <= d; j++) {
-      m[j] = b1 * m[j]! + (1 - b1) * g[j]!;
-      v[j] = b2 * v[j]! + (1 - b2) * g[j]! * g[j]!;
-      w[j]! -= (hyper.learningRate * (m[j]! / c1)) / (Math.sqrt(v[j]! / c2) + 1e-8);
+      m[j] = b1 * m[j] + (1 - b1) * g[j];
+      v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j];
+      w[j] -= (hyper.learningRate * (m[j] / c1)) / (Math.sqrt(v[j] / c2) + 1e-8);
     }
   }
-  return { bias: w[d]!, weights: new Map(names.map((n, i) => [n, w[i]!])) };
+  return { bias: w[d], weights: new Map(names.map((n, i) => [n, w[i]])) };
 }
 
 /** Bernoulli naive Bayes over the same features (present or not), as log-odds weights of a linear model. */
@@ -125,7 +125,7 @@ export function linearScore(model: Linear, f: { names: string[]; values: number[
   let z = model.bias;
   f.names.forEach((n, k) => {
     const w = model.weights.get(n);
-    if (w !== undefined) z += binary ? w : w * f.values[k]!;
+    if (w !== undefined) z += binary ? w : w * f.values[k];
   });
   return sigmoid(z);
 }
@@ -157,7 +157,7 @@ export function folds(examples: Example[], k: number, seed: number): number[] {
     const members = groups.get(key)!;
     for (let i = members.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
-      [members[i], members[j]] = [members[j]!, members[i]!];
+      [members[i], members[j]] = [members[j], members[i]];
     }
     for (const i of members) fold[i] = next++ % k;
   }
@@ -212,7 +212,7 @@ export function figuresAt(examples: Example[], scores: number[], high: number, l
   let fn = 0;
   let flagged = 0;
   examples.forEach((e, i) => {
-    const s = scores[i]!;
+    const s = scores[i];
     if (s >= high) {
       if (e.appeal) tp++;
       else fp++;
@@ -238,24 +238,24 @@ export function chooseThresholds(
   precision: number,
   bandPrecision: number,
 ): { high: number; low: number } {
-  const order = scores.map((s, i) => [s, examples[i]!.appeal] as const).sort((a, b) => b[0] - a[0]);
-  const tied = (i: number) => i + 1 < order.length && order[i + 1]![0] === order[i]![0];
+  const order = scores.map((s, i) => [s, examples[i].appeal] as const).sort((a, b) => b[0] - a[0]);
+  const tied = (i: number) => i + 1 < order.length && order[i + 1][0] === order[i][0];
   let tp = 0;
   let fp = 0;
   let high = 1;
   for (let i = 0; i < order.length; i++) {
-    if (order[i]![1]) tp++;
+    if (order[i][1]) tp++;
     else fp++;
-    if (!tied(i) && tp / (tp + fp) >= precision) high = order[i]![0];
+    if (!tied(i) && tp / (tp + fp) >= precision) high = order[i][0];
   }
   let low = high;
   let band = 0;
   let bandAppeals = 0;
   for (let i = 0; i < order.length; i++) {
-    if (order[i]![0] >= high) continue;
+    if (order[i][0] >= high) continue;
     band++;
-    if (order[i]![1]) bandAppeals++;
-    if (!tied(i) && bandAppeals / band >= bandPrecision) low = order[i]![0];
+    if (order[i][1]) bandAppeals++;
+    if (!tied(i) && bandAppeals / band >= bandPrecision) low = order[i][0];
   }
   const r = (x: number) => Math.floor(x * 1e4) / 1e4;
   return { high: r(high), low: r(low) };

@@ -38,7 +38,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
   const r = schema.safeParse(value);
   if (!r.success) {
     const details = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new VicError('VIC_VALIDATION', `Invalid ${details[0]!.path || 'input'}: ${details[0]!.message}`, details);
+    throw new VicError('VIC_VALIDATION', `Invalid ${details[0].path || 'input'}: ${details[0].message}`, details);
   }
   return r.data;
 }

@@ -49,7 +49,7 @@ export function requireMediaType(documented: readonly { path: RegExp; type: stri
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!CHANGES.has(req.method)) return next();
     const expected = documented.find((d) => d.path.test(req.path))?.type ?? 'application/json';
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== expected) throw new VicError('VIC_UNSUPPORTED_MEDIA_TYPE', `Send the request as Content-Type: ${expected}`);
     next();
   };

@@ -101,7 +101,7 @@ export async function syncDir(dir: string): Promise<void> {
 export async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await fn(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }

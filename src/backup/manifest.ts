@@ -76,7 +76,7 @@ export function readManifest(dir: string): Manifest {
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new BackupError(`${MANIFEST}: malformed (${issue.path.join('.') || 'top level'} ${issue.message})`);
   }
   return parsed.data;

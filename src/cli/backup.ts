@@ -47,7 +47,7 @@ export async function runBackupCommand(command: Command, args: string[], io: Io 
     io.err(USAGE[command]);
     return 2;
   }
-  const dir = path.resolve(positionals[0]!);
+  const dir = path.resolve(positionals[0]);
   const dataDir = () => path.resolve(values['data-dir'] ?? loadConfig().DATA_DIR);
   try {
     if (command === 'backup') return await backup(dir, dataDir(), keep, io);

@@ -24,7 +24,7 @@ export async function runCalendarCommand(
   const positional: string[] = [];
   let courtId: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--court') {
       courtId = args[++i];
       if (!courtId) return fail('--court needs a court id');

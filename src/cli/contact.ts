@@ -28,7 +28,7 @@ export async function runContactCommand(args: string[]): Promise<number> {
   const positional: string[] = [];
   const opts: { by?: string; reason?: string; force: boolean } = { force: false };
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
+    const arg = rest[i];
     if (arg === '--by' || arg === '--reason') {
       const value = rest[++i];
       if (!value?.trim()) return fail(`${arg} needs a value`);
@@ -60,7 +60,7 @@ export async function runContactCommand(args: string[]): Promise<number> {
       }
       by = { userId: user.id, login: user.login };
     }
-    const ids = findSubjects(store, positional[0]!);
+    const ids = findSubjects(store, positional[0]);
     if (!ids.length) {
       process.stderr.write(`no contact found for "${positional[0]}"\n`);
       return 1;

@@ -107,8 +107,8 @@ function table(byLang: Map<string, ScopeFigures>, overall: ScopeFigures): string
     f.f1.toFixed(4),
     String(f.flagged),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
 }
 
@@ -147,7 +147,7 @@ async function runEval(args: string[]): Promise<number> {
   if (values.decisions ? positionals.length : positionals.length !== 1) {
     return fail(positionals.length > 1 || values.decisions ? 'give either FILE.jsonl or --decisions' : 'missing FILE');
   }
-  const source = values.decisions ? 'operator decisions' : positionals[0]!;
+  const source = values.decisions ? 'operator decisions' : positionals[0];
   const rows = values.decisions ? storedDecisions() : readLabelled(source);
   const { overall, byLang } = evaluateScope(rows);
   const { high, low } = scopeModel().thresholds;

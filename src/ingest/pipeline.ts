@@ -97,5 +97,5 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   const { ticket, ticketCreated, messages } = ctx.result!;
   deps.events.emit({ type: ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
   for (const message of messages) deps.events.emit({ type: 'message.created', ticket, message });
-  return { duplicate: false, ticketId: ticket.id, messageId: messages[0]!.id, ticketCreated, autoReplies: messages.length - 1 };
+  return { duplicate: false, ticketId: ticket.id, messageId: messages[0].id, ticketCreated, autoReplies: messages.length - 1 };
 }

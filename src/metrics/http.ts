@@ -62,7 +62,7 @@ export function metricsEndpoint(metrics: VicMetrics, token: string | undefined):
   return async (req: Request, res: Response, next: NextFunction) => {
     if (token !== undefined) {
       const m = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!m || !sameToken(m[1]!, token)) {
+      if (!m || !sameToken(m[1], token)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         return next(new VicError('VIC_UNAUTHENTICATED', 'Send the metrics token: Authorization: Bearer METRICS_TOKEN'));
       }

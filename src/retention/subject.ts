@@ -88,7 +88,7 @@ function exportContact(store: Store, contactId: number) {
 export function exportSubjects(store: Store, contactIds: number[], by: Requester, now: number) {
   const contacts = contactIds.map((id) => exportContact(store, id));
   for (const [i, id] of contactIds.entries()) {
-    const c = contacts[i]!;
+    const c = contacts[i];
     store.audit({
       at: now,
       userId: by.userId,

@@ -33,7 +33,7 @@ export class StoreCore {
     const current = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = current; v < MIGRATIONS.length; v++) {
       this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
+        this.db.exec(MIGRATIONS[v]);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
     }

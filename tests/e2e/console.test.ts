@@ -120,7 +120,7 @@ describe('operator console', () => {
         page.waitForResponse((res) => res.url().includes(`queue=${queue}`) && res.url().includes('limit=50')),
         page
           .getByRole('navigation')
-          .getByRole('link', { name: new RegExp(label!) })
+          .getByRole('link', { name: new RegExp(label) })
           .click(),
       ]);
       expect(await page.getByText('Айгерим Сапарова').count()).toBe(0);

@@ -34,7 +34,7 @@ async function adminFetch(url: string, init: { method: string; body: string; typ
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
   });
-  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
   const res = await fetch(`${base}${url}`, { method: init.method, headers: { cookie, 'content-type': init.type }, body: init.body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -201,7 +201,7 @@ describe('escalation in the console', () => {
     const op = vic.store.getUser(operatorId)!;
     const specialist = vic.store.getUserByLogin('spec-office')!;
     vic.escalations.escalate(op, r.ticketId, specialist.id, 'Уточните, пожалуйста, дату заседания', false);
-    const due = vic.store.listEscalations(r.ticketId)[0]!.pickupDueAt!;
+    const due = vic.store.listEscalations(r.ticketId)[0].pickupDueAt!;
     clock.set(due + 60_000);
     expect(vic.escalations.checkTimers()).toBeGreaterThan(0);
     const alert = page.getByRole('alert').filter({ hasText: 'Специалист Асель Канцелярия не взял в работу обращение' });

@@ -241,8 +241,8 @@ describe('court working hours', () => {
     );
     expect(vic.store.getTicket(closed.ticketId)!.status).toBe('waiting');
     const [reply] = outbound(closed.ticketId);
-    expect(reply!.text).toMatch(/02\.12\.2026/);
-    expect(reply!.text).toMatch(/09:00/);
+    expect(reply.text).toMatch(/02\.12\.2026/);
+    expect(reply.text).toMatch(/09:00/);
 
     // Back to the default week: the regional court is closed at 19:00 again.
     await admin.put(`/api/courts/${reg}/hours`, { week: null });

@@ -214,7 +214,7 @@ describe('HTTP API', () => {
     const html = Buffer.from('<script>alert(1)</script>');
     const r = vic.ingest(envelope({ attachments: [{ filename: 'x.html', contentType: 'text/html', content: html, size: html.length }] }));
     const { api } = await server.login('admin', 'admin-secret-1');
-    const a = vic.store.listAttachments(r.ticketId)[0]!;
+    const a = vic.store.listAttachments(r.ticketId)[0];
     const res = await api.get(`/api/attachments/${a.id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment/);
@@ -266,7 +266,7 @@ describe('HTTP API', () => {
       ['a.gif', 'image/gif'],
       ['b.webp', 'image/webp'],
     ]) {
-      expect((await api.get(`/api/attachments/${id(name!)}?inline=1`)).headers.get('content-type'), name).toBe(type);
+      expect((await api.get(`/api/attachments/${id(name)}?inline=1`)).headers.get('content-type'), name).toBe(type);
     }
 
     // SVG and HTML that claim to be PNG are never shown inline, and their download is typed as bytes, not as an image.

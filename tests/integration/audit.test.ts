@@ -101,7 +101,7 @@ describe('reads of citizen data are audited', () => {
         attachments: [{ filename: 'повестка.png', contentType: 'image/png', content: PNG, size: PNG.length }],
       }),
     );
-    const attachmentId = vic.store.listAttachments(ticketId)[0]!.id;
+    const attachmentId = vic.store.listAttachments(ticketId)[0].id;
     expect((await operator.get(`/api/tickets/${ticketId}`)).status).toBe(200);
     expect((await operator.get(`/api/attachments/${attachmentId}`)).status).toBe(200);
     expect((await operator.get(`/api/tickets/${ticketId}/specialists`)).status).toBe(200);

@@ -84,7 +84,7 @@ async function run(command: Command, args: string[]) {
 const only = (dir: string) => {
   const names = fs.readdirSync(dir);
   expect(names).toHaveLength(1);
-  return path.join(dir, names[0]!);
+  return path.join(dir, names[0]);
 };
 
 /**
@@ -210,7 +210,7 @@ describe('backup and restore', () => {
     const flipped = copyOf(dir);
     const db = path.join(flipped, 'vic.sqlite');
     const bytes = fs.readFileSync(db);
-    bytes[bytes.length >> 1]! ^= 0x01;
+    bytes[bytes.length >> 1] ^= 0x01;
     fs.writeFileSync(db, bytes);
 
     const lost = copyOf(dir);

@@ -4,7 +4,6 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../src/channels.ts';
 import type { Vic } from '../../src/app.ts';
-import type { ManualClock } from '../../src/clock.ts';
 import type { VicEvent } from '../../src/events.ts';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
 import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
@@ -76,7 +75,7 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     await vic.addChannel(channel);
     vic.outbox.start();
     const append = (raw: Buffer | Buffer[]) => dovecot.append(Array.isArray(raw) ? raw : [raw], { mailbox });
-    return { vic, clock: clock as ManualClock, channel, events, mailbox, append };
+    return { vic, clock: clock, channel, events, mailbox, append };
   }
   const stop = async (r: { vic: Vic; channel: ChannelAdapter }) => {
     await r.vic.close();
@@ -112,7 +111,7 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
       times.push(ev.at - t0);
     }
     times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
+    const median = times[Math.floor(times.length / 2)];
     console.info(
       `[email] APPEND → ticket.created: median ${median} ms (min ${times[0]}, max ${times[times.length - 1]}) over ${times.length}`,
     );
@@ -173,7 +172,7 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     await r.channel.stop();
     r.vic.store.setChannelState('email', 'watermark', `${validity}:0`, Date.now());
     await r.channel.start(r.vic.channelContext(r.channel));
-    await r.append(msgs[1]!.raw);
+    await r.append(msgs[1].raw);
     await until('watermark past the copy', () => r.vic.store.getChannelState('email', 'watermark') === `${validity}:4`);
     expect(inbound(r.vic)).toBe(3);
     expect(count(r.vic, 'SELECT count(*) AS c FROM tickets')).toBe(3);
@@ -286,8 +285,8 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     expect(r.vic.store.getMessage(stored.id)!.text).toContain('Направляю документы');
     const [att] = r.vic.store.listAttachments(stored.ticketId);
     expect(att).toMatchObject({ filename: 'скан.pdf', contentType: 'application/pdf', sha256: null });
-    expect(att!.droppedReason).toMatch(/^not accepted: the message is \d+ MB, over the 20 MB limit/);
-    expect(att!.size).toBeGreaterThan(25 * 1024 * 1024 - 1024);
+    expect(att.droppedReason).toMatch(/^not accepted: the message is \d+ MB, over the 20 MB limit/);
+    expect(att.size).toBeGreaterThan(25 * 1024 * 1024 - 1024);
     await stop(r);
   });
 

@@ -46,7 +46,7 @@ function histogram(text: string, name: string, labels: Record<string, string>) {
     .map((l) => l.replace(/\{([^}]*)\}/, (_, inner: string) => (/le="[^"]*"/.exec(inner) ? `{${/le="[^"]*"/.exec(inner)![0]}}` : '')));
   if (!lines.length) return undefined;
   const [family] = parse(`# TYPE ${name} histogram\n${lines.join('\n')}\n`);
-  const s = family!.metrics[0]!;
+  const s = family.metrics[0];
   return { count: Number(s.count), sum: Number(s.sum), buckets: s.buckets! };
 }
 
@@ -188,7 +188,7 @@ describe('/metrics', () => {
     expect(http('POST', '/api/auth/login', '2xx')).toMatchObject({ count: 3 });
     const routes = new Set([...scraped.text.matchAll(/^vic_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((r) => r[1]));
     expect(
-      [...routes].filter((r) => /\/\d/.test(r!)),
+      [...routes].filter((r) => /\/\d/.test(r)),
       'a raw URL as a label',
     ).toEqual([]);
 
@@ -211,8 +211,8 @@ describe('/metrics', () => {
     const two = await makeVic();
     one.vic.ingest(envelope());
     const [m1, m2] = await Promise.all([one.vic, two.vic].map(async (v: Vic) => families(await v.metrics.text())));
-    expect(value(m1!, 'vic_ingest_messages_total', { channel: 'whatsapp', result: 'created' })).toBe(1);
-    expect(value(m2!, 'vic_ingest_messages_total', { channel: 'whatsapp', result: 'created' })).toBeUndefined();
+    expect(value(m1, 'vic_ingest_messages_total', { channel: 'whatsapp', result: 'created' })).toBe(1);
+    expect(value(m2, 'vic_ingest_messages_total', { channel: 'whatsapp', result: 'created' })).toBeUndefined();
     await Promise.all([one.vic.close(), two.vic.close()]);
   });
 });
@@ -265,7 +265,7 @@ describe('who may read /metrics', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ login: 'admin', password: 'admin-secret-1' }),
       });
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const cookie = login.headers.get('set-cookie')!.split(';')[0];
       expect((await scrape(base, { cookie })).status).toBe(401);
       // Prometheus sends no Origin; a browser page elsewhere that has the token gets no further than anyone with it.
       const ok = await scrape(base, { Authorization: `Bearer ${token}`, Origin: 'https://elsewhere.example' });

@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
 import type { Vic } from '../../src/app.ts';
-import type { ManualClock } from '../../src/clock.ts';
 import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
 import { envelope, makeVic, until } from '../helpers.ts';
 
@@ -72,10 +71,10 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
           }),
         ).ticketId,
     );
-    const reply = (i: number, text = `Ответ ${i}`) => vic.tickets.post(admin, tickets[i]!, 'reply', text).messageId;
+    const reply = (i: number, text = `Ответ ${i}`) => vic.tickets.post(admin, tickets[i], 'reply', text).messageId;
     const row = (messageId: number) => vic.store.getOutboxByMessage(messageId)!;
     const received = (address: string) => smtp.received.filter((m) => m.to.includes(address)).length;
-    return { vic, clock: clock as ManualClock, channel, reply, row, received };
+    return { vic, clock: clock, channel, reply, row, received };
   }
   type Rig = Awaited<ReturnType<typeof rig>>;
 
@@ -114,13 +113,13 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     const r = await rig(citizens);
     await smtpDown();
     const ids = citizens.map((_, i) => r.reply(i));
-    const tries = await outage(r, ids[0]!, 2 * MINUTE);
+    const tries = await outage(r, ids[0], 2 * MINUTE);
     // Backoff 5, 10, 20, 40 s …: a handful of connection attempts in 2 minutes, not one per reply per try.
-    expect(tries.slice(1).map((t, i) => t - tries[i]!)).toEqual([5000, 10_000, 20_000, 40_000, 80_000]);
+    expect(tries.slice(1).map((t, i) => t - tries[i])).toEqual([5000, 10_000, 20_000, 40_000, 80_000]);
     expect(ids.slice(1).map((id) => r.row(id).attempts)).toEqual([0, 0]);
     expect(ids.map((id) => r.vic.store.getMessage(id)!.deliveryStatus)).toEqual(['queued', 'queued', 'queued']);
 
-    await back(r, ids[0]!);
+    await back(r, ids[0]);
     await until('all sent', () => ids.every((id) => r.vic.store.getMessage(id)!.deliveryStatus === 'sent'));
     expect(citizens.map(r.received)).toEqual([1, 1, 1]);
     expect(ids.slice(1).map((id) => r.row(id).attempts)).toEqual([1, 1]);
@@ -133,13 +132,13 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     const r = await rig(citizens);
     await smtpDown();
     const ids = citizens.map((_, i) => r.reply(i));
-    const tries = await outage(r, ids[0]!, 3 * 60 * MINUTE);
-    const gaps = tries.slice(1).map((t, i) => t - tries[i]!);
+    const tries = await outage(r, ids[0], 3 * 60 * MINUTE);
+    const gaps = tries.slice(1).map((t, i) => t - tries[i]);
     expect(Math.max(...gaps)).toBe(10 * MINUTE); // capped: a returning server is noticed within 10 minutes
     expect(gaps.filter((g) => g === 10 * MINUTE).length).toBeGreaterThan(10);
     expect(ids.map((id) => r.vic.store.getMessage(id)!.deliveryStatus)).toEqual(['queued', 'queued']);
 
-    await back(r, ids[0]!);
+    await back(r, ids[0]);
     await until('all sent', () => ids.every((id) => r.vic.store.getMessage(id)!.deliveryStatus === 'sent'));
     expect(citizens.map(r.received)).toEqual([1, 1]);
     await until('health connected', () => r.channel.health().state === 'connected');

@@ -45,11 +45,11 @@ async function start(script: string, dataDir = tempDir()): Promise<Started> {
   const child = spawn(process.execPath, [script], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const lines: Record<string, unknown>[] = [];
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
         const line = out.slice(0, nl);

@@ -12,7 +12,6 @@ import { DAY, HOUR } from '../../routing/calendar/days.ts';
 import type { Vic } from '../../src/app.ts';
 import { openSession } from '../../src/auth.ts';
 import type { ManualClock } from '../../src/clock.ts';
-import type { Config } from '../../src/config.ts';
 import { RetentionJob, nextRunAt } from '../../src/retention/job.ts';
 import { MARKERS, zeroCounts, type RetentionCounts } from '../../src/retention/policy.ts';
 import type { UserRow } from '../../src/store/index.ts';
@@ -155,7 +154,7 @@ describe('the retention job over a year of data', () => {
   const identities = new Map<number, number>();
 
   beforeAll(async () => {
-    ({ vic, clock } = await makeVic(AGES as Partial<Config>, D0));
+    ({ vic, clock } = await makeVic(AGES, D0));
     gen = await generate(vic, clock, await addUser(vic, 'op', 'operator'));
     for (const g of gen)
       texts.set(
@@ -192,8 +191,8 @@ describe('the retention job over a year of data', () => {
     const now = clock.now();
     const cut = { text: now - 180 * DAY, rec: now - 90 * DAY, contacts: now - 240 * DAY, audit: now - 300 * DAY, sessions: now - 7 * DAY };
     const before = report(vic);
-    const auditKept = rows<{ n: number }>(vic, `SELECT count(*) AS n FROM audit_log WHERE at >= ?`, cut.audit)[0]!.n;
-    const sessionsKept = rows<{ n: number }>(vic, `SELECT count(*) AS n FROM sessions WHERE expires_at > ?`, cut.sessions)[0]!.n;
+    const auditKept = rows<{ n: number }>(vic, `SELECT count(*) AS n FROM audit_log WHERE at >= ?`, cut.audit)[0].n;
+    const sessionsKept = rows<{ n: number }>(vic, `SELECT count(*) AS n FROM sessions WHERE expires_at > ?`, cut.sessions)[0].n;
     const preview = await job.preview();
     const counts = await job.run();
     expect(counts, 'the preview is what the run removed').toEqual(preview);
@@ -233,9 +232,9 @@ describe('the retention job over a year of data', () => {
     }
     expect(rows(vic, `SELECT 1 FROM audit_log WHERE at < ?`, cut.audit)).toEqual([]);
     // The rows kept, and the run's own entry with its counts.
-    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM audit_log WHERE at >= ?`, cut.audit)[0]!.n).toBe(auditKept + 1);
+    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM audit_log WHERE at >= ?`, cut.audit)[0].n).toBe(auditKept + 1);
     expect(vic.store.lastRetentionRun()).toEqual({ at: now, details: expect.objectContaining({ counts }) });
-    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM sessions`)[0]!.n).toBe(sessionsKept);
+    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM sessions`)[0].n).toBe(sessionsKept);
     expect(report(vic), 'the counts reports need').toEqual(before);
     return counts;
   }
@@ -245,7 +244,7 @@ describe('the retention job over a year of data', () => {
     expect([...statuses]).toEqual(expect.arrayContaining(['resolved', 'open', 'waiting', 'out_of_scope']));
     expect(rows(vic, `SELECT 1 FROM scope_decisions WHERE text IS NOT NULL`).length).toBeGreaterThan(0);
     expect(fs.existsSync(fileOf(vic, sha(COMMON)))).toBe(true);
-    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM attachments WHERE sha256 = ?`, sha(COMMON))[0]!.n).toBe(2);
+    expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM attachments WHERE sha256 = ?`, sha(COMMON))[0].n).toBe(2);
   });
 
   it('at day 120 removes recordings of calls that ended 90 days ago, audit rows and sessions, and no text', async () => {
@@ -270,11 +269,11 @@ describe('the retention job over a year of data', () => {
       vic,
       `SELECT m.ticket_id AS id, a.removed_at IS NOT NULL AS removed FROM attachments a
       JOIN messages m ON m.id = a.message_id WHERE a.filename IN ('бланк.pdf', 'removed') AND m.ticket_id IN (?, ?)`,
-      gen[5]!.id,
-      gen[389]!.id,
+      gen[5].id,
+      gen[389].id,
     );
-    expect(shared).toContainEqual({ id: gen[5]!.id, removed: 1 });
-    expect(shared).toContainEqual({ id: gen[389]!.id, removed: 0 });
+    expect(shared).toContainEqual({ id: gen[5].id, removed: 1 });
+    expect(shared).toContainEqual({ id: gen[389].id, removed: 0 });
   });
 
   it('a second run the same day changes nothing; the citizen coming back keeps their contact', async () => {
@@ -284,8 +283,8 @@ describe('the retention job over a year of data', () => {
     expect(dump(vic)).toEqual(before);
     // ret-a wrote on day 20 (anonymised now) and day 250: the contact and the recent ticket are whole.
     const [old, recent] = gen.filter((g) => g.citizen === 'ret-a');
-    expect(ticket(old!.id).anonymised_at).not.toBeNull();
-    expect(vic.store.getContact(ticket(recent!.id).contact_id)!.identities.map((i) => i.address)).toContain('+77010000001');
+    expect(ticket(old.id).anonymised_at).not.toBeNull();
+    expect(vic.store.getContact(ticket(recent.id).contact_id)!.identities.map((i) => i.address)).toContain('+77010000001');
   });
 
   it('two years on, everything ended is gone (the shared form too) and open tickets are untouched', async () => {
@@ -449,7 +448,7 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
       ].map((a) => vicCli(vic.config.DATA_DIR, a)),
     );
     expect(refused.map((r) => r.code)).toEqual([2, 2, 1]);
-    expect(refused[1]!.err).toContain('--reason is required');
+    expect(refused[1].err).toContain('--reason is required');
     const before = dump(vic);
     const open = await vicCli(vic.config.DATA_DIR, ['erase', '77015556677@c.us', '--reason', 'Заявление № 7', '--by', 'admin']);
     expect(open.code).toBe(1);

@@ -45,8 +45,8 @@ function readmeRoutes(): Map<string, string> {
     let methods: string[] = [];
     let route = '';
     for (const [, token] of first.matchAll(/`([^`]+)`/g)) {
-      if (!/^(GET|POST|PUT|PATCH|DELETE)\b|^[/…]/.test(token!)) continue;
-      const m = /^((?:GET|POST|PUT|PATCH|DELETE)(?:\/(?:GET|POST|PUT|PATCH|DELETE))*)?\s*([/…]\S*)?$/.exec(token!);
+      if (!/^(GET|POST|PUT|PATCH|DELETE)\b|^[/…]/.test(token)) continue;
+      const m = /^((?:GET|POST|PUT|PATCH|DELETE)(?:\/(?:GET|POST|PUT|PATCH|DELETE))*)?\s*([/…]\S*)?$/.exec(token);
       if (!m || (!m[1] && !m[2])) throw new Error(`README: cannot read the route \`${token}\``);
       // A route outside /api (`GET /metrics`) has its own access rule, not a role: not this matrix's.
       if (m[1] && m[2]?.startsWith('/') && !m[2].startsWith('/api/')) break;
@@ -66,7 +66,7 @@ function allowedRoles(who: string, method: string): readonly Role[] {
   const phrase = who === 'signed in; admin writes' ? (method === 'GET' ? 'signed in' : 'admin') : who;
   return phrase.split(', ').flatMap((part) => {
     if (!WHO[part]) throw new Error(`README: unknown "who": ${part}`);
-    return WHO[part]!;
+    return WHO[part];
   });
 }
 
@@ -169,7 +169,7 @@ const CASES: Record<string, () => Case> = {
     const { messageId } = vic.tickets.post(users.operator, ticket(), 'reply', 'Заседание назначено на 10 декабря');
     return { url: `/api/messages/${messageId}/retry` };
   },
-  'GET /api/attachments/:id': () => ({ url: `/api/attachments/${vic.store.listAttachments(ticket())[0]!.id}` }),
+  'GET /api/attachments/:id': () => ({ url: `/api/attachments/${vic.store.listAttachments(ticket())[0].id}` }),
   'GET /api/tickets/:id/specialists': () => ({ url: `/api/tickets/${ticket()}/specialists` }),
   'POST /api/tickets/:id/escalate': () => ({
     url: `/api/tickets/${ticket(false)}/escalate`,
@@ -278,15 +278,15 @@ describe('who may use which route (README table × roles)', () => {
   });
 
   it.each([...table])('%s: %s', async (route, who) => {
-    const method = route.split(' ')[0]!;
+    const method = route.split(' ')[0];
     const allowed = allowedRoles(who, method);
     // Each role has its own fixture, so the six requests may run at once.
-    const cases = ROLES.map(() => CASES[route]!());
+    const cases = ROLES.map(() => CASES[route]());
     const expected = Object.fromEntries(
-      ROLES.map((role, i) => [role, allowed.includes(role) ? (cases[i]!.ok ?? 200) : role === 'anonymous' ? 401 : 403]),
+      ROLES.map((role, i) => [role, allowed.includes(role) ? (cases[i].ok ?? 200) : role === 'anonymous' ? 401 : 403]),
     );
     const actual = Object.fromEntries(
-      await Promise.all(ROLES.map(async (role, i) => [role, await status(role, method, cases[i]!)] as const)),
+      await Promise.all(ROLES.map(async (role, i) => [role, await status(role, method, cases[i])] as const)),
     );
     expect(actual).toEqual(expected);
   });

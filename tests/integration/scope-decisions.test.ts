@@ -123,7 +123,7 @@ describe('marking a ticket as an appeal', () => {
     const answers = appealAnswers(vic, ticketId);
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ text: appealReply('ru', ref), deliveryStatus: 'queued' });
-    const queued = vic.store.getOutboxByMessage(answers[0]!.id)!;
+    const queued = vic.store.getOutboxByMessage(answers[0].id)!;
     expect(JSON.parse(queued.payload)).toMatchObject({
       channel: 'whatsapp',
       to: `7701${String(n).padStart(7, '0')}@c.us`,
@@ -244,7 +244,7 @@ describe('the filter’s figures for admins', () => {
     expect(res.body.decisions).toEqual([
       expect.objectContaining({
         ticketId: ids[3],
-        ticketRef: ref(ids[3]!),
+        ticketRef: ref(ids[3]),
         label: 'appeal',
         source: 'marked_appeal',
         userName: 'op',
@@ -253,7 +253,7 @@ describe('the filter’s figures for admins', () => {
       }),
       expect.objectContaining({
         ticketId: ids[0],
-        ticketRef: ref(ids[0]!),
+        ticketRef: ref(ids[0]),
         label: 'in_scope',
         source: 'overrule',
         userName: 'op',

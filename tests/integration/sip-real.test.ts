@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { createSipChannel, type SipChannel } from '../../channels/sip/index.ts';
+import { createSipChannel } from '../../channels/sip/index.ts';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
 const HOST = process.env.DRACHTIO_TEST_HOST;
@@ -140,7 +140,7 @@ async function setup(o: { at?: number; ringTimeoutMs?: number; serve?: boolean; 
       nobodyStatus: 486,
     },
     o.keepAliveMs ? { keepAliveMs: o.keepAliveMs } : {},
-  ) as SipChannel;
+  );
   await vic.addChannel(sip);
   await until(() => sip.health().state === 'connected', 10_000);
   return { vic, ops, specialist, sip, server };
@@ -170,7 +170,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const a = await phone('uas-answer.xml', OP_A);
     passed(await Promise.all([a.done, citizen('uac-answered.xml')]));
     await until(() => lastCall(vic)?.outcome === 'ended');
-    expect(lastCall(vic)).toMatchObject({ operatorId: ops[0]!.id, from: '+77012345678' });
+    expect(lastCall(vic)).toMatchObject({ operatorId: ops[0].id, from: '+77012345678' });
     expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
   });
 
@@ -180,7 +180,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const b = await phone('uas-answer.xml', OP_B);
     passed(await Promise.all([a.done, b.done, citizen('uac-answered.xml')]));
     await until(() => lastCall(vic)?.outcome === 'ended');
-    expect(lastCall(vic)!.operatorId).toBe(ops[1]!.id);
+    expect(lastCall(vic)!.operatorId).toBe(ops[1].id);
     expect(history(vic)).toEqual(['call.ringing', 'call.ringing', 'call.answered', 'call.ended']);
   });
 
@@ -240,7 +240,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const pops: Record<string, { callId: string; from: string }[]> = { 'op-a': [], 'op-b': [] };
     for (const login of Object.keys(pops)) {
       const s = await server!.socket((await server!.login(login, 'password-123')).cookie);
-      s.on('call.ringing', (p: { call: { callId: string; from: string } }) => pops[login]!.push(p.call));
+      s.on('call.ringing', (p: { call: { callId: string; from: string } }) => pops[login].push(p.call));
       sockets.push(s);
     }
     const a = await phone('uas-answer.xml', OP_A);
@@ -296,10 +296,10 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
         (await api.post(`/api/calls/${encodeURIComponent(lastCall(vic)!.callId)}/transfer`, { specialistId: specialist.id })).status,
       ).toBe(202);
       passed([await spec.done]);
-      expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id });
+      expect(lastCall(vic)).toMatchObject({ outcome: 'answered', operatorId: ops[0].id });
       passed(await Promise.all([operator.done, caller]));
       await until(() => lastCall(vic)?.outcome === 'ended');
-      expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+      expect(lastCall(vic)!.operatorId).toBe(ops[0].id);
       expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.transfer', 'call.ended']);
     },
   );
@@ -319,7 +319,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const spec = await phone('uas-noanswer.xml', SPECIALIST);
     passed(await Promise.all([operator.done, spec.done, citizen('uac-hung-up-on.xml')]));
     await until(() => lastCall(vic)?.outcome === 'ended');
-    expect(lastCall(vic)!.operatorId).toBe(ops[0]!.id);
+    expect(lastCall(vic)!.operatorId).toBe(ops[0].id);
     expect(history(vic)).toEqual(['call.ringing', 'call.answered', 'call.ended']);
   });
 
@@ -332,7 +332,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     expect(res.status).toBe(202);
     passed(await Promise.all([operator.done, citizenPhone.done]));
     await until(() => vic.store.getCall(res.body.callId)?.outcome === 'ended');
-    expect(vic.store.getCall(res.body.callId)).toMatchObject({ operatorId: ops[0]!.id, to: '+77012345678', ticketId: missed.ticketId });
+    expect(vic.store.getCall(res.body.callId)).toMatchObject({ operatorId: ops[0].id, to: '+77012345678', ticketId: missed.ticketId });
     expect(history(vic)).toEqual(['call.call_back', 'call.answered', 'call.ended']);
   });
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import type { Vic } from '../../src/app.ts';
-import { createSipChannel, type SipChannel } from '../../channels/sip/index.ts';
+import { createSipChannel } from '../../channels/sip/index.ts';
 import type { SipConfig } from '../../channels/sip/config.ts';
 import { FakeDrachtio, sdpOffer, type InboundCall } from '../support/fake-drachtio.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
@@ -48,7 +48,7 @@ async function setup(o: { at?: number; operators?: string[]; cfg?: Partial<SipCo
   await vic.addChannel(sip);
   await fake.ready();
   await until(() => sip.health().state === 'connected');
-  return { vic, clock, ops, sip: sip as SipChannel, fake, server };
+  return { vic, clock, ops, sip: sip, fake, server };
 }
 
 const callRow = (vic: Vic, callId: string) => vic.store.getCall(callId)!;
@@ -88,7 +88,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const ringing = call.waitResponse(180);
     invite.respond(180);
     expect((await ringing).tag('To')).toBeTruthy();
-    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'ringing', operatorId: ops[0]!.id, from: '+77012345678' });
+    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'ringing', operatorId: ops[0].id, from: '+77012345678' });
 
     invite.respond(200, sdpOffer('operator', 50000));
     const ok = await call.waitFinal();
@@ -99,9 +99,9 @@ describe('SIP bridge (fake drachtio-server)', () => {
     await invite.dialog!.waitFor('ACK');
     await until(() => callRow(vic, call.callId).outcome === 'answered');
     const row = callRow(vic, call.callId);
-    expect(row).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id, answeredAt: clock.now() });
+    expect(row).toMatchObject({ outcome: 'answered', operatorId: ops[0].id, answeredAt: clock.now() });
     const ticket = vic.store.getTicket(row.ticketId)!;
-    expect(ticket).toMatchObject({ channel: 'sip', assigneeId: ops[0]!.id });
+    expect(ticket).toMatchObject({ channel: 'sip', assigneeId: ops[0].id });
     expect(vic.store.getContact(ticket.contactId)!.name).toBe('Ержан Серікұлы');
 
     clock.advance(95_000);
@@ -123,7 +123,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const second = await fake.nextInvite();
     expect(second.msg.uri).toBe('sip:202@pbx.court.local');
     await answer(vic, call, second);
-    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'answered', operatorId: ops[1]!.id });
+    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'answered', operatorId: ops[1].id });
     expect(call.responses.filter((r) => r.status >= 200).map((r) => r.status)).toEqual([200]); // the 487 of leg 1 is not passed on
   });
 
@@ -132,7 +132,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const call = fake.call(CALLER);
     (await fake.nextInvite()).respond(486);
     await answer(vic, call, await fake.nextInvite());
-    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'answered', operatorId: ops[1]!.id });
+    expect(callRow(vic, call.callId)).toMatchObject({ outcome: 'answered', operatorId: ops[1].id });
   });
 
   it('nobody answers → 486 to the caller and a missed call with a callback task due now', async () => {
@@ -255,8 +255,8 @@ describe('SIP bridge (fake drachtio-server)', () => {
       expect(ack.body).toContain('m=audio 40000'); // the caller's answer
       const notifies = await waitNotifies(op.dialog!, 2);
       expect(notifies.map((n) => n.body.trim())).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
-      expect(notifies[1]!.get('Subscription-State')).toMatch(/^terminated/);
-      expect(notifies[1]!.get('Event')).toBe('refer');
+      expect(notifies[1].get('Subscription-State')).toMatch(/^terminated/);
+      expect(notifies[1].get('Event')).toBe('refer');
       await op.dialog!.waitFor('BYE');
       expect(callRow(vic, call.callId).outcome).toBe('transferred');
       // the caller and the specialist now end the call between them
@@ -274,7 +274,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
       await call.dialog!.waitFor('INVITE');
       await spec.dialog!.waitFor('BYE');
       const notifies = await waitNotifies(op.dialog!, 2);
-      expect(notifies[1]!.body.trim()).toBe('SIP/2.0 488 Not Acceptable Here');
+      expect(notifies[1].body.trim()).toBe('SIP/2.0 488 Not Acceptable Here');
       // The operator was never told to go: no BYE to them, and the call is still theirs.
       expect(op.dialog!.received.some((m) => m.method === 'BYE')).toBe(false);
       expect(callRow(vic, call.callId).outcome).toBe('answered');
@@ -290,7 +290,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
       spec.respond(180);
       await spec.waitCancel();
       const notifies = await waitNotifies(op.dialog!, 2);
-      expect(notifies[1]!.body.trim()).toBe('SIP/2.0 487 Request Terminated');
+      expect(notifies[1].body.trim()).toBe('SIP/2.0 487 Request Terminated');
       expect(call.dialog!.received.map((m) => m.method)).toEqual([]); // no re-INVITE, no BYE to the caller
       expect(op.dialog!.received.some((m) => m.method === 'BYE')).toBe(false);
       expect(callRow(vic, call.callId).outcome).toBe('answered');
@@ -312,7 +312,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
   it('call back: rings the operator first, then the citizen, and bridges their SDP', async () => {
     const { vic, ops, sip, fake } = await setup();
     const missed = vic.ingest(envelope({ channel: 'sip', sender: { kind: 'phone', address: '+77012345678' }, text: '' }));
-    const id = sip.callBack({ userId: ops[0]!.id, extension: '201', number: '+77012345678' });
+    const id = sip.callBack({ userId: ops[0].id, extension: '201', number: '+77012345678' });
     const op = await fake.nextInvite();
     expect(op.msg.uri).toBe('sip:201@pbx.court.local');
     expect(op.msg.body).toBe('');
@@ -324,7 +324,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     const ack = await op.dialog!.waitFor('ACK');
     expect(ack.body).toContain('m=audio 40000');
     const row = callRow(vic, id);
-    expect(row).toMatchObject({ outcome: 'answered', operatorId: ops[0]!.id, ticketId: missed.ticketId });
+    expect(row).toMatchObject({ outcome: 'answered', operatorId: ops[0].id, ticketId: missed.ticketId });
     await citizen.dialog!.bye();
     await op.dialog!.waitFor('BYE');
     expect(callRow(vic, id).outcome).toBe('ended');
@@ -332,7 +332,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
 
   it('call back: the citizen does not answer → the operator is hung up, the call stays missed', async () => {
     const { vic, ops, sip, fake } = await setup({ cfg: { ringTimeoutMs: 150 } });
-    const id = sip.callBack({ userId: ops[0]!.id, extension: '201', number: '+77012345678' });
+    const id = sip.callBack({ userId: ops[0].id, extension: '201', number: '+77012345678' });
     const op = await fake.nextInvite();
     op.respond(200, sdpOffer('operator', 50000));
     const citizen = await fake.nextInvite();

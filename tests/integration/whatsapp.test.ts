@@ -239,7 +239,7 @@ describe('WhatsApp inbound', () => {
     world.incoming({ from: '77010000003@c.us', body: 'давно прочитано', at: clock.now() - 86_400_000 * 30 });
     world.chat('77010000003@c.us').unreadCount = 0;
 
-    timers.advance(timers.delays()[0]!);
+    timers.advance(timers.delays()[0]);
     await state('connected');
     await stored(unread.id._serialized);
     await stored(readOnPhone.id._serialized);
@@ -280,7 +280,7 @@ describe('WhatsApp outbound', () => {
     expect(status()).toBe('read');
 
     const id2 = await replyTo(vic, ticketId, 'Второй ответ');
-    world.client.ack(world.client.sent[1]!, MessageAck.ACK_ERROR);
+    world.client.ack(world.client.sent[1], MessageAck.ACK_ERROR);
     expect(vic.store.getMessage(id2)!).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringMatching(/error/) });
   });
 
@@ -310,7 +310,7 @@ describe('WhatsApp outbound', () => {
     expect(vic.store.getMessage(id)!).toMatchObject({ deliveryStatus: 'queued', deliveryError: expect.stringMatching(/not connected/) });
     expect(first.sent).toHaveLength(0);
 
-    timers.advance(timers.delays()[0]!);
+    timers.advance(timers.delays()[0]);
     await state('connected');
     clock.advance(vic.outbox.backoff(1));
     await vic.outbox.tick();
@@ -391,10 +391,10 @@ describe('WhatsApp supervisor', () => {
     timers.advance(1);
     await state('down');
     expect(channel.health().reason).toMatch(/"ready" did not come/);
-    expect(world.clients[0]!.destroyed).toBe(true);
+    expect(world.clients[0].destroyed).toBe(true);
 
     world.readyAfterAuthentication = true;
-    timers.advance(timers.delays()[0]!);
+    timers.advance(timers.delays()[0]);
     await state('connected');
     expect(world.clients).toHaveLength(2);
   });
@@ -411,7 +411,7 @@ describe('WhatsApp supervisor', () => {
     timers.advance(cfg.initTimeoutMs);
     await waitFor(() => channel.health().state === 'down', 'down');
     expect(channel.health().reason).toMatch(/did not load within 120 s/);
-    expect(world.clients[0]!.destroyed).toBe(true);
+    expect(world.clients[0].destroyed).toBe(true);
   });
 
   it('replaces a connected client whose page stopped answering (a crashed page emits nothing)', async () => {
@@ -442,8 +442,8 @@ describe('WhatsApp supervisor', () => {
     const { world, state, timers } = await setup({ cfg: { restartEveryMs: 24 * 3_600_000 } });
     await state('connected');
     timers.advance(24 * 3_600_000);
-    await waitFor(() => world.clients.length === 2 && world.clients[1]!.phase === 'ready', 'the second client');
-    expect(world.clients[0]!.destroyed).toBe(true);
+    await waitFor(() => world.clients.length === 2 && world.clients[1].phase === 'ready', 'the second client');
+    expect(world.clients[0].destroyed).toBe(true);
   });
 
   it('kills the browser when destroy() hangs', async () => {
@@ -490,7 +490,7 @@ describe('WhatsApp supervisor', () => {
     await channel.command!('restart');
     await state('connected');
     expect(world.clients).toHaveLength(2);
-    expect(world.clients[0]!.destroyed).toBe(true);
+    expect(world.clients[0].destroyed).toBe(true);
   });
 
   it('stop() destroys the client and schedules nothing', async () => {

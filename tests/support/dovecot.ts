@@ -150,7 +150,7 @@ service lmtp {
     // Its own process group, so stop() can end the IMAP processes with it, as `systemctl restart` does.
     const child = spawn(DOVECOT_BIN!, ['-F', '-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     let exited = false;
     child.once('exit', () => (exited = true));
     this.child = child;
@@ -193,7 +193,7 @@ service lmtp {
     }
   }
 
-  user(name = this.users[0]!.user): DovecotUser {
+  user(name = this.users[0].user): DovecotUser {
     const u = this.users.find((x) => x.user === name);
     if (!u) throw new Error(`dovecot: no user ${name}`);
     return u;
@@ -231,7 +231,7 @@ service lmtp {
   }
 
   /** Delivers raw messages through LMTP, as an MTA would. */
-  async deliver(raw: string | Buffer, to = this.users[0]!.user, from = 'sender@example.test') {
+  async deliver(raw: string | Buffer, to = this.users[0].user, from = 'sender@example.test') {
     const t = nodemailer.createTransport({ host: this.host, port: this.lmtpPort, lmtp: true, secure: false, ignoreTLS: true });
     try {
       await t.sendMail({ envelope: { from, to: [to] }, raw });

@@ -27,10 +27,10 @@ export class Sip {
     const [start, ...lines] = head.split(CRLF);
     const headers: [string, string][] = [];
     for (const line of lines) {
-      if (/^\s/.test(line) && headers.length) headers[headers.length - 1]![1] += ' ' + line.trim();
+      if (/^\s/.test(line) && headers.length) headers[headers.length - 1][1] += ' ' + line.trim();
       else if (line.includes(':')) headers.push([line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
     }
-    return new Sip(start!, headers, body);
+    return new Sip(start, headers, body);
   }
 
   get isResponse() {
@@ -40,10 +40,10 @@ export class Sip {
     return this.isResponse ? Number(this.start.split(' ')[1]) : 0;
   }
   get method(): string {
-    return this.isResponse ? this.get('CSeq')!.split(/\s+/)[1]! : this.start.split(' ')[0]!;
+    return this.isResponse ? this.get('CSeq')!.split(/\s+/)[1] : this.start.split(' ')[0];
   }
   get uri(): string {
-    return this.start.split(' ')[1]!;
+    return this.start.split(' ')[1];
   }
   get(name: string): string | undefined {
     const short: Record<string, string> = {
@@ -71,7 +71,7 @@ export class Sip {
     const i = this.headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
     const headers = [...this.headers];
     if (i === -1) headers.push([name, value]);
-    else headers[i] = [headers[i]![0], value];
+    else headers[i] = [headers[i][0], value];
     return new Sip(this.start, headers, this.body);
   }
   toString(): string {
@@ -402,30 +402,30 @@ export class FakeDrachtio extends EventEmitter {
     const eol = raw.indexOf(CRLF);
     const leader = eol === -1 ? raw : raw.slice(0, eol);
     const [msgId, type, ...rest] = leader.split('|');
-    if (type !== 'sip') this.control.push(leader.slice(msgId!.length + 1));
+    if (type !== 'sip') this.control.push(leader.slice(msgId.length + 1));
     switch (type) {
       case 'authenticate':
         if (rest[0] !== this.secret) {
-          this.reply(c, msgId!, 'NO|incorrect secret');
+          this.reply(c, msgId, 'NO|incorrect secret');
           c.socket.end();
           return;
         }
         c.authenticated = true;
-        this.reply(c, msgId!, `OK|udp/${HOSTPORT},tcp/${HOSTPORT}|v0.9.4-fake|`);
+        this.reply(c, msgId, `OK|udp/${HOSTPORT},tcp/${HOSTPORT}|v0.9.4-fake|`);
         return;
       case 'route':
-        c.routes.add(rest[0]!);
-        this.reply(c, msgId!, 'OK');
+        c.routes.add(rest[0]);
+        this.reply(c, msgId, 'OK');
         this.emit('routed', rest[0]);
         return;
       case 'ping':
-        this.reply(c, msgId!, 'OK|pong');
+        this.reply(c, msgId, 'OK|pong');
         return;
       case 'sip':
-        this.fromApp(c, msgId!, rest[0] ?? '', rest[1] ?? '', Sip.parse(raw.slice(eol + 2)));
+        this.fromApp(c, msgId, rest[0] ?? '', rest[1] ?? '', Sip.parse(raw.slice(eol + 2)));
         return;
       default:
-        this.reply(c, msgId!, 'NO|Unknown message type');
+        this.reply(c, msgId, 'NO|Unknown message type');
     }
   }
 
@@ -462,7 +462,7 @@ export class FakeDrachtio extends EventEmitter {
           this,
           dialogId,
           call.callId,
-          { tag: call.invite.tag('From')!, uri: /<([^>]+)>/.exec(call.invite.get('From')!)![1]! },
+          { tag: call.invite.tag('From')!, uri: /<([^>]+)>/.exec(call.invite.get('From')!)![1] },
           { tag: toTag, uri: `sip:${HOSTPORT}` },
           call.invite.body,
         );
@@ -521,7 +521,7 @@ export class FakeDrachtio extends EventEmitter {
       return;
     }
     const txnId = uuid();
-    const cseq = msg.method === 'ACK' && inv ? inv.msg.get('CSeq')!.split(' ')[0]! : String(d.appCseq++);
+    const cseq = msg.method === 'ACK' && inv ? inv.msg.get('CSeq')!.split(' ')[0] : String(d.appCseq++);
     const h: [string, string][] = [
       ['Via', `SIP/2.0/UDP ${HOSTPORT};branch=z9hG4bK${rand()};rport`],
       ['Max-Forwards', '70'],

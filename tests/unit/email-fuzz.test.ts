@@ -35,7 +35,7 @@ function prng(seed: number) {
   const int = (n: number) => Math.floor(next() * n);
   return {
     int,
-    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]!,
+    pick: <T>(xs: readonly T[]): T => xs[int(xs.length)],
     chance: (p: number) => next() < p,
     /** Log-uniform size in [1, max]: mostly small, sometimes near max. */
     size: (max: number) => Math.max(1, Math.floor(Math.exp(next() * Math.log(max)))),
@@ -301,7 +301,7 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
     const worst = Math.max(...times);
     console.info(
       `[email-fuzz] ${COUNT} messages (seed ${SEED}): worst ${worst.toFixed(0)} ms (message ${times.indexOf(worst)}), ` +
-        `median ${[...times].sort((a, b) => a - b)[COUNT >> 1]!.toFixed(1)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`,
+        `median ${[...times].sort((a, b) => a - b)[COUNT >> 1].toFixed(1)} ms; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`,
     );
     // Everything generated is within the caps' reach: none needed the deadline to stop it.
     expect([...outcomes.keys()].filter((k) => k.includes('the limit for one message'))).toEqual([]);
@@ -324,7 +324,7 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
       expect(n.envelope.text).toMatch(
         /^\[reading the message took longer than 1 s, the limit for one message; the original message is attached\]/,
       );
-      expect(n.envelope.attachments![0]!.content!.equals(stall)).toBe(true);
+      expect(n.envelope.attachments![0].content!.equals(stall)).toBe(true);
       expect(ms).toBeLessThan(1000 + SLACK_MS);
       // The worker was terminated; the spare reads the next message at once.
       const t2 = performance.now();
@@ -365,6 +365,6 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
     const direct = await normalizeEmail(raw, opts);
     const pooled = await pool.normalize(raw, opts);
     expect(pooled).toEqual(direct);
-    expect(pooled.envelope.attachments![0]!.content!.equals(pdf)).toBe(true);
+    expect(pooled.envelope.attachments![0].content!.equals(pdf)).toBe(true);
   });
 });

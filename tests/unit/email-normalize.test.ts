@@ -146,7 +146,7 @@ describe('normalizeEmail', () => {
       droppedReason: expect.stringMatching(/^not accepted: .* over the .* limit for one message's attachments$/),
     });
     expect(a).toMatchObject({ filename: 'a.pdf', contentType: 'application/pdf', size: 600 });
-    expect(a!.content).toHaveLength(600);
+    expect(a.content).toHaveLength(600);
     expect(b).toMatchObject({ filename: 'b.pdf', content: null, droppedReason: expect.any(String) });
   });
 
@@ -303,7 +303,7 @@ describe('hostile headers (issue 14): linear time, size caps, nothing lost', () 
     });
     expect(n.envelope.text).toMatch(/^\[the From header is 2 MB, over the 64 KB limit for one header; the original message is attached\]/);
     expect(n.envelope.attachments![0]).toMatchObject({ filename: 'message.eml', contentType: 'message/rfc822', size: r.length });
-    expect(n.envelope.attachments![0]!.content!.equals(r)).toBe(true);
+    expect(n.envelope.attachments![0].content!.equals(r)).toBe(true);
   });
 
   it('reads Sender, Reply-To and Return-Path of 60 KB without an @ in linear time (no From)', async () => {

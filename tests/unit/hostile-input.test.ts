@@ -66,7 +66,7 @@ describe('WhatsApp payloads', () => {
       downloadMedia: async () => null,
       getContact: async () => ({ id: { server: 'c.us', user: '77012345678', _serialized: '77012345678@c.us' }, number: '77012345678' }),
       ...over,
-    } as MessageLike;
+    };
   };
   // The @lid lookup of whatsapp-web.js answering with a number where a string belongs.
   const opts = {
@@ -89,7 +89,7 @@ describe('WhatsApp payloads', () => {
         expect(e.text.length).toBeLessThan(MAX_TEXT_CHARS + 200);
         expect(e.text).toMatch(/1048576 characters in all: the whole text is attached as message\.txt\]$/);
         expect(e.attachments![0]).toMatchObject({ filename: 'message.txt', size: Buffer.byteLength(big('ж', MB)) });
-        expect(e.attachments![0]!.content!.toString()).toBe(big('ж', MB));
+        expect(e.attachments![0].content!.toString()).toBe(big('ж', MB));
       },
     ],
     [
@@ -184,7 +184,7 @@ describe('WhatsApp payloads', () => {
       },
       (e) => {
         expect(e.attachments![0]).toMatchObject({ content: null, size: 30 * MB, droppedReason: 'larger than the WhatsApp limit of 16 MB' });
-        expect(e.attachments![0]!.contentType.length).toBe(255);
+        expect(e.attachments![0].contentType.length).toBe(255);
       },
     ],
   ];

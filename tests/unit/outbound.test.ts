@@ -60,7 +60,7 @@ describe('reply threading', () => {
 
   it("trims a long chain to the root, the ticket's first message and the newest", () => {
     const ids = Array.from({ length: 40 }, (_, i) => `<m${i}@x>`);
-    const refs = replyReferences({ id: ids[5]!, refs: ids.slice(0, 5) }, { id: ids[39]!, refs: ids.slice(0, 39) }, 10);
+    const refs = replyReferences({ id: ids[5], refs: ids.slice(0, 5) }, { id: ids[39], refs: ids.slice(0, 39) }, 10);
     expect(refs).toEqual([ids[0], ids[5], ...ids.slice(32)]);
     expect(replyReferences({ id: '<a@x>', refs: [] }, { id: '<a@x>', refs: [] })).toEqual(['<a@x>']);
   });

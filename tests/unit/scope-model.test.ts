@@ -51,12 +51,12 @@ describe('scope model training', () => {
     expect(
       model.data.filter((d) => d.source.endsWith('scope-train.jsonl') || d.source.endsWith('scope-dev.jsonl')).map((d) => d.rows),
     ).toEqual([720, 142]);
-    for (const f of [model.crossValidation.overall, ...['ru', 'kk', 'mixed'].map((l) => model.crossValidation.byLang[l]!)]) {
+    for (const f of [model.crossValidation.overall, ...['ru', 'kk', 'mixed'].map((l) => model.crossValidation.byLang[l])]) {
       expect(f.precision).toBeGreaterThanOrEqual(0.95);
       expect(f.recall).toBeGreaterThanOrEqual(0.88);
     }
     // The learned model must beat the baseline it was compared with.
-    expect(model.crossValidation.overall.f1).toBeGreaterThan(model.crossValidation.baseline['naive Bayes']!.f1);
+    expect(model.crossValidation.overall.f1).toBeGreaterThan(model.crossValidation.baseline['naive Bayes'].f1);
   });
 
   it('`vic scope train` prints per-language cross-validated figures and writes a model that `vic scope eval` uses', async () => {
@@ -144,7 +144,7 @@ describe('explanations', () => {
     expect(appeal.verdict).toBe('appeal');
     expect(appeal.reasons).toContain('disagrees-with-act');
     expect(appeal.contributions.length).toBeGreaterThan(3);
-    const strongest = appeal.contributions[0]!;
+    const strongest = appeal.contributions[0];
     expect(strongest.weight).toBeGreaterThan(0);
     const magnitudes = appeal.contributions.map((c) => Math.abs(c.weight));
     expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));

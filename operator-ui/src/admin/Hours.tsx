@@ -38,8 +38,8 @@ function problems(week: WeekHours, t: T): { days: Partial<Record<Day, string>>; 
     else if (bad) days[d] = t('hours.errOrder', { period: span(bad) });
     else {
       const sorted = [...ps].sort((a, b) => (a.start < b.start ? -1 : 1));
-      const i = sorted.findIndex((p, k) => k > 0 && p.start < sorted[k - 1]!.end);
-      if (i > 0) days[d] = t('hours.errOverlap', { a: span(sorted[i - 1]!), b: span(sorted[i]!) });
+      const i = sorted.findIndex((p, k) => k > 0 && p.start < sorted[k - 1].end);
+      if (i > 0) days[d] = t('hours.errOverlap', { a: span(sorted[i - 1]), b: span(sorted[i]) });
     }
   }
   return { days, week: DAYS.every((d) => week[d].length === 0) ? t('hours.errEmpty') : null };
@@ -121,7 +121,7 @@ export function CourtHoursEditor({ courtId }: { courtId: number }) {
                 inputMode: 'numeric' as const,
                 maxLength: 5,
                 placeholder: '09:00',
-                value: draft[d][i]![which],
+                value: draft[d][i][which],
                 onChange: (e: { target: { value: string } }) => edit(d, i, which, e.target.value),
                 onBlur: (e: { target: { value: string } }) => {
                   if (tidy(e.target.value) !== e.target.value) edit(d, i, which, tidy(e.target.value));

@@ -152,7 +152,7 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
   const initial = () => ({
     login: user?.login ?? '',
     name: user?.name ?? '',
-    role: user?.role ?? ('operator' as Role),
+    role: user?.role ?? 'operator',
     courtId: user?.courtId == null ? '' : String(user.courtId),
     sipExtension: user?.sipExtension ?? '',
     kk: user ? user.languages.includes('kk') : true,

@@ -9,9 +9,9 @@ describe('calendar step', () => {
     expect(t.status).toBe('waiting');
     const replies = () => vic.store.listMessages(a.ticketId).filter((m) => m.auto === 'off-hours');
     expect(replies()).toHaveLength(1);
-    expect(replies()[0]!.text).toContain(t.ref);
-    expect(replies()[0]!.text).toContain('30.11.2026');
-    expect(replies()[0]!.text).toContain('09:00');
+    expect(replies()[0].text).toContain(t.ref);
+    expect(replies()[0].text).toContain('30.11.2026');
+    expect(replies()[0].text).toContain('09:00');
     clock.advance(30 * 60_000);
     vic.ingest(envelope({ text: 'Алло?' }));
     expect(replies()).toHaveLength(1);

@@ -179,9 +179,9 @@ describe('persist step and the pipeline transaction', () => {
     );
     const [a, b] = vic.store.listAttachments(r.ticketId);
     expect(a).toMatchObject({ filename: 'заявление.pdf', size: small.length, droppedReason: null });
-    expect(fs.readFileSync(vic.attachments.pathOf(a!.sha256!)!)).toEqual(small);
+    expect(fs.readFileSync(vic.attachments.pathOf(a.sha256!)!)).toEqual(small);
     expect(b).toMatchObject({ filename: 'видео.mp4', sha256: null });
-    expect(b!.droppedReason).toMatch(/limit/);
+    expect(b.droppedReason).toMatch(/limit/);
   });
 
   it('rejects a malformed envelope with a clear error and stores nothing', async () => {

@@ -10,9 +10,9 @@ describe('scope step', () => {
     const out = vic.store.listMessages(r.ticketId).filter((m) => m.direction === 'out');
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ auto: 'appeal', deliveryStatus: 'queued' });
-    expect(out[0]!.text).toContain(t.ref);
-    expect(out[0]!.text).toMatch(/апелляци/i);
-    expect(out[0]!.text).not.toMatch(/[әғқңөұүһі]/i);
+    expect(out[0].text).toContain(t.ref);
+    expect(out[0].text).toMatch(/апелляци/i);
+    expect(out[0].text).not.toMatch(/[әғқңөұүһі]/i);
   });
 
   it('answers a Kazakh appeal in Kazakh', async () => {
