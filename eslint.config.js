@@ -12,9 +12,10 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'channels/email/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', '.puppeteerrc.cjs', 'scripts/*.mjs', 'channels/email/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 );

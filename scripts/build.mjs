@@ -1,3 +1,4 @@
+// @ts-check
 // `npm run build`: the release build in dist/, run by `npm start` (scripts/start.mjs) and the service files with
 // plain node: no TypeScript loader at start-up and no console build at every start.
 // - server: src/, channels/ and routing/ compiled file by file with esbuild into the same layout (dist/src/main.js,
@@ -11,20 +12,29 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PARTS, readStamp, sourceStamp, writeStamp } from './stamp.mjs';
 
+/** @typedef {import('./stamp.mjs').Part} Part */
+
 const root = path.resolve(import.meta.dirname, '..');
 const SERVER_DIRS = ['src', 'channels', 'routing'];
 
-/** esbuild and Vite are development packages: an install with --omit=dev cannot build. */
-async function load(name) {
+/**
+ * esbuild and Vite are development packages: an install with --omit=dev cannot build.
+ * @template T
+ * @param {string} name
+ * @param {() => Promise<T>} importer `() => import(name)`, with the name written out so that the module's types are known
+ * @returns {Promise<T>}
+ */
+async function load(name, importer) {
   try {
-    return await import(name);
+    return await importer();
   } catch (err) {
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    if (!(err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND')) throw err;
     process.stderr.write(`build: ${name} is not installed; building needs the development packages (npm ci without --omit=dev)\n`);
     process.exit(1);
   }
 }
 
+/** @param {string} dir */
 function filesUnder(dir) {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -32,8 +42,9 @@ function filesUnder(dir) {
     .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
+/** @param {string} out */
 async function buildServer(out) {
-  const esbuild = await load('esbuild');
+  const esbuild = await load('esbuild', () => import('esbuild'));
   for (const dir of SERVER_DIRS) fs.rmSync(path.join(out, dir), { recursive: true, force: true });
   const sources = SERVER_DIRS.flatMap((dir) => filesUnder(path.join(root, dir)));
   const compiled = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
@@ -67,14 +78,17 @@ async function buildServer(out) {
     fs.copyFileSync(file, to);
   }
   // The compiled files are ES modules wherever dist/ is put.
-  const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  /** @type {unknown} */
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const { name, version } = /** @type {{ name: string; version: string }} */ (pkg);
   fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ name, version, private: true, type: 'module' }, null, 2)}\n`);
 }
 
+/** @param {string} out */
 async function buildUi(out) {
   // React's production build, whatever NODE_ENV the caller had (vitest sets "test").
   process.env.NODE_ENV = 'production';
-  const vite = await load('vite');
+  const vite = await load('vite', () => import('vite'));
   await vite.build({
     configFile: path.join(root, 'operator-ui', 'vite.config.ts'),
     logLevel: 'warn',
@@ -84,12 +98,15 @@ async function buildUi(out) {
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
 const out = path.resolve(values.out ?? path.join(root, 'dist'));
-const parts = values.only ? values.only.split(',') : Object.keys(PARTS);
-const unknown = parts.filter((p) => !(p in PARTS));
+/** @type {(name: string) => name is Part} */
+const isPart = (name) => name in PARTS;
+const named = values.only ? values.only.split(',') : Object.keys(PARTS);
+const unknown = named.filter((p) => !isPart(p));
 if (unknown.length) {
   process.stderr.write(`build: unknown part ${unknown.join(', ')} (parts: ${Object.keys(PARTS).join(', ')})\n`);
   process.exit(2);
 }
+const parts = named.filter(isPart);
 
 const started = Date.now();
 // Taken before compiling: a source edited during the build leaves the build stale, to be built again.

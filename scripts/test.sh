@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what the tests need when it is missing
 # (Debian's Dovecot for the e-mail tests, Debian's Chromium for the console and WhatsApp tests),
-# the npm dependencies, then the type check and the whole vitest suite.
+# the npm dependencies, then the type check, Prettier and ESLint, and the whole vitest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PUPPETEER_SKIP_DOWNLOAD=true
@@ -19,4 +19,6 @@ fi
 
 [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
 npm run --silent typecheck
+# Formatting (Prettier) and ESLint's type-checked rules, before the tests.
+npm run --silent lint
 npm test

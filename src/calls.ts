@@ -27,7 +27,7 @@ export class CallService {
       clock: Clock;
       events: EventBus;
       config: Pick<Config, 'DEFAULT_COURT'>;
-      calendarFor(courtId: number): CourtCalendar;
+      calendarFor: (courtId: number) => CourtCalendar;
     },
   ) {}
 

@@ -73,7 +73,7 @@ const CSV_ERRORS: Record<string, string> = {
 
 function parseLine(line: number, text: string): Line {
   try {
-    return { line, fields: (parse(text, CSV) as string[][])[0] };
+    return { line, fields: parse(text, CSV)[0] };
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
     return { line, error: CSV_ERRORS[e.code] ?? `not a CSV line (${e.code})` };

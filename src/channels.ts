@@ -86,7 +86,7 @@ export interface ChannelAdapter {
 }
 
 export function readyToSend(adapter: ChannelAdapter): boolean {
-  return Boolean(adapter.send) && (adapter.canSend?.() ?? true);
+  return adapter.send !== undefined && (adapter.canSend?.() ?? true);
 }
 
 export class ChannelRegistry {

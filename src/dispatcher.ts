@@ -18,7 +18,7 @@ export class Dispatcher {
       clock: Clock;
       events: EventBus;
       log: Logger;
-      calendarFor(courtId: number): CourtCalendar;
+      calendarFor: (courtId: number) => CourtCalendar;
       offlineGraceMs: number;
       /** Other deadlines checked on the same beat (escalation pick-up and answer times). */
       timers?: () => void;

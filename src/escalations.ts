@@ -19,7 +19,7 @@ export interface EscalationDeps {
   events: EventBus;
   outbox: Outbox;
   tickets: TicketService;
-  calendarFor(courtId: number): CourtCalendar;
+  calendarFor: (courtId: number) => CourtCalendar;
   config: Pick<Config, 'ESCALATION_PICKUP_MIN' | 'ESCALATION_ANSWER_MIN' | 'ESCALATION_NOTIFY_CITIZEN'>;
 }
 

@@ -3,7 +3,7 @@
 // Rooms: court:<id> (its operators), user:<id> (one person), admins. A ticket event goes only to the rooms
 // of people who may see that ticket.
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { fromOwnOrigin } from './api/origin.ts';
 import { sessionUserFromCookie } from './auth.ts';
@@ -16,6 +16,13 @@ import type { Store, TicketRow, UserRow } from './store/index.ts';
 const presenceSchema = z.object({ status: z.enum(['available', 'away']) });
 /** How often connections are checked against their sessions, so none outlives its session's expiry by more. */
 const SESSION_CHECK_MS = 1000;
+
+/** What a connection carries: its user, set at the handshake and again when their session changes. */
+export interface ConsoleSocketData {
+  user: UserRow;
+}
+export type ConsoleServer = Server<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, ConsoleSocketData>;
+type ConsoleSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, ConsoleSocketData>;
 
 export function roomsOf(user: Pick<UserRow, 'id' | 'role' | 'courtId'>): string[] {
   const rooms = [`user:${user.id}`];
@@ -35,9 +42,9 @@ function ticketRooms(t: TicketRow): string[] {
 export function attachRealtime(
   http: HttpServer,
   deps: { config: Config; store: Store; clock: Clock; events: EventBus; log: Logger },
-): Server {
+): ConsoleServer {
   const { config, store, clock, events, log } = deps;
-  const io = new Server(http, {
+  const io: ConsoleServer = new Server(http, {
     serveClient: false,
     cors: { origin: false },
     // WebSockets ignore CORS: without this, a page on another origin (another port of this host is the same site,
@@ -47,7 +54,7 @@ export function attachRealtime(
   });
 
   /** Cuts off the connections whose session is gone: logged out, expired, password reset, user deactivated. */
-  const endDeadSessions = (sockets: Socket[]) => {
+  const endDeadSessions = (sockets: ConsoleSocket[]) => {
     const now = clock.now();
     for (const socket of sockets) if (!sessionUserFromCookie(store, socket.handshake.headers.cookie, now)) socket.disconnect(true);
   };
@@ -71,8 +78,8 @@ export function attachRealtime(
     next();
   });
 
-  io.on('connection', (socket: Socket) => {
-    const user = socket.data.user as UserRow;
+  io.on('connection', (socket: ConsoleSocket) => {
+    const user = socket.data.user;
     void socket.join(roomsOf(user));
     store.changeConnections(user.id, 1, clock.now());
     events.emit({ type: 'presence.changed', userId: user.id });
@@ -163,7 +170,7 @@ export function attachRealtime(
               socket.disconnect(true);
               continue;
             }
-            for (const room of roomsOf(socket.data.user as UserRow)) void socket.leave(room);
+            for (const room of roomsOf(socket.data.user)) void socket.leave(room);
             socket.data.user = live.user;
             void socket.join(roomsOf(live.user));
             socket.emit('session.changed', {});

@@ -24,7 +24,7 @@ export interface TicketDeps {
   clock: Clock;
   events: EventBus;
   outbox: Outbox;
-  calendarFor(courtId: number): CourtCalendar;
+  calendarFor: (courtId: number) => CourtCalendar;
 }
 
 export class TicketService {

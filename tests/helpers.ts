@@ -97,6 +97,15 @@ export async function serve(vic: Vic) {
   };
 }
 
+/** A response body: its JSON, or its text when it is not JSON. Read it as the shape a test expects with a cast. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export function client(base: string, cookie: string) {
   const call = async (method: string, url: string, body?: unknown) => {
     const res = await fetch(`${base}${url}`, {
@@ -105,14 +114,7 @@ export function client(base: string, cookie: string) {
       headers: { ...(cookie ? { cookie } : {}), ...(method !== 'GET' ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
-    const text = await res.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-    return { status: res.status, body: json, headers: res.headers };
+    return { status: res.status, body: parseBody(await res.text()), headers: res.headers };
   };
   return {
     get: (url: string) => call('GET', url),
@@ -124,7 +126,7 @@ export function client(base: string, cookie: string) {
 }
 
 /** Waits for one socket event, or fails after `ms`. */
-export function nextEvent<T = any>(s: Socket, name: string, ms = 2000): Promise<T> {
+export function nextEvent<T = unknown>(s: Socket, name: string, ms = 2000): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no ${name} within ${ms} ms`)), ms);
     s.once(name, (p: T) => {

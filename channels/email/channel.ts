@@ -219,8 +219,8 @@ export class EmailChannel implements ChannelAdapter {
   /** One connection: open the mailbox, then sync and idle until the connection ends (throws why) or we stop. */
   private async session(client: ImapFlow, onConnected: () => void) {
     let closed = false;
-    let lastError: unknown;
-    client.on('error', (e) => (lastError = e));
+    let lastError: Error | undefined;
+    client.on('error', (e: Error) => (lastError = e));
     client.on('close', () => {
       closed = true;
       this.poke();

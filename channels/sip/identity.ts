@@ -23,6 +23,7 @@ export interface Caller {
 }
 
 // C0 controls and DEL: a display name is shown to operators, never with line breaks or escapes in it.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are replaced
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
 
 function clean(s: string, max: number): string {

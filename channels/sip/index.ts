@@ -488,25 +488,28 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   return {
     name: 'sip',
     commands: ['restart'],
-    async start(c) {
+    start(c) {
       ctx = c;
       connect(); // never waits for drachtio-server: the helpdesk runs on and health says why SIP is not up
+      return Promise.resolve();
     },
-    async stop() {
+    stop() {
       teardown();
       for (const call of live.values()) for (const leg of call.legs.values()) clearTimeout(leg.timer);
       live.clear();
       ctx = null;
       setHealth('down', 'stopped');
+      return Promise.resolve();
     },
     health: () => ({
       ...health,
       details: { drachtio: `${cfg.host}:${cfg.port}`, ...(sipAddress ? { sip: sipAddress } : {}), liveCalls: live.size },
     }),
-    async command(name) {
-      if (name !== 'restart') throw new Error(`sip: unknown command ${name}`);
+    command(name) {
+      if (name !== 'restart') return Promise.reject(new Error(`sip: unknown command ${name}`));
       delay = backoffMs;
       connect();
+      return Promise.resolve();
     },
     callBack(o) {
       if (!cfg.outboundUriTemplate) throw new Error('sip: call back needs SIP_OUTBOUND_URI_TEMPLATE');

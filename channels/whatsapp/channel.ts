@@ -81,10 +81,11 @@ export class WhatsappChannel implements ChannelAdapter {
     this.timers = deps.timers ?? realTimers;
   }
 
-  async start(ctx: ChannelContext) {
+  start(ctx: ChannelContext) {
     this.ctx = ctx;
     this.stopped = false;
     this.spawn('starting WhatsApp Web');
+    return Promise.resolve();
   }
 
   async stop() {
@@ -288,19 +289,21 @@ export class WhatsappChannel implements ChannelAdapter {
 
   private scheduleProbe(client: ClientLike, gen: number) {
     this.clearTimer('probeTimer');
-    this.probeTimer = this.timers.set(async () => {
-      this.probeTimer = null;
-      let state: string | null;
-      try {
-        state = await this.within(client.getState(), PROBE_TIMEOUT_MS, 'getState()');
-      } catch (err) {
-        if (gen === this.generation) void this.fail(`WhatsApp Web stopped answering: ${errText(err)}`);
-        return;
-      }
-      if (gen !== this.generation || this.stopped) return;
-      if (state && state !== this.waState) this.onWaState(state);
-      this.scheduleProbe(client, gen);
-    }, PROBE_EVERY_MS);
+    this.probeTimer = this.timers.set(() => void this.probe(client, gen), PROBE_EVERY_MS);
+  }
+
+  private async probe(client: ClientLike, gen: number) {
+    this.probeTimer = null;
+    let state: string | null;
+    try {
+      state = await this.within(client.getState(), PROBE_TIMEOUT_MS, 'getState()');
+    } catch (err) {
+      if (gen === this.generation) void this.fail(`WhatsApp Web stopped answering: ${errText(err)}`);
+      return;
+    }
+    if (gen !== this.generation || this.stopped) return;
+    if (state && state !== this.waState) this.onWaState(state);
+    this.scheduleProbe(client, gen);
   }
 
   /** One deadline at a time: the launch, then `ready` after authentication. */

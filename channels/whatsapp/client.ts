@@ -54,8 +54,20 @@ export interface ChatLike {
   fetchMessages(options: { limit: number }): Promise<MessageLike[]>;
 }
 
+/** The client's events that the channel listens to, with the arguments the library passes. */
+export interface ClientEvents {
+  qr: [code: string];
+  authenticated: [];
+  auth_failure: [message: string];
+  ready: [];
+  disconnected: [reason: string];
+  change_state: [state: string];
+  message: [msg: MessageLike];
+  message_ack: [msg: MessageLike, ack: number];
+}
+
 export interface ClientLike {
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): unknown;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
   logout(): Promise<void>;

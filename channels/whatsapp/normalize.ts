@@ -59,6 +59,7 @@ export interface NormalizeOptions {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 // C0 controls and DEL: a name is shown to operators on one line.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are replaced
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
 const shortText = (v: unknown, max: number): string | undefined =>
   str(v)
@@ -131,7 +132,8 @@ async function senderOf(msg: MessageLike, opts: NormalizeOptions): Promise<Sende
     const pairs: unknown = await Promise.resolve()
       .then(() => opts.client!.getContactLidAndPhone!([msg.from]))
       .catch(() => []);
-    phone = Array.isArray(pairs) ? str(pairs[0]?.pn)?.split('@')[0] : undefined;
+    const first: unknown = Array.isArray(pairs) ? pairs[0] : undefined;
+    phone = typeof first === 'object' && first !== null && 'pn' in first ? str(first.pn)?.split('@')[0] : undefined;
   }
   // The chat id stays the address (replies go to the chat the citizen used); the phone joins the same contact.
   return {

@@ -17,7 +17,7 @@ export function useAlerts() {
   return useMemo(() => ({ list, add, remove }), [list, add, remove]);
 }
 
-export function Alerts({ alerts, onDismiss, queue }: { alerts: Banner[]; onDismiss(key: string): void; queue: string | null }) {
+export function Alerts({ alerts, onDismiss, queue }: { alerts: Banner[]; onDismiss: (key: string) => void; queue: string | null }) {
   const { t } = useI18n();
   if (alerts.length === 0) return null;
   return (

@@ -21,7 +21,7 @@ interface Props {
   openId: number | null;
   courts: CourtRow[];
   unread: ReadonlySet<number>;
-  markRead(id: number): void;
+  markRead: (id: number) => void;
 }
 
 export function Inbox({ queue, openId, courts, unread, markRead }: Props) {

@@ -27,7 +27,7 @@ export function Login({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
 
   return (
     <main className="login">
-      <form className="login-box" onSubmit={submit} aria-labelledby="login-title">
+      <form className="login-box" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <p className="brand">VIC</p>
         <p className="muted">{t('app.name')}</p>
         <h1 id="login-title">{t('login.title')}</h1>

@@ -13,9 +13,9 @@ const REPLYABLE = new Set(['whatsapp', 'email', 'web']);
 interface Props {
   ticket: TicketRow;
   courts: CourtRow[];
-  onChanged(t: TicketRow): void;
+  onChanged: (t: TicketRow) => void;
   /** The ticket left what this user may see (handed to another court). */
-  onGone(): void;
+  onGone: () => void;
 }
 
 export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
@@ -162,7 +162,7 @@ function AssignControl({
 }: {
   ticket: TicketRow;
   busy: boolean;
-  run(fn: () => Promise<{ ticket: TicketRow }>): Promise<boolean>;
+  run: (fn: () => Promise<{ ticket: TicketRow }>) => Promise<boolean>;
 }) {
   const { t } = useI18n();
   const [operators, setOperators] = useState<UserRow[]>([]);

@@ -26,9 +26,9 @@ import { useAction, useDebounced } from './util.ts';
 interface Props {
   id: number;
   courts: CourtRow[];
-  onClose(): void;
+  onClose: () => void;
   /** The ticket left what this user may see (handed back, passed on, moved to another court). */
-  onGone(): void;
+  onGone: () => void;
 }
 
 type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ok'; ticket: TicketDetail };
@@ -330,7 +330,7 @@ export function fillCanned(text: string, ticket: Pick<TicketDetail, 'ref' | 'con
   return out;
 }
 
-function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick(text: string): void }) {
+function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick: (text: string) => void }) {
   const { t } = useI18n();
   const [items, setItems] = useState<CannedRow[]>([]);
   useEffect(() => {
@@ -364,7 +364,7 @@ function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick(text: s
   );
 }
 
-function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: MessageRow): void }) {
+function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: MessageRow) => void }) {
   const { t } = useI18n();
   const { user } = useSession();
   const [kind, setKind] = useState<'reply' | 'note'>('reply');
@@ -410,7 +410,7 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted(m: Mess
   const channelName = ['whatsapp', 'email', 'sip', 'web'].includes(ticket.channel) ? t(`channel.${ticket.channel}` as Key) : ticket.channel;
 
   return (
-    <form className={`composer composer-${kind}`} onSubmit={send}>
+    <form className={`composer composer-${kind}`} onSubmit={(e) => void send(e)}>
       <fieldset className="kind-switch">
         <legend className="sr-only">{t('composer.kind')}</legend>
         {(['reply', 'note'] as const).map((k) => (

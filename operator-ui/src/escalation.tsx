@@ -17,9 +17,9 @@ export const openEscalation = (tk: TicketDetail): EscalationRow | undefined => t
 
 interface ControlProps {
   ticket: TicketDetail;
-  onChanged(t: TicketRow): void;
+  onChanged: (t: TicketRow) => void;
   /** The ticket left what this user may see (a specialist handed it back or passed it on). */
-  onGone(): void;
+  onGone: () => void;
 }
 
 /** The buttons of the ticket header: escalate (staff), take back (staff), hand back (the specialist holding it), pass (that specialist, admin). */
@@ -81,7 +81,17 @@ export function EscalationControls({ ticket, onChanged, onGone }: ControlProps) 
   );
 }
 
-function NoteForm({ label, busy, onSubmit, onCancel }: { label: string; busy: boolean; onSubmit(note: string): void; onCancel(): void }) {
+function NoteForm({
+  label,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  label: string;
+  busy: boolean;
+  onSubmit: (note: string) => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const [note, setNote] = useState('');
   return (
@@ -133,8 +143,8 @@ function PassForm({
   ticket: TicketDetail;
   current: number;
   busy: boolean;
-  onSubmit(id: number, note: string): void;
-  onCancel(): void;
+  onSubmit: (id: number, note: string) => void;
+  onCancel: () => void;
 }) {
   const { t } = useI18n();
   const { data, error } = useSuggestions(ticket.id);
@@ -178,7 +188,7 @@ function PassForm({
 const specialistLabel = (s: SpecialistSuggestion) => (s.title ? `${s.name} — ${s.title}` : s.name);
 
 /** The button and its modal dialog (native <dialog>: focus stays inside, Escape closes). */
-function EscalateDialog({ ticket, onChanged }: { ticket: TicketDetail; onChanged(t: TicketRow): void }) {
+function EscalateDialog({ ticket, onChanged }: { ticket: TicketDetail; onChanged: (t: TicketRow) => void }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
@@ -209,7 +219,7 @@ function EscalateDialog({ ticket, onChanged }: { ticket: TicketDetail; onChanged
   );
 }
 
-function EscalateForm({ ticket, onDone, onCancel }: { ticket: TicketDetail; onDone(t: TicketRow): void; onCancel(): void }) {
+function EscalateForm({ ticket, onDone, onCancel }: { ticket: TicketDetail; onDone: (t: TicketRow) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const { data, error: loadError } = useSuggestions(ticket.id);
   const [picked, setPicked] = useState<number | null>(null);
@@ -242,7 +252,7 @@ function EscalateForm({ ticket, onDone, onCancel }: { ticket: TicketDetail; onDo
   };
 
   return (
-    <form onSubmit={submit} className="esc-form">
+    <form onSubmit={(e) => void submit(e)} className="esc-form">
       <h2 id="esc-dialog-title">{t('esc.dialogTitle', { ref: ticket.ref })}</h2>
       {data && data.caseNumbers.length > 0 && <p className="muted">{t('esc.caseNumbers', { list: data.caseNumbers.join(', ') })}</p>}
       <fieldset className="esc-specialists">

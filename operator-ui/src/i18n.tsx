@@ -863,7 +863,7 @@ export type T = (key: Key, params?: Record<string, string | number>) => string;
 
 interface I18n {
   lang: Lang;
-  setLang(lang: Lang): void;
+  setLang: (lang: Lang) => void;
   t: T;
 }
 

@@ -5,10 +5,10 @@ import type { Presence, UserRow } from './api.ts';
 export interface Session {
   user: UserRow;
   presence: Presence | null;
-  setPresence(p: Presence): void;
+  setPresence: (p: Presence) => void;
   /** Loads the user again (an admin changed their role, court or name). */
-  reload(): void;
-  logout(): void;
+  reload: () => void;
+  logout: () => void;
 }
 
 export const SessionContext = createContext<Session | null>(null);

@@ -56,7 +56,7 @@ const intervalMemo = new WeakMap<CourtCalendar, Map<number, [number, number][]>>
 /** Working periods of local day `day` as [start, end) UTC instants, sorted, adjacent ones merged. */
 function intervals(cal: CourtCalendar, day: number): [number, number][] {
   let memo = intervalMemo.get(cal);
-  if (!memo) intervalMemo.set(cal, (memo = new Map()));
+  if (!memo) intervalMemo.set(cal, (memo = new Map<number, [number, number][]>()));
   let out = memo.get(day);
   if (!out) {
     // Bounded: a long-running process asks about a few days around now, searches may touch many more.

@@ -45,7 +45,7 @@ function rawOffset(timeZone: string, ms: number): number {
 /** The offset valid throughout local day `day`, or null when it changes that day (DST). */
 function fixedOffset(timeZone: string, day: number): number | null {
   let byDay = dayOffsets.get(timeZone);
-  if (!byDay) dayOffsets.set(timeZone, (byDay = new Map()));
+  if (!byDay) dayOffsets.set(timeZone, (byDay = new Map<number, number | null>()));
   const cached = byDay.get(day);
   if (cached !== undefined) return cached;
   if (byDay.size >= MAX_CACHED_DAYS) byDay.clear();

@@ -4,7 +4,7 @@
 // hard/soft signs vanish, runs of one letter collapse ("отмениииите" = "отмените"), digit runs become "0",
 // and sentence punctuation survives as the tokens "?", "!" and "." (",", ";" and ":" become ",").
 
-const TABLE: (string | undefined)[] = new Array(0x500);
+const TABLE = new Array<string | undefined>(0x500);
 const HIGH = new Map<number, string>();
 
 function set(chars: string, to: string): void {

@@ -46,6 +46,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T
 export const idParam = z.coerce.number().int().positive();
 
 export function errorHandler(log: Logger) {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express tells an error handler by its four parameters
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e: VicError;
     if (err instanceof VicError) e = err;

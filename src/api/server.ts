@@ -74,7 +74,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get('/api/health', (_req, res) => {
     store.db.prepare('SELECT 1').get();
     // Public: states and reasons only; details (a pairing QR, say) are for admins at /api/channels.
-    const channels = Object.fromEntries(Object.entries(registry.health()).map(([name, { details: _details, ...h }]) => [name, h]));
+    const channels = Object.fromEntries(Object.entries(registry.health()).map(([name, h]) => [name, { ...h, details: undefined }]));
     res.json({ ok: true, schema: store.schemaVersion, channels });
   });
   app.use('/api/auth', authRoutes(deps));

@@ -17,10 +17,12 @@ function fail(message: string): number {
   return 2;
 }
 
-export async function runCalendarCommand(
-  args: string[],
-  loadCourtCalendar?: (courtId: string) => CourtCalendar | undefined,
-): Promise<number> {
+/** The exit code, as a promise (callers await it); the work itself is synchronous. */
+export function runCalendarCommand(args: string[], loadCourtCalendar?: (courtId: string) => CourtCalendar | undefined): Promise<number> {
+  return Promise.resolve(calendarCommand(args, loadCourtCalendar));
+}
+
+function calendarCommand(args: string[], loadCourtCalendar?: (courtId: string) => CourtCalendar | undefined): number {
   const positional: string[] = [];
   let courtId: string | undefined;
   for (let i = 0; i < args.length; i++) {

@@ -21,7 +21,7 @@ const KEPT = `kept: the ticket rows without personal content (court, channel, ti
 centre's statistics), and the audit log (who read or changed the tickets; RETENTION_AUDIT_DAYS) with this erasure's
 own entry. Backups made before now still hold the data until they are rotated out.`;
 
-export async function runContactCommand(args: string[]): Promise<number> {
+export function runContactCommand(args: string[]): number {
   const [command, ...rest] = args;
   if (command !== 'export' && command !== 'erase')
     return fail(command ? `unknown contact command "${command}"` : 'missing contact command');

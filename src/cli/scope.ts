@@ -117,12 +117,12 @@ function readLabelled(file: string): Labelled[] {
   try {
     content = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   try {
     return parseLabelled(content);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -142,7 +142,7 @@ function printFigures(title: string, overall: ScopeFigures, byLang: Map<string, 
   process.stdout.write(`${title}\n\n${table(byLang, overall)}\n\n`);
 }
 
-async function runEval(args: string[]): Promise<number> {
+function runEval(args: string[]): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { decisions: { type: 'boolean' } } });
   if (values.decisions ? positionals.length : positionals.length !== 1) {
     return fail(positionals.length > 1 || values.decisions ? 'give either FILE.jsonl or --decisions' : 'missing FILE');
@@ -166,7 +166,7 @@ function toSet(file: string, evaluated: boolean): LabelledSet {
   };
 }
 
-async function runTrain(args: string[]): Promise<number> {
+function runTrain(args: string[]): number {
   const { values } = parseArgs({
     args,
     options: {
@@ -224,7 +224,7 @@ async function runClassify(): Promise<number> {
 
 export async function runScopeCommand(args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  const commands: Record<string, (args: string[]) => Promise<number>> = {
+  const commands: Record<string, (args: string[]) => number | Promise<number>> = {
     eval: runEval,
     train: runTrain,
     classify: (a) => (a.length ? Promise.resolve(fail(`unexpected argument "${a[0]}"`)) : runClassify()),

@@ -22,7 +22,7 @@ function courtCalendarLoader() {
 }
 
 const [group, ...rest] = process.argv.slice(2);
-const groups: Record<string, (args: string[]) => Promise<number>> = {
+const groups: Record<string, (args: string[]) => number | Promise<number>> = {
   calendar: (args) => runCalendarCommand(args, args.includes('--court') ? courtCalendarLoader() : undefined),
   scope: runScopeCommand,
   contact: runContactCommand,

@@ -9,7 +9,7 @@ export interface IngestDeps {
   store: Store;
   clock: Clock;
   config: Pick<Config, 'DEFAULT_COURT' | 'REOPEN_WINDOW_HOURS'>;
-  calendarFor(courtId: number): CourtCalendar;
+  calendarFor: (courtId: number) => CourtCalendar;
 }
 
 export interface StoredAttachment {

@@ -2,12 +2,12 @@
 // tests) never share a counter; what describes the process itself (event-loop lag, memory, CPU, GC) is collected once
 // per process, in a registry of its own, and exposed with every Vic's.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Server as SocketServer } from 'socket.io';
 import type { ChannelRegistry } from '../channels.ts';
 import type { Clock } from '../clock.ts';
 import type { EventBus } from '../events.ts';
 import type { IngestResult } from '../ingest/pipeline.ts';
-import type { Store, UserRow } from '../store/index.ts';
+import type { ConsoleServer } from '../realtime.ts';
+import type { Store } from '../store/index.ts';
 import { snapshot, stateSet, type Snapshot } from './collect.ts';
 
 const CHANNELS = new Set(['whatsapp', 'email', 'sip', 'web']);
@@ -38,7 +38,7 @@ export class VicMetrics {
   readonly registry = new Registry();
   readonly contentType = this.registry.contentType;
   private readonly process = processMetrics();
-  private consoles: SocketServer | null = null;
+  private consoles: ConsoleServer | null = null;
   /** The scrape in progress: its gauges share one reading of the database. */
   private current: Snapshot | null = null;
 
@@ -170,7 +170,7 @@ export class VicMetrics {
       collect() {
         this.reset();
         for (const role of ['admin', 'operator', 'specialist'] as const) this.set({ role }, 0);
-        for (const socket of consoles()?.of('/').sockets.values() ?? []) this.inc({ role: (socket.data.user as UserRow).role });
+        for (const socket of consoles()?.of('/').sockets.values() ?? []) this.inc({ role: socket.data.user.role });
       },
     });
     new Gauge({
@@ -235,7 +235,7 @@ export class VicMetrics {
   }
 
   /** The realtime server, whose connections are counted at scrape. */
-  watchConsoles(io: SocketServer) {
+  watchConsoles(io: ConsoleServer) {
     this.consoles = io;
   }
 

@@ -66,7 +66,7 @@ export class RetentionJob {
         const now = this.d.clock.now();
         const counts = await this.pass(now, false);
         const c = cutoffs(this.d.config, now);
-        const before = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, new Date(v).toISOString()]));
+        const before = Object.fromEntries(Object.entries(c).map(([k, v]: [string, number]) => [k, new Date(v).toISOString()]));
         this.d.store.audit({ at: now, userId: null, action: 'retention.run', entity: 'retention', details: { counts, before } });
         this.d.log.info({ counts }, 'retention: run done');
         return counts;

@@ -67,19 +67,23 @@ export function AuditQueries<B extends StoreBase>(Base: B) {
     searchAudit(f: AuditFilter): { items: AuditEntry[]; more: boolean } {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (f.userId !== undefined) (where.push('a.user_id = ?'), args.push(f.userId));
-      if (f.action !== undefined) (where.push('a.action = ?'), args.push(f.action));
-      if (f.ticketId !== undefined) (where.push(`a.entity = 'ticket' AND a.entity_id = ?`), args.push(f.ticketId));
-      if (f.from !== undefined) (where.push('a.at >= ?'), args.push(f.from));
-      if (f.to !== undefined) (where.push('a.at < ?'), args.push(f.to));
-      if (f.until !== undefined) (where.push('a.id <= ?'), args.push(f.until));
+      const filter = (clause: string, value: unknown) => {
+        where.push(clause);
+        args.push(value);
+      };
+      if (f.userId !== undefined) filter('a.user_id = ?', f.userId);
+      if (f.action !== undefined) filter('a.action = ?', f.action);
+      if (f.ticketId !== undefined) filter(`a.entity = 'ticket' AND a.entity_id = ?`, f.ticketId);
+      if (f.from !== undefined) filter('a.at >= ?', f.from);
+      if (f.to !== undefined) filter('a.at < ?', f.to);
+      if (f.until !== undefined) filter('a.id <= ?', f.until);
       const rows = this.q(
         `SELECT a.id, a.at, a.user_id AS userId, u.login AS userLogin, u.name AS userName, a.action, a.entity, a.entity_id AS entityId,
              t.ref AS ticketRef, a.details, a.ip
            FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN tickets t ON a.entity = 'ticket' AND t.id = a.entity_id
            ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?`,
       ).all(...args, f.limit + 1, f.offset) as (AuditEntry & { details: string | null })[];
-      const items = rows.slice(0, f.limit).map((r) => ({ ...r, details: r.details === null ? null : JSON.parse(r.details) }));
+      const items = rows.slice(0, f.limit).map((r) => ({ ...r, details: r.details === null ? null : (JSON.parse(r.details) as unknown) }));
       return { items, more: rows.length > f.limit };
     }
     /** The newest row's id: the first page's `until`, so later pages are not shifted by rows written meanwhile. */

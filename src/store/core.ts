@@ -72,6 +72,7 @@ export class StoreCore {
     if (!q) {
       const stmt = this.db.prepare(sql).raw();
       const cols = stmt.columns().map((c) => c.name);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate: the compiled row builder described above
       const row = new Function('r', `return {${cols.map((c, k) => `${JSON.stringify(c)}: r[${k}]`).join(', ')}};`) as (r: unknown[]) => Raw;
       q = {
         get: (...a) => {

@@ -194,7 +194,9 @@ const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, message_id
 
 const toTicket = (r: Raw | undefined) => (r ? ((r.scopeFlagged = !!r.scopeFlagged), r as unknown as TicketRow) : undefined);
 const toCourt = (r: Raw | undefined) =>
-  r ? ({ ...r, active: !!r.active, weekHours: r.weekHours === null ? null : JSON.parse(String(r.weekHours)) } as CourtRow) : undefined;
+  r
+    ? ({ ...r, active: !!r.active, weekHours: r.weekHours === null ? null : (JSON.parse(r.weekHours as string) as WeekHours) } as CourtRow)
+    : undefined;
 
 /** Case-insensitive search key for Cyrillic too (SQLite's lower() folds only ASCII). */
 export const searchKey = (s: string) => s.toLocaleLowerCase('ru').replace(/ё/g, 'е');
@@ -642,9 +644,18 @@ export class Store extends RetentionQueries(
         where.push(`t.status = 'resolved'`);
         break;
     }
-    if (f.courtId !== undefined) (where.push('t.court_id = ?'), args.push(f.courtId));
-    if (f.channel) (where.push('t.channel = ?'), args.push(f.channel));
-    if (f.status) (where.push('t.status = ?'), args.push(f.status));
+    if (f.courtId !== undefined) {
+      where.push('t.court_id = ?');
+      args.push(f.courtId);
+    }
+    if (f.channel) {
+      where.push('t.channel = ?');
+      args.push(f.channel);
+    }
+    if (f.status) {
+      where.push('t.status = ?');
+      args.push(f.status);
+    }
     if (f.q) {
       const q = f.q.trim();
       const like = `%${q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;

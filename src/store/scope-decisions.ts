@@ -82,8 +82,8 @@ export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
       return {
         verdict: r.verdict as ScopeExplanation['verdict'],
         flagged: !!r.flagged,
-        reasons: JSON.parse(String(r.reasons)),
-        contributions: JSON.parse(String(r.contributions)),
+        reasons: JSON.parse(String(r.reasons)) as ScopeExplanation['reasons'],
+        contributions: JSON.parse(String(r.contributions)) as ScopeExplanation['contributions'],
         model: String(r.model),
       };
     }

@@ -56,7 +56,11 @@ describe('the audit screen', () => {
     // The operator's console asks these when the phone is typed in the search box and the ticket opened.
     const cookie = operatorCookie();
     expect(
-      (await fetch(`${base}/api/tickets?queue=court&q=${encodeURIComponent(PHONE)}`, { headers: { cookie } }).then((r) => r.json())).total,
+      (
+        await fetch(`${base}/api/tickets?queue=court&q=${encodeURIComponent(PHONE)}`, { headers: { cookie } }).then(
+          (r) => r.json() as Promise<{ total: number }>,
+        )
+      ).total,
     ).toBe(1);
     expect((await fetch(`${base}/api/tickets/${ticketId}`, { headers: { cookie } })).status).toBe(200);
 

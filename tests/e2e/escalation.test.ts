@@ -183,10 +183,7 @@ describe('escalation in the console', () => {
     await box.fill('Добрый день. ');
     await picker.selectOption({ label: 'Принято (рус.)' });
     const expected = `Добрый день. Здравствуйте, Мадина Ержанова! Ваше обращение ${ticket.ref} принято, ответ придёт в течение дня.`;
-    await page.waitForFunction(
-      ([text]) => (document.querySelector('.composer textarea') as HTMLTextAreaElement | null)?.value === text,
-      [expected],
-    );
+    await page.waitForFunction(([text]) => document.querySelector<HTMLTextAreaElement>('.composer textarea')?.value === text, [expected]);
     await shot(page, '25-canned-inserted');
     await box.press('Control+Enter');
     await page.getByRole('list', { name: 'Переписка' }).getByText(expected).waitFor();

@@ -91,17 +91,20 @@ export class FakeWhatsApp implements ChannelAdapter {
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
 
-  async start(ctx: ChannelContext) {
+  start(ctx: ChannelContext) {
     this.ctx = ctx;
+    return Promise.resolve();
   }
-  async stop() {
+  stop() {
     this.release();
+    return Promise.resolve();
   }
   health() {
     return this.state;
   }
-  async command() {
+  command() {
     this.state = { state: 'connected', since: WORKING };
+    return Promise.resolve();
   }
   async send(m: OutboundMessage) {
     await this.gate;

@@ -3,6 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import { errorOf, json, type TicketRow, type UserRow, type WeekHours } from './json.ts';
+
+/** GET/PUT /api/courts/:id/hours: the week in force, and whether it is the court's own. */
+interface CourtHours {
+  week: WeekHours;
+  custom: boolean;
+}
 
 async function setup(at?: number) {
   const { vic, clock } = await makeVic({}, at);
@@ -27,7 +34,7 @@ describe('admin edits users', () => {
       title: 'Секретарь судебного заседания',
     });
     expect(r.status).toBe(200);
-    expect(r.body.user).toMatchObject({
+    expect(json<{ user: UserRow }>(r).user).toMatchObject({
       login: 'op',
       name: 'Айгуль Серикова',
       role: 'specialist',
@@ -36,7 +43,9 @@ describe('admin edits users', () => {
       languages: ['kk'],
       maxConcurrent: 3,
     });
-    expect((await admin.patch(`/api/users/${op.id}`, { sipExtension: null, title: null, courtId: null })).body.user).toMatchObject({
+    expect(
+      json<{ user: UserRow }>(await admin.patch(`/api/users/${op.id}`, { sipExtension: null, title: null, courtId: null })).user,
+    ).toMatchObject({
       sipExtension: null,
       title: null,
       courtId: null,
@@ -51,8 +60,8 @@ describe('admin edits users', () => {
     expect(await bad({ maxConcurrent: 0 })).toBe(400);
     expect(await bad({ role: 'root' })).toBe(400);
     expect(await bad({ password: 'short' })).toBe(400);
-    expect((await admin.patch(`/api/users/${op.id}`, { courtId: 9999 })).body.error.code).toBe('VIC_COURT_NOT_FOUND');
-    expect((await admin.patch('/api/users/9999', { name: 'x' })).body.error.code).toBe('VIC_USER_NOT_FOUND');
+    expect(errorOf(await admin.patch(`/api/users/${op.id}`, { courtId: 9999 })).code).toBe('VIC_COURT_NOT_FOUND');
+    expect(errorOf(await admin.patch('/api/users/9999', { name: 'x' })).code).toBe('VIC_USER_NOT_FOUND');
     expect(vic.store.getUser(op.id)).toMatchObject({ name: 'Айгуль Серикова', maxConcurrent: 3 });
   });
 
@@ -62,7 +71,7 @@ describe('admin edits users', () => {
     for (const body of [{ role: 'operator' }, { active: false }]) {
       const r = await admin.patch(`/api/users/${me.id}`, body);
       expect(r.status).toBe(409);
-      expect(r.body.error.code).toBe('VIC_CONFLICT');
+      expect(errorOf(r).code).toBe('VIC_CONFLICT');
     }
     expect((await admin.del(`/api/users/${me.id}`)).status).toBe(409);
     expect(vic.store.getUser(me.id)).toMatchObject({ role: 'admin', active: true });
@@ -89,14 +98,14 @@ describe('admin edits users', () => {
     expect(vic.store.getTicket(t.ticketId)!.assigneeId).toBe(op.id);
 
     const cut = nextEvent<string>(socket, 'disconnect');
-    expect((await admin.patch(`/api/users/${op.id}`, { active: false })).body.user.active).toBe(false);
+    expect(json<{ user: UserRow }>(await admin.patch(`/api/users/${op.id}`, { active: false })).user.active).toBe(false);
     expect(await cut).toBe('io server disconnect');
     expect((await signedIn.api.get('/api/me')).status).toBe(401);
     expect((await server.login('op', 'password-123')).res.status).toBe(401);
     expect(vic.store.getTicket(t.ticketId)!.assigneeId).toBeNull();
     expect(vic.store.auditOf('ticket', t.ticketId).map((a) => a.action)).toContain('ticket.returned');
 
-    expect((await admin.patch(`/api/users/${op.id}`, { active: true })).body.user.active).toBe(true);
+    expect(json<{ user: UserRow }>(await admin.patch(`/api/users/${op.id}`, { active: true })).user.active).toBe(true);
     expect((await server.login('op', 'password-123')).res.status).toBe(200);
   });
 
@@ -113,7 +122,7 @@ describe('admin edits users', () => {
     // Unassigned, escalated by an operator who had not claimed it: the question's asker takes it back.
     vic.store.updateTicket(ticketId, { assigneeId: null }, vic.clock.now());
 
-    const back = nextEvent(socket, 'ticket.updated');
+    const back = nextEvent<{ ticket: TicketRow }>(socket, 'ticket.updated');
     expect((await admin.del(`/api/users/${specialist.id}`)).status).toBe(200);
     expect((await back).ticket).toMatchObject({ id: ticketId, specialistId: null, assigneeId: vic.store.getUserByLogin('op')!.id });
     expect(vic.store.openEscalation(ticketId)).toBeUndefined();
@@ -137,9 +146,9 @@ describe('admin edits users', () => {
     expect((await signedIn.api.get(`/api/tickets/${mine.ticketId}`)).status).toBe(403);
 
     const seen: string[] = [];
-    socket.on('ticket.created', (p) => seen.push(p.ticket.courtCode));
+    socket.on('ticket.created', (p: { ticket: TicketRow }) => seen.push(p.ticket.courtCode));
     vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: '77010000009@c.us' } }));
-    const eco = nextEvent(socket, 'ticket.created');
+    const eco = nextEvent<{ ticket: TicketRow }>(socket, 'ticket.created');
     vic.ingest(envelope({ courtHint: 'sko-economic', channel: 'email', sender: { kind: 'email', address: 'buh@firm.kz' } }));
     expect((await eco).ticket.courtCode).toBe('sko-economic');
     expect(seen).toEqual(['sko-economic']);
@@ -192,16 +201,16 @@ describe('court working hours', () => {
     ]) {
       const r = await put(week);
       expect(r.status, JSON.stringify(week)).toBe(400);
-      expect(r.body.error.code).toBe('VIC_VALIDATION');
+      expect(errorOf(r).code).toBe('VIC_VALIDATION');
     }
-    expect((await put(withDay(day(['09:00', '13:00'], ['12:30', '18:00'])))).body.error.message).toMatch(/week\.1.*overlap/);
+    expect(errorOf(await put(withDay(day(['09:00', '13:00'], ['12:30', '18:00'])))).message).toMatch(/week\.1.*overlap/);
     expect(vic.store.getCourt(id)!.weekHours).toBeNull();
 
     // Periods may come in any order and touch; they are stored sorted.
     const ok = await put(withDay(day(['14:00', '18:00'], ['09:00', '14:00'])));
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ custom: true, week: { 1: day(['09:00', '14:00'], ['14:00', '18:00']), 6: [] } });
-    expect((await admin.get(`/api/courts/${id}/hours`)).body.custom).toBe(true);
+    expect(json<CourtHours>(await admin.get(`/api/courts/${id}/hours`)).custom).toBe(true);
     const reset = await put(null);
     expect(reset.body).toMatchObject({ custom: false, week: { 1: day(['09:00', '13:00'], ['14:30', '18:30']), 7: [] } });
     expect(vic.store.auditOf('court', id).map((a) => a.action)).toEqual(['court.hours_set', 'court.hours_set']);

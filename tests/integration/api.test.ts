@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
+import {
+  errorOf,
+  json,
+  responseJson,
+  type ApiError,
+  type CannedRow,
+  type CourtRow,
+  type MessageRow,
+  type Page,
+  type TicketRow,
+  type TicketView,
+  type UserRow,
+} from './json.ts';
 
 async function setup(over = {}) {
   const { vic, clock } = await makeVic(over);
@@ -54,7 +67,7 @@ describe('HTTP API', () => {
         body: method === 'GET' ? undefined : '{}',
       });
       expect(res.status, `${method} ${url}`).toBe(401);
-      expect((await res.json()).error.code).toBe('VIC_UNAUTHENTICATED');
+      expect((await responseJson<{ error: ApiError }>(res)).error.code).toBe('VIC_UNAUTHENTICATED');
     }
   });
 
@@ -70,21 +83,21 @@ describe('HTTP API', () => {
       });
       expect(res.status, `${method} ${url}`).toBe(403);
     }
-    expect((await api.get('/api/users')).body.error.code).toBe('VIC_FORBIDDEN');
+    expect(errorOf(await api.get('/api/users')).code).toBe('VIC_FORBIDDEN');
   });
 
   it('logs in with ADMIN_PASSWORD into an httpOnly SameSite cookie, and refuses a wrong password', async () => {
     const { server } = await setup();
     const bad = await server.login('admin', 'wrong-password');
     expect(bad.res.status).toBe(401);
-    expect((await bad.res.json()).error.code).toBe('VIC_BAD_CREDENTIALS');
+    expect((await responseJson<{ error: ApiError }>(bad.res)).error.code).toBe('VIC_BAD_CREDENTIALS');
     const ok = await server.login('admin', 'admin-secret-1');
     expect(ok.res.status).toBe(200);
     const setCookie = ok.res.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
     const me = await ok.api.get('/api/me');
-    expect(me.body.user).toMatchObject({ login: 'admin', role: 'admin' });
+    expect(json<{ user: UserRow }>(me).user).toMatchObject({ login: 'admin', role: 'admin' });
     expect(JSON.stringify(me.body)).not.toMatch(/argon2|password/i);
     await ok.api.post('/api/auth/logout');
     expect((await ok.api.get('/api/me')).status).toBe(401);
@@ -95,7 +108,7 @@ describe('HTTP API', () => {
     for (let i = 0; i < 3; i++) expect((await server.login('admin', 'nope')).res.status).toBe(401);
     const blocked = await server.login('admin', 'admin-secret-1');
     expect(blocked.res.status).toBe(429);
-    expect((await blocked.res.json()).error.code).toBe('VIC_TOO_MANY_LOGINS');
+    expect((await responseJson<{ error: ApiError }>(blocked.res)).error.code).toBe('VIC_TOO_MANY_LOGINS');
   });
 
   it('validates input and answers with a JSON error naming the field', async () => {
@@ -104,8 +117,8 @@ describe('HTTP API', () => {
     const { api } = await server.login('admin', 'admin-secret-1');
     const r = await api.post(`/api/tickets/${t.ticketId}/messages`, { kind: 'shout', text: '' });
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'VIC_VALIDATION' });
-    expect(r.body.error.message).toMatch(/kind/);
+    expect(errorOf(r)).toMatchObject({ code: 'VIC_VALIDATION' });
+    expect(errorOf(r).message).toMatch(/kind/);
     const raw = await fetch(`${server.base}/api/tickets`, {
       method: 'GET',
       headers: { cookie: (await server.login('admin', 'admin-secret-1')).cookie },
@@ -113,7 +126,7 @@ describe('HTTP API', () => {
     expect(raw.status).toBe(200);
     expect((await api.get('/api/tickets?limit=5000')).status).toBe(400);
     expect((await api.get('/api/tickets/abc')).status).toBe(400);
-    expect((await api.get('/api/tickets/999999')).body.error.code).toBe('VIC_TICKET_NOT_FOUND');
+    expect(errorOf(await api.get('/api/tickets/999999')).code).toBe('VIC_TICKET_NOT_FOUND');
   });
 
   it('lets an operator see, answer and resolve tickets of their court only', async () => {
@@ -122,22 +135,22 @@ describe('HTTP API', () => {
     const mine = vic.ingest(envelope({ courtHint: 'sko-regional', text: 'Когда заседание?' }));
     const other = vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'firm@too.kz' }, channel: 'email' }));
     const { api } = await server.login('op', 'password-123');
-    const list = await api.get('/api/tickets');
-    expect(list.body.items.map((t: { id: number }) => t.id)).toEqual([mine.ticketId]);
-    expect(list.body.total).toBe(1);
-    expect((await api.get(`/api/tickets/${other.ticketId}`)).body.error.code).toBe('VIC_FORBIDDEN_COURT');
+    const list = json<Page<TicketRow>>(await api.get('/api/tickets'));
+    expect(list.items.map((t) => t.id)).toEqual([mine.ticketId]);
+    expect(list.total).toBe(1);
+    expect(errorOf(await api.get(`/api/tickets/${other.ticketId}`)).code).toBe('VIC_FORBIDDEN_COURT');
     expect((await api.post(`/api/tickets/${other.ticketId}/messages`, { kind: 'reply', text: 'x' })).status).toBe(403);
 
     const reply = await api.post(`/api/tickets/${mine.ticketId}/messages`, { kind: 'reply', text: 'Заседание 10 декабря в 10:00.' });
     expect(reply.status).toBe(201);
-    expect(reply.body.message).toMatchObject({ direction: 'out', deliveryStatus: 'queued' });
+    expect(json<{ message: MessageRow }>(reply).message).toMatchObject({ direction: 'out', deliveryStatus: 'queued' });
     await api.post(`/api/tickets/${mine.ticketId}/messages`, { kind: 'note', text: 'Позвонить секретарю' });
-    const t = (await api.get(`/api/tickets/${mine.ticketId}`)).body;
-    expect(t.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out', 'note']);
+    const t = json<TicketView>(await api.get(`/api/tickets/${mine.ticketId}`));
+    expect(t.messages.map((m) => m.direction)).toEqual(['in', 'out', 'note']);
     expect(t.firstResponseAt).not.toBeNull();
-    expect((await api.post(`/api/tickets/${mine.ticketId}/resolve`)).body.ticket.status).toBe('resolved');
+    expect(json<{ ticket: TicketRow }>(await api.post(`/api/tickets/${mine.ticketId}/resolve`)).ticket.status).toBe('resolved');
     expect((await api.post(`/api/tickets/${mine.ticketId}/resolve`)).status).toBe(409);
-    expect((await api.post(`/api/tickets/${mine.ticketId}/reopen`)).body.ticket.status).toBe('open');
+    expect(json<{ ticket: TicketRow }>(await api.post(`/api/tickets/${mine.ticketId}/reopen`)).ticket.status).toBe('open');
     const actions = vic.store.auditOf('ticket', mine.ticketId).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['ticket.read', 'ticket.reply', 'ticket.note', 'ticket.resolved', 'ticket.reopened']));
   });
@@ -148,7 +161,7 @@ describe('HTTP API', () => {
     vic.ingest(envelope({ courtHint: 'sko-regional' }));
     vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'firm@too.kz' }, channel: 'email' }));
     const { api } = await server.login('centre', 'password-123');
-    expect((await api.get('/api/tickets')).body.total).toBe(2);
+    expect(json<Page<TicketRow>>(await api.get('/api/tickets')).total).toBe(2);
   });
 
   it('filters by queue and searches by reference, phone, name and text (Cyrillic, any case)', async () => {
@@ -167,13 +180,13 @@ describe('HTTP API', () => {
     );
     const { api } = await server.login('admin', 'admin-secret-1');
     const ref = vic.store.getTicket(a.ticketId)!.ref;
-    const ids = async (q: string) => (await api.get(`/api/tickets?${q}`)).body.items.map((t: { id: number }) => t.id);
+    const ids = async (q: string) => json<Page<TicketRow>>(await api.get(`/api/tickets?${q}`)).items.map((t) => t.id);
     expect(await ids(`q=${encodeURIComponent(ref.toLowerCase())}`)).toEqual([a.ticketId]);
     expect(await ids(`q=${encodeURIComponent('8 701 111 22 33')}`)).toEqual([a.ticketId]);
     expect(await ids(`q=${encodeURIComponent('гүлнар')}`)).toEqual([a.ticketId]);
     expect(await ids(`q=${encodeURIComponent('копию')}`)).toEqual([a.ticketId]);
-    expect((await api.get('/api/tickets?queue=out-of-scope')).body.total).toBe(1);
-    expect((await api.get('/api/tickets?queue=unassigned')).body.total).toBe(1);
+    expect(json<Page<TicketRow>>(await api.get('/api/tickets?queue=out-of-scope')).total).toBe(1);
+    expect(json<Page<TicketRow>>(await api.get('/api/tickets?queue=unassigned')).total).toBe(1);
   });
 
   it('lets an admin manage users and courts, with hashed passwords', async () => {
@@ -185,16 +198,17 @@ describe('HTTP API', () => {
       login: 'newop',
       name: 'Новый',
       role: 'operator',
-      courtId: court.body.court.id,
+      courtId: json<{ court: CourtRow }>(court).court.id,
       password: 'long-password-1',
     });
     expect(u.status).toBe(201);
-    expect(vic.store.getPasswordHash(u.body.user.id)).toMatch(/^\$argon2id\$/);
-    expect(
-      (await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).body.error.code,
-    ).toBe('VIC_LOGIN_TAKEN');
+    const newop = json<{ user: UserRow }>(u).user;
+    expect(vic.store.getPasswordHash(newop.id)).toMatch(/^\$argon2id\$/);
+    expect(errorOf(await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).code).toBe(
+      'VIC_LOGIN_TAKEN',
+    );
     expect((await server.login('newop', 'long-password-1')).res.status).toBe(200);
-    await api.del(`/api/users/${u.body.user.id}`);
+    await api.del(`/api/users/${newop.id}`);
     expect((await server.login('newop', 'long-password-1')).res.status).toBe(401);
   });
 
@@ -204,7 +218,7 @@ describe('HTTP API', () => {
     expect(vic.store.getTicket(r.ticketId)!.status).toBe('out_of_scope');
     const { api } = await server.login('admin', 'admin-secret-1');
     const res = await api.post(`/api/tickets/${r.ticketId}/scope`, { verdict: 'in_scope', reason: 'Гражданин спрашивает о сроках' });
-    expect(res.body.ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
+    expect(json<{ ticket: TicketRow }>(res).ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
     expect(vic.store.listMessages(r.ticketId)).toHaveLength(2);
     expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toContain('ticket.scope_overruled');
   });
@@ -259,7 +273,7 @@ describe('HTTP API', () => {
       vic.store
         .auditOf('ticket', r.ticketId)
         .filter((a) => a.action === 'attachment.read')
-        .map((a) => JSON.parse(a.details!)),
+        .map((a) => JSON.parse(a.details!) as unknown),
     ).toEqual([{ attachmentId: id('фото.png'), inline: true }]);
     for (const [name, type] of [
       ['z.jpg', 'image/jpeg'],
@@ -273,7 +287,7 @@ describe('HTTP API', () => {
     for (const name of ['x.png', 'y.png']) {
       const inline = await api.get(`/api/attachments/${id(name)}?inline=1`);
       expect(inline.status, name).toBe(415);
-      expect(inline.body.error.code).toBe('VIC_NOT_AN_IMAGE');
+      expect(errorOf(inline).code).toBe('VIC_NOT_AN_IMAGE');
       expect(inline.headers.get('content-type')).toMatch(/application\/json/);
       const download = await api.get(`/api/attachments/${id(name)}`);
       expect(download.headers.get('content-disposition')).toMatch(/^attachment/);
@@ -301,7 +315,9 @@ describe('console support routes', () => {
     expect((await op.get('/api/tickets/counts')).body).toMatchObject({ all: 2, unassigned: 1, 'out-of-scope': 1, mine: 0 });
     expect((await admin.post('/api/canned', { title: 'Копия', lang: 'ru', text: 'Здравствуйте, {name}! {ref}' })).status).toBe(201);
     expect((await op.post('/api/canned', { title: 'x', lang: 'ru', text: 'y' })).status).toBe(403);
-    expect((await op.get('/api/canned')).body.items).toEqual([expect.objectContaining({ title: 'Копия', lang: 'ru' })]);
-    expect((await op.get('/api/me')).body.timeZone).toBe('Asia/Almaty');
+    expect(json<{ items: CannedRow[] }>(await op.get('/api/canned')).items).toEqual([
+      expect.objectContaining({ title: 'Копия', lang: 'ru' }),
+    ]);
+    expect(json<{ timeZone: string }>(await op.get('/api/me')).timeZone).toBe('Asia/Almaty');
   });
 });

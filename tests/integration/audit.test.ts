@@ -4,6 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { SESSION_COOKIE, openSession } from '../../src/auth.ts';
 import { client, envelope, makeVic, serve } from '../helpers.ts';
+import { errorOf, json, type AuditEntry, type Page, type TicketRow } from './json.ts';
+
+/** GET /api/audit: a page of the log up to `until` (the newest row when the reading began), and whether more follow. */
+interface AuditPage {
+  items: AuditEntry[];
+  more: boolean;
+  until: number;
+  actions: string[];
+}
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -27,7 +36,7 @@ const rows = (vic: Vic, action: string) =>
     vic.store.db
       .prepare(`SELECT user_id AS userId, entity, entity_id AS entityId, details, ip FROM audit_log WHERE action = ? ORDER BY id`)
       .all(action) as { userId: number | null; entity: string | null; entityId: number | null; details: string | null; ip: string | null }[]
-  ).map((r) => ({ ...r, details: r.details === null ? null : JSON.parse(r.details) }));
+  ).map((r) => ({ ...r, details: r.details === null ? null : (JSON.parse(r.details) as unknown) }));
 
 describe('reads of citizen data are audited', () => {
   it('records each ticket list and search with its filters, the search text and the IP: one row per request', async () => {
@@ -43,9 +52,9 @@ describe('reads of citizen data are audited', () => {
     );
 
     const byPhone = await operator.get('/api/tickets?queue=court&channel=whatsapp&status=open&q=%2B7%20701%20555%2001%2001');
-    expect(byPhone.body.total).toBe(1);
+    expect(json<Page<TicketRow>>(byPhone).total).toBe(1);
     const all = await operator.get('/api/tickets');
-    expect(all.body.items).toHaveLength(3);
+    expect(json<Page<TicketRow>>(all).items).toHaveLength(3);
     await operator.get(`/api/tickets?q=aigul%40example.kz&court=${vic.store.getCourtByCode('sko-regional')!.id}&limit=10&offset=0`);
 
     expect(rows(vic, 'ticket.list')).toEqual([
@@ -89,7 +98,7 @@ describe('reads of citizen data are audited', () => {
     vic.ingest(envelope());
     const before = vic.store.counts().audit_log;
     const counts = await operator.get('/api/tickets/counts');
-    expect(Object.values(counts.body).every((v) => typeof v === 'number')).toBe(true);
+    expect(Object.values(json<Record<string, unknown>>(counts)).every((v) => typeof v === 'number')).toBe(true);
     expect(vic.store.counts().audit_log).toBe(before);
   });
 
@@ -184,25 +193,27 @@ describe('GET /api/audit', () => {
     ]) {
       const r = await admin.get(`/api/audit?${bad}`);
       expect(r.status, bad).toBe(400);
-      expect(r.body.error.code).toBe('VIC_VALIDATION');
+      expect(errorOf(r).code).toBe('VIC_VALIDATION');
     }
-    expect((await admin.get('/api/audit?ticket=VIC-2026-99999')).body.error.code).toBe('VIC_TICKET_NOT_FOUND');
+    expect(errorOf(await admin.get('/api/audit?ticket=VIC-2026-99999')).code).toBe('VIC_TICKET_NOT_FOUND');
   });
 
   it('pages through a log being written, without repeats or gaps, and audits its own reading', async () => {
     const { vic, op, admin, operator } = await setup();
     for (let i = 0; i < 7; i++)
       vic.store.audit({ at: vic.clock.now(), userId: op.id, action: 'ticket.note', entity: 'ticket', entityId: 1000 + i });
-    const first = await admin.get(`/api/audit?user=${op.id}&action=ticket.note&limit=3`);
-    expect(first.body.more).toBe(true);
-    const seen = first.body.items.map((i: { entityId: number }) => i.entityId);
+    const first = json<AuditPage>(await admin.get(`/api/audit?user=${op.id}&action=ticket.note&limit=3`));
+    expect(first.more).toBe(true);
+    const seen = first.items.map((i) => i.entityId);
     // Written meanwhile: newer than the first page, so it is not part of this reading.
     vic.store.audit({ at: vic.clock.now(), userId: op.id, action: 'ticket.note', entity: 'ticket', entityId: 2000 });
     await operator.get('/api/tickets?q=Ержан');
     for (let offset = 3; ; offset += 3) {
-      const page = await admin.get(`/api/audit?user=${op.id}&action=ticket.note&limit=3&offset=${offset}&until=${first.body.until}`);
-      seen.push(...page.body.items.map((i: { entityId: number }) => i.entityId));
-      if (!page.body.more) break;
+      const page = json<AuditPage>(
+        await admin.get(`/api/audit?user=${op.id}&action=ticket.note&limit=3&offset=${offset}&until=${first.until}`),
+      );
+      seen.push(...page.items.map((i) => i.entityId));
+      if (!page.more) break;
     }
     expect(seen).toEqual([1006, 1005, 1004, 1003, 1002, 1001, 1000]);
 
@@ -213,7 +224,7 @@ describe('GET /api/audit', () => {
       ip: '127.0.0.1',
       details: { user: op.id, action: 'ticket.note', limit: 3, offset: 0, shown: 3 },
     });
-    expect((await admin.get('/api/audit?action=ticket.list')).body.items[0].details).toMatchObject({ q: 'Ержан' });
+    expect(json<AuditPage>(await admin.get('/api/audit?action=ticket.list')).items[0].details).toMatchObject({ q: 'Ержан' });
   });
 
   it('reads each filter as an index range in the order shown: no full scan, no sort, however large the log', async () => {
@@ -237,7 +248,9 @@ describe('GET /api/audit', () => {
     expect(statements.length).toBeGreaterThanOrEqual(6);
     for (const sql of statements) {
       const plan = (
-        vic.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array((sql.match(/\?/g) ?? []).length).fill(1)) as { detail: string }[]
+        vic.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<number>((sql.match(/\?/g) ?? []).length).fill(1)) as {
+          detail: string;
+        }[]
       ).map((r) => r.detail);
       expect(
         plan.filter((d) => /\ba\b/.test(d) || /TEMP B-TREE/.test(d)),

@@ -18,6 +18,7 @@ import { createLogger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { type Dovecot, dovecotMissing, useMailServers } from '../support/dovecot.ts';
 import { WORKING, makeVic, serve, tempDir, until } from '../helpers.ts';
+import { json, type Page, type TicketRow } from './json.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAILBOX = 'vic@court.test';
@@ -117,7 +118,9 @@ async function checkRestored(dataDir: string, ackedBefore: number, sent: number)
   // And it serves them: the admin of the original signs in, sees every ticket and downloads a file.
   const server = await serve(vic);
   const { cookie, api } = await server.login('admin', 'admin-secret-1');
-  expect((await api.get('/api/tickets?queue=all&limit=1')).body.total).toBe(db.prepare('SELECT count(*) FROM tickets').pluck().get());
+  expect(json<Page<TicketRow>>(await api.get('/api/tickets?queue=all&limit=1')).total).toBe(
+    db.prepare('SELECT count(*) FROM tickets').pluck().get(),
+  );
   const one = attachments.at(-1)!;
   const res = await fetch(`${server.base}/api/attachments/${one.id}`, { headers: { cookie } });
   expect(res.status).toBe(200);
@@ -275,7 +278,7 @@ describe('backup and restore', () => {
     const lines: { level: number; msg: string; err?: { message: string } }[] = [];
     const log = createLogger(
       'info',
-      new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString())), cb()) }),
+      new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]), cb()) }),
     );
     const vic = new Vic({
       config: testConfig({ DATA_DIR: tempDir(), BACKUP_DIR: root, BACKUP_EVERY_HOURS: 6, BACKUP_KEEP: 3 }),

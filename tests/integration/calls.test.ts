@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import { errorOf, type CallRow } from './json.ts';
 
 const call = (callId: string, from = '+77012345678', at = Date.parse('2026-12-01T05:00:00Z')) =>
   envelope({
@@ -41,12 +42,12 @@ describe('the ticket side of phone calls', () => {
     const sa = await server.socket((await server.login('op-a', 'password-123')).cookie);
     const sb = await server.socket((await server.login('op-b', 'password-123')).cookie);
     const bEvents: string[] = [];
-    sb.onAny((name) => bEvents.push(name));
+    sb.onAny((name: string) => bEvents.push(name));
     const r = vic.ingest(call('call-2@pbx'));
-    const pop = nextEvent(sa, 'call.ringing');
+    const pop = nextEvent<{ call: CallRow }>(sa, 'call.ringing');
     vic.calls.screenPop(a.id, 'call-2@pbx');
     expect((await pop).call).toMatchObject({ callId: 'call-2@pbx', from: '+77012345678' });
-    const answered = nextEvent(sa, 'call.updated');
+    const answered = nextEvent<{ call: CallRow }>(sa, 'call.updated');
     vic.calls.progress('call-2@pbx', { outcome: 'answered', operatorUserId: a.id, answeredAt: vic.clock.now() });
     expect((await answered).call).toMatchObject({ outcome: 'answered', operatorId: a.id });
     expect(vic.store.getTicket(r.ticketId)!.assigneeId).toBe(a.id);
@@ -100,7 +101,7 @@ describe('phone actions from the console', () => {
     expect((await api.post('/api/calls/live@pbx/transfer', { specialistId: spec.id })).status).toBe(202);
     expect(calls[1]).toEqual(['transfer', 'live@pbx', { userId: spec.id, extension: '301' }]);
     vic.ingest(call('old@pbx', '+77010000000'));
-    expect((await api.post('/api/calls/old@pbx/transfer', { specialistId: spec.id })).body.error.code).toBe('VIC_CONFLICT');
+    expect(errorOf(await api.post('/api/calls/old@pbx/transfer', { specialistId: spec.id })).code).toBe('VIC_CONFLICT');
     expect((await api.post('/api/calls/old@pbx/transfer', { specialistId: op.id })).status).toBe(400);
   });
 
@@ -111,6 +112,6 @@ describe('phone actions from the console', () => {
     const server = await serve(vic);
     const r = vic.ingest(call('x@pbx'));
     const res = await (await server.login('op', 'password-123')).api.post(`/api/tickets/${r.ticketId}/call-back`);
-    expect(res.body.error).toMatchObject({ code: 'VIC_CONFLICT', message: 'The phone channel is not connected' });
+    expect(errorOf(res)).toMatchObject({ code: 'VIC_CONFLICT', message: 'The phone channel is not connected' });
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../src/case-import.ts';
 import type { ChannelAdapter, OutboundMessage } from '../../src/channels.ts';
+import type { EscalationService } from '../../src/escalations.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import { json, responseJson, type EscalationRow, type Page, type TicketRow, type TicketView } from './json.ts';
 
 const CSV = `case_number,court,judge,specialist_login
 № 5999-25-00-2/417,sko-regional,Иванов И.И.,secretary
@@ -22,7 +25,7 @@ async function setup() {
     method: 'POST',
     headers: { 'content-type': 'text/csv', cookie: (await server.login('admin', 'admin-secret-1')).cookie },
     body: CSV,
-  }).then((r) => r.json());
+  }).then((r) => responseJson<ImportReport>(r));
   return { vic, clock, server, admin, op, secretary, clerk, imported };
 }
 
@@ -30,13 +33,13 @@ describe('escalation to the specialist handling the matter', () => {
   it('imports the case directory with a per-line error report, idempotently', async () => {
     const { server, admin, imported } = await setup();
     expect(imported).toMatchObject({ new: 2, updated: 0, unchanged: 0 });
-    expect(imported.errors.map((e: { line: number }) => e.line)).toEqual([4, 5, 6]);
+    expect(imported.errors.map((e) => e.line)).toEqual([4, 5, 6]);
     expect(imported.errors[2].error).toMatch(/not an active specialist/);
     const again = await fetch(`${server.base}/api/case-assignments`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', cookie: (await server.login('admin', 'admin-secret-1')).cookie },
       body: CSV,
-    }).then((r) => r.json());
+    }).then((r) => responseJson<ImportReport>(r));
     expect(again).toMatchObject({ new: 0, updated: 0, unchanged: 2 });
     expect((await admin.post('/api/case-assignments', { x: 1 })).status).toBe(415);
   });
@@ -45,9 +48,9 @@ describe('escalation to the specialist handling the matter', () => {
     const { vic, server, secretary } = await setup();
     const r = vic.ingest(envelope({ text: 'Когда заседание по делу № 5999-25-00-2/417?' }));
     const { api } = await server.login('op', 'password-123');
-    const s = await api.get(`/api/tickets/${r.ticketId}/specialists`);
-    expect(s.body.caseNumbers).toEqual(['5999-25-00-2/417']);
-    expect(s.body.items[0]).toMatchObject({ userId: secretary.id, reason: 'case' });
+    const s = json<ReturnType<EscalationService['suggest']>>(await api.get(`/api/tickets/${r.ticketId}/specialists`));
+    expect(s.caseNumbers).toEqual(['5999-25-00-2/417']);
+    expect(s.items[0]).toMatchObject({ userId: secretary.id, reason: 'case' });
   });
 
   it('escalates: only that specialist is notified, the citizen is told, the specialist’s signed reply goes out, hand-back returns it', async () => {
@@ -58,7 +61,7 @@ describe('escalation to the specialist handling the matter', () => {
       start: async () => {},
       stop: async () => {},
       health: () => ({ state: 'connected', since: 0 }),
-      send: async (m) => (sent.push(m), {}),
+      send: (m) => (sent.push(m), Promise.resolve({})),
     };
     vic.registry.register(wa);
     const r = vic.ingest(envelope({ text: 'Когда заседание по делу № 5999-25-00-2/417?' }));
@@ -68,24 +71,28 @@ describe('escalation to the specialist handling the matter', () => {
     const secSocket = await server.socket(secLogin.cookie);
     const clerkSocket = await server.socket(clerkLogin.cookie);
     const clerkEvents: string[] = [];
-    clerkSocket.onAny((name) => clerkEvents.push(name));
+    clerkSocket.onAny((name: string) => clerkEvents.push(name));
 
     // The specialist cannot open it before it is escalated to them.
     expect((await secLogin.api.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);
-    const notified = nextEvent(secSocket, 'escalation.created');
+    const notified = nextEvent<{ escalation: EscalationRow }>(secSocket, 'escalation.created');
     const esc = await opLogin.api.post(`/api/tickets/${r.ticketId}/escalate`, {
       specialistId: secretary.id,
       question: 'Уточните дату заседания',
     });
     expect(esc.status).toBe(200);
-    expect(esc.body.ticket).toMatchObject({ specialistId: secretary.id, specialistName: 'secretary', assigneeId: op.id });
+    expect(json<{ ticket: TicketRow }>(esc).ticket).toMatchObject({
+      specialistId: secretary.id,
+      specialistName: 'secretary',
+      assigneeId: op.id,
+    });
     expect((await notified).escalation).toMatchObject({ question: 'Уточните дату заседания', toUserId: secretary.id });
 
     const seen = await secLogin.api.get(`/api/tickets/${r.ticketId}`);
     expect(seen.status).toBe(200);
-    expect(seen.body.escalations[0]).toMatchObject({ status: 'open', question: 'Уточните дату заседания' });
-    expect(seen.body.escalations[0].pickedUpAt).toBe(clock.now());
-    expect((await secLogin.api.get('/api/tickets')).body.items.map((t: { id: number }) => t.id)).toEqual([r.ticketId]);
+    expect(json<TicketView>(seen).escalations[0]).toMatchObject({ status: 'open', question: 'Уточните дату заседания' });
+    expect(json<TicketView>(seen).escalations[0].pickedUpAt).toBe(clock.now());
+    expect(json<Page<TicketRow>>(await secLogin.api.get('/api/tickets')).items.map((t) => t.id)).toEqual([r.ticketId]);
 
     await secLogin.api.post(`/api/tickets/${r.ticketId}/messages`, { kind: 'reply', text: 'Заседание назначено на 10 декабря, 10:00.' });
     await vic.outbox.tick();
@@ -95,9 +102,9 @@ describe('escalation to the specialist handling the matter', () => {
     ]);
 
     const back = await secLogin.api.post(`/api/tickets/${r.ticketId}/hand-back`, { note: 'Ответила гражданину' });
-    expect(back.body.ticket).toMatchObject({ specialistId: null, assigneeId: op.id });
+    expect(json<{ ticket: TicketRow }>(back).ticket).toMatchObject({ specialistId: null, assigneeId: op.id });
     expect((await secLogin.api.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);
-    const timeline = (await opLogin.api.get(`/api/tickets/${r.ticketId}`)).body;
+    const timeline = json<TicketView>(await opLogin.api.get(`/api/tickets/${r.ticketId}`));
     expect(timeline.escalations[0].status).toBe('answered');
     expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toEqual(
       expect.arrayContaining(['ticket.escalated', 'ticket.reply', 'ticket.handed_back']),
@@ -137,7 +144,7 @@ describe('escalation to the specialist handling the matter', () => {
     expect((await sec.post(`/api/tickets/${r.ticketId}/pass`, { specialistId: clerk.id, note: 'Это канцелярия' })).status).toBe(200);
     expect((await sec.get(`/api/tickets/${r.ticketId}`)).status).toBe(403);
     const clerkApi = (await server.login('clerk', 'password-123')).api;
-    expect((await clerkApi.get(`/api/tickets/${r.ticketId}`)).body.specialistId).toBe(clerk.id);
+    expect(json<TicketView>(await clerkApi.get(`/api/tickets/${r.ticketId}`)).specialistId).toBe(clerk.id);
     expect((await clerkApi.post(`/api/tickets/${r.ticketId}/escalate`, { specialistId: secretary.id, question: 'x' })).status).toBe(403);
   });
 });

@@ -5,6 +5,7 @@ import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { makeVic, serve } from '../helpers.ts';
+import { responseJson, type ApiError } from './json.ts';
 
 async function setup(over: Partial<Config> = {}) {
   const { vic, clock } = await makeVic(over);
@@ -21,8 +22,8 @@ async function setup(over: Partial<Config> = {}) {
       headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
       body: JSON.stringify({ login, password }),
     });
-    const body = await res.json();
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code as string | undefined };
+    const body = await responseJson<{ error?: ApiError }>(res);
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code };
   };
   const failedLogins = () =>
     (vic.store.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.login_failed'`).get() as { n: number }).n;

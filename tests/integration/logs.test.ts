@@ -26,7 +26,7 @@ const CITIZEN = [
   'Ответ оператора',
 ];
 
-async function loggingVic() {
+function loggingVic() {
   const lines: string[] = [];
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
   const clock = new ManualClock(WORKING);
@@ -37,7 +37,7 @@ async function loggingVic() {
 
 describe('logs', () => {
   it('keep citizen text, IIN and contact data out at info level, and give every request line its id', async () => {
-    const { vic, clock, lines, parsed } = await loggingVic();
+    const { vic, clock, lines, parsed } = loggingVic();
     const server = await serve(vic);
 
     // A citizen writes on WhatsApp, through the channel adapter and the whole ingest pipeline.
@@ -105,7 +105,13 @@ describe('logs', () => {
     for (const r of requests) expect(r.reqId, JSON.stringify(r)).toMatch(/^[\w.:-]{1,64}$/);
     expect(new Set(requests.map((r) => r.reqId)).size).toBe(requests.length);
     expect(requests).toContainEqual(
-      expect.objectContaining({ reqId: 'lb-7f3a.42', method: 'GET', path: '/api/tickets', status: 200, userId: expect.any(Number) }),
+      expect.objectContaining({
+        reqId: 'lb-7f3a.42',
+        method: 'GET',
+        path: '/api/tickets',
+        status: 200,
+        userId: expect.any(Number) as number,
+      }),
     );
     expect(requests).toContainEqual(expect.objectContaining({ reqId: oddId, path: '/api/me', status: 200 }));
     expect(requests).toContainEqual(
@@ -113,8 +119,8 @@ describe('logs', () => {
     );
   });
 
-  it('take citizen data out of what slips through: an error quoting a mail server, a field named for content', async () => {
-    const { log, lines, parsed } = await loggingVic();
+  it('take citizen data out of what slips through: an error quoting a mail server, a field named for content', () => {
+    const { log, lines, parsed } = loggingVic();
     const err = Object.assign(new Error(`550 5.1.1 <aigul.n@mail.kz>: recipient rejected (ИИН ${IIN})`), {
       response: `550 <aigul.n@mail.kz> ${PHONE}`,
     });
@@ -125,7 +131,7 @@ describe('logs', () => {
     );
     const all = lines.join('');
     for (const secret of [IIN, PHONE, '555-01-23', 'aigul.n', 'Где моё дело']) expect(all).not.toContain(secret);
-    const [failed, call] = parsed() as [any, any];
+    const [failed, call] = parsed() as [{ err: { stack: string } }, Record<string, unknown>];
     expect(failed).toMatchObject({
       level: 50,
       outbox: 7,

@@ -67,13 +67,12 @@ const WA = (n: string) => ({ kind: 'whatsapp' as const, address: `7701000000${n}
 describe('/metrics', () => {
   it('shows ingest per channel, outbox depth and failures, open tickets per court and queue, SLA, consoles and HTTP by route pattern', async () => {
     const { vic, clock } = await makeVic();
-    const wa = fakeChannel('whatsapp', async (m) => {
-      if (m.to === '77010000003@c.us') throw new PermanentDeliveryError('not a WhatsApp number');
-      return { externalId: `wa-${m.messageId}` };
-    });
-    const email = fakeChannel('email', async () => {
-      throw new Error('451 4.7.1 try again later');
-    });
+    const wa = fakeChannel('whatsapp', (m) =>
+      m.to === '77010000003@c.us'
+        ? Promise.reject(new PermanentDeliveryError('not a WhatsApp number'))
+        : Promise.resolve({ externalId: `wa-${m.messageId}` }),
+    );
+    const email = fakeChannel('email', () => Promise.reject(new Error('451 4.7.1 try again later')));
     await vic.addChannel(wa.adapter);
     await vic.addChannel(email.adapter);
     await addUser(vic, 'op-1', 'operator', 'sko-regional');

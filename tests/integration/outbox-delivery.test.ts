@@ -86,7 +86,7 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     await until('the first failed try', () => r.row(probe).attempts === 1 && r.row(probe).status === 'pending');
     expect(r.channel.health()).toMatchObject({
       state: 'degraded',
-      reason: expect.stringMatching(/^SMTP delivery failing: .*ECONNREFUSED/),
+      reason: expect.stringMatching(/^SMTP delivery failing: .*ECONNREFUSED/) as string,
     });
     const start = r.clock.now();
     const tries = [start];
@@ -154,7 +154,7 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
       await until('fine sent', () => r.vic.store.getMessage(fine)!.deliveryStatus === 'sent');
       expect(r.vic.store.getMessage(gone)).toMatchObject({
         deliveryStatus: 'failed',
-        deliveryError: expect.stringMatching(/^550 5\.1\.1 <gone@citizen\.test>: Recipient address rejected: User unknown/),
+        deliveryError: expect.stringMatching(/^550 5\.1\.1 <gone@citizen\.test>: Recipient address rejected: User unknown/) as string,
       });
       expect(r.row(gone).attempts).toBe(1);
 
@@ -166,7 +166,7 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
         const row = await until('the next try', () => r.row(grey).attempts > before && r.row(grey).status !== 'sending' && r.row(grey));
         expect(row, 'still waiting after the retry').toMatchObject({
           status: 'pending',
-          lastError: expect.stringMatching(/^451 4\.7\.1 .*Greylisted/),
+          lastError: expect.stringMatching(/^451 4\.7\.1 .*Greylisted/) as string,
         });
       }
       expect(r.vic.store.getMessage(grey)!.deliveryStatus).toBe('queued');

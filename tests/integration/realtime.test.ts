@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import type { ApiError, EscalationRow, MessageRow, TicketRow } from './json.ts';
+
+/** What a socket event about a ticket carries. */
+interface TicketEvent {
+  ticket: TicketRow;
+}
+/** The acknowledgement of a socket request: its result, or why it was refused. */
+type Ack = { ok: true; result: unknown } | { error: ApiError };
 
 async function setup() {
   const { vic, clock } = await makeVic();
@@ -23,12 +31,12 @@ describe('realtime', () => {
 
     const regEvents: string[] = [];
     const ecoEvents: string[] = [];
-    reg.on('ticket.created', (p) => regEvents.push(p.ticket.courtCode));
-    eco.on('ticket.created', (p) => ecoEvents.push(p.ticket.courtCode));
-    const adminSaw = nextEvent(adm, 'ticket.created');
+    reg.on('ticket.created', (p: TicketEvent) => regEvents.push(p.ticket.courtCode));
+    eco.on('ticket.created', (p: TicketEvent) => ecoEvents.push(p.ticket.courtCode));
+    const adminSaw = nextEvent<TicketEvent>(adm, 'ticket.created');
     // The economic court's ticket comes first: if the regional operator received it, it would be first in the list.
     vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'too@firm.kz' }, channel: 'email' }));
-    const regSaw = nextEvent(reg, 'ticket.created');
+    const regSaw = nextEvent<TicketEvent>(reg, 'ticket.created');
     vic.ingest(envelope({ courtHint: 'sko-regional' }));
     expect((await regSaw).ticket.courtCode).toBe('sko-regional');
     expect((await adminSaw).ticket.courtCode).toBe('sko-economic');
@@ -40,7 +48,7 @@ describe('realtime', () => {
     const { vic, server } = await setup();
     await addUser(vic, 'op', 'operator');
     const s = await server.socket((await server.login('op', 'password-123')).cookie);
-    const got = nextEvent(s, 'message.created');
+    const got = nextEvent<TicketEvent & { message: MessageRow }>(s, 'message.created');
     vic.ingest(envelope({ text: 'Новое сообщение' }));
     expect((await got).message).toMatchObject({ direction: 'in', text: 'Новое сообщение' });
   });
@@ -49,9 +57,9 @@ describe('realtime', () => {
     const { vic, server } = await setup();
     await addUser(vic, 'op', 'operator');
     const s = await server.socket((await server.login('op', 'password-123')).cookie);
-    const bad = await s.emitWithAck('presence:set', { status: 'sleeping' });
+    const bad = (await s.emitWithAck('presence:set', { status: 'sleeping' })) as { error: ApiError };
     expect(bad.error.code).toBe('VIC_VALIDATION');
-    const ok = await s.emitWithAck('presence:set', { status: 'away' });
+    const ok = (await s.emitWithAck('presence:set', { status: 'away' })) as Ack;
     expect(ok).toMatchObject({ ok: true });
     expect(vic.store.getPresence(vic.store.getUserByLogin('op')!.id)).toMatchObject({ status: 'away', connections: 1 });
   });
@@ -75,9 +83,9 @@ describe('realtime', () => {
     const eco = await server.socket((await server.login('op-eco', 'password-123')).cookie);
     const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', text: 'Вопрос по банкротству ТОО' }));
     const regUpdates: string[] = [];
-    reg.on('ticket.updated', (p) => regUpdates.push(p.ticket.courtCode));
+    reg.on('ticket.updated', (p: TicketEvent) => regUpdates.push(p.ticket.courtCode));
     const left = nextEvent(reg, 'ticket.left');
-    const arrived = nextEvent(eco, 'ticket.updated');
+    const arrived = nextEvent<TicketEvent>(eco, 'ticket.updated');
     const moved = await regLogin.api.patch(`/api/tickets/${ticketId}`, { courtId: vic.store.getCourtByCode('sko-economic')!.id });
     expect(moved.status).toBe(200);
     expect(await left).toEqual({ ticketId });
@@ -105,10 +113,10 @@ describe('realtime', () => {
 
     const pickedUp = nextEvent(op, 'escalation.picked_up');
     expect((await s1Login.api.get(`/api/tickets/${ticketId}`)).status).toBe(200);
-    expect(await pickedUp).toMatchObject({ ticketId, escalation: { toUserId: first.id, pickedUpAt: expect.any(Number) } });
+    expect(await pickedUp).toMatchObject({ ticketId, escalation: { toUserId: first.id, pickedUpAt: expect.any(Number) as number } });
 
     const left = nextEvent(s1, 'ticket.left');
-    const passed = nextEvent(s2, 'escalation.created');
+    const passed = nextEvent<TicketEvent & { escalation: EscalationRow }>(s2, 'escalation.created');
     expect(
       (await s1Login.api.post(`/api/tickets/${ticketId}/pass`, { specialistId: second.id, note: 'Это дело ведёт коллега' })).status,
     ).toBe(200);

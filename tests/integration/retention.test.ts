@@ -13,9 +13,25 @@ import type { Vic } from '../../src/app.ts';
 import { openSession } from '../../src/auth.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { RetentionJob, nextRunAt } from '../../src/retention/job.ts';
-import { MARKERS, zeroCounts, type RetentionCounts } from '../../src/retention/policy.ts';
+import { MARKERS, zeroCounts, type PolicyEntry, type RetentionCounts } from '../../src/retention/policy.ts';
+import type { exportSubjects } from '../../src/retention/subject.ts';
 import type { UserRow } from '../../src/store/index.ts';
 import { addUser, envelope, makeVic, serve, until } from '../helpers.ts';
+import { json } from './json.ts';
+
+/** What `vic contact export` prints. */
+type ContactExport = ReturnType<typeof exportSubjects>;
+
+/** GET /api/retention/preview. */
+interface RetentionPreview {
+  computedAt: number;
+  timeZone: string;
+  runAt: string | null;
+  nextRunAt: number | null;
+  policy: PolicyEntry[];
+  preview: RetentionCounts;
+  lastRun: { at: number; counts: RetentionCounts | null } | null;
+}
 
 /** Monday 2025-01-06, 10:00 in Petropavl. */
 const D0 = Date.parse('2025-01-06T05:00:00Z');
@@ -46,7 +62,7 @@ const fileOf = (vic: Vic, hash: string) => vic.attachments.pathOf(hash)!;
  * a recording, an appeal the filter keeps out); replies, resolution two days later except every tenth day; two
  * citizens who come back; an operator's "mark as appeal"; a session and an audit read every day.
  */
-async function generate(vic: Vic, clock: ManualClock, op: UserRow): Promise<Generated[]> {
+function generate(vic: Vic, clock: ManualClock, op: UserRow): Generated[] {
   const out: Generated[] = [];
   const toResolve = new Map<number, number[]>();
   const returning: Record<number, string> = { 20: 'ret-a', 250: 'ret-a', 30: 'ret-b', 395: 'ret-b' };
@@ -155,7 +171,7 @@ describe('the retention job over a year of data', () => {
 
   beforeAll(async () => {
     ({ vic, clock } = await makeVic(AGES, D0));
-    gen = await generate(vic, clock, await addUser(vic, 'op', 'operator'));
+    gen = generate(vic, clock, await addUser(vic, 'op', 'operator'));
     for (const g of gen)
       texts.set(
         g.id,
@@ -233,7 +249,7 @@ describe('the retention job over a year of data', () => {
     expect(rows(vic, `SELECT 1 FROM audit_log WHERE at < ?`, cut.audit)).toEqual([]);
     // The rows kept, and the run's own entry with its counts.
     expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM audit_log WHERE at >= ?`, cut.audit)[0].n).toBe(auditKept + 1);
-    expect(vic.store.lastRetentionRun()).toEqual({ at: now, details: expect.objectContaining({ counts }) });
+    expect(vic.store.lastRetentionRun()).toEqual({ at: now, details: expect.objectContaining({ counts }) as unknown });
     expect(rows<{ n: number }>(vic, `SELECT count(*) AS n FROM sessions`)[0].n).toBe(sessionsKept);
     expect(report(vic), 'the counts reports need').toEqual(before);
     return counts;
@@ -315,7 +331,7 @@ describe('the retention schedule and the admin page', () => {
 
   it('with the default ages a year of data keeps every text; only old recordings and expired sessions go', async () => {
     const { vic, clock } = await makeVic({}, D0);
-    const gen = await generate(vic, clock, await addUser(vic, 'op', 'operator'));
+    const gen = generate(vic, clock, await addUser(vic, 'op', 'operator'));
     clock.set(D0 + 400 * DAY);
     const preview = await vic.retention.preview();
     expect(await vic.retention.run()).toEqual(preview);
@@ -333,28 +349,29 @@ describe('the retention schedule and the admin page', () => {
     clock.set(D0 + 40 * DAY);
     const srv = await serve(vic);
     const { api } = await srv.login('admin', 'admin-secret-1');
-    const first = await api.get('/api/retention/preview');
-    expect(first.status).toBe(200);
-    expect(first.body.policy).toContainEqual({
+    const res = await api.get('/api/retention/preview');
+    expect(res.status).toBe(200);
+    const first = json<RetentionPreview>(res);
+    expect(first.policy).toContainEqual({
       kind: 'messageText',
       days: 30,
       env: 'RETENTION_MESSAGE_TEXT_DAYS',
       cutoff: clock.now() - 30 * DAY,
     });
-    expect(first.body.policy.map((p: { env: string }) => p.env)).toEqual([
+    expect(first.policy.map((p) => p.env)).toEqual([
       'RETENTION_MESSAGE_TEXT_DAYS',
       'RETENTION_RECORDINGS_DAYS',
       'RETENTION_CONTACT_DAYS',
       'RETENTION_AUDIT_DAYS',
       'RETENTION_SESSIONS_DAYS',
     ]);
-    expect(first.body.preview).toMatchObject({ tickets: 1, messages: 1, contacts: 1 });
-    expect(first.body.lastRun).toBeNull();
-    expect(first.body.nextRunAt).toBe(nextRunAt('Asia/Almaty', '03:00', clock.now()));
+    expect(first.preview).toMatchObject({ tickets: 1, messages: 1, contacts: 1 });
+    expect(first.lastRun).toBeNull();
+    expect(first.nextRunAt).toBe(nextRunAt('Asia/Almaty', '03:00', clock.now()));
     const counts = await vic.retention.run();
-    const after = await api.get('/api/retention/preview');
-    expect(after.body.lastRun).toEqual({ at: clock.now(), counts });
-    expect(after.body.preview.tickets).toBe(0);
+    const after = json<RetentionPreview>(await api.get('/api/retention/preview'));
+    expect(after.lastRun).toEqual({ at: clock.now(), counts });
+    expect(after.preview.tickets).toBe(0);
     expect((await api.get('/api/retention/preview?dry=0')).status).toBe(400);
   });
 });
@@ -369,8 +386,8 @@ function vicCli(dataDir: string, args: string[]): Promise<{ code: number | null;
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c));
-  child.stderr.on('data', (c: Buffer) => (err += c));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
 }
 
@@ -424,16 +441,16 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     const r = await vicCli(vic.config.DATA_DIR, ['export', '+7 701 111 22 33', '--by', 'admin']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const { contacts } = JSON.parse(r.out);
+    const { contacts } = JSON.parse(r.out) as ContactExport;
     expect(contacts).toHaveLength(1);
     const [c] = contacts;
     expect(c.contact).toMatchObject({ name: 'Иванов Иван', anonymisedAt: null });
-    expect(c.identities.map((i: { address: string }) => i.address).sort()).toEqual(['+77011112233', '77011112233@c.us']);
+    expect(c.identities.map((i) => i.address).sort()).toEqual(['+77011112233', '77011112233@c.us']);
     expect(c.tickets).toHaveLength(1);
-    expect(c.tickets[0].messages.map((m: { text: string }) => m.text)).toEqual(
+    expect(c.tickets[0].messages.map((m) => m.text)).toEqual(
       expect.arrayContaining(['Я Иванов, ИИН 850101300123, когда заседание?', 'Иван Иванович, заседание 10 декабря']),
     );
-    expect(c.tickets[0].attachments.map((a: { sha256: string }) => a.sha256)).toEqual([sha(photo), sha(COMMON)]);
+    expect(c.tickets[0].attachments.map((a) => a.sha256)).toEqual([sha(photo), sha(COMMON)]);
     expect(c.tickets[0].calls).toEqual([expect.objectContaining({ from: '+77011112233', outcome: 'ended' })]);
     const contactId = vic.store.getTicket(ids.a)!.contactId;
     expect(vic.store.auditOf('contact', contactId)).toEqual([expect.objectContaining({ action: 'contact.exported', userId: admin.id })]);
@@ -496,11 +513,12 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
     expect(vic.store.auditOf('contact', contactId).at(-1)).toMatchObject({ action: 'contact.erased', userId: null });
     expect(JSON.parse(vic.store.auditOf('contact', contactId).at(-1)!.details!)).toMatchObject({
       reason: 'Заявление № 12 от 01.12.2026',
-      by: expect.stringMatching(/^cli/),
+      by: expect.stringMatching(/^cli/) as string,
     });
     // Nothing left to find by the phone; the contact id shows what remains.
     expect((await vicCli(vic.config.DATA_DIR, ['export', '+77011112233', '--by', 'admin'])).code).toBe(1);
-    const left = JSON.parse((await vicCli(vic.config.DATA_DIR, ['export', String(contactId), '--by', 'admin'])).out).contacts[0];
+    const left = (JSON.parse((await vicCli(vic.config.DATA_DIR, ['export', String(contactId), '--by', 'admin'])).out) as ContactExport)
+      .contacts[0];
     expect(left.identities).toEqual([]);
     expect(left.tickets[0].subject).toBeNull();
   }, 60_000);

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appealReply } from '../../routing/scope/appeal-reply.ts';
 import { classifyScope, scopeModel } from '../../routing/scope/index.ts';
-import { Store } from '../../src/store/index.ts';
+import { Store, type ScopeDecisionEntry } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { addUser, envelope, makeVic, serve, tempDir, WORKING } from '../helpers.ts';
+import { json, type Page, type TicketRow, type TicketView } from './json.ts';
 
 const APPEAL = 'Требую отменить постановление о штрафе, оно незаконное';
 const QUESTION = 'Здравствуйте, когда будет заседание по моему делу?';
@@ -50,7 +51,7 @@ describe('the filter’s explanation', () => {
     const { vic, api } = await setup();
     const { ticketId } = vic.ingest(message(APPEAL));
     const expected = classifyScope(APPEAL);
-    const first = (await api.get(`/api/tickets/${ticketId}`)).body;
+    const first = json<TicketView>(await api.get(`/api/tickets/${ticketId}`));
     expect(first.scopeExplanation).toEqual({
       verdict: 'appeal',
       flagged: false,
@@ -58,10 +59,10 @@ describe('the filter’s explanation', () => {
       contributions: expected.contributions,
       model: scopeModel().id,
     });
-    expect(first.scopeExplanation.contributions.length).toBeGreaterThan(0);
+    expect(first.scopeExplanation!.contributions.length).toBeGreaterThan(0);
 
     await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'in_scope', reason: 'Вопрос о сроках' });
-    const after = (await api.get(`/api/tickets/${ticketId}`)).body;
+    const after = json<TicketView>(await api.get(`/api/tickets/${ticketId}`));
     expect(after.scopeVerdict).toBe('in_scope');
     expect(after.scopeExplanation).toEqual(first.scopeExplanation);
   });
@@ -69,7 +70,7 @@ describe('the filter’s explanation', () => {
   it('is null for a ticket the filter did not classify (a call)', async () => {
     const { vic, api } = await setup();
     const { ticketId } = vic.ingest(missedCall(vic.clock.now()));
-    expect((await api.get(`/api/tickets/${ticketId}`)).body.scopeExplanation).toBeNull();
+    expect(json<TicketView>(await api.get(`/api/tickets/${ticketId}`)).scopeExplanation).toBeNull();
   });
 });
 
@@ -79,10 +80,10 @@ describe('an overrule', () => {
     const { ticketId, messageId } = vic.ingest(message(APPEAL));
     const t = vic.store.getTicket(ticketId)!;
     const res = await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'in_scope', reason: 'Спрашивает о сроках' });
-    expect(res.body.ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
+    expect(json<{ ticket: TicketRow }>(res).ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
     expect(vic.store.listScopeDecisions()).toEqual([
       {
-        id: expect.any(Number),
+        id: expect.any(Number) as number,
         ticketId,
         text: APPEAL,
         label: 'in_scope',
@@ -118,7 +119,7 @@ describe('marking a ticket as an appeal', () => {
     const ref = vic.store.getTicket(ticketId)!.ref;
     const res = await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'appeal', reason: 'Оспаривает решение' });
     expect(res.status).toBe(200);
-    expect(res.body.ticket).toMatchObject({ status: 'out_of_scope', scopeVerdict: 'appeal', assigneeId: null });
+    expect(json<{ ticket: TicketRow }>(res).ticket).toMatchObject({ status: 'out_of_scope', scopeVerdict: 'appeal', assigneeId: null });
 
     const answers = appealAnswers(vic, ticketId);
     expect(answers).toHaveLength(1);
@@ -146,7 +147,7 @@ describe('marking a ticket as an appeal', () => {
     expect(vic.store.listScopeDecisions()).toEqual([
       expect.objectContaining({ ticketId, text: QUESTION, label: 'appeal', source: 'marked_appeal', lang: 'ru' }),
     ]);
-    expect((await api.get('/api/tickets?queue=out-of-scope')).body.items.map((x: { id: number }) => x.id)).toEqual([ticketId]);
+    expect(json<Page<TicketRow>>(await api.get('/api/tickets?queue=out-of-scope')).items.map((x) => x.id)).toEqual([ticketId]);
 
     // Marked once: a second mark is refused and answers nobody again.
     expect((await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'appeal', reason: 'ещё раз' })).status).toBe(409);
@@ -166,7 +167,7 @@ describe('marking a ticket as an appeal', () => {
     const { vic, api } = await setup();
     const { ticketId } = vic.ingest(missedCall(vic.clock.now()));
     const res = await api.post(`/api/tickets/${ticketId}/scope`, { verdict: 'appeal', reason: 'По телефону оспаривал приговор' });
-    expect(res.body.ticket).toMatchObject({ status: 'out_of_scope', scopeVerdict: 'appeal' });
+    expect(json<{ ticket: TicketRow }>(res).ticket).toMatchObject({ status: 'out_of_scope', scopeVerdict: 'appeal' });
     expect(vic.store.listMessages(ticketId).filter((m) => m.direction === 'out')).toEqual([]);
     expect(decisionRows(vic, ticketId)).toEqual([expect.objectContaining({ label: 'appeal', text: null, message_id: null })]);
     expect(vic.store.listScopeDecisions()).toEqual([]);
@@ -241,7 +242,7 @@ describe('the filter’s figures for admins', () => {
       model: { id: scopeModel().id, thresholds: scopeModel().thresholds, crossValidation: scopeModel().file.crossValidation },
     });
     const ref = (id: number) => vic.store.getTicket(id)!.ref;
-    expect(res.body.decisions).toEqual([
+    expect(json<{ decisions: ScopeDecisionEntry[] }>(res).decisions).toEqual([
       expect.objectContaining({
         ticketId: ids[3],
         ticketRef: ref(ids[3]),

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import { json, type MessageRow, type UserRow } from './json.ts';
 import type { Config } from '../../src/config.ts';
 
 async function setup(over: Partial<Config> = {}) {
@@ -61,7 +62,7 @@ describe('realtime connections end with their session', () => {
 
     const fresh = await server.login('admin', 'admin-secret-1');
     const adminSocket = await server.socket(fresh.cookie);
-    const adminSaw = nextEvent(adminSocket, 'message.created');
+    const adminSaw = nextEvent<{ message: MessageRow }>(adminSocket, 'message.created');
     vic.ingest(envelope({ text: 'Пришло после конца сессии' }));
     expect((await adminSaw).message.text).toBe('Пришло после конца сессии');
     expect(seen).toEqual([]);
@@ -76,7 +77,7 @@ describe('realtime connections end with their session', () => {
     expect((await admin.api.patch(`/api/users/${op.id}`, { password: 'new-password-9' })).status).toBe(200);
     expect(await cut).toBe('io server disconnect');
 
-    const me = (await admin.api.get('/api/me')).body.user.id as number;
+    const me = json<{ user: UserRow }>(await admin.api.get('/api/me')).user.id;
     const reloaded = nextEvent(adminSocket, 'session.changed', 10_000);
     expect((await admin.api.patch(`/api/users/${me}`, { password: 'admin-secret-2' })).status).toBe(200);
     await reloaded;

@@ -14,6 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { createSipChannel } from '../../channels/sip/index.ts';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
+import { json } from './json.ts';
 
 const HOST = process.env.DRACHTIO_TEST_HOST;
 const PORT = Number(process.env.DRACHTIO_TEST_PORT ?? 9022);
@@ -330,9 +331,10 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     const citizenPhone = await phone('uas-callback-citizen.xml', CITIZEN_PHONE);
     const res = await (await server!.login('op-a', 'password-123')).api.post(`/api/tickets/${missed.ticketId}/call-back`);
     expect(res.status).toBe(202);
+    const { callId } = json<{ callId: string }>(res);
     passed(await Promise.all([operator.done, citizenPhone.done]));
-    await until(() => vic.store.getCall(res.body.callId)?.outcome === 'ended');
-    expect(vic.store.getCall(res.body.callId)).toMatchObject({ operatorId: ops[0].id, to: '+77012345678', ticketId: missed.ticketId });
+    await until(() => vic.store.getCall(callId)?.outcome === 'ended');
+    expect(vic.store.getCall(callId)).toMatchObject({ operatorId: ops[0].id, to: '+77012345678', ticketId: missed.ticketId });
     expect(history(vic)).toEqual(['call.call_back', 'call.answered', 'call.ended']);
   });
 
@@ -355,7 +357,7 @@ describe.skipIf(skip)(`SIP bridge with a real drachtio-server and sipp${skip ? `
     clearInterval(watch);
     expect(sip.health()).toMatchObject({
       state: 'degraded',
-      reason: expect.stringContaining(`drachtio-server cannot send OPTIONS to the PBX ${SIP_TARGET}: `),
+      reason: expect.stringContaining(`drachtio-server cannot send OPTIONS to the PBX ${SIP_TARGET}: `) as string,
     });
     expect(states).not.toContain('connecting');
   });

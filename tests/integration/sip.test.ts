@@ -7,6 +7,15 @@ import { createSipChannel } from '../../channels/sip/index.ts';
 import type { SipConfig } from '../../channels/sip/config.ts';
 import { FakeDrachtio, sdpOffer, type InboundCall } from '../support/fake-drachtio.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import type { CallRow, TicketRow } from './json.ts';
+
+/** The screen-pop: only for the operator whose phone is ringing. */
+interface CallRinging {
+  call: CallRow;
+  ticket: TicketRow;
+  contact: unknown;
+  otherTickets: unknown[];
+}
 
 const SUNDAY_NOON = Date.parse('2026-11-29T07:00:00Z');
 const MONDAY_OPENING = Date.parse('2026-11-30T04:00:00Z');
@@ -72,7 +81,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     expect(fake.control).toContain('route|invite');
     expect(sip.health()).toMatchObject({
       state: 'connected',
-      details: { drachtio: expect.stringMatching(/^127\.0\.0\.1:\d+$/), sip: '127.0.0.1:5060' },
+      details: { drachtio: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string, sip: '127.0.0.1:5060' },
     });
   });
 
@@ -215,7 +224,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     sockets.push(sa, sb);
     const seenByB: string[] = [];
     sb.on('call.ringing', (p: { call: { callId: string } }) => seenByB.push(p.call.callId));
-    const popA = nextEvent(sa, 'call.ringing');
+    const popA = nextEvent<CallRinging>(sa, 'call.ringing');
     const call = fake.call(CALLER);
     const first = await fake.nextInvite();
     expect(first.msg.uri).toBe('sip:201@pbx.court.local');
@@ -225,7 +234,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     expect(pop.contact).toBeTruthy();
     expect(seenByB).toEqual([]);
     // op-a lets it ring out: now op-b's phone rings and only op-b gets the pop
-    const popB = nextEvent(sb, 'call.ringing');
+    const popB = nextEvent<CallRinging>(sb, 'call.ringing');
     (await fake.nextInvite()).respond(180);
     expect((await popB).call.callId).toBe(call.callId);
   });

@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import type { ChannelAdapter } from '../../src/channels.ts';
+import type { ChannelHealth } from '../../src/channels.ts';
 import { createWhatsappChannel, sessionDir, whatsappConfigFromEnv, type WhatsappConfig } from '../../channels/whatsapp/index.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 import { FakeWhatsapp, ManualTimers, MessageAck, type FakeMessage } from '../support/fake-whatsapp.ts';
+import { json } from './json.ts';
 
 let current: Vic | null = null;
 afterEach(async () => {
@@ -42,8 +43,16 @@ async function setup(opts: { linked?: boolean; cfg?: Partial<WhatsappConfig> } =
 }
 
 const admin = (vic: Vic) => vic.store.getUserByLogin('admin')!;
-const channelOf = (items: { name: string; health: ReturnType<ChannelAdapter['health']>; commands: string[] }[]) =>
-  items.find((i) => i.name === 'whatsapp')!;
+/** GET /api/channels: each channel with its health (details included) and the admin commands it offers. */
+interface ChannelList {
+  items: { name: string; health: ChannelHealth; commands: string[] }[];
+}
+/** GET /api/health: each channel's state and reason, without details. */
+interface PublicHealth {
+  ok: boolean;
+  channels: Record<string, ChannelHealth>;
+}
+const channelOf = ({ items }: ChannelList) => items.find((i) => i.name === 'whatsapp')!;
 
 describe('WhatsApp pairing', () => {
   it('shows the QR code to admins on GET /api/channels and refreshes it; operators get nothing', async () => {
@@ -51,7 +60,7 @@ describe('WhatsApp pairing', () => {
     const server = await serve(vic);
     await state('pairing');
     const { api } = await server.login('admin', 'admin-secret-1');
-    const first = channelOf((await api.get('/api/channels')).body.items);
+    const first = channelOf(json<ChannelList>(await api.get('/api/channels')));
     expect(first.health.state).toBe('pairing');
     expect(first.health.details?.qr).toMatch(/^data:image\/png;base64,/);
     expect(first.commands).toEqual(expect.arrayContaining(['logout', 'restart']));
@@ -66,7 +75,7 @@ describe('WhatsApp pairing', () => {
       health: { state: 'pairing', details: { qr: channel.health().details?.qr } },
     });
     socket.close();
-    const second = channelOf((await api.get('/api/channels')).body.items);
+    const second = channelOf(json<ChannelList>(await api.get('/api/channels')));
     expect(second.health.details?.qr).toMatch(/^data:image\/png;base64,/);
     expect(second.health.details?.qr).not.toBe(first.health.details?.qr);
 
@@ -78,7 +87,7 @@ describe('WhatsApp pairing', () => {
     world.client.scanned();
     await state('connected');
     expect(channel.health().details?.qr).toBeUndefined();
-    expect((await server.anon.get('/api/health')).body.channels.whatsapp.state).toBe('connected');
+    expect(json<PublicHealth>(await server.anon.get('/api/health')).channels.whatsapp.state).toBe('connected');
   });
 
   // Whoever scans the code links their own phone to the helpdesk: it is for admins only.
@@ -87,7 +96,7 @@ describe('WhatsApp pairing', () => {
     const server = await serve(vic);
     await state('pairing');
     const health = await server.anon.get('/api/health');
-    expect(health.body.channels.whatsapp.state).toBe('pairing');
+    expect(json<PublicHealth>(health).channels.whatsapp.state).toBe('pairing');
     expect(JSON.stringify(health.body)).not.toContain('data:image');
   });
 
@@ -281,7 +290,7 @@ describe('WhatsApp outbound', () => {
 
     const id2 = await replyTo(vic, ticketId, 'Второй ответ');
     world.client.ack(world.client.sent[1], MessageAck.ACK_ERROR);
-    expect(vic.store.getMessage(id2)!).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringMatching(/error/) });
+    expect(vic.store.getMessage(id2)!).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringMatching(/error/) as string });
   });
 
   it('counts an ack that overtakes the answer of sendMessage', async () => {
@@ -307,7 +316,10 @@ describe('WhatsApp outbound', () => {
     first.disconnect('CONFLICT');
     await state('down');
     const id = await replyTo(vic, ticketId, 'Ответ после восстановления связи');
-    expect(vic.store.getMessage(id)!).toMatchObject({ deliveryStatus: 'queued', deliveryError: expect.stringMatching(/not connected/) });
+    expect(vic.store.getMessage(id)!).toMatchObject({
+      deliveryStatus: 'queued',
+      deliveryError: expect.stringMatching(/not connected/) as string,
+    });
     expect(first.sent).toHaveLength(0);
 
     timers.advance(timers.delays()[0]);
@@ -371,8 +383,8 @@ describe('WhatsApp supervisor', () => {
     timers.advance(cfg.retryBaseMs);
     expect(world.clients).toHaveLength(2);
     await waitFor(() => timers.delays()[0] === cfg.retryBaseMs * 2, 'the second, longer delay');
-    expect(channel.health()).toMatchObject({ state: 'down', reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') });
-    expect(channel.health().details?.lastProblem).toMatchObject({ reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') });
+    expect(channel.health()).toMatchObject({ state: 'down', reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') as string });
+    expect(channel.health().details?.lastProblem).toMatchObject({ reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') as string });
 
     world.initialize = 'ok';
     timers.advance(cfg.retryBaseMs * 2);

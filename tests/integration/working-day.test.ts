@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { SATURDAY_NIGHT, addUser, envelope, makeVic, serve } from '../helpers.ts';
+import { json } from './json.ts';
 
 const MONDAY_OPENING = Date.parse('2026-11-30T04:00:00Z'); // 09:00 in Petropavl
 
@@ -105,9 +106,9 @@ describe('working-day routing through the ingest pipeline', () => {
     const court = vic.store.getCourtByCode('sko-regional')!;
     const put = await api.put(`/api/courts/${court.id}/calendar/2026-12-01`, { kind: 'off', note: 'Санитарный день' });
     expect(put.status).toBe(200);
-    const cal = await api.get(`/api/courts/${court.id}/calendar?year=2026`);
-    expect(cal.body.daysOff).toContain('2026-12-01');
-    expect(cal.body.daysOff).toContain('2026-12-16');
+    const cal = json<{ daysOff: string[] }>(await api.get(`/api/courts/${court.id}/calendar?year=2026`));
+    expect(cal.daysOff).toContain('2026-12-01');
+    expect(cal.daysOff).toContain('2026-12-16');
     const r = vic.ingest(envelope({ courtHint: 'sko-regional' }));
     expect(vic.store.getTicket(r.ticketId)!.status).toBe('waiting');
     const other = vic.ingest(envelope({ courtHint: 'sko-economic', sender: { kind: 'email', address: 'x@firm.kz' }, channel: 'email' }));

@@ -50,6 +50,9 @@ const wid = (serialized: string): WidLike => {
 /** Stands for the keys WhatsApp Web keeps in the Chromium profile once a phone is linked. */
 const pairedMarker = (dataPath: string) => path.join(dataPath, 'session', 'Default', 'fake-whatsapp-paired');
 const hexId = () => crypto.randomBytes(10).toString('hex').toUpperCase();
+/** Runs `body` at once and settles with its result, as the library's async methods do: a throw (page closed, not
+ * injected) becomes a rejected promise, not an exception at the call. */
+const settle = <T>(body: () => T): Promise<T> => new Promise<T>((resolve) => resolve(body()));
 
 export class FakeMessageMedia implements MediaLike {
   constructor(
@@ -102,16 +105,20 @@ export class FakeMessage implements MessageLike {
     this.vCards = data.type === 'multi_vcard' ? (data.vcardList ?? []).map((c) => c.vcard) : data.type === 'vcard' ? [data.body ?? ''] : [];
   }
 
-  async downloadMedia(): Promise<FakeMessageMedia | undefined> {
-    this.client.assertPage();
-    if (!this.hasMedia) return undefined;
-    // undefined, as the library answers when the media expired on WhatsApp's servers.
-    return this.client.world.media.get(this.id._serialized) ?? undefined;
+  downloadMedia(): Promise<FakeMessageMedia | undefined> {
+    return settle(() => {
+      this.client.assertPage();
+      if (!this.hasMedia) return undefined;
+      // undefined, as the library answers when the media expired on WhatsApp's servers.
+      return this.client.world.media.get(this.id._serialized) ?? undefined;
+    });
   }
 
-  async getContact(): Promise<ContactLike> {
-    this.client.assertInjected();
-    return this.client.world.contact(this.author || this.from);
+  getContact(): Promise<ContactLike> {
+    return settle(() => {
+      this.client.assertInjected();
+      return this.client.world.contact(this.author || this.from);
+    });
   }
 }
 
@@ -131,9 +138,11 @@ export class FakeChat implements ChatLike {
   get timestamp() {
     return this.record.messages.at(-1)?.t ?? 0;
   }
-  async fetchMessages({ limit }: { limit: number }): Promise<FakeMessage[]> {
-    this.client.assertInjected();
-    return this.record.messages.slice(-limit).map((m) => new FakeMessage(this.client, m));
+  fetchMessages({ limit }: { limit: number }): Promise<FakeMessage[]> {
+    return settle(() => {
+      this.client.assertInjected();
+      return this.record.messages.slice(-limit).map((m) => new FakeMessage(this.client, m));
+    });
   }
 }
 
@@ -245,56 +254,68 @@ export class FakeClient extends EventEmitter implements ClientLike {
     this.emit('message_ack', new FakeMessage(this, { ...message._data }), ack);
   }
 
-  async destroy(): Promise<void> {
-    this.destroyCalls++;
-    if (this.pupBrowser) this.pupBrowser.connected = false;
-    this.phase = 'destroyed';
+  destroy(): Promise<void> {
+    return settle(() => {
+      this.destroyCalls++;
+      if (this.pupBrowser) this.pupBrowser.connected = false;
+      this.phase = 'destroyed';
+    });
   }
 
-  async logout(): Promise<void> {
-    this.assertPage();
-    this.logoutCalls++;
-    if (this.pupBrowser) this.pupBrowser.connected = false;
-    this.phase = 'destroyed';
-    fs.rmSync(this.session, { recursive: true, force: true });
+  logout(): Promise<void> {
+    return settle(() => {
+      this.assertPage();
+      this.logoutCalls++;
+      if (this.pupBrowser) this.pupBrowser.connected = false;
+      this.phase = 'destroyed';
+      fs.rmSync(this.session, { recursive: true, force: true });
+    });
   }
 
-  async getState(): Promise<string | null> {
-    this.assertPage();
-    return this.waState;
+  getState(): Promise<string | null> {
+    return settle(() => {
+      this.assertPage();
+      return this.waState;
+    });
   }
 
-  async sendMessage(chatId: string, content: string): Promise<FakeMessage | undefined> {
-    this.assertInjected();
-    // window.WWebJS.getChat found nothing: the library answers undefined.
-    if (this.world.unknownChats.has(chatId)) return undefined;
-    const chat = this.world.chat(chatId);
-    const key = hexId();
-    const raw: RawMessage = {
-      id: { fromMe: true, remote: chatId, id: key, _serialized: `true_${chatId}_${key}` },
-      type: 'chat',
-      body: content,
-      t: Math.floor(this.world.now() / 1000),
-      from: `${this.world.me}@c.us`,
-      to: chatId,
-      ack: MessageAck.ACK_PENDING,
-    };
-    chat.messages.push(raw);
-    const msg = new FakeMessage(this, raw);
-    this.sent.push(msg);
-    return msg;
+  sendMessage(chatId: string, content: string): Promise<FakeMessage | undefined> {
+    return settle(() => {
+      this.assertInjected();
+      // window.WWebJS.getChat found nothing: the library answers undefined.
+      if (this.world.unknownChats.has(chatId)) return undefined;
+      const chat = this.world.chat(chatId);
+      const key = hexId();
+      const raw: RawMessage = {
+        id: { fromMe: true, remote: chatId, id: key, _serialized: `true_${chatId}_${key}` },
+        type: 'chat',
+        body: content,
+        t: Math.floor(this.world.now() / 1000),
+        from: `${this.world.me}@c.us`,
+        to: chatId,
+        ack: MessageAck.ACK_PENDING,
+      };
+      chat.messages.push(raw);
+      const msg = new FakeMessage(this, raw);
+      this.sent.push(msg);
+      return msg;
+    });
   }
 
-  async getChats(): Promise<FakeChat[]> {
-    this.assertInjected();
-    return [...this.world.chats.values()].map((c) => new FakeChat(this, c));
+  getChats(): Promise<FakeChat[]> {
+    return settle(() => {
+      this.assertInjected();
+      return [...this.world.chats.values()].map((c) => new FakeChat(this, c));
+    });
   }
 
-  async getContactLidAndPhone(userIds: string[]) {
-    this.assertInjected();
-    return userIds.map((id) => {
-      const pn = this.world.lidPhones.get(id);
-      return id.endsWith('@lid') ? { lid: id, pn: pn ? `${pn}@c.us` : undefined } : { lid: undefined, pn: id };
+  getContactLidAndPhone(userIds: string[]) {
+    return settle(() => {
+      this.assertInjected();
+      return userIds.map((id) => {
+        const pn = this.world.lidPhones.get(id);
+        return id.endsWith('@lid') ? { lid: id, pn: pn ? `${pn}@c.us` : undefined } : { lid: undefined, pn: id };
+      });
     });
   }
 }

@@ -280,7 +280,7 @@ describe('e-mail parsing of hostile input (through the worker pool)', () => {
 
   it(`reads ${COUNT} generated hostile messages, each within its deadline, each into an envelope (seed ${SEED})`, async () => {
     const r = prng(SEED);
-    const times: number[] = new Array(COUNT);
+    const times = new Array<number>(COUNT);
     const outcomes = new Map<string, number>();
     let next = 0;
     // Two at a time: one per worker, so no message waits in the queue and its time is its own.

@@ -98,7 +98,7 @@ describe('outbound e-mail', () => {
       to: 'c@mail.kz',
       inReplyTo: '<dup@mail.kz>',
       references: ['<root@mail.kz>', '<dup@mail.kz>'],
-      subject: expect.stringMatching(/^\[VIC-\d{4}-\d{5}\] Re: Вопрос$/),
+      subject: expect.stringMatching(/^\[VIC-\d{4}-\d{5}\] Re: Вопрос$/) as string,
     });
   });
 });

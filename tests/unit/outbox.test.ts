@@ -9,11 +9,20 @@ import {
 import { DEMO_NOT_SENT, Outbox } from '../../src/outbox.ts';
 import { envelope, makeVic } from '../helpers.ts';
 
+/** `send` answers as the channel would, or throws as it would fail: the adapter settles its promise with that, as an
+ * async method does. */
 function adapter(
-  send: (m: OutboundMessage) => Promise<{ externalId?: string }>,
+  send: (m: OutboundMessage) => { externalId?: string },
   health: () => ChannelHealth = () => ({ state: 'connected', since: 0 }),
 ): ChannelAdapter {
-  return { name: 'whatsapp', start: async () => {}, stop: async () => {}, health, send, canSend: () => health().state === 'connected' };
+  return {
+    name: 'whatsapp',
+    start: async () => {},
+    stop: async () => {},
+    health,
+    send: (m) => new Promise((resolve) => resolve(send(m))),
+    canSend: () => health().state === 'connected',
+  };
 }
 
 const HOUR = 3_600_000;
@@ -38,7 +47,7 @@ describe('outbox', () => {
     const sent: OutboundMessage[] = [];
     let health: ChannelHealth = { state: 'pairing', since: 0 };
     const a = adapter(
-      async (m) => (sent.push(m), { externalId: 'wa-1' }),
+      (m) => (sent.push(m), { externalId: 'wa-1' }),
       () => health,
     );
     await vic.addChannel(a);
@@ -65,7 +74,7 @@ describe('outbox', () => {
     const { vic, clock, messageId } = await ticketWithReply();
     const tries: number[] = [];
     vic.registry.register(
-      adapter(async () => {
+      adapter(() => {
         tries.push(clock.now());
         throw new Error('451 4.7.1 try again later');
       }),
@@ -120,7 +129,7 @@ describe('outbox', () => {
     let up = false;
     const sent: string[] = [];
     let tries = 0;
-    const a = adapter(async (m) => {
+    const a = adapter((m) => {
       tries++;
       if (!up) throw new ChannelUnavailableError('connect ECONNREFUSED 127.0.0.1:25');
       sent.push(m.text);
@@ -159,7 +168,7 @@ describe('outbox', () => {
     ];
     let tries = 0;
     vic.registry.register(
-      adapter(async () => {
+      adapter(() => {
         tries++;
         throw new ChannelUnavailableError('connect ETIMEDOUT 10.0.0.25:587');
       }),
@@ -184,7 +193,7 @@ describe('outbox', () => {
   it('sends the auto-reply and the operator reply in the order they were written', async () => {
     const { vic, clock } = await makeVic();
     const sent: string[] = [];
-    vic.registry.register(adapter(async (m) => (sent.push(m.text), {})));
+    vic.registry.register(adapter((m) => (sent.push(m.text), {})));
     const r = vic.ingest(envelope({ text: 'Требую отменить приговор, он незаконный' }));
     clock.advance(1);
     vic.tickets.post(vic.store.getUserByLogin('admin')!, r.ticketId, 'reply', 'Второе');
@@ -195,7 +204,7 @@ describe('outbox', () => {
 
   it('applies delivery receipts forward only', async () => {
     const { vic, messageId } = await ticketWithReply();
-    const a = adapter(async () => ({ externalId: 'wa-9' }));
+    const a = adapter(() => ({ externalId: 'wa-9' }));
     vic.registry.register(a);
     await vic.outbox.tick();
     const ctx = vic.channelContext(a);
@@ -208,7 +217,7 @@ describe('outbox', () => {
     const { vic, messageId } = await ticketWithReply();
     let calls = 0;
     vic.registry.register(
-      adapter(async () => {
+      adapter(() => {
         calls++;
         throw new PermanentDeliveryError('550 5.1.1 mailbox unavailable');
       }),
@@ -222,7 +231,7 @@ describe('outbox', () => {
     const { vic, messageId } = await ticketWithReply();
     let seen: unknown;
     vic.registry.register(
-      adapter(async () => {
+      adapter(() => {
         seen = vic.store.getOutboxByMessage(messageId);
         throw new ChannelUnavailableError('down');
       }),
@@ -237,7 +246,7 @@ describe('outbox', () => {
     const { messageId: inFlight } = again.tickets.post(again.store.getUserByLogin('admin')!, r.ticketId, 'reply', 'Ответ');
     again.store.markOutboxSending(again.store.getOutboxByMessage(inFlight)!.id, clock.now());
     const sent: number[] = [];
-    again.registry.register(adapter(async (m) => (sent.push(m.messageId), {})));
+    again.registry.register(adapter((m) => (sent.push(m.messageId), {})));
     await again.outbox.tick();
     expect(sent).toEqual([]); // in flight: not picked up while this process may still be sending it
     const restarted = new Outbox({
@@ -261,7 +270,7 @@ describe('outbox', () => {
     await vic.outbox.tick();
     expect(vic.store.getMessage(messageId)).toMatchObject({ deliveryStatus: 'failed', deliveryError: DEMO_NOT_SENT });
     const sent: string[] = [];
-    vic.registry.register(adapter(async (m) => (sent.push(m.text), {})));
+    vic.registry.register(adapter((m) => (sent.push(m.text), {})));
     const { messageId: later } = vic.tickets.post(admin, ticketId, 'reply', 'Ещё');
     expect(vic.outbox.retry(messageId)).toBe(true);
     await vic.outbox.tick();

@@ -30,8 +30,8 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c));
-  child.stderr.on('data', (c: Buffer) => (err += c));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
 }
 
@@ -83,19 +83,26 @@ describe('scope model training', () => {
     expect(train.out).toMatch(/^kk +\d+ +[01]\.\d{4} +[01]\.\d{4}/m);
     expect(train.out).toMatch(/^ru +\d+ +[01]\.\d{4} +[01]\.\d{4}/m);
     expect(train.out).toMatch(/naive Bayes \(baseline\)/);
-    const id = JSON.parse(fs.readFileSync(out, 'utf8')).id as string;
+    const { id } = JSON.parse(fs.readFileSync(out, 'utf8')) as { id: string };
     expect(train.out).toContain(`model ${id}`);
     const evaluated = await run(['src/cli/vic.ts', 'scope', 'eval', 'tests/fixtures/scope-blind.jsonl'], { SCOPE_MODEL_FILE: out });
     expect(evaluated.code).toBe(0);
     expect(evaluated.out).toContain(`model ${id}`);
-    expect(Object.keys(JSON.parse(evaluated.out.trim().split('\n').at(-1)!))).toEqual(['n', 'precision', 'recall', 'f1', 'flagged']);
+    expect(Object.keys(JSON.parse(evaluated.out.trim().split('\n').at(-1)!) as Record<string, unknown>)).toEqual([
+      'n',
+      'precision',
+      'recall',
+      'f1',
+      'flagged',
+    ]);
   }, 120_000);
 });
 
 describe('scope model file', () => {
   const good = fs.readFileSync(DEFAULT_MODEL_FILE, 'utf8');
-  const edit = (change: (m: Record<string, unknown> & { weights: Record<string, number> }) => void) => {
-    const m = JSON.parse(good);
+  type ModelJson = Record<string, unknown> & { weights: Record<string, number> };
+  const edit = (change: (m: ModelJson) => void) => {
+    const m = JSON.parse(good) as ModelJson;
     change(m);
     return JSON.stringify(m);
   };

@@ -49,10 +49,11 @@ describe('WhatsApp message → envelope', () => {
     world.lidPhones.set('555444333222111@lid', '77015556677');
     const raw = world.incoming({ from: '555444333222111@lid', notifyName: 'Асель' });
     const m = new FakeMessage(client, raw);
-    m.getContact = async () => ({
-      id: { server: 'lid', user: '555444333222111', _serialized: '555444333222111@lid' },
-      number: '555444333222111',
-    });
+    m.getContact = () =>
+      Promise.resolve({
+        id: { server: 'lid', user: '555444333222111', _serialized: '555444333222111@lid' },
+        number: '555444333222111',
+      });
     expect((await toEnvelope(m, { account: world.me, maxMediaBytes: 1000, client }))!.sender.also).toEqual([
       { kind: 'phone', address: '+77015556677' },
     ]);
@@ -104,15 +105,16 @@ describe('WhatsApp message → envelope', () => {
     const announced = world.incoming({ type: 'video', media: { mimetype: 'video/mp4', content: Buffer.alloc(1), announcedSize: 5000 } });
     const m = new FakeMessage(client, announced);
     let downloaded = false;
-    m.downloadMedia = async () => ((downloaded = true), undefined);
+    m.downloadMedia = () => {
+      downloaded = true;
+      return Promise.resolve(undefined);
+    };
     const e = await toEnvelope(m, { account: world.me, maxMediaBytes: 1000, client });
     expect(downloaded).toBe(false);
     expect(e!.attachments![0]).toMatchObject({ content: null, size: 5000, droppedReason: 'larger than the WhatsApp limit of 1 KB' });
 
     const failing = new FakeMessage(client, world.incoming({ media: { mimetype: 'image/jpeg', content: Buffer.alloc(10) } }));
-    failing.downloadMedia = async () => {
-      throw new Error('Evaluation failed: media fetch 404');
-    };
+    failing.downloadMedia = () => Promise.reject(new Error('Evaluation failed: media fetch 404'));
     expect((await toEnvelope(failing, { account: world.me, maxMediaBytes: 1000, client }))!.attachments![0]).toMatchObject({
       content: null,
       droppedReason: 'download failed: Evaluation failed: media fetch 404',

@@ -24,7 +24,8 @@ const none: Filters = { user: '', action: '', ticket: '', from: '', to: '' };
 /** `key: value` pairs; values that are not text as JSON. */
 function detailsText(details: unknown): string {
   if (details === null || details === undefined) return '';
-  if (typeof details !== 'object') return String(details);
+  // Parsed JSON: a bare value is text, a number or a boolean, written as String() would.
+  if (typeof details !== 'object') return typeof details === 'string' ? details : JSON.stringify(details);
   return Object.entries(details)
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join('; ');

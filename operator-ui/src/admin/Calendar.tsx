@@ -93,7 +93,7 @@ export function AdminCalendar({ courts }: { courts: CourtRow[] }) {
             </tbody>
           </table>
         )}
-        <form className="form-grid" onSubmit={add} aria-label={t('cal.add')}>
+        <form className="form-grid" onSubmit={(e) => void add(e)} aria-label={t('cal.add')}>
           <label>
             {t('cal.date')}
             <input type="date" value={form.date} onChange={(e) => setForm({ ...form, date: e.target.value })} required />

@@ -88,8 +88,8 @@ function CannedForm({
 }: {
   label: string;
   initial: Draft;
-  onSave(d: Draft): Promise<boolean>;
-  onCancel?(): void;
+  onSave: (d: Draft) => Promise<boolean>;
+  onCancel?: () => void;
   resetOnSave?: boolean;
 }) {
   const { t } = useI18n();
@@ -103,7 +103,7 @@ function CannedForm({
     if (ok && resetOnSave) setD(empty);
   };
   return (
-    <form className="form-grid" onSubmit={submit} aria-label={label}>
+    <form className="form-grid" onSubmit={(e) => void submit(e)} aria-label={label}>
       <label>
         {t('canned.title')}
         <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />

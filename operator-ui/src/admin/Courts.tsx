@@ -10,7 +10,7 @@ const COLUMNS = ['courts.code', 'courts.nameRu', 'courts.nameKk', 'courts.sla', 
 
 interface Props {
   courts: CourtRow[];
-  onChanged(courts: CourtRow[]): void;
+  onChanged: (courts: CourtRow[]) => void;
 }
 
 export function AdminCourts({ courts, onChanged }: Props) {
@@ -69,7 +69,15 @@ export function AdminCourts({ courts, onChanged }: Props) {
   );
 }
 
-function CourtForm({ court, onSave, onCancel }: { court?: CourtRow; onSave(b: Partial<CourtRow>): Promise<boolean>; onCancel?(): void }) {
+function CourtForm({
+  court,
+  onSave,
+  onCancel,
+}: {
+  court?: CourtRow;
+  onSave: (b: Partial<CourtRow>) => Promise<boolean>;
+  onCancel?: () => void;
+}) {
   const { t } = useI18n();
   const [f, setF] = useState({
     code: court?.code ?? '',
@@ -85,7 +93,7 @@ function CourtForm({ court, onSave, onCancel }: { court?: CourtRow; onSave(b: Pa
     if (ok && !court) setF({ code: '', nameRu: '', nameKk: '', sla: '60', active: true });
   };
   return (
-    <form className="form-grid" onSubmit={submit}>
+    <form className="form-grid" onSubmit={(e) => void submit(e)}>
       {!court && (
         <label>
           {t('courts.code')}

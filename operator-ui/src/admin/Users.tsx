@@ -143,8 +143,8 @@ interface FormProps {
   courts: CourtRow[];
   /** The signed-in admin editing themselves: their role stays admin. */
   self?: boolean;
-  onSaved(user: UserRow): Promise<void>;
-  onCancel?(): void;
+  onSaved: (user: UserRow) => Promise<void>;
+  onCancel?: () => void;
 }
 
 function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) {
@@ -197,7 +197,7 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
   });
 
   return (
-    <form className="form-grid" onSubmit={submit} onKeyDown={onKeyDown} aria-labelledby={titleId}>
+    <form className="form-grid" onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} aria-labelledby={titleId}>
       <h2 id={titleId}>{user ? t('users.editTitle', { login: user.login }) : t('users.new')}</h2>
       {!user && (
         <label>
