@@ -16,7 +16,7 @@ import { testConfig } from '../../src/config.ts';
 import type { InboundEnvelope } from '../../src/envelope.ts';
 import { createLogger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { type Dovecot, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { type Dovecot, dovecotMissing, emailChannelConfig, useMailServers } from '../support/dovecot.ts';
 import { WORKING, makeVic, serve, tempDir, until } from '../helpers.ts';
 import { json, type Page, type TicketRow } from './json.ts';
 
@@ -340,25 +340,8 @@ describe.skipIf(dovecotMissing)('backup with the e-mail channel reading a real m
   let dovecot: Dovecot;
   useMailServers([MAILBOX], (d) => (dovecot = d));
 
-  const config = (mailbox: string): EmailConfig => ({
-    imap: {
-      host: dovecot.host,
-      port: dovecot.imapPort,
-      security: 'plain',
-      user: MAILBOX,
-      password: dovecot.user(MAILBOX).password,
-      mailbox,
-      markSeen: false,
-    },
-    // The outbox is not started in this test: nothing is sent.
-    smtp: { host: '127.0.0.1', port: 9, security: 'plain' },
-    from: `ВИЦ судов СКО <${MAILBOX}>`,
-    address: MAILBOX,
-    attachmentsMaxBytes: 20 * 1024 * 1024,
-    reconnectBaseMs: 200,
-    reconnectMaxMs: 1000,
-    smtpTimeoutMs: 3000,
-  });
+  // The outbox is not started in this test: nothing is sent.
+  const config = (mailbox: string): EmailConfig => emailChannelConfig(dovecot, { user: MAILBOX, smtpPort: 9, mailbox });
   const storedIds = (vic: Vic) =>
     new Set(
       vic.store.db.prepare(`SELECT external_id FROM messages WHERE channel = 'email' AND direction = 'in'`).pluck().all() as string[],

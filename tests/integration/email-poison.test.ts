@@ -8,7 +8,7 @@ import type { Vic } from '../../src/app.ts';
 import type { VicEvent } from '../../src/events.ts';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
 import { ParsePool } from '../../channels/email/parse-pool.ts';
-import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { Dovecot, SmtpSink, dovecotMissing, emailChannelConfig, useMailServers } from '../support/dovecot.ts';
 import { makeVic, tempDir, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
@@ -59,22 +59,7 @@ describe.skipIf(dovecotMissing)('poison e-mail (Dovecot)', () => {
 
   function config(): EmailConfig {
     return {
-      imap: {
-        host: dovecot.host,
-        port: dovecot.imapPort,
-        security: 'plain',
-        user: MAILBOX,
-        password: dovecot.user(MAILBOX).password,
-        mailbox: 'INBOX',
-        markSeen: false,
-      },
-      smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-      from: `ВИЦ <${MAILBOX}>`,
-      address: MAILBOX,
-      attachmentsMaxBytes: 20 * 1024 * 1024,
-      reconnectBaseMs: 200,
-      reconnectMaxMs: 1000,
-      smtpTimeoutMs: 3000,
+      ...emailChannelConfig(dovecot, { user: MAILBOX, smtpPort: smtp.port, from: `ВИЦ <${MAILBOX}>` }),
       parseTimeoutMs: PARSE_TIMEOUT_MS,
     };
   }

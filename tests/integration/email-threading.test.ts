@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { createEmailChannel } from '../../channels/email/index.ts';
-import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { Dovecot, SmtpSink, dovecotMissing, emailChannelConfig, useMailServers } from '../support/dovecot.ts';
 import { SATURDAY_NIGHT, WORKING, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
@@ -43,24 +43,15 @@ describe.skipIf(dovecotMissing)('reply threading (Dovecot + SMTP)', () => {
     await c.mailboxCreate(mailbox);
     await c.logout();
     const { vic } = await makeVic({}, at);
-    const channel = createEmailChannel({
-      imap: {
-        host: dovecot.host,
-        port: dovecot.imapPort,
-        security: 'plain',
+    const channel = createEmailChannel(
+      emailChannelConfig(dovecot, {
         user: MAILBOX,
-        password: dovecot.user(MAILBOX).password,
+        smtpPort: smtp.port,
         mailbox,
-        markSeen: false,
-      },
-      smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-      from: `ВИЦ <${MAILBOX}>`,
-      address: MAILBOX,
-      attachmentsMaxBytes: 1024 * 1024,
-      reconnectBaseMs: 200,
-      reconnectMaxMs: 1000,
-      smtpTimeoutMs: 3000,
-    });
+        from: `ВИЦ <${MAILBOX}>`,
+        attachmentsMaxBytes: 1024 * 1024,
+      }),
+    );
     await vic.addChannel(channel);
     vic.outbox.start();
     const citizen = `citizen${n}@citizen.kz`;

@@ -6,31 +6,13 @@ import type { ChannelAdapter } from '../../src/channels.ts';
 import type { Vic } from '../../src/app.ts';
 import type { VicEvent } from '../../src/events.ts';
 import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
-import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { Dovecot, SmtpSink, dovecotMissing, emailChannelConfig, useMailServers } from '../support/dovecot.ts';
 import { SATURDAY_NIGHT, WORKING, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
 
 function emailConfig(d: Dovecot, smtp: SmtpSink, over: Partial<EmailConfig> = {}): EmailConfig {
-  return {
-    imap: {
-      host: d.host,
-      port: d.imapPort,
-      security: 'plain',
-      user: MAILBOX,
-      password: d.user(MAILBOX).password,
-      mailbox: 'INBOX',
-      markSeen: false,
-    },
-    smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-    from: `ВИЦ судов СКО <${MAILBOX}>`,
-    address: MAILBOX,
-    attachmentsMaxBytes: 20 * 1024 * 1024,
-    reconnectBaseMs: 200,
-    reconnectMaxMs: 1000,
-    smtpTimeoutMs: 3000,
-    ...over,
-  };
+  return { ...emailChannelConfig(d, { user: MAILBOX, smtpPort: smtp.port }), ...over };
 }
 
 let n = 0;

@@ -2,9 +2,9 @@
 // SMTP server that is stopped, refuses recipients and comes back. Time is the test's clock: hours of outage take
 // a few hundred milliseconds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmailChannel, type EmailConfig } from '../../channels/email/index.ts';
+import { createEmailChannel } from '../../channels/email/index.ts';
 import type { Vic } from '../../src/app.ts';
-import { Dovecot, SmtpSink, dovecotMissing, useMailServers } from '../support/dovecot.ts';
+import { Dovecot, SmtpSink, dovecotMissing, emailChannelConfig, useMailServers } from '../support/dovecot.ts';
 import { envelope, makeVic, until } from '../helpers.ts';
 
 const MAILBOX = 'vic@court.test';
@@ -36,24 +36,7 @@ describe.skipIf(dovecotMissing)('outbox over SMTP outages', () => {
     await c.logout();
     const { vic, clock } = await makeVic();
     vics.push(vic);
-    const cfg: EmailConfig = {
-      imap: {
-        host: dovecot.host,
-        port: dovecot.imapPort,
-        security: 'plain',
-        user: MAILBOX,
-        password: dovecot.user(MAILBOX).password,
-        mailbox,
-        markSeen: false,
-      },
-      smtp: { host: '127.0.0.1', port: smtp.port, security: 'plain' },
-      from: `ВИЦ судов СКО <${MAILBOX}>`,
-      address: MAILBOX,
-      attachmentsMaxBytes: 1024 * 1024,
-      reconnectBaseMs: 200,
-      reconnectMaxMs: 1000,
-      smtpTimeoutMs: 3000,
-    };
+    const cfg = emailChannelConfig(dovecot, { user: MAILBOX, smtpPort: smtp.port, mailbox, attachmentsMaxBytes: 1024 * 1024 });
     const channel = createEmailChannel(cfg);
     await vic.addChannel(channel);
     vic.outbox.start();

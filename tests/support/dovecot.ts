@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import type { EmailConfig } from '../../channels/email/index.ts';
 
 export const DOVECOT_BIN = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => fs.existsSync(p));
 /** Why the e-mail integration tests cannot run here, or null when they can. */
@@ -325,4 +326,29 @@ export function useMailServers(mailboxes: string[], started: (dovecot: Dovecot, 
     await smtp?.stop();
     await dovecot?.destroy();
   });
+}
+
+/** The e-mail channel's settings for `user`'s mailbox on this Dovecot, sending through `smtpPort`, with short reconnects. */
+export function emailChannelConfig(
+  d: Dovecot,
+  o: { user: string; smtpPort: number; mailbox?: string; from?: string; attachmentsMaxBytes?: number },
+): EmailConfig {
+  return {
+    imap: {
+      host: d.host,
+      port: d.imapPort,
+      security: 'plain',
+      user: o.user,
+      password: d.user(o.user).password,
+      mailbox: o.mailbox ?? 'INBOX',
+      markSeen: false,
+    },
+    smtp: { host: '127.0.0.1', port: o.smtpPort, security: 'plain' },
+    from: o.from ?? `ВИЦ судов СКО <${o.user}>`,
+    address: o.user,
+    attachmentsMaxBytes: o.attachmentsMaxBytes ?? 20 * 1024 * 1024,
+    reconnectBaseMs: 200,
+    reconnectMaxMs: 1000,
+    smtpTimeoutMs: 3000,
+  };
 }
