@@ -12,7 +12,9 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '.puppeteerrc.cjs', 'scripts/*.mjs', 'channels/email/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '.puppeteerrc.cjs', 'scripts/*.mjs', 'channels/email/*.mjs', 'src/readpool/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

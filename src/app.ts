@@ -15,11 +15,14 @@ import { Dispatcher } from './dispatcher.ts';
 import { EscalationService } from './escalations.ts';
 import type { InboundEnvelope } from './envelope.ts';
 import { EventBus } from './events.ts';
-import { ingest, type IngestResult, type PipelineDeps } from './ingest/pipeline.ts';
+import { ingest, type ChannelStateWrites, type IngestResult, type PipelineDeps } from './ingest/pipeline.ts';
 import { createLogger, type Logger } from './log.ts';
 import { VicMetrics } from './metrics/index.ts';
 import { Outbox } from './outbox.ts';
+import { scheduleCounterCheck } from './readpool/counter-check.ts';
+import { ReadPool } from './readpool/pool.ts';
 import { RetentionJob } from './retention/job.ts';
+import { SearchIndexer } from './search-indexer.ts';
 import { createApi } from './api/server.ts';
 import { BackupScheduler } from './backup/schedule.ts';
 import { attachRealtime } from './realtime.ts';
@@ -34,6 +37,8 @@ export interface VicOptions {
   log?: Logger;
   /** ':memory:' is allowed for tools and tests that need no files. */
   store?: Store;
+  /** Tests: a module whose `READS` add or replace the read workers' reads (src/readpool/). */
+  extraReads?: string;
 }
 
 export class Vic {
@@ -57,7 +62,11 @@ export class Vic {
   readonly backups: BackupScheduler | null;
   readonly pipeline: PipelineDeps;
   readonly server: http.Server;
-  private indexTimer: NodeJS.Timeout | null = null;
+  /** Reads that may scan, run off the event loop. */
+  readonly reads: ReadPool;
+  private housekeepingTimer: NodeJS.Timeout | null = null;
+  private stopCounterCheck: (() => void) | null = null;
+  private searchIndexer: SearchIndexer | null = null;
   /** Set on first start when ADMIN_PASSWORD was not given: printed once. */
   generatedAdminPassword: string | null = null;
 
@@ -67,6 +76,13 @@ export class Vic {
     this.log = opts.log ?? createLogger(opts.config.LOG_LEVEL);
     this.store = opts.store ?? Store.open(opts.config.DATA_DIR);
     this.attachments = new AttachmentStore(this.store.attachmentsDir, this.config.MAX_ATTACHMENT_BYTES);
+    this.reads = new ReadPool({
+      store: this.store,
+      workers: this.config.READ_WORKERS,
+      timeoutMs: this.config.READ_QUERY_TIMEOUT_MS,
+      log: this.log,
+      extraReads: opts.extraReads,
+    });
     this.calendars = new CalendarBook(this.store, this.config.TZ_COURT);
     const calendarFor = (courtId: number) => this.calendarFor(courtId);
     this.metrics = new VicMetrics({ store: this.store, channels: this.registry, clock: this.clock, events: this.events });
@@ -119,6 +135,7 @@ export class Vic {
     const app = createApi({
       config: this.config,
       store: this.store,
+      reads: this.reads,
       clock: this.clock,
       events: this.events,
       registry: this.registry,
@@ -141,8 +158,8 @@ export class Vic {
     return this.calendars.for(courtId);
   }
 
-  ingest(envelope: InboundEnvelope): IngestResult {
-    const r = this.metrics.ingest(envelope.channel, () => ingest(this.pipeline, envelope));
+  ingest(envelope: InboundEnvelope, state?: ChannelStateWrites): IngestResult {
+    const r = this.metrics.ingest(envelope.channel, () => ingest(this.pipeline, envelope, state));
     // Only a queued auto-reply needs the outbox now; otherwise its timer suffices.
     if (r.autoReplies > 0) this.outbox.kick();
     return r;
@@ -161,7 +178,7 @@ export class Vic {
 
   channelContext(adapter: ChannelAdapter): ChannelContext {
     return {
-      ingest: (e) => this.ingest(e),
+      ingest: (e, state) => this.ingest(e, state && { channel: adapter.name, values: state }),
       healthChanged: () => {
         const health = adapter.health();
         this.events.emit({ type: 'channel.health', channel: adapter.name, health });
@@ -207,15 +224,16 @@ export class Vic {
     this.dispatcher.start();
     this.retention.start();
     this.backups?.start();
-    this.indexTimer = setInterval(() => {
+    this.housekeepingTimer = setInterval(() => {
       try {
-        this.store.indexMessagesForSearch();
         this.store.purgeSessions(this.clock.now() - this.config.RETENTION_SESSIONS_DAYS * 86_400_000);
       } catch (err) {
         this.log.error({ err }, 'housekeeping failed');
       }
     }, 2000);
-    this.indexTimer.unref();
+    this.housekeepingTimer.unref();
+    this.stopCounterCheck = scheduleCounterCheck(this, this.config.COUNTER_CHECK_MINUTES);
+    this.searchIndexer = new SearchIndexer(this.store, this.log).start();
     await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
     const addr = this.server.address();
     return typeof addr === 'object' && addr ? addr.port : port;
@@ -225,7 +243,9 @@ export class Vic {
   async close() {
     if (this.closed) return;
     this.closed = true;
-    if (this.indexTimer) clearInterval(this.indexTimer);
+    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    this.stopCounterCheck?.();
+    this.searchIndexer?.stop();
     this.dispatcher.stop();
     this.retention.stop();
     await this.backups?.stop();
@@ -236,6 +256,7 @@ export class Vic {
       this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
+    await this.reads.close();
     this.store.close();
   }
 }

@@ -53,7 +53,8 @@ export interface SendResult {
 }
 
 export interface ChannelContext {
-  ingest(envelope: InboundEnvelope): IngestResult;
+  /** `state`: channel state (as state.set) committed in the message's own transaction, repeat or not. */
+  ingest(envelope: InboundEnvelope, state?: Record<string, string>): IngestResult;
   /** Tell the core the adapter's health changed (it reads health() again and announces it). */
   healthChanged(): void;
   /** A delivery receipt for a message this adapter sent earlier. */
@@ -71,6 +72,8 @@ export interface ChannelAdapter {
   stop(): Promise<void>;
   health(): ChannelHealth;
   send?(message: OutboundMessage): Promise<SendResult>;
+  /** How many sends the channel can carry at once (e-mail: its SMTP connections); the outbox's default, else 1. */
+  readonly sendConcurrency?: number;
   /**
    * Whether send may be tried now (without it: always). While false the outbox tries nothing and counts no
    * attempt; it looks again when the adapter calls healthChanged.

@@ -61,6 +61,8 @@ const schema = z.object({
   OUTBOX_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
   OUTBOX_BASE_DELAY_MS: z.coerce.number().int().positive().default(5000),
   OUTBOX_MAX_DELAY_MS: z.coerce.number().int().positive().default(600_000),
+  // Messages in flight per channel; unset: the channel's own (e-mail: EMAIL_SMTP_CONNECTIONS), else 1.
+  OUTBOX_CONCURRENCY: z.coerce.number().int().positive().max(100).optional(),
   OFFLINE_GRACE_MIN: z.coerce.number().min(0).default(5),
   ESCALATION_PICKUP_MIN: z.coerce.number().int().positive().default(60),
   ESCALATION_ANSWER_MIN: z.coerce.number().int().positive().default(480),
@@ -71,6 +73,10 @@ const schema = z.object({
     .positive()
     .default(20 * 1024 * 1024),
   SCOPE_MODEL_FILE: z.string().optional(),
+  // Reads that may scan run in worker processes (src/readpool/), each stopped at the time limit.
+  READ_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  READ_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  COUNTER_CHECK_MINUTES: z.coerce.number().positive().default(60),
   // Scheduled backups (src/backup/schedule.ts, docs/backup.md): on when BACKUP_DIR is set.
   BACKUP_DIR: z.string().optional(),
   BACKUP_EVERY_HOURS: z.coerce.number().positive().default(24),

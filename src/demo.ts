@@ -243,7 +243,7 @@ export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: str
   ])
     store.saveCanned(c, now);
   // A few answered and resolved ones, as an operator would leave them.
-  const { items } = store.listTickets({ id: 0, role: 'admin', courtId: null }, { queue: 'all', limit: 200, offset: 0 });
+  const { items } = store.listTickets({ id: 0, role: 'admin', courtId: null }, { queue: 'all', limit: 200 });
   for (const t of items.filter((t) => t.status === 'open').slice(0, 6)) {
     const op = store.listUsers().find((u) => u.role === 'operator' && u.courtId === t.courtId);
     if (!op) continue;

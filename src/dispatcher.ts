@@ -6,7 +6,7 @@ import { isWorkingTime, type CourtCalendar } from '../routing/calendar/index.ts'
 import type { Clock } from './clock.ts';
 import type { EventBus } from './events.ts';
 import type { Logger } from './log.ts';
-import type { Store } from './store/index.ts';
+import type { Store, TicketRow } from './store/index.ts';
 
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -31,9 +31,14 @@ export class Dispatcher {
   tick(): number[] {
     const { store, clock, events, calendarFor, offlineGraceMs } = this.d;
     const now = clock.now();
-    const changed: number[] = [];
+    // Each changed ticket as it was before this pass: its event says where it was, for consoles' lists and counters.
+    const before = new Map<number, TicketRow>();
+    const changing = (t: TicketRow) => {
+      if (!before.has(t.id)) before.set(t.id, t);
+    };
     store.tx(() => {
       for (const r of store.offlineOperatorsWithUnanswered(now - offlineGraceMs)) {
+        changing(store.getTicket(r.ticketId)!);
         store.updateTicket(r.ticketId, { assigneeId: null }, now);
         store.audit({
           at: now,
@@ -43,17 +48,17 @@ export class Dispatcher {
           entityId: r.ticketId,
           details: { from: r.userId, why: 'operator offline' },
         });
-        changed.push(r.ticketId);
       }
       for (const court of store.listCourts()) {
         if (!isWorkingTime(calendarFor(court.id), new Date(now))) continue;
         for (const t of store.waitingTickets(court.id)) {
+          changing(t);
           store.updateTicket(t.id, { status: 'open' }, now);
-          changed.push(t.id);
         }
         for (const t of store.unassignedOpenTickets(court.id)) {
           const to = pickOperator(store.operatorLoads(court.id));
           if (to === null) break;
+          changing(t);
           store.updateTicket(t.id, { assigneeId: to }, now);
           store.markAssigned(to, now);
           store.audit({
@@ -64,17 +69,20 @@ export class Dispatcher {
             entityId: t.id,
             details: { to, by: 'routing' },
           });
-          changed.push(t.id);
         }
       }
     });
     // A breached first-response deadline is flagged once, and announced like any change of the ticket.
     const breached = store.tx(() => store.markSlaBreaches(now));
     this.d.slaBreached?.(breached);
-    changed.push(...breached);
-    for (const id of new Set(changed)) events.emit({ type: 'ticket.updated', ticket: store.getTicket(id)! });
+    for (const id of before.keys()) events.emit({ type: 'ticket.updated', ticket: store.getTicket(id)!, before: before.get(id)! });
+    // Flagging a breach changes no field that places a ticket in a queue or a room: before it was the same.
+    for (const id of breached.filter((b) => !before.has(b))) {
+      const ticket = store.getTicket(id)!;
+      events.emit({ type: 'ticket.updated', ticket, before: ticket });
+    }
     this.d.timers?.();
-    return changed;
+    return [...new Set([...before.keys(), ...breached])];
   }
 
   start(intervalMs = 15_000) {

@@ -18,6 +18,7 @@ export const ERRORS = {
   VIC_NOT_AN_IMAGE: [415, 'Only PNG, JPEG, GIF and WebP images are shown inline'],
   VIC_UNSUPPORTED_MEDIA_TYPE: [415, 'Send the request as Content-Type: application/json'],
   VIC_INTERNAL: [500, 'Internal error'],
+  VIC_QUERY_TIMEOUT: [503, 'This request takes longer than the server allows and was stopped: narrow it down and try again'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

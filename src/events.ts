@@ -5,8 +5,11 @@ import type { ChannelHealth } from './channels.ts';
 
 export type VicEvent =
   | { type: 'ticket.created'; ticket: TicketRow }
-  /** `before`: the ticket before the change, so that those who could see it then and cannot now are told it left. */
-  | { type: 'ticket.updated'; ticket: TicketRow; before?: TicketRow }
+  /**
+   * `before`: the ticket before the change, so that those who could see it then and cannot now are told it left,
+   * and consoles can tell whether it was in a list (and its counters) before.
+   */
+  | { type: 'ticket.updated'; ticket: TicketRow; before: TicketRow }
   | { type: 'message.created' | 'message.updated'; ticket: TicketRow; message: MessageRow }
   | { type: 'channel.health'; channel: string; health: ChannelHealth }
   | { type: 'presence.changed'; userId: number }

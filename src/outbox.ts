@@ -1,16 +1,21 @@
 // The outbox: every outbound message was written (with its ticket change) before delivery is tried here.
 //
+// Each channel has up to OUTBOX_CONCURRENCY messages in flight (unset: the channel's own sendConcurrency, e-mail's
+// SMTP pool size; else 1), at most one per ticket, and a ticket's messages go out in the order they were written
+// (dueOutbox hands out only a ticket's oldest unsent message), so a slow server costs latency, not throughput.
+//
 // Delivery is at least once. The attempt is committed (`sending`, attempts + 1, its time) before the channel is
 // asked to send, and `sent` after: a crash in between leaves the row `sending`, and start() queues it again. So a
-// crash can duplicate only the message(s) in flight (one per channel), sent again with the same idempotency key
-// (e-mail: the same Message-ID, so mail programs recognise the repeat); nothing else goes twice, nothing is dropped.
+// crash can duplicate only the messages in flight (at most the concurrency per channel), sent again with the same
+// idempotency key (e-mail: the same Message-ID, so mail programs recognise the repeat); nothing else goes twice,
+// nothing is dropped.
 //
 // A channel that is not registered or not ready to send is not tried: its messages wait and no attempt is counted.
 // A temporary failure is retried with backoff (OUTBOX_BASE_DELAY_MS doubling, at most OUTBOX_MAX_DELAY_MS apart)
 // for OUTBOX_RETRY_FOR_HOURS from when the message was queued, then fails with the last reason. When the channel
-// itself is unavailable (ChannelUnavailableError), its other messages wait instead of each failing the same way:
-// one message probes the channel on that backoff, and once a send gets through (or the channel reports itself
-// connected) everything waiting goes out at once. A permanent failure fails at once with the channel's reason.
+// itself is unavailable (ChannelUnavailableError), its other messages wait instead of each failing the same way
+// (those already in flight count their attempt): one message at a time probes the channel on that backoff, and
+// once a send gets through (or the channel reports itself connected) everything waiting goes out again. A permanent failure fails at once with the channel's reason.
 // A message on a demo ticket is never handed to a channel. An operator can send any failed message again.
 import {
   ChannelUnavailableError,
@@ -50,7 +55,7 @@ export class Outbox {
       clock: Clock;
       events: EventBus;
       log: Logger;
-      config: Pick<Config, 'OUTBOX_RETRY_FOR_HOURS' | 'OUTBOX_BASE_DELAY_MS' | 'OUTBOX_MAX_DELAY_MS'>;
+      config: Pick<Config, 'OUTBOX_RETRY_FOR_HOURS' | 'OUTBOX_BASE_DELAY_MS' | 'OUTBOX_MAX_DELAY_MS' | 'OUTBOX_CONCURRENCY'>;
       metrics?: Pick<VicMetrics, 'outboxAttempt' | 'outboxAttemptFailed' | 'outboxFailed'>;
     },
   ) {}
@@ -96,6 +101,12 @@ export class Outbox {
     return !this.closing && adapter && readyToSend(adapter) && !this.held(channel) ? adapter : undefined;
   }
 
+  /** How many of the channel's messages may be in flight now: one while it is held or probed after a hold. */
+  private concurrency(adapter: ChannelAdapter): number {
+    if (this.holds.has(adapter.name)) return 1;
+    return this.deps.config.OUTBOX_CONCURRENCY ?? adapter.sendConcurrency ?? 1;
+  }
+
   private async drain(channel: string): Promise<number> {
     const { store, clock, registry } = this.deps;
     const adapter = registry.get(channel);
@@ -108,25 +119,55 @@ export class Outbox {
     }
     if (adapter && !readyToSend(adapter)) this.noteWaiting(channel, adapter.health().state);
     let attempted = 0;
+    const inFlight = new Set<Promise<void>>();
+    // Read a batch at a time (the query costs as much for one row as for fifty); begin() skips any row that
+    // stopped waiting meanwhile. A ticket with a message in flight has none due: its next waits for this outcome.
+    let due: OutboxRow[] = [];
     for (;;) {
-      if (!this.sender(channel)) return attempted;
-      const due = store.dueOutbox(channel, clock.now(), BATCH);
-      if (!due.length) return attempted;
-      for (const row of due) {
-        const ready = this.sender(channel);
-        if (!ready) return attempted;
-        await this.deliver(ready, row);
-        attempted++;
+      const ready = this.sender(channel);
+      const room = ready ? this.concurrency(ready) - inFlight.size : 0;
+      if (room > 0 && !due.length) due = store.dueOutbox(channel, clock.now(), BATCH);
+      const next = room > 0 ? due.splice(0, room) : [];
+      if (ready && next.length) {
+        for (const [row, payload] of this.begin(next)) {
+          const sending: Promise<void> = this.deliver(ready, row, payload).finally(() => inFlight.delete(sending));
+          inFlight.add(sending);
+          attempted++;
+        }
+        continue;
       }
+      if (!inFlight.size) return attempted;
+      await Promise.race(inFlight);
     }
   }
 
-  private async deliver(adapter: ChannelAdapter, row: OutboxRow) {
+  /**
+   * Fails the rows without an address; commits the attempts of the others in one transaction, before any is sent.
+   * Returns those to send: a row that stopped waiting since it was read (failed on expiry, say) is left alone.
+   */
+  private begin(rows: OutboxRow[]): [OutboxRow, OutboundMessage][] {
+    const { store, clock } = this.deps;
+    const ready: [OutboxRow, OutboundMessage][] = [];
+    for (const row of rows) {
+      const payload = JSON.parse(row.payload) as OutboundMessage;
+      if (payload.to) ready.push([row, payload]);
+      else this.fail(row, `the contact has no ${row.channel} address`, clock.now());
+    }
+    const marked = new Set(
+      store.markOutboxSending(
+        ready.map(([row]) => row.id),
+        clock.now(),
+      ),
+    );
+    const sending = ready.filter(([row]) => marked.has(row.id));
+    for (const [row] of sending) this.deps.metrics?.outboxAttempt(row.channel);
+    return sending;
+  }
+
+  private async deliver(adapter: ChannelAdapter, row: OutboxRow, payload: OutboundMessage) {
     const { store, clock, log } = this.deps;
-    const payload = JSON.parse(row.payload) as OutboundMessage;
-    if (!payload.to) return this.fail(row, `the contact has no ${row.channel} address`, clock.now());
-    store.markOutboxSending(row.id, clock.now());
-    this.deps.metrics?.outboxAttempt(row.channel);
+    // The hold as this attempt found it: sends in flight together that all find the server gone count as one failure.
+    const failuresBefore = this.holds.get(row.channel)?.failures ?? 0;
     let error: unknown;
     try {
       const res = await adapter.send!(payload);
@@ -154,9 +195,13 @@ export class Outbox {
     }
     let retryAt = now + this.backoff(attempts);
     if (error instanceof ChannelUnavailableError) {
-      const failures = (this.holds.get(row.channel)?.failures ?? 0) + 1;
-      retryAt = now + this.backoff(failures);
-      this.holds.set(row.channel, { failures, until: retryAt });
+      const hold = this.holds.get(row.channel);
+      if (hold && hold.failures > failuresBefore) retryAt = hold.until;
+      else {
+        const failures = failuresBefore + 1;
+        retryAt = now + this.backoff(failures);
+        this.holds.set(row.channel, { failures, until: retryAt });
+      }
       this.expire(row.channel, reason, now);
     }
     if (now - row.queuedAt >= this.retryForMs) {

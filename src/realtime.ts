@@ -1,7 +1,8 @@
 // Realtime: socket.io on the API's server, authenticated by the session cookie at the handshake, opened only from
 // the console's own origin (as the API's changes, src/api/origin.ts), and cut off when its session ends.
 // Rooms: court:<id> (its operators), user:<id> (one person), admins. A ticket event goes only to the rooms
-// of people who may see that ticket.
+// of people who may see that ticket. Ticket events carry the whole list row, and queue counters follow as a
+// `counts` event (live-counts.ts), so a console updates its list and counters without asking the server again.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { sessionUserFromCookie } from './auth.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus, VicEvent } from './events.ts';
+import { LiveCounts } from './live-counts.ts';
 import type { Logger } from './log.ts';
 import type { Store, TicketRow, UserRow } from './store/index.ts';
 
@@ -31,6 +33,9 @@ export function roomsOf(user: Pick<UserRow, 'id' | 'role' | 'courtId'>): string[
   if (user.role === 'operator') rooms.push(user.courtId === null ? 'courts:all' : `court:${user.courtId}`);
   return rooms;
 }
+
+/** What a console needs of the ticket before a change to tell whether it was in the list shown (and counted). */
+const queueFields = (t: TicketRow) => ({ courtId: t.courtId, status: t.status, assigneeId: t.assigneeId, specialistId: t.specialistId });
 
 function ticketRooms(t: TicketRow): string[] {
   const rooms = ['admins', 'courts:all', `court:${t.courtId}`];
@@ -69,7 +74,11 @@ export function attachRealtime(
     }
   }, SESSION_CHECK_MS);
   expiry.unref();
-  http.once('close', () => clearInterval(expiry));
+  const counts = new LiveCounts(io, store, log);
+  http.once('close', () => {
+    clearInterval(expiry);
+    counts.stop();
+  });
 
   io.use((socket, next) => {
     const s = sessionUserFromCookie(store, socket.handshake.headers.cookie, clock.now());
@@ -122,12 +131,14 @@ export function attachRealtime(
       switch (e.type) {
         case 'ticket.created':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticket: e.ticket });
+          counts.changed(e.ticket);
           break;
         case 'ticket.updated': {
           const rooms = ticketRooms(e.ticket);
-          io.to(rooms).emit(e.type, { ticket: e.ticket });
+          io.to(rooms).emit(e.type, { ticket: e.ticket, before: queueFields(e.before) });
+          counts.changed(e.ticket, e.before);
           // Moved to another court, passed to another specialist: who lost sight of it learns only that it left.
-          const lost = e.before ? ticketRooms(e.before).filter((r) => !rooms.includes(r)) : [];
+          const lost = ticketRooms(e.before).filter((r) => !rooms.includes(r));
           if (lost.length) io.to(lost).except(rooms).emit('ticket.left', { ticketId: e.ticket.id });
           break;
         }

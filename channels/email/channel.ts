@@ -1,9 +1,9 @@
 // The e-mail channel: one mailbox read over IMAP (imapflow, IDLE), replies sent over SMTP (nodemailer).
 //
 // Inbound: everything above the watermark (UIDVALIDITY:last UID, in channel state) is fetched, normalized and
-// ingested, and the watermark moves only after ingest returned; then the connection waits in IDLE and fetches
-// again on EXISTS. A lost connection is replaced by a new ImapFlow instance (one never reconnects) with backoff;
-// the watermark makes it resume where it stopped, and dedupe on the Message-ID absorbs any repeat.
+// ingested, and the watermark moves in the transaction that stores the message; then the connection waits in IDLE
+// and fetches again on EXISTS. A lost connection is replaced by a new ImapFlow instance (one never reconnects) with
+// backoff; the watermark makes it resume where it stopped, and dedupe on the Message-ID absorbs any repeat.
 import crypto from 'node:crypto';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import {
@@ -20,7 +20,7 @@ import { DEFAULT_PARSE_TIMEOUT_MS, type EmailConfig } from './config.ts';
 import { unreadable, type NormalizedEmail, type NormalizeOptions } from './normalize.ts';
 import { fetchReduced, oversizeThreshold } from './oversize.ts';
 import { ParsePool } from './parse-pool.ts';
-import { SmtpSender, ourMessageIdPattern, outboundMessageId } from './smtp.ts';
+import { SmtpSender, ourMessageIdPattern, outboundMessageId, smtpConnections } from './smtp.ts';
 
 const MB = 1024 * 1024;
 /** Messages fetched per FETCH, and their total size. */
@@ -39,6 +39,7 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 export class EmailChannel implements ChannelAdapter {
   readonly name = 'email' as const;
   readonly commands = ['restart'] as const;
+  readonly sendConcurrency: number;
   private ctx: ChannelContext | null = null;
   private smtp: SmtpSender | null = null;
   /** Parses inbound mail off the main thread, with a deadline per message (see parse-pool.ts). */
@@ -54,7 +55,9 @@ export class EmailChannel implements ChannelAdapter {
   private dirty = false;
   private wakeUp: (() => void) | null = null;
 
-  constructor(private readonly cfg: EmailConfig) {}
+  constructor(private readonly cfg: EmailConfig) {
+    this.sendConcurrency = smtpConnections(cfg);
+  }
 
   async start(ctx: ChannelContext): Promise<void> {
     this.ctx = ctx;
@@ -305,8 +308,9 @@ export class EmailChannel implements ChannelAdapter {
         await this.storeOne(validity, m.uid, m.source ?? Buffer.alloc(0), m);
       }
       if (this.stopping) return;
-      // Past messages deleted between listing and fetching too.
-      state.set('watermark', `${validity}:${batch[batch.length - 1]}`);
+      // Past messages deleted between listing and fetching too (otherwise the last ingest has moved it there already).
+      const end = `${validity}:${batch[batch.length - 1]}`;
+      if (state.get('watermark') !== end) state.set('watermark', end);
       await this.afterStored(client, batch);
     }
   }
@@ -333,27 +337,26 @@ export class EmailChannel implements ChannelAdapter {
     if (!this.parser) return;
     const n = await this.parser.normalize(raw, opts, extraDropped);
     if (this.stopping) return;
-    this.ingest(n, raw, opts);
-    this.ctx!.state.set('watermark', `${validity}:${uid}`);
+    this.ingest(n, raw, opts, { watermark: `${validity}:${uid}` });
   }
 
   /**
    * Ingests one message. Two different messages can carry the same Message-ID (broken mailers, templates):
    * the first fingerprint seen for an id is kept in channel state, and a different message with that id
    * gets `<id>#<fingerprint>` as its external id, so it is stored too instead of being taken for a repeat.
+   * That fingerprint and `state` (the watermark) are committed in the message's own transaction: a crash leaves
+   * all of them or none, so no message is skipped, or taken for a repeat of another with its Message-ID.
    */
-  private ingest(n: NormalizedEmail, raw: Buffer, opts: NormalizeOptions) {
-    const { state, log } = this.ctx!;
+  private ingest(n: NormalizedEmail, raw: Buffer, opts: NormalizeOptions, state: Record<string, string>) {
+    const { state: channelState, log } = this.ctx!;
     const env = n.envelope;
     const key = n.messageId ? `mid:${crypto.createHash('sha256').update(n.messageId).digest('hex').slice(0, 32)}` : null;
-    const first = key ? state.get(key) : undefined;
+    const first = key ? channelState.get(key) : undefined;
     const fp = n.fingerprint.slice(0, 16);
     if (first && first !== fp) env.externalId = `${n.messageId}#${fp}`;
-    // Written before ingest: were it after, a crash in between would let a second message with this id
-    // come back as the plain id, and dedupe would take it for the first.
-    if (key && !first) state.set(key, fp);
+    const writes = key && !first ? { ...state, [key]: fp } : state;
     try {
-      this.ctx!.ingest(env);
+      this.ctx!.ingest(env, writes);
     } catch (err) {
       // The content made the pipeline fail: store it as an unreadable message with the raw original attached.
       // If this fails too, the store itself is in trouble: the error ends the session and we retry later.
@@ -365,7 +368,7 @@ export class EmailChannel implements ChannelAdapter {
         [],
         n.fingerprint,
       ).envelope;
-      this.ctx!.ingest({ ...fallback, externalId: env.externalId });
+      this.ctx!.ingest({ ...fallback, externalId: env.externalId }, writes);
     }
     if (n.bounce?.originalMessageId && n.bounce.action === 'failed')
       this.ctx!.reportDelivery(n.bounce.originalMessageId, 'failed', n.bounce.reason);

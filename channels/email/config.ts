@@ -17,7 +17,8 @@ export interface EmailConfig {
     /** Move a message to this folder once it is stored (created when missing). */
     moveTo?: string;
   };
-  smtp: { host: string; port: number; security: Security; user?: string; password?: string };
+  /** `connections`: the SMTP pool's size, and so how many replies are sent at once (default DEFAULT_SMTP_CONNECTIONS). */
+  smtp: { host: string; port: number; security: Security; user?: string; password?: string; connections?: number };
   /** The From header of our mail, e.g. `ВИЦ судов СКО <vic@sud.kz>`. */
   from: string;
   /** The bare address of `from`, lowercased: the mailbox the channel serves. */
@@ -36,6 +37,8 @@ export interface EmailConfig {
 }
 
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+/** Enough for replies to keep up with a full-speed backlog against a server taking 20 ms a message (bench/outbox.ts). */
+export const DEFAULT_SMTP_CONNECTIONS = 8;
 
 const security = (byDefault: Security) =>
   z
@@ -68,6 +71,7 @@ const schema = z.object({
   EMAIL_SMTP_SECURE: security('starttls'),
   EMAIL_SMTP_USER: z.string().min(1).optional(),
   EMAIL_SMTP_PASSWORD: z.string().min(1).optional(),
+  EMAIL_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(DEFAULT_SMTP_CONNECTIONS),
   EMAIL_FROM: fromHeader,
   EMAIL_COURT: z.string().min(1).optional(),
   EMAIL_ATTACHMENTS_MAX_BYTES: z.coerce
@@ -110,6 +114,7 @@ export function emailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmailC
       port: e.EMAIL_SMTP_PORT ?? DEFAULT_PORT.smtp[e.EMAIL_SMTP_SECURE],
       security: e.EMAIL_SMTP_SECURE,
       ...(e.EMAIL_SMTP_USER ? { user: e.EMAIL_SMTP_USER, password: e.EMAIL_SMTP_PASSWORD } : {}),
+      connections: e.EMAIL_SMTP_CONNECTIONS,
     },
     from: e.EMAIL_FROM,
     address: bareAddress(e.EMAIL_FROM),

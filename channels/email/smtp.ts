@@ -2,7 +2,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { ChannelUnavailableError, PermanentDeliveryError, type OutboundMessage } from '../../src/channels.ts';
-import type { EmailConfig } from './config.ts';
+import { DEFAULT_SMTP_CONNECTIONS, type EmailConfig } from './config.ts';
 
 /** Our Message-ID for an outbound message: the same on every retry, unique to this installation. */
 export function outboundMessageId(idempotencyKey: string, instance: string, address: string): string {
@@ -61,6 +61,9 @@ export function classifySmtpError(e: unknown): SmtpFailure {
   return { permanent, reason };
 }
 
+/** The SMTP pool's size: the outbox sends this many replies at once by default. */
+export const smtpConnections = (cfg: EmailConfig) => cfg.smtp.connections ?? DEFAULT_SMTP_CONNECTIONS;
+
 export class SmtpSender {
   private readonly transport: Transporter;
 
@@ -68,7 +71,7 @@ export class SmtpSender {
     const { smtp } = cfg;
     this.transport = nodemailer.createTransport({
       pool: true,
-      maxConnections: 2,
+      maxConnections: smtpConnections(cfg),
       host: smtp.host,
       port: smtp.port,
       secure: smtp.security === 'tls',

@@ -1,5 +1,5 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminAudit } from './admin/Audit.tsx';
 import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
@@ -13,12 +13,12 @@ import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
 import { api, qs, type CourtRow, type Presence } from './api.ts';
 import { LangSwitch, useI18n } from './i18n.tsx';
 import { Inbox } from './Inbox.tsx';
-import { defaultQueue, isQueue, queuesFor, type Queue } from './queues.ts';
+import { defaultQueue, isQueue, queuesFor, type CourtCounters, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { courtName } from './ui.tsx';
-import { useAction, useDebounced, useLocalChange } from './util.ts';
+import { useAction } from './util.ts';
 
 const SOUND_KEY = 'vic.sound';
 
@@ -191,23 +191,52 @@ export function Console() {
   );
 }
 
-/** Totals per queue (GET /api/tickets/counts, one request), reloaded shortly after any ticket change. */
+/** What GET /api/tickets/counts answers: the viewer's counters, and each court's they see. */
+type CountsAnswer = Partial<Record<Queue, number>> & { byCourt: Record<string, CourtCounters> };
+
+/**
+ * Totals per queue: loaded once (and again on reconnect or when the user changes), then kept current by the
+ * server's counts events. Operators and admins add up the courts they see; "mine" and a specialist's counters
+ * come for the person.
+ */
 function useQueueCounts(epoch: number): Partial<Record<Queue, number>> {
-  const [counts, setCounts] = useState<Partial<Record<Queue, number>>>({});
-  const load = useCallback(async () => {
-    const r = await api.get<Partial<Record<Queue, number>>>('/api/tickets/counts').catch(() => null);
-    if (r) setCounts(r);
-  }, []);
+  const { user } = useSession();
+  const [own, setOwn] = useState<Partial<Record<Queue, number>>>({});
+  const [byCourt, setByCourt] = useState<Record<string, CourtCounters>>({});
+  // What events bring while the counters load is newer than the answer, which is merged under it.
+  const arrived = useRef<{ own: Partial<Record<Queue, number>>; byCourt: Record<string, CourtCounters> } | null>(null);
   useEffect(() => {
-    void load();
-  }, [load, epoch]);
-  const reload = useDebounced(load, 300);
-  useServerEvent('ticket.created', reload);
-  useServerEvent('ticket.updated', reload);
-  useServerEvent('ticket.left', reload);
-  useServerEvent('escalation.created', reload);
-  useLocalChange(reload);
-  return counts;
+    const mine = { own: {}, byCourt: {} };
+    arrived.current = mine;
+    api.get<CountsAnswer>('/api/tickets/counts').then(
+      ({ byCourt: courts, ...queues }) => {
+        if (arrived.current !== mine) return;
+        arrived.current = null;
+        setOwn({ ...queues, ...mine.own });
+        setByCourt({ ...courts, ...mine.byCourt });
+      },
+      () => {},
+    );
+  }, [epoch, user.id, user.role, user.courtId]);
+  useServerEvent('counts', ({ courtId, counts }) => {
+    if (arrived.current) arrived.current.byCourt[courtId] = counts;
+    setByCourt((b) => ({ ...b, [courtId]: counts }));
+  });
+  useServerEvent('counts.mine', ({ count }) => {
+    if (arrived.current) arrived.current.own.mine = count;
+    setOwn((o) => ({ ...o, mine: count }));
+  });
+  useServerEvent('counts.user', ({ counts }) => {
+    if (arrived.current) arrived.current.own = counts;
+    setOwn(counts);
+  });
+  return useMemo(() => {
+    const courts = Object.values(byCourt);
+    if (user.role === 'specialist' || courts.length === 0) return own;
+    const total: Partial<Record<Queue, number>> = { mine: own.mine };
+    for (const c of courts) for (const [q, n] of Object.entries(c)) total[q as Queue] = (total[q as Queue] ?? 0) + n;
+    return total;
+  }, [own, byCourt, user.role]);
 }
 
 function PresenceToggle() {

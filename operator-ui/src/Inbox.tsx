@@ -1,20 +1,21 @@
 // The working screen: filters and the ticket list of one queue on the left, the open ticket on the right.
 // Filters live in the URL, so a reload or a shared link shows the same list.
-import { useEffect, useRef, useState } from 'react';
-import { api, qs, type CourtRow, type TicketRow } from './api.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, qs, type CourtRow, type TicketStatus } from './api.ts';
 import { courtTime } from './format.ts';
 import { errorText, useI18n } from './i18n.tsx';
-import { CHANNELS, STATUSES, type Queue } from './queues.ts';
+import { appendPage, applyEvent, concerns, fromPage, type ListEvent, type LiveList, type Page } from './live-list.ts';
+import { CHANNELS, queueMatcher, STATUSES, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { TicketView } from './TicketView.tsx';
 import { ChannelIcon, CourtOptions, ErrorLine, StatusBadge } from './ui.tsx';
-import { announceLocalChange, useDebounced, useLocalChange } from './util.ts';
+import { useDebounced } from './util.ts';
 
 const PAGE = 50;
-/** The API's largest page; past it the operator narrows the search instead of scrolling. */
-const MAX_SHOWN = 200;
+/** The API's largest page: searches are not paged, past it the operator narrows the search instead. */
+const MAX_SEARCH = 200;
 
 interface Props {
   queue: Queue;
@@ -106,10 +107,7 @@ export function Inbox({ queue, openId, courts, unread, markRead }: Props) {
             id={openId}
             courts={courts}
             onClose={() => navigate(`/${search}`)}
-            onGone={() => {
-              navigate(`/${search}`);
-              announceLocalChange();
-            }}
+            onGone={() => navigate(`/${search}`)}
           />
         ) : (
           <p className="placeholder">{t('ticket.choose')}</p>
@@ -130,57 +128,97 @@ interface ListProps {
 function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
   const { t } = useI18n();
   const { epoch } = useLive();
-  const [data, setData] = useState<{ items: TicketRow[]; total: number } | null>(null);
+  const { user } = useSession();
+  const [list, setList] = useState<LiveList | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [limit, setLimit] = useState(PAGE);
-  // Only the answer to the latest request is shown, whatever order the answers come in.
+  // Searches are ranked, not ordered by time: an event cannot place a ticket in them, so they only say they may be stale.
+  const searching = Boolean(filters.q);
+  const [stale, setStale] = useState(false);
+  const [searchLimit, setSearchLimit] = useState(PAGE);
+  const matches = useMemo(
+    () =>
+      queueMatcher(user, {
+        queue: filters.queue as Queue,
+        courtId: filters.court ? Number(filters.court) : null,
+        channel: filters.channel,
+        status: filters.status as TicketStatus | null,
+      }),
+    [search, user.id, user.role, user.courtId],
+  );
+  // Only the answer to the latest first-page request is shown, whatever order the answers come in. Events that
+  // arrive while it is on its way are applied to it when it comes.
   const seq = useRef(0);
-  const url = `/api/tickets${qs({ ...filters, limit })}`;
+  const held = useRef<ListEvent[] | null>(null);
 
-  const load = async () => {
+  const loadFirst = async (limit: number) => {
     const mine = ++seq.current;
+    held.current = [];
     try {
-      const r = await api.get<{ items: TicketRow[]; total: number }>(url);
+      const page = await api.get<Page>(`/api/tickets${qs({ ...filters, limit })}`);
       if (mine !== seq.current) return;
-      setData(r);
+      const events = held.current;
+      held.current = null;
+      const first = fromPage(page);
+      setList(searching ? first : events.reduce((l, e) => applyEvent(l, e, matches), first));
+      setStale(searching && events.some((e) => concerns(first, e, matches)));
       setError(null);
+    } catch (e) {
+      if (mine === seq.current) {
+        held.current = null;
+        setError(errorText(t, e));
+      }
+    }
+  };
+  const loadMore = async () => {
+    if (searching) {
+      const limit = Math.min(searchLimit + PAGE, MAX_SEARCH);
+      setSearchLimit(limit);
+      return loadFirst(limit);
+    }
+    // A first page on its way replaces the list anyway; a next page that comes after one is of an older list.
+    if (held.current) return;
+    const mine = seq.current;
+    try {
+      const page = await api.get<Page>(`/api/tickets${qs({ ...filters, limit: PAGE, cursor: list?.nextCursor })}`);
+      if (mine === seq.current) setList((l) => l && appendPage(l, page));
     } catch (e) {
       if (mine === seq.current) setError(errorText(t, e));
     }
   };
+  // Loaded again only when what it shows changes: other filters, another user, or a new connection (events missed).
   useEffect(() => {
-    void load();
-  }, [url, epoch]);
-  useEffect(() => {
-    setLimit(PAGE);
-  }, [search]);
+    setSearchLimit(PAGE);
+    void loadFirst(PAGE);
+  }, [search, epoch, user.id, user.role, user.courtId]);
 
-  // A change can move a ticket in or out of this list, so the list is asked for again;
-  // the row itself is updated at once.
-  const reload = useDebounced(load, 150);
-  useServerEvent('ticket.created', reload);
-  // A specialist's list: a ticket escalated to them appears without reload.
-  useServerEvent('escalation.created', reload);
-  useLocalChange(reload);
-  useServerEvent('ticket.updated', ({ ticket }) => {
-    setData((d) => d && { ...d, items: d.items.map((x) => (x.id === ticket.id ? ticket : x)) });
-    reload();
-  });
-  useServerEvent('ticket.left', ({ ticketId }) => {
-    setData((d) => d && { ...d, items: d.items.filter((x) => x.id !== ticketId) });
-    reload();
-  });
+  const onEvent = (e: ListEvent) => {
+    if (held.current) held.current.push(e);
+    else if (searching) setStale((s) => s || (list !== null && concerns(list, e, matches)));
+    else setList((l) => l && applyEvent(l, e, matches));
+  };
+  useServerEvent('ticket.created', ({ ticket }) => onEvent({ kind: 'ticket', ticket, before: null }));
+  useServerEvent('ticket.updated', ({ ticket, before }) => onEvent({ kind: 'ticket', ticket, before }));
+  useServerEvent('ticket.left', ({ ticketId }) => onEvent({ kind: 'left', ticketId }));
 
-  if (!data) return error ? <ErrorLine error={error} /> : <p className="muted">{t('loading')}</p>;
+  if (!list) return error ? <ErrorLine error={error} /> : <p className="muted">{t('loading')}</p>;
+  const more = searching ? list.total > list.items.length && searchLimit < MAX_SEARCH : list.nextCursor !== null;
   return (
     <>
       <ErrorLine error={error} />
-      <p className="muted total">{t('list.total', { n: data.total })}</p>
-      {data.items.length === 0 ? (
+      <p className="muted total">{t('list.total', { n: list.total })}</p>
+      {stale && (
+        <p className="stale" role="status">
+          {t('list.stale')}{' '}
+          <button type="button" onClick={() => void loadFirst(searchLimit)}>
+            {t('list.refresh')}
+          </button>
+        </p>
+      )}
+      {list.items.length === 0 ? (
         <p className="placeholder">{t('list.empty')}</p>
       ) : (
         <ul className="tickets" aria-label={t('list.label')}>
-          {data.items.map((x) => (
+          {list.items.map((x) => (
             <li key={x.id}>
               <Link
                 href={`/tickets/${x.id}${search}`}
@@ -206,8 +244,8 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
           ))}
         </ul>
       )}
-      {data.total > data.items.length && limit < MAX_SHOWN && (
-        <button type="button" className="more" onClick={() => setLimit((l) => Math.min(l + PAGE, MAX_SHOWN))}>
+      {more && (
+        <button type="button" className="more" onClick={() => void loadMore()}>
           {t('list.more')}
         </button>
       )}

@@ -1,7 +1,8 @@
 // The socket.io connection (same origin, authenticated by the session cookie at the handshake).
-// Components subscribe to server events with useServerEvent. Events sent while the socket was not connected
-// are not replayed, so every (re)connect bumps `epoch`, and views that load data list it among their effect's
-// inputs: what changed before the first connect or during an outage is loaded again.
+// Components subscribe to server events with useServerEvent. Lists and counters follow the events instead of
+// asking again. Events sent while the socket was not connected are not replayed, so every (re)connect bumps
+// `epoch`, and views that load data list it among their effect's inputs: what changed before the first connect
+// or during an outage is loaded again.
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -15,10 +16,12 @@ import {
   type Presence,
   type TicketRow,
 } from './api.ts';
+import type { CourtCounters, Queue, QueueFields } from './queues.ts';
 
 export interface ServerEvents {
   'ticket.created': { ticket: TicketRow };
-  'ticket.updated': { ticket: TicketRow };
+  /** `before`: where the ticket was, so a list can tell whether it held (and counted) it. */
+  'ticket.updated': { ticket: TicketRow; before: QueueFields };
   /** The ticket moved out of this user's sight (another court, another specialist): only its id. */
   'ticket.left': { ticketId: number };
   'message.created': { ticketId: number; ticket?: TicketRow; message: MessageRow };
@@ -36,6 +39,12 @@ export interface ServerEvents {
   'call.updated': { ticketId: number; call: CallEntry };
   'channel.health': { channel: string; health: ChannelHealth };
   'presence.changed': { userId: number; presence: Presence };
+  /** One court's queue counters, at most once a second per court, to those who see the court. */
+  counts: { courtId: number; counts: CourtCounters };
+  /** This operator's own "mine" count, when a ticket they hold (held) changed. */
+  'counts.mine': { count: number };
+  /** A specialist's counters, when a ticket escalated to them changed. */
+  'counts.user': { counts: Record<Queue, number> };
   /** An admin changed this user (role, court, name…): load them again. */
   'session.changed': Record<string, never>;
 }

@@ -23,24 +23,6 @@ export function useDebounced(fn: () => void | Promise<void>, ms: number): () => 
   );
 }
 
-// Changes this browser made that the server will not announce to it: a ticket handed away leaves what this user
-// may see, so no event about it reaches them. Lists and counters listen and load again.
-const localListeners = new Set<() => void>();
-export function announceLocalChange() {
-  for (const fn of localListeners) fn();
-}
-export function useLocalChange(fn: () => void) {
-  const ref = useRef(fn);
-  useLayoutEffect(() => {
-    ref.current = fn;
-  });
-  useEffect(() => {
-    const l = () => ref.current();
-    localListeners.add(l);
-    return () => void localListeners.delete(l);
-  }, []);
-}
-
 /** Focuses the element with this id once the next render has put it on the page: after adding, removing or
  * closing something, a keyboard user continues where they were instead of at the top of the page. */
 export function useFocusAfterRender(): (id: string) => void {

@@ -3,6 +3,7 @@
 // a seeded shuffle assigns. Naive Bayes over the same features is the baseline it is compared with.
 import { featureVector, readFeatures } from './features.ts';
 import { normalize } from './normalize.ts';
+import { seededRandom } from '../../src/random.ts';
 
 export interface Example {
   text: string;
@@ -132,14 +133,7 @@ export function linearScore(model: Linear, f: { names: string[]; values: number[
 
 /** A small seeded generator (mulberry32): the same seed gives the same folds on every machine. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 /** Fold of each example, stratified by language and label so every fold has its share of each. */

@@ -6,15 +6,16 @@ import { RetentionJob } from '../retention/job.ts';
 import { parse, requireRole } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
-export function retentionRoutes({ store, clock, config, attachments, log }: ApiDeps) {
+export function retentionRoutes({ store, reads, clock, config, attachments, log }: ApiDeps) {
   const r = Router();
-  // Its own instance, never scheduled: a preview writes nothing, so it may run beside the daily run.
+  // Its own instance, never scheduled, for the policy and the next run; the preview itself walks every table, so
+  // a read worker (src/readpool/) does it, writing nothing, so it may run beside the daily run.
   const job = new RetentionJob({ store, clock, config, attachments, log });
 
   r.get('/retention/preview', requireRole('admin'), async (req, res) => {
     parse(z.object({}).strict(), req.query);
     const now = clock.now();
-    const preview = await job.preview(now);
+    const preview = await reads.run('retentionPreview', now, config);
     const last = store.lastRetentionRun();
     res.json({
       computedAt: now,

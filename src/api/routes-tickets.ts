@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { sniffImage } from '../attachments.ts';
 import { VicError } from '../errors.ts';
+import { decodeCursor, type Viewer } from '../store/index.ts';
 import { canSee } from '../tickets.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
@@ -14,7 +15,16 @@ const listSchema = z.object({
   status: z.enum(['open', 'waiting', 'out_of_scope', 'resolved']).optional(),
   q: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  // The last ticket of the page before, as the previous answer's nextCursor gave it.
+  cursor: z
+    .string()
+    .max(100)
+    .transform((s, ctx) => {
+      const c = decodeCursor(s);
+      if (!c) ctx.addIssue({ code: 'custom', message: 'not a cursor of this list' });
+      return c ?? z.NEVER;
+    })
+    .optional(),
 });
 const messageSchema = z.object({ kind: z.enum(['reply', 'note']), text: z.string().trim().min(1).max(10_000) });
 const assignSchema = z.object({ userId: z.number().int().positive().nullable() });
@@ -32,30 +42,46 @@ const scopeSchema = z.discriminatedUnion('verdict', [
   z.object({ verdict: z.literal('appeal'), reason: scopeReason }),
 ]);
 
-export function ticketRoutes({ store, tickets, outbox, attachments, clock }: ApiDeps) {
+export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock }: ApiDeps) {
   const r = Router();
   const staff = requireRole('admin', 'operator');
+
+  // A search over every court (an admin's, a court-less operator's) may scan: a read worker runs it.
+  const searchTickets = async ({ id, role, courtId }: Viewer, f: Parameters<typeof store.searchTickets>[1]) =>
+    role === 'admin' || (role === 'operator' && courtId === null)
+      ? reads.run('searchTickets', { id, role, courtId }, f)
+      : store.searchTickets({ id, role, courtId }, f);
 
   // A list shows citizens' names and subjects, and a search may be by a phone number or an e-mail address: the
   // filters (the search text included) are recorded, so that who looked for whom can be traced. One row per
   // request, whatever the number of tickets shown.
-  r.get('/tickets', (req, res) => {
-    const f = parse(listSchema, req.query);
-    const list = store.listTickets(userOf(req), { ...f, courtId: f.court });
+  r.get('/tickets', async (req, res) => {
+    const p = parse(listSchema, req.query);
+    const { court, q, cursor, ...f } = p;
+    const list = q
+      ? { ...(await searchTickets(userOf(req), { ...f, q, courtId: court })), nextCursor: null }
+      : store.listTickets(userOf(req), { ...f, courtId: court, cursor });
     store.audit({
       at: clock.now(),
       userId: userOf(req).id,
       action: 'ticket.list',
       entity: 'ticket',
-      details: { ...f, shown: list.items.length, total: list.total },
+      details: { ...p, shown: list.items.length, total: list.total },
       ip: req.ip ?? null,
     });
     res.json(list);
   });
   // Not audited: one number per queue, counted over what the user may see anyway, and it takes no filter or
-  // search text, so it tells nothing about any citizen.
+  // search text, so it tells nothing about any citizen. byCourt: each court the user serves (a specialist: none).
   r.get('/tickets/counts', (req, res) => {
-    res.json(store.queueCounts(userOf(req)));
+    const user = userOf(req);
+    const courts =
+      user.role === 'specialist'
+        ? []
+        : user.role === 'operator' && user.courtId !== null
+          ? [user.courtId]
+          : store.listCourts().map((c) => c.id);
+    res.json({ ...store.queueCounts(user), byCourt: Object.fromEntries(courts.map((id) => [String(id), store.courtQueueCounts(id)])) });
   });
   r.get('/tickets/:id', (req, res) => {
     res.json(tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null));

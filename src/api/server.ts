@@ -15,6 +15,7 @@ import type { Logger } from '../log.ts';
 import { metricsEndpoint, timeRequests } from '../metrics/http.ts';
 import type { VicMetrics } from '../metrics/index.ts';
 import type { Outbox } from '../outbox.ts';
+import type { ReadPool } from '../readpool/pool.ts';
 import type { Store } from '../store/index.ts';
 import type { TicketService } from '../tickets.ts';
 import { VicError } from '../errors.ts';
@@ -32,6 +33,8 @@ import { scopeRoutes } from './routes-scope.ts';
 export interface ApiDeps {
   config: Config;
   store: Store;
+  /** Reads that may scan run there, off the event loop. */
+  reads: ReadPool;
   clock: Clock;
   events: EventBus;
   registry: ChannelRegistry;

@@ -43,11 +43,23 @@ export interface PipelineDeps extends IngestDeps {
   afterStep?: (name: string, ctx: IngestContext) => void;
 }
 
-export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
+/**
+ * Channel state to commit with the message (e-mail: its UID watermark and Message-ID fingerprint), repeat or not:
+ * it can then never say a message was stored that was not, nor miss one that was, whenever the process dies.
+ */
+export interface ChannelStateWrites {
+  channel: string;
+  values: Record<string, string>;
+}
+
+export function ingest(deps: PipelineDeps, env: InboundEnvelope, state?: ChannelStateWrites): IngestResult {
   const checked = envelopeSchema.safeParse(env);
   if (!checked.success)
     throw new IngestError(`invalid envelope: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const { store } = deps;
+  const writeState = () => {
+    if (state) for (const [key, value] of Object.entries(state.values)) store.setChannelState(state.channel, key, value, deps.clock.now());
+  };
   const court = (env.courtHint && store.getCourtByCode(env.courtHint)) || store.getCourtByCode(deps.config.DEFAULT_COURT);
   if (!court)
     throw new IngestError(`no court "${env.courtHint ?? deps.config.DEFAULT_COURT}": set DEFAULT_COURT to an existing court code`);
@@ -56,7 +68,10 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   let attachments: IngestContext['attachments'] = [];
   if (env.attachments?.length) {
     const early = store.findMessageByExternal(env.channel, env.externalId);
-    if (early) return { duplicate: true, ticketId: early.ticketId, messageId: early.id, ticketCreated: false, autoReplies: 0 };
+    if (early) {
+      store.tx(writeState);
+      return { duplicate: true, ticketId: early.ticketId, messageId: early.id, ticketCreated: false, autoReplies: 0 };
+    }
     attachments = env.attachments.map((a) => deps.attachments.save(a));
   }
 
@@ -78,6 +93,7 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
   };
   try {
     store.tx(() => {
+      writeState();
       for (const step of STEPS) {
         step(ctx, deps);
         deps.afterStep?.(step.name, ctx);
@@ -88,14 +104,17 @@ export function ingest(deps: PipelineDeps, env: InboundEnvelope): IngestResult {
     // Another writer stored the same message between our check and our insert: that is a duplicate, not an error.
     const again =
       (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? store.findMessageByExternal(env.channel, env.externalId) : undefined;
-    if (again) return { duplicate: true, ticketId: again.ticketId, messageId: again.id, ticketCreated: false, autoReplies: 0 };
+    if (again) {
+      store.tx(writeState);
+      return { duplicate: true, ticketId: again.ticketId, messageId: again.id, ticketCreated: false, autoReplies: 0 };
+    }
     throw e;
   }
   if (ctx.duplicate)
     return { duplicate: true, ticketId: ctx.duplicate.ticketId, messageId: ctx.duplicate.messageId, ticketCreated: false, autoReplies: 0 };
 
   const { ticket, ticketCreated, messages } = ctx.result!;
-  deps.events.emit({ type: ticketCreated ? 'ticket.created' : 'ticket.updated', ticket });
+  deps.events.emit(ctx.ticket ? { type: 'ticket.updated', ticket, before: ctx.ticket } : { type: 'ticket.created', ticket });
   for (const message of messages) deps.events.emit({ type: 'message.created', ticket, message });
   return { duplicate: false, ticketId: ticket.id, messageId: messages[0].id, ticketCreated, autoReplies: messages.length - 1 };
 }

@@ -14,10 +14,16 @@ export class StoreCore {
   readonly db: Database.Database;
   readonly attachmentsDir: string | null;
 
-  constructor(file: string, attachmentsDir: string | null = null) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+  /**
+   * `readonly`: a reader beside the writer (a read worker, src/readpool/): it cannot write, runs no migrations and
+   * refuses a database whose schema is not the one this code knows, since it could not bring it up to date.
+   */
+  constructor(file: string, attachmentsDir: string | null = null, opts: { readonly?: boolean } = {}) {
+    this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    if (!opts.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     // Checkpoint less often: hot pages then reach the database file once per checkpoint, not once per commit.
@@ -26,7 +32,11 @@ export class StoreCore {
     this.db.pragma('cache_size = -65536');
     this.attachmentsDir = attachmentsDir;
     this.runInTx = this.db.transaction((fn: () => unknown) => fn());
-    this.migrate();
+    if (!opts.readonly) this.migrate();
+    else if (this.schemaVersion !== MIGRATIONS.length)
+      throw new Error(
+        `the database has schema version ${this.schemaVersion}, this code knows ${MIGRATIONS.length}: open it for writing first`,
+      );
   }
 
   private migrate() {

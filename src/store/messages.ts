@@ -125,27 +125,6 @@ export function MessageQueries<B extends StoreBase>(Base: B) {
         .map((r) => toMessage(r));
     }
     /**
-     * Full-text indexing is kept off the ingest path (it would triple the cost of each commit): messages are
-     * indexed in batches, by a timer and always before a search, so a search never misses a message.
-     */
-    indexMessagesForSearch(batch = 5000): number {
-      return this.tx(() => {
-        const from = (this.q(`SELECT value FROM counters WHERE name = 'fts'`).get() as { value: number } | undefined)?.value ?? 0;
-        const rows = this.q(`SELECT id, text FROM messages WHERE id > ? ORDER BY id LIMIT ?`).all(from, batch) as {
-          id: number;
-          text: string;
-        }[];
-        if (!rows.length) return 0;
-        const ins = this.q(`INSERT INTO messages_fts (rowid, text) VALUES (?, ?)`);
-        for (const r of rows) if (r.text) ins.run(r.id, r.text);
-        this.q(`INSERT INTO counters (name, value) VALUES ('fts', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value`).run(
-          rows.at(-1)!.id,
-        );
-        return rows.length;
-      });
-    }
-
-    /**
      * What a reply on this e-mail ticket answers: the citizen's latest message (the parent) and their first one
      * (the thread's root), whatever auto-replies, replies or notes came between.
      */

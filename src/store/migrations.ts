@@ -310,4 +310,107 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE attachments ADD COLUMN removed_at INTEGER;
   CREATE INDEX attachments_sha256 ON attachments(sha256) WHERE sha256 IS NOT NULL;
   `,
+  /*
+   * 12: every queue page (src/store/queues.ts) is a merge of index range reads already in (updated_at DESC, id DESC)
+   * order, and its counters are kept by triggers in the transaction of each ticket change. The indexes are split by
+   * status: the four over resolved tickets (the bulk) change only when a ticket is resolved, reopened or moved; ingest
+   * touches one index page for the tickets not resolved ("live": few, so one court's page is read from the index of
+   * every court, its court a covered column). `id` is written out so that covered columns can follow it without
+   * breaking the order. tickets_live also carries what the deadline watch, routing and metrics read of the live
+   * tickets, so the older per-court and assignee indexes (written by each new ticket and each assignment) go.
+   * Counters: per court, channel, status, "nobody holds it" and "escalated"; per user, court and
+   * status for "mine" (a user both assignee and specialist of a ticket counts it once).
+   */ `
+  CREATE INDEX tickets_live ON tickets(status, updated_at, id, court_id, channel, assignee_id, specialist_id, first_response_due_at,
+    first_response_at, sla_breached_at) WHERE status != 'resolved';
+  DROP INDEX tickets_court_status;
+  DROP INDEX tickets_assignee;
+  CREATE INDEX tickets_resolved_court ON tickets(court_id, updated_at, id) WHERE status = 'resolved';
+  CREATE INDEX tickets_resolved_court_channel ON tickets(court_id, channel, updated_at, id) WHERE status = 'resolved';
+  CREATE INDEX tickets_resolved ON tickets(updated_at, id) WHERE status = 'resolved';
+  CREATE INDEX tickets_resolved_channel ON tickets(channel, updated_at, id) WHERE status = 'resolved';
+  CREATE INDEX tickets_escalated_court ON tickets(court_id, updated_at, id, status, channel, specialist_id)
+    WHERE specialist_id IS NOT NULL AND status != 'resolved';
+  CREATE INDEX tickets_escalated ON tickets(updated_at, id, status, channel, specialist_id) WHERE specialist_id IS NOT NULL AND status != 'resolved';
+  CREATE INDEX tickets_mine ON tickets(assignee_id, updated_at, id, status, court_id, channel) WHERE assignee_id IS NOT NULL AND status != 'resolved';
+  DROP INDEX tickets_specialist;
+  CREATE INDEX tickets_specialist ON tickets(specialist_id, updated_at, id, status, court_id, channel, assignee_id) WHERE specialist_id IS NOT NULL;
+
+  CREATE TABLE queue_counts (
+    court_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    unassigned INTEGER NOT NULL,
+    escalated INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (court_id, channel, status, unassigned, escalated)
+  ) WITHOUT ROWID;
+  CREATE TABLE queue_counts_user (
+    user_id INTEGER NOT NULL,
+    court_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (user_id, court_id, status)
+  ) WITHOUT ROWID;
+  INSERT INTO queue_counts
+    SELECT court_id, channel, status, assignee_id IS NULL, specialist_id IS NOT NULL, count(*) FROM tickets GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO queue_counts_user SELECT user_id, court_id, status, count(*) FROM (
+      SELECT assignee_id AS user_id, court_id, status FROM tickets WHERE assignee_id IS NOT NULL
+      UNION ALL SELECT specialist_id, court_id, status FROM tickets WHERE specialist_id IS NOT NULL AND specialist_id IS NOT assignee_id)
+    GROUP BY 1, 2, 3;
+
+  CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO queue_counts VALUES (new.court_id, new.channel, new.status, new.assignee_id IS NULL, new.specialist_id IS NOT NULL, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO queue_counts_user SELECT new.assignee_id, new.court_id, new.status, 1 WHERE new.assignee_id IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO queue_counts_user SELECT new.specialist_id, new.court_id, new.status, 1
+      WHERE new.specialist_id IS NOT NULL AND new.specialist_id IS NOT new.assignee_id
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER tickets_count_delete AFTER DELETE ON tickets BEGIN
+    UPDATE queue_counts SET n = n - 1 WHERE court_id = old.court_id AND channel = old.channel AND status = old.status
+      AND unassigned = (old.assignee_id IS NULL) AND escalated = (old.specialist_id IS NOT NULL);
+    UPDATE queue_counts_user SET n = n - 1 WHERE user_id IN (old.assignee_id, old.specialist_id) AND court_id = old.court_id AND status = old.status;
+  END;
+  -- Only updates that change a counted column run these: a message on a ticket (updated_at) does not.
+  CREATE TRIGGER tickets_count_update AFTER UPDATE OF court_id, channel, status, assignee_id, specialist_id ON tickets
+    WHEN old.court_id IS NOT new.court_id OR old.channel IS NOT new.channel OR old.status IS NOT new.status
+      OR (old.assignee_id IS NULL) IS NOT (new.assignee_id IS NULL) OR (old.specialist_id IS NULL) IS NOT (new.specialist_id IS NULL)
+  BEGIN
+    UPDATE queue_counts SET n = n - 1 WHERE court_id = old.court_id AND channel = old.channel AND status = old.status
+      AND unassigned = (old.assignee_id IS NULL) AND escalated = (old.specialist_id IS NOT NULL);
+    INSERT INTO queue_counts VALUES (new.court_id, new.channel, new.status, new.assignee_id IS NULL, new.specialist_id IS NOT NULL, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER tickets_count_user_update AFTER UPDATE OF court_id, status, assignee_id, specialist_id ON tickets
+    WHEN old.court_id IS NOT new.court_id OR old.status IS NOT new.status OR old.assignee_id IS NOT new.assignee_id
+      OR old.specialist_id IS NOT new.specialist_id
+  BEGIN
+    UPDATE queue_counts_user SET n = n - 1 WHERE user_id IN (old.assignee_id, old.specialist_id) AND court_id = old.court_id AND status = old.status;
+    INSERT INTO queue_counts_user SELECT new.assignee_id, new.court_id, new.status, 1 WHERE new.assignee_id IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO queue_counts_user SELECT new.specialist_id, new.court_id, new.status, 1
+      WHERE new.specialist_id IS NOT NULL AND new.specialist_id IS NOT new.assignee_id
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  `,
+  /*
+   * 13: search (src/store/search.ts). Word indexes over text folded by src/search-text.ts (ASCII words, so the
+   * ascii tokenizer): message text and contacts' names, written in batches behind the counters 'search.messages'
+   * and 'search.contacts' (from 0: existing rows are indexed by the first batches after the upgrade). The old
+   * trigram index goes: word prefixes serve the console's searches at half its cost. Phones are found by any
+   * tail: the index key is the address reversed. Case numbers by their key without separators.
+   */ `
+  DROP TABLE messages_fts;
+  DELETE FROM counters WHERE name = 'fts';
+  ALTER TABLE contacts DROP COLUMN name_search;
+  CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='', contentless_delete=1, tokenize='ascii');
+  CREATE VIRTUAL TABLE contacts_fts USING fts5(name, content='', contentless_delete=1, tokenize='ascii');
+  CREATE INDEX contact_identities_phone_tail ON contact_identities(
+    substr(address, 16, 1) || substr(address, 15, 1) || substr(address, 14, 1) || substr(address, 13, 1) || substr(address, 12, 1) || substr(address, 11, 1) || substr(address, 10, 1) || substr(address, 9, 1) || substr(address, 8, 1) || substr(address, 7, 1) || substr(address, 6, 1) || substr(address, 5, 1) || substr(address, 4, 1) || substr(address, 3, 1) || substr(address, 2, 1) || substr(address, 1, 1)
+  ) WHERE kind = 'phone';
+  CREATE INDEX tickets_case_key ON tickets(lower(replace(replace(replace(replace(replace(case_number, ' ', ''), '-', ''), '/', ''), '.', ''), '–', '')))
+    WHERE case_number IS NOT NULL;
+  `,
 ];

@@ -17,6 +17,10 @@ export interface OutboxRow {
   queuedAt: number;
 }
 
+/** No earlier message of the same ticket on the same channel is waiting or in flight (messages_ticket, then outbox by message). */
+const FIRST_OF_TICKET = `NOT EXISTS (SELECT 1 FROM messages e JOIN outbox eo ON eo.message_id = e.id
+  WHERE e.ticket_id = m.ticket_id AND e.id < m.id AND eo.channel = o.channel AND eo.status IN ('pending', 'sending'))`;
+
 const COLUMNS = `o.id, o.message_id AS messageId, o.channel, o.payload, o.status, o.attempts, o.next_attempt_at AS nextAttemptAt,
   o.last_error AS lastError, o.queued_at AS queuedAt`;
 
@@ -31,12 +35,14 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
     }
     /**
      * The channel's messages due now in the order they were written (a channel back from an outage sends them as
-     * queued); never one on a demo ticket (those are for demoOutbox).
+     * queued), at most one per ticket: its oldest unsent one, and none while an earlier one of that ticket on the
+     * channel waits or is in flight, so the outbox can send several at once and each ticket's still go out in order.
+     * Never one on a demo ticket (those are for demoOutbox).
      */
     dueOutbox(channel: string, now: number, limit: number): OutboxRow[] {
       return this.q(
         `SELECT ${COLUMNS} FROM outbox o JOIN messages m ON m.id = o.message_id JOIN tickets t ON t.id = m.ticket_id
-           WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.channel = ? AND t.demo = 0
+           WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.channel = ? AND t.demo = 0 AND ${FIRST_OF_TICKET}
            ORDER BY o.id LIMIT ?`,
       ).all(now, channel, limit) as OutboxRow[];
     }
@@ -50,13 +56,15 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
     getOutboxByMessage(messageId: number): OutboxRow | undefined {
       return this.q(`SELECT ${COLUMNS} FROM outbox o WHERE o.message_id = ?`).get(messageId) as never;
     }
-    /** Commits the attempt before the channel is asked: from here a crash may duplicate this message, nothing else. */
-    markOutboxSending(id: number, now: number) {
-      this.q(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? WHERE id = ?`).run(
-        now,
-        now,
-        id,
+    /**
+     * Commits the attempts before the channel is asked (one transaction): from here a crash may duplicate these
+     * messages, nothing else. Only rows still waiting (not failed or sent meanwhile); returns their ids.
+     */
+    markOutboxSending(ids: number[], now: number): number[] {
+      const mark = this.q(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
       );
+      return this.tx(() => ids.filter((id) => mark.run(now, now, id).changes > 0));
     }
     /** The outcome of an attempt, or an operator's retry (`queuedAt` then starts the retry period again). */
     updateOutbox(
@@ -103,9 +111,12 @@ export function OutboxQueries<B extends StoreBase>(Base: B) {
       for (const id of ids) set.run(reason, id);
       return ids;
     }
-    /** The earliest due time of each channel's waiting messages. */
+    /** The earliest due time of each channel's waiting messages that may go next (not behind an earlier one of their ticket). */
     nextOutboxAttempts(): Map<string, number> {
-      const rows = this.q(`SELECT channel, min(next_attempt_at) AS t FROM outbox WHERE status = 'pending' GROUP BY channel`).all() as {
+      const rows = this.q(
+        `SELECT o.channel, min(o.next_attempt_at) AS t FROM outbox o JOIN messages m ON m.id = o.message_id
+           WHERE o.status = 'pending' AND ${FIRST_OF_TICKET} GROUP BY o.channel`,
+      ).all() as {
         channel: string;
         t: number;
       }[];

@@ -143,11 +143,12 @@ export function RetentionQueries<B extends StoreBase>(Base: B) {
       return (this.q(`SELECT count(*) AS n FROM attachments WHERE sha256 = ?`).get(sha256) as { n: number }).n;
     }
 
-    /** Name, its search key, IIN and every phone, e-mail and WhatsApp id go; the row stays for the tickets' counts. */
+    /** Name, its search keys, IIN and every phone, e-mail and WhatsApp id go; the row stays for the tickets' counts. */
     anonymiseContacts(ids: number[], now: number): number {
       const p = { ids: JSON.stringify(ids) };
+      this.q(`DELETE FROM contacts_fts WHERE rowid IN ${IDS}`).run(p);
       this.q(`DELETE FROM contact_identities WHERE contact_id IN ${IDS}`).run(p);
-      return this.q(`UPDATE contacts SET name = NULL, name_search = NULL, iin = NULL, anonymised_at = @now WHERE id IN ${IDS}`).run({
+      return this.q(`UPDATE contacts SET name = NULL, iin = NULL, anonymised_at = @now WHERE id IN ${IDS}`).run({
         ...p,
         now,
       }).changes;

@@ -1,6 +1,6 @@
 // Row shapes shared by more than one aggregate's SQL.
 import type { Raw } from './core.ts';
-import type { UserRow } from './index.ts';
+import type { UserRow } from './users.ts';
 
 export const USER_SELECT = `SELECT id, login, name, role, court_id AS courtId, sip_extension AS sipExtension, languages,
   max_concurrent AS maxConcurrent, title, active FROM users`;

@@ -1,7 +1,7 @@
 // Console sessions: only the hash of the cookie's token is stored.
 import type { Raw, StoreBase } from './core.ts';
 import { USER_SELECT, toUser } from './rows.ts';
-import type { UserRow } from './index.ts';
+import type { UserRow } from './users.ts';
 
 export function SessionQueries<B extends StoreBase>(Base: B) {
   abstract class Sessions extends Base {

@@ -489,7 +489,7 @@ describe('a citizen asks for their data: vic contact export|erase', () => {
   it('erases the citizen now, whatever the age, keeps the counts, a file another citizen sent, and the audit', async () => {
     const before = report(vic);
     const contactId = vic.store.getTicket(ids.a)!.contactId;
-    const search = (q: string) => vic.store.listTickets({ id: admin.id, role: 'admin', courtId: null }, { q, limit: 10, offset: 0 }).total;
+    const search = (q: string) => vic.store.searchTickets({ id: admin.id, role: 'admin', courtId: null }, { q, limit: 10 }).total;
     expect([search('850101300123'), search('Иванов'), search('77011112233')]).toEqual([1, 1, 1]);
     const r = await vicCli(vic.config.DATA_DIR, ['erase', '87011112233', '--reason', 'Заявление № 12 от 01.12.2026', '--by', 'cli']);
     expect(r.err).toBe('');

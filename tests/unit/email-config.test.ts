@@ -38,16 +38,17 @@ describe('e-mail configuration', () => {
       EMAIL_SMTP_SECURE: 'true',
       EMAIL_SMTP_USER: 'vic',
       EMAIL_SMTP_PASSWORD: 'smtp-secret',
+      EMAIL_SMTP_CONNECTIONS: '4',
       EMAIL_COURT: 'sko-econ',
       EMAIL_ATTACHMENTS_MAX_BYTES: '1000',
       EMAIL_FROM: 'vic@sud.kz',
     })!;
     expect(cfg.imap).toMatchObject({ port: 1143, security: 'starttls', mailbox: 'Обращения', markSeen: true, moveTo: 'Done' });
-    expect(cfg.smtp).toEqual({ host: 'smtp.sud.kz', port: 465, security: 'tls', user: 'vic', password: 'smtp-secret' });
+    expect(cfg.smtp).toEqual({ host: 'smtp.sud.kz', port: 465, security: 'tls', user: 'vic', password: 'smtp-secret', connections: 4 });
     expect(cfg).toMatchObject({ court: 'sko-econ', attachmentsMaxBytes: 1000, address: 'vic@sud.kz' });
     expect(emailConfigFromEnv({ ...base, EMAIL_IMAP_SECURE: 'false', EMAIL_SMTP_SECURE: 'false' })).toMatchObject({
       imap: { port: 143, security: 'plain' },
-      smtp: { port: 25, security: 'plain' },
+      smtp: { port: 25, security: 'plain', connections: 8 },
     });
   });
 

@@ -7,6 +7,7 @@ import type { InboundEnvelope } from '../../src/envelope.ts';
 import { normalizeEmail, type NormalizeOptions, type NormalizedEmail } from '../../channels/email/normalize.ts';
 import { ParsePool } from '../../channels/email/parse-pool.ts';
 import { ourMessageIdPattern, outboundMessageId } from '../../channels/email/smtp.ts';
+import { seededRandom } from '../../src/random.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1_412_2026);
 const COUNT = 5000;
@@ -22,16 +23,9 @@ const opts: NormalizeOptions = {
   ourMessageId: ourMessageIdPattern('f1f2f3', OWN),
 };
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+/** Seeded (src/random.ts), so a failure can be replayed. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   return {
     int,

@@ -160,6 +160,41 @@ describe('outbox', () => {
     expect(sent.at(-1)).toBe('Четвёртый');
   });
 
+  it('sends several at once, but a channel found unavailable by all of them is probed by one message at a time', async () => {
+    const { vic, clock } = await makeVic({ OUTBOX_BASE_DELAY_MS: 1000, OUTBOX_CONCURRENCY: 4 });
+    const admin = vic.store.getUserByLogin('admin')!;
+    const tickets = Array.from(
+      { length: 6 },
+      (_, i) => vic.ingest(envelope({ sender: { kind: 'whatsapp', address: `7701234560${i}@c.us` } })).ticketId,
+    );
+    for (const [i, t] of tickets.entries()) vic.tickets.post(admin, t, 'reply', `Ответ ${i}`);
+    vic.tickets.post(admin, tickets[0], 'reply', 'Ответ 0, второй');
+    let up = false;
+    let tries = 0;
+    const sent: string[] = [];
+    vic.registry.register(
+      adapter((m) => {
+        tries++;
+        if (!up) throw new ChannelUnavailableError('connect ECONNREFUSED 127.0.0.1:25');
+        sent.push(m.text);
+        return {};
+      }),
+    );
+    await vic.outbox.tick();
+    expect(tries).toBe(4); // in flight together when the server was found gone
+    clock.advance(1000);
+    await vic.outbox.tick();
+    expect(tries).toBe(5); // then one probe
+    clock.advance(1000);
+    await vic.outbox.tick();
+    expect(tries).toBe(5); // the four failures together counted as one: the channel's second delay is 2 s
+    up = true;
+    clock.advance(1000);
+    await vic.outbox.tick();
+    expect(sent).toHaveLength(7);
+    expect(sent.indexOf('Ответ 0, второй')).toBeGreaterThan(sent.indexOf('Ответ 0'));
+  });
+
   it('fails what waited on a channel unavailable for OUTBOX_RETRY_FOR_HOURS, all at once, with the reason', async () => {
     const { vic, clock, ticketId, messageId, admin } = await ticketWithReply();
     const others = [
@@ -244,7 +279,7 @@ describe('outbox', () => {
     const { vic: again, clock } = await makeVic();
     const r = again.ingest(envelope());
     const { messageId: inFlight } = again.tickets.post(again.store.getUserByLogin('admin')!, r.ticketId, 'reply', 'Ответ');
-    again.store.markOutboxSending(again.store.getOutboxByMessage(inFlight)!.id, clock.now());
+    again.store.markOutboxSending([again.store.getOutboxByMessage(inFlight)!.id], clock.now());
     const sent: number[] = [];
     again.registry.register(adapter((m) => (sent.push(m.messageId), {})));
     await again.outbox.tick();
