@@ -37,7 +37,9 @@ export function AdminAudit() {
   const [draft, setDraft] = useState<Filters>(none);
   // The filters shown, the page's offset, and `until` from the first page so later pages do not shift.
   const [query, setQuery] = useState<{ filters: Filters; offset: number; until?: number }>({ filters: none, offset: 0 });
-  const [page, setPage] = useState<AuditPage | null>(null);
+  // The rows shown with the offset they were read at: the range and the buttons follow the rows on screen, not a
+  // page still loading.
+  const [page, setPage] = useState<(AuditPage & { offset: number }) | null>(null);
   const [actions, setActions] = useState<string[]>([]);
   const { busy, error, setError, run } = useAction();
 
@@ -50,7 +52,7 @@ export function AdminAudit() {
   useEffect(() => {
     void run(async () => {
       const r = await api.get<AuditPage>(`/api/audit${qs({ ...query.filters, limit: PAGE, offset: query.offset, until: query.until })}`);
-      setPage(r);
+      setPage({ ...r, offset: query.offset });
       setActions(r.actions);
     });
   }, [query]);
@@ -137,13 +139,13 @@ export function AdminAudit() {
             </tbody>
           </table>
           <div className="action-row" role="group" aria-label={t('audit.pages')}>
-            <button type="button" disabled={busy || query.offset === 0} onClick={() => goTo(Math.max(0, query.offset - PAGE))}>
+            <button type="button" disabled={busy || page.offset === 0} onClick={() => goTo(Math.max(0, page.offset - PAGE))}>
               {t('audit.prev')}
             </button>
             <span className="muted" role="status">
-              {t('audit.range', { from: query.offset + 1, to: query.offset + page.items.length })}
+              {t('audit.range', { from: page.offset + 1, to: page.offset + page.items.length })}
             </span>
-            <button type="button" disabled={busy || !page.more} onClick={() => goTo(query.offset + PAGE)}>
+            <button type="button" disabled={busy || !page.more} onClick={() => goTo(page.offset + PAGE)}>
               {t('audit.next')}
             </button>
           </div>
