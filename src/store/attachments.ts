@@ -13,14 +13,7 @@ export interface AttachmentRow {
 
 export function AttachmentQueries<B extends StoreBase>(Base: B) {
   abstract class Attachments extends Base {
-    insertAttachment(a: {
-      messageId: number;
-      filename: string;
-      contentType: string;
-      size: number;
-      sha256: string | null;
-      droppedReason: string | null;
-    }) {
+    insertAttachment(a: Omit<AttachmentRow, 'id'>) {
       this.q(`INSERT INTO attachments (message_id, filename, content_type, size, sha256, dropped_reason) VALUES (?, ?, ?, ?, ?, ?)`).run(
         a.messageId,
         a.filename,

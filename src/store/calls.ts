@@ -21,19 +21,7 @@ const CALL_SELECT = `SELECT call_id AS callId, ticket_id AS ticketId, message_id
 
 export function CallQueries<B extends StoreBase>(Base: B) {
   abstract class Calls extends Base {
-    upsertCall(c: {
-      ticketId: number;
-      messageId: number | null;
-      callId: string;
-      from: string;
-      to: string;
-      outcome: string;
-      operatorId: number | null;
-      startedAt: number;
-      answeredAt: number | null;
-      endedAt: number | null;
-      callbackDueAt: number | null;
-    }) {
+    upsertCall(c: CallRow) {
       this.q(
         `INSERT INTO calls (ticket_id, message_id, call_id, from_number, to_number, outcome, operator_id, started_at, answered_at, ended_at, callback_due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

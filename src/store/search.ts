@@ -10,6 +10,7 @@
 import { normalizeCaseNumber } from '../../routing/escalation.ts';
 import { ftsMatch, phoneDigits, queryWords, reversed, searchText, type QueryWord } from '../search-text.ts';
 import type { StoreCore } from './core.ts';
+import { queuePlan } from './queues.ts';
 import type { Queue, TicketRow, TicketStatus, Viewer } from './tickets.ts';
 
 export interface SearchFilter {
@@ -53,40 +54,19 @@ interface Hit {
 // The plans are fixed (CROSS JOIN keeps the order written, INDEXED BY names the index): from the few matches to
 // their tickets, never from the viewer's court (all its tickets) to the matches.
 
-/** The visibility and filter conditions of a ticket list, over `tickets t` (the same rules as listTickets). */
+/**
+ * The visibility and filter conditions of a ticket list, over `tickets t`: the queues' own definition
+ * (src/store/queues.ts), its branches joined by OR, with positional parameters in place of the named ones.
+ */
 function ticketConditions(viewer: Viewer, f: SearchFilter): { sql: string; args: unknown[] } {
-  const where: string[] = [];
+  const plan = queuePlan(viewer, f);
+  if (!plan) return { sql: '0', args: [] };
   const args: unknown[] = [];
-  // An operator without a court serves every court.
-  if (viewer.role === 'operator' && viewer.courtId !== null) {
-    where.push('t.court_id = ?');
-    args.push(viewer.courtId);
-  } else if (viewer.role === 'specialist') {
-    where.push('t.specialist_id = ?');
-    args.push(viewer.id);
-  }
-  const queue: Record<Queue, string> = {
-    mine: `(t.assignee_id = ? OR t.specialist_id = ?) AND t.status != 'resolved'`,
-    court: `t.status = 'open'`,
-    unassigned: `t.status = 'open' AND t.assignee_id IS NULL`,
-    'off-hours': `t.status = 'waiting'`,
-    escalated: `t.specialist_id IS NOT NULL AND t.status != 'resolved'`,
-    'out-of-scope': `t.status = 'out_of_scope'`,
-    resolved: `t.status = 'resolved'`,
-    all: '1',
-  };
-  where.push(queue[f.queue ?? 'all']);
-  if (f.queue === 'mine') args.push(viewer.id, viewer.id);
-  for (const [col, v] of [
-    ['court_id', f.courtId],
-    ['channel', f.channel],
-    ['status', f.status],
-  ] as const)
-    if (v !== undefined && v !== '') {
-      where.push(`t.${col} = ?`);
-      args.push(v);
-    }
-  return { sql: where.join(' AND '), args };
+  const sql = plan.branches
+    .map((b) => `(${b.where.join(' AND ')})`)
+    .join(' OR ')
+    .replace(/@(court|channel|me)\b/g, (_, name: keyof typeof plan.params) => (args.push(plan.params[name]), '?'));
+  return { sql: `(${sql})`, args };
 }
 
 /** What search builds on: the core, and the ticket rows it returns (src/store/tickets.ts). */

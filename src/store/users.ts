@@ -83,20 +83,7 @@ export function UserQueries<B extends StoreBase>(Base: B) {
     countActiveAdmins(): number {
       return (this.q(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND active = 1`).get() as { n: number }).n;
     }
-    updateUser(
-      id: number,
-      u: Partial<{
-        name: string;
-        role: Role;
-        passwordHash: string;
-        courtId: number | null;
-        sipExtension: string | null;
-        languages: string[];
-        maxConcurrent: number;
-        title: string | null;
-        active: boolean;
-      }>,
-    ) {
+    updateUser(id: number, u: Partial<Omit<UserRow, 'id' | 'login'> & { passwordHash: string }>) {
       const cols: Record<string, unknown> = {
         name: u.name,
         role: u.role,
