@@ -10,59 +10,18 @@ import path from 'node:path';
 import { Vic } from '../src/app.ts';
 import { ManualClock } from '../src/clock.ts';
 import { testConfig } from '../src/config.ts';
-import type { InboundEnvelope } from '../src/envelope.ts';
-import { indexesAndTriggersUpTo } from './build-db.ts';
+import { AT, envelope, restoreBefore, SENDERS, TEXTS } from './ingest-data.ts';
 import { benchScope } from './scope.ts';
 
 const N = Number(process.env.BENCH_N ?? 20_000);
 const ROUNDS = 10;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vic-bench-'));
 
-const TEXTS = [
-  'Здравствуйте, когда будет готово решение по делу о разделе имущества?',
-  'Шешімнің көшірмесін қалай алуға болады? Өзім бара алмаймын.',
-  'Требую отменить постановление о штрафе, в тот день я был в другом городе',
-  'Добрый день, как подать иск через Судебный кабинет? Нет ЭЦП.',
-  'Сот отырысы қашан болады? Іс нөмірі 5999-25-00-2/417',
-];
-const SENDERS = 7000;
-
-/** Every fourth is an e-mail, each a new matter (no reply headers); WhatsApp senders write again, so about half continue a ticket. */
-function envelope(i: number, at: number): InboundEnvelope {
-  const mail = i % 4 === 0;
-  return {
-    channel: mail ? 'email' : 'whatsapp',
-    account: 'bench',
-    externalId: `bench-${i}`,
-    sender: mail
-      ? { kind: 'email', address: `c${i % SENDERS}@mail.kz` }
-      : { kind: 'whatsapp', address: `7701${String(i % SENDERS).padStart(7, '0')}@c.us` },
-    text: TEXTS[i % TEXTS.length],
-    receivedAt: at,
-    ...(mail ? { thread: { messageId: `<bench-${i}@mail.kz>`, subject: 'Вопрос' } } : {}),
-  };
-}
-
-const at = Date.parse('2026-12-01T05:00:00Z'); // Tuesday 10:00 in Petropavl: working time
-const vic = new Vic({ config: testConfig({ DATA_DIR: path.join(dir, 'vic') }), clock: new ManualClock(at) });
+const vic = new Vic({ config: testConfig({ DATA_DIR: path.join(dir, 'vic') }), clock: new ManualClock(AT) });
 await vic.seed();
-/** The indexes and triggers as of migration 11 (before #21), found generically: later migrations need no change here. */
-const BEFORE = 11;
-const before = new Vic({ config: testConfig({ DATA_DIR: path.join(dir, 'before') }), clock: new ManualClock(at) });
+const before = new Vic({ config: testConfig({ DATA_DIR: path.join(dir, 'before') }), clock: new ManualClock(AT) });
 await before.seed();
-const then = indexesAndTriggersUpTo(BEFORE);
-const now = before.store.db
-  .prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index','trigger') AND sql IS NOT NULL`)
-  .all() as {
-  type: string;
-  name: string;
-  sql: string;
-}[];
-// Added or changed since: dropped; dropped or changed since: made again as they were.
-const dropped = now.filter((x) => then.get(x.name) !== x.sql);
-for (const x of dropped) before.store.db.exec(`DROP ${x.type.toUpperCase()} "${x.name}"`);
-const restored = [...then].filter(([name, sql]) => !now.some((x) => x.name === name && x.sql === sql));
-for (const [, sql] of restored) before.store.db.exec(sql);
+const { dropped, restored } = restoreBefore(before);
 
 // Same connection settings as the store, and a table shaped like its messages table with the same indexes.
 const raw = new Database(path.join(dir, 'raw.sqlite'));
@@ -76,11 +35,11 @@ raw.exec(`CREATE TABLE messages (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT N
 const insert = raw.prepare(`INSERT INTO messages (ticket_id, channel, external_id, text, created_at) VALUES (?, ?, ?, ?, ?)`);
 const rawOne = raw.transaction((i: number) => insert.run(i % SENDERS, 'whatsapp', `raw-${i}`, TEXTS[Math.abs(i) % TEXTS.length], i));
 
-const envelopes = Array.from({ length: N }, (_, i) => envelope(i, at));
+const envelopes = Array.from({ length: N }, (_, i) => envelope(i, AT));
 for (let i = 1; i <= 500; i++) {
   rawOne(-i);
-  vic.ingest({ ...envelope(N + i, at), externalId: `warm-${i}` });
-  before.ingest({ ...envelope(N + i, at), externalId: `warm-${i}` });
+  vic.ingest({ ...envelope(N + i, AT), externalId: `warm-${i}` });
+  before.ingest({ ...envelope(N + i, AT), externalId: `warm-${i}` });
 }
 
 const lat: number[] = [];
@@ -131,8 +90,8 @@ row('raw insert, 1 row per transaction', `${r(rawPerS)} /s`);
 row('ingest pipeline, 1 envelope per tx', `${r(ingestPerS)} /s (${counts.tickets} tickets, ${counts.messages} messages)`);
 row('ingest / raw', r(ingestPerS / rawPerS, 3).toString());
 row('before: ingest /s', `${r(beforePerS)} /s`);
-row('before: dropped', dropped.map((x) => x.name).join(', ') || 'nothing');
-row('before: made as they were', restored.map(([name]) => name).join(', ') || 'nothing');
+row('before: dropped', dropped.join(', ') || 'nothing');
+row('before: made as they were', restored.join(', ') || 'nothing');
 row('before: ingest / raw', r(beforePerS / rawPerS, 3).toString());
 row('ratio drop from the index changes', `${r(drop * 100, 1)} %`);
 row('ingest latency p50 / p99', `${r(lat[Math.floor(N * 0.5)], 3)} ms / ${r(lat[Math.floor(N * 0.99)], 3)} ms`);

@@ -46,7 +46,7 @@ export function phoneDigits(q: string): string {
   return d.length === 11 && d.startsWith('8') ? `7${d.slice(1)}` : d;
 }
 
-/** The reversed digits, the key of the phone index: a tail of the number is a prefix of it. */
+/** A phone reversed, the key of `phone_tails`: a tail of the number is a prefix of it. */
 export const reversed = (s: string) => [...s].reverse().join('');
 
 /** A case number's key: letters and digits only, lower-cased ("7599-26-00-2/101" → "7599260021 01" without the space). */

@@ -1,4 +1,5 @@
 // Test helpers: a real VIC (temporary data dir, real HTTP server) with a clock the test controls.
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { testConfig, type Config } from '../src/config.ts';
 import type { InboundEnvelope } from '../src/envelope.ts';
 import { hashPassword } from '../src/auth.ts';
 import type { Role } from '../src/store/index.ts';
+import { MIGRATIONS } from '../src/store/migrations.ts';
 
 /** Tuesday 2026-12-01 10:00 in Petropavl (UTC+5): working time. */
 export const WORKING = Date.parse('2026-12-01T05:00:00Z');
@@ -24,6 +26,17 @@ export function tempDir(): string {
 /** Run after each test file (tests/setup.ts): repeated runs would otherwise fill the temp folder. */
 export function removeTempDirs() {
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A database as a release that knew only the first `version` migrations left it (to test an upgrade). */
+export function databaseAtVersion(version: number): { file: string; db: Database.Database } {
+  const file = path.join(tempDir(), 'vic.sqlite');
+  const db = new Database(file);
+  for (const [v, sql] of MIGRATIONS.slice(0, version).entries()) {
+    db.exec(sql);
+    db.pragma(`user_version = ${v + 1}`);
+  }
+  return { file, db };
 }
 
 export async function makeVic(over: Partial<Config> = {}, at = WORKING) {

@@ -5,6 +5,7 @@ export function ContactQueries<B extends StoreBase>(Base: B) {
   abstract class Contacts extends Base {
     // search.ts's, composed below: a contact named later gets its name indexed like one named at once.
     protected abstract indexContactName(contactId: number, name: string): void;
+    protected abstract indexContactPhone(contactId: number, address: string): void;
 
     findIdentity(kind: string, address: string): number | undefined {
       return (
@@ -22,12 +23,13 @@ export function ContactQueries<B extends StoreBase>(Base: B) {
       return named;
     }
     addIdentity(contactId: number, kind: string, address: string, now: number) {
-      this.q(`INSERT OR IGNORE INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`).run(
+      const added = this.q(`INSERT OR IGNORE INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`).run(
         contactId,
         kind,
         address,
         now,
-      );
+      ).changes;
+      if (added && kind === 'phone') this.indexContactPhone(contactId, address);
     }
     getContact(id: number) {
       const c = this.q(`SELECT id, name, iin, language, created_at AS createdAt FROM contacts WHERE id = ?`).get(id) as

@@ -413,4 +413,29 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX tickets_case_key ON tickets(lower(replace(replace(replace(replace(replace(case_number, ' ', ''), '-', ''), '/', ''), '.', ''), '–', '')))
     WHERE case_number IS NOT NULL;
   `,
+  /*
+   * 14: a phone's tails move from an index on contact_identities (a page at a random place written by every new
+   * contact's ingest) to their own table, written with the contacts' word index in its half-second batches
+   * (src/store/search.ts): ingest no longer pays for it, and a search on the writer indexes what is pending first.
+   * The key is the address reversed, so a tail of the number is a prefix of it. The counters' per-user part runs
+   * only for a ticket that has a user (ingest makes tickets without one).
+   */ `
+  DROP INDEX contact_identities_phone_tail;
+  CREATE TABLE phone_tails (key TEXT NOT NULL, contact_id INTEGER NOT NULL, PRIMARY KEY (key, contact_id)) WITHOUT ROWID;
+  INSERT OR IGNORE INTO phone_tails SELECT
+    substr(address, 16, 1) || substr(address, 15, 1) || substr(address, 14, 1) || substr(address, 13, 1) || substr(address, 12, 1) || substr(address, 11, 1) || substr(address, 10, 1) || substr(address, 9, 1) || substr(address, 8, 1) || substr(address, 7, 1) || substr(address, 6, 1) || substr(address, 5, 1) || substr(address, 4, 1) || substr(address, 3, 1) || substr(address, 2, 1) || substr(address, 1, 1), contact_id
+    FROM contact_identities WHERE kind = 'phone';
+  DROP TRIGGER tickets_count_insert;
+  CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets BEGIN
+    INSERT INTO queue_counts VALUES (new.court_id, new.channel, new.status, new.assignee_id IS NULL, new.specialist_id IS NOT NULL, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER tickets_count_user_insert AFTER INSERT ON tickets WHEN new.assignee_id IS NOT NULL OR new.specialist_id IS NOT NULL BEGIN
+    INSERT INTO queue_counts_user SELECT new.assignee_id, new.court_id, new.status, 1 WHERE new.assignee_id IS NOT NULL
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO queue_counts_user SELECT new.specialist_id, new.court_id, new.status, 1
+      WHERE new.specialist_id IS NOT NULL AND new.specialist_id IS NOT new.assignee_id
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];

@@ -3,6 +3,7 @@
 // channel, author and delivery status). Also a citizen's own request: everything held about them, or its erasure.
 // Lists of ids are passed as one JSON array (json_each), so each statement is prepared once.
 import type { Cutoffs } from '../retention/policy.ts';
+import { reversed } from '../search-text.ts';
 import type { StoreBase } from './core.ts';
 
 /** The kinds of window the job walks, by rowid. */
@@ -147,6 +148,9 @@ export function RetentionQueries<B extends StoreBase>(Base: B) {
     anonymiseContacts(ids: number[], now: number): number {
       const p = { ids: JSON.stringify(ids) };
       this.q(`DELETE FROM contacts_fts WHERE rowid IN ${IDS}`).run(p);
+      const phones = this.q(`SELECT contact_id AS id, address FROM contact_identities WHERE contact_id IN ${IDS} AND kind = 'phone'`);
+      const tail = this.q(`DELETE FROM phone_tails WHERE key = ? AND contact_id = ?`);
+      for (const r of phones.all(p) as { id: number; address: string }[]) tail.run(reversed(r.address), r.id);
       this.q(`DELETE FROM contact_identities WHERE contact_id IN ${IDS}`).run(p);
       return this.q(`UPDATE contacts SET name = NULL, iin = NULL, anonymised_at = @now WHERE id IN ${IDS}`).run({
         ...p,

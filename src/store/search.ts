@@ -2,11 +2,11 @@
 // (reference, case number, phone or its tail, e-mail); FTS5 word indexes answer names and message text, over
 // words folded by src/search-text.ts (so Kazakh letters, case and Latin spelling do not matter).
 //
-// The word indexes are written in batches (indexPendingSearch: every half second, src/search-indexer.ts, and
-// before a search on the writer), not in the ingest transaction: FTS5 writes a segment per transaction, and one
-// per ingest cost 25 % of ingest's rate (a trigram index 51 %), where batches cost less than the measurement's
-// noise. Words, not trigrams: prefixes of words serve the console's searches, and substrings inside words are
-// not worth twice the cost.
+// The word indexes and phone tails are written in batches (indexPendingSearch: every half second,
+// src/search-indexer.ts, and before a search on the writer), not in the ingest transaction: FTS5 writes a segment
+// per transaction, and one per ingest cost 25 % of ingest's rate (a trigram index 51 %), where batches cost less
+// than the measurement's noise; a phone's tail, keyed at random, cost a page per new contact. Words, not trigrams:
+// prefixes of words serve the console's searches, and substrings inside words are not worth twice the cost.
 import { normalizeCaseNumber } from '../../routing/escalation.ts';
 import { ftsMatch, phoneDigits, queryWords, reversed, searchText, type QueryWord } from '../search-text.ts';
 import type { StoreCore } from './core.ts';
@@ -22,11 +22,6 @@ export interface SearchFilter {
   limit: number;
 }
 
-/**
- * The phone index's key: the address reversed (E.164 has at most 16 characters), so a tail of the number is a
- * prefix of the key. Written out exactly as in migration 13's index, or SQLite would not use the index.
- */
-const PHONE_KEY = Array.from({ length: 16 }, (_, k) => `substr(address, ${16 - k}, 1)`).join(' || ');
 /** A case number's key as migration 13 indexes it: without spaces, dashes, slashes and dots, ASCII lower-cased. */
 const CASE_KEY = `lower(replace(replace(replace(replace(replace(t.case_number, ' ', ''), '-', ''), '/', ''), '.', ''), '–', ''))`;
 const caseKey = (s: string) => s.replace(/[ \-/.–]/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -91,6 +86,7 @@ export function SearchQueries<B extends SearchBase>(Base: B) {
           `INSERT INTO messages_fts (messages_fts) VALUES ('delete-all'); INSERT INTO contacts_fts (contacts_fts) VALUES ('delete-all');`,
         );
         this.q(`DELETE FROM counters WHERE name IN ('search.messages', 'search.contacts')`).run();
+        this.q(`DELETE FROM phone_tails`).run();
       });
       while (this.indexPendingSearch(50_000) > 0);
       this.db.exec(
@@ -102,6 +98,12 @@ export function SearchQueries<B extends SearchBase>(Base: B) {
     protected indexContactName(contactId: number, name: string) {
       if (contactId <= this.watermark('search.contacts'))
         this.q(`INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)`).run(contactId, searchText(name));
+    }
+
+    /** A phone added to a contact already indexed (a new contact's phones wait for the batch). */
+    protected indexContactPhone(contactId: number, address: string) {
+      if (contactId <= this.watermark('search.contacts'))
+        this.q(`INSERT OR IGNORE INTO phone_tails (key, contact_id) VALUES (?, ?)`).run(reversed(address), contactId);
     }
 
     /**
@@ -175,9 +177,11 @@ export function SearchQueries<B extends SearchBase>(Base: B) {
       const digits = phoneDigits(q);
       if (!/^[\d\s+()-]+$/.test(q) || digits.length < 7 || digits.length > 15) return [];
       const key = reversed(digits);
-      return viaContacts(
-        `SELECT DISTINCT contact_id FROM contact_identities INDEXED BY contact_identities_phone_tail WHERE kind = 'phone' AND ${PHONE_KEY} >= ? AND ${PHONE_KEY} < ? LIMIT ${CONTACT_SCAN}`,
-      ).all(key, `${key}:`, ...c.args) as Hit[];
+      return viaContacts(`SELECT DISTINCT contact_id FROM phone_tails WHERE key >= ? AND key < ? LIMIT ${CONTACT_SCAN}`).all(
+        key,
+        `${key}:`,
+        ...c.args,
+      ) as Hit[];
     }
 
     private byName(words: string, c: { sql: string; args: unknown[] }) {
@@ -236,17 +240,19 @@ export function SearchQueries<B extends SearchBase>(Base: B) {
       return rows.length;
     }
 
+    /** A contact's words (its name) and its phones' tails (the addresses reversed: a tail is a prefix). */
     private indexContacts(batch: number): number {
-      const rows = this.q(`SELECT id, name FROM contacts WHERE id > ? ORDER BY id LIMIT ?`).all(
-        this.watermark('search.contacts'),
-        batch,
-      ) as {
-        id: number;
-        name: string | null;
-      }[];
+      const rows = this.q(
+        `SELECT c.id, c.name, (SELECT json_group_array(address) FROM contact_identities WHERE contact_id = c.id AND kind = 'phone') AS phones
+           FROM contacts c WHERE c.id > ? ORDER BY c.id LIMIT ?`,
+      ).all(this.watermark('search.contacts'), batch) as { id: number; name: string | null; phones: string }[];
       if (!rows.length) return 0;
-      const ins = this.q(`INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)`);
-      for (const r of rows) if (r.name) ins.run(r.id, searchText(r.name));
+      const name = this.q(`INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)`);
+      const phone = this.q(`INSERT OR IGNORE INTO phone_tails (key, contact_id) VALUES (?, ?)`);
+      for (const r of rows) {
+        if (r.name) name.run(r.id, searchText(r.name));
+        for (const address of JSON.parse(r.phones) as string[]) phone.run(reversed(address), r.id);
+      }
       this.setWatermark('search.contacts', rows.at(-1)!.id);
       return rows.length;
     }

@@ -1,14 +1,12 @@
 // The appeal filter learning from operators: the filter's explanation kept with the ticket, overrules and
 // "mark as appeal" stored as labelled examples with the classified text, the appeal answer a marked ticket gets,
 // and the admin figures.
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appealReply } from '../../routing/scope/appeal-reply.ts';
 import { classifyScope, scopeModel } from '../../routing/scope/index.ts';
 import { Store, type ScopeDecisionEntry } from '../../src/store/index.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
-import { addUser, envelope, makeVic, serve, tempDir, WORKING } from '../helpers.ts';
+import { addUser, databaseAtVersion, envelope, makeVic, serve, WORKING } from '../helpers.ts';
 import { json, type Page, type TicketRow, type TicketView } from './json.ts';
 
 const APPEAL = 'Требую отменить постановление о штрафе, оно незаконное';
@@ -280,12 +278,7 @@ describe('the filter’s figures for admins', () => {
 
 describe('migration 10', () => {
   it('takes overrules made before it over from the audit log, as examples and in the figures', () => {
-    const file = path.join(tempDir(), 'vic.sqlite');
-    const db = new Database(file);
-    for (const [v, sql] of MIGRATIONS.slice(0, 9).entries()) {
-      db.exec(sql);
-      db.pragma(`user_version = ${v + 1}`);
-    }
+    const { file, db } = databaseAtVersion(9);
     const at = WORKING - DAY;
     db.prepare(`INSERT INTO courts (id, code, name_ru, name_kk, created_at) VALUES (1, 'c', 'Суд', 'Сот', ?)`).run(at);
     db.prepare(`INSERT INTO users (id, login, name, role, password_hash, created_at) VALUES (1, 'op', 'Оператор', 'operator', 'x', ?)`).run(

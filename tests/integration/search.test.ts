@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { eraseSubjects } from '../../src/retention/subject.ts';
-import type { Viewer } from '../../src/store/index.ts';
-import { addUser, envelope, makeVic, serve } from '../helpers.ts';
+import { Store, type Viewer } from '../../src/store/index.ts';
+import { addUser, databaseAtVersion, envelope, makeVic, serve } from '../helpers.ts';
 
 const admin: Viewer = { id: 1, role: 'admin', courtId: null };
 let phone = 0;
@@ -56,6 +56,11 @@ describe('search', () => {
     const ref = vic.store.getTicket(t)!.ref;
     expect(find(ref.toLowerCase())).toEqual([t]);
     expect(find(ref.replace(/-/g, ''))).toEqual([t]);
+    // A phone given later by a citizen the batches have already indexed (the searches above) is found at once.
+    vic.store.addIdentity(vic.store.getTicket(mail.ticketId)!.contactId, 'phone', '+77059876543', vic.clock.now());
+    expect(find('9876543')).toEqual([mail.ticketId]);
+    vic.store.rebuildSearchIndex();
+    expect([find('1234567'), find('87059876543')]).toEqual([[t], [mail.ticketId]]);
   });
 
   it('finds a case number as typed, with other separators, and by its beginning', async () => {
@@ -182,5 +187,33 @@ describe('search', () => {
       expect(() => find(q)).not.toThrow();
       expect(performance.now() - started).toBeLessThan(250);
     }
+  });
+});
+
+describe('migration 14', () => {
+  it('keeps the phones of a database made before it findable by their tails', () => {
+    const { file, db } = databaseAtVersion(13);
+    const at = Date.parse('2026-12-01T05:00:00Z');
+    db.prepare(`INSERT INTO courts (id, code, name_ru, name_kk, created_at) VALUES (1, 'c', 'Суд', 'Сот', ?)`).run(at);
+    const contact = db.prepare(`INSERT INTO contacts (id, created_at) VALUES (?, ?)`);
+    const identity = db.prepare(`INSERT INTO contact_identities (contact_id, kind, address, added_at) VALUES (?, ?, ?, ?)`);
+    const ticket = db.prepare(`INSERT INTO tickets (id, ref, court_id, contact_id, channel, status, created_at, updated_at)
+      VALUES (?, ?, 1, ?, 'whatsapp', 'open', ?, ?)`);
+    for (const [id, phone] of [
+      [1, '+77011234567'],
+      [2, '+77021234568'],
+    ] as const) {
+      contact.run(id, at);
+      identity.run(id, 'phone', phone, at);
+      identity.run(id, 'whatsapp', `${phone.slice(1)}@c.us`, at);
+      ticket.run(id, `VIC-2026-0000${id}`, id, at, at);
+    }
+    // Both contacts indexed by the batches before the upgrade: the tails come from the migration alone.
+    db.prepare(`INSERT INTO counters (name, value) VALUES ('search.contacts', 2)`).run();
+    db.close();
+    const store = new Store(file);
+    const find = (q: string) => store.searchTickets(admin, { q, limit: 10 }).items.map((t) => t.id);
+    expect([find('1234567'), find('87021234568'), find('4567')]).toEqual([[1], [2], []]);
+    store.close();
   });
 });
