@@ -1,5 +1,8 @@
 // The case directory import (POST /api/case-assignments): `case_number,court,judge,specialist_login` lines from
-// the court's case-management export. Idempotent: the same file twice changes nothing.
+// the court's case-management export. Idempotent: the same file twice changes nothing. A dry run (the console's
+// preview) reads the same way and writes nothing.
+//
+// Each line's error has a kind and its values besides the English text, so the console shows it in its own language.
 //
 // The file is read line by line (a field never holds a line break here) and each line within the length limit is
 // parsed on its own by csv-parse, so a broken line (an unclosed quote, a million commas) is reported with its
@@ -30,14 +33,57 @@ export const CASE_IMPORT_LIMITS = {
 const SLICE_MS = 10;
 const HEADER = ['case_number', 'court', 'judge', 'specialist_login'];
 
+/** Why a line was not imported, with the values its text names (the console's `import.err.<kind>` texts). */
+const ERROR_TEXT = {
+  lineTooLong: (p) => `the line is ${p.len} characters long; a line may have at most ${p.max}`,
+  quoteNotClosed: () => 'a quote (") opened on this line is not closed on it',
+  textAfterQuote: () => 'text after a closing quote (a quote inside a quoted field is written "")',
+  notCsv: (p) => `not a CSV line (${p.code})`,
+  tooManyLines: (p) => `the file has more than ${p.max} cases; nothing was imported: split it into files of at most ${p.max} lines`,
+  header: (p) => `the header must be ${p.header}`,
+  fieldCount: (p) => `expected 4 fields, found ${p.found}`,
+  fieldTooLong: (p) => `${p.field} is ${p.len} characters long; at most ${p.max}`,
+  caseNumber: (p) => `"${p.value}" is not a case number (like 5999-25-00-2/417)`,
+  unknownCourt: (p) => `unknown court "${p.value}"`,
+  notSpecialist: (p) => `"${p.value}" is not an active specialist`,
+  more: (p) => `and ${p.count} more lines with errors from this line on (the first ${p.listed} are listed)`,
+} satisfies Record<string, (p: Record<string, string | number>) => string>;
+export type ImportErrorKind = keyof typeof ERROR_TEXT;
+export type ImportParams = Record<string, string | number>;
+
+export interface ImportError {
+  line: number;
+  /** In English, for scripts and logs; the console words it from kind and params. */
+  error: string;
+  kind: ImportErrorKind;
+  params: ImportParams;
+}
+
+/** A line that would be (or was) imported, as the preview shows it. */
+export interface ImportPreviewRow {
+  line: number;
+  caseNumber: string;
+  court: string;
+  judge: string | null;
+  specialist: string;
+  change: 'new' | 'updated' | 'unchanged';
+}
+
 export interface ImportReport {
   new: number;
   updated: number;
   unchanged: number;
-  errors: { line: number; error: string }[];
+  errors: ImportError[];
+  /** Dry run only: whether anything was written (never), and the first valid lines. */
+  dryRun?: true;
+  preview?: ImportPreviewRow[];
 }
 
-type Line = { line: number; fields: string[] } | { line: number; error: string };
+/** Valid lines shown in a dry run's preview. */
+const PREVIEW_ROWS = 20;
+
+type Failure = { kind: ImportErrorKind; params: ImportParams };
+type Line = { line: number; fields: string[] } | ({ line: number } & Failure);
 
 /** The non-empty lines of the file with their numbers (1-based, as an editor shows them), each parsed alone. */
 function* lines(csv: string): Generator<Line> {
@@ -47,7 +93,7 @@ function* lines(csv: string): Generator<Line> {
     if (end < 0) end = csv.length;
     const len = end - start - (csv.charCodeAt(end - 1) === 13 ? 1 : 0);
     if (len > CASE_IMPORT_LIMITS.lineChars) {
-      yield { line: n, error: `the line is ${len} characters long; a line may have at most ${CASE_IMPORT_LIMITS.lineChars}` };
+      yield { line: n, kind: 'lineTooLong', params: { len, max: CASE_IMPORT_LIMITS.lineChars } };
     } else {
       const text = csv.slice(start, start + len);
       if (text.trim()) yield parseLine(n, text);
@@ -66,9 +112,9 @@ const CSV: Options = {
   relax_quotes: true,
   trim: true,
 };
-const CSV_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quote (") opened on this line is not closed on it',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text after a closing quote (a quote inside a quoted field is written "")',
+const CSV_ERRORS: Record<string, ImportErrorKind> = {
+  CSV_QUOTE_NOT_CLOSED: 'quoteNotClosed',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'textAfterQuote',
 };
 
 function parseLine(line: number, text: string): Line {
@@ -76,7 +122,8 @@ function parseLine(line: number, text: string): Line {
     return { line, fields: parse(text, CSV)[0] };
   } catch (e) {
     if (!(e instanceof CsvError)) throw e;
-    return { line, error: CSV_ERRORS[e.code] ?? `not a CSV line (${e.code})` };
+    const kind = CSV_ERRORS[e.code];
+    return kind ? { line, kind, params: {} } : { line, kind: 'notCsv', params: { code: e.code } };
   }
 }
 
@@ -98,7 +145,7 @@ function tooManyLines(csv: string): number | undefined {
   return undefined;
 }
 
-function fieldError(caseRaw: string, courtRaw: string, judge: string, login: string): string | null {
+function fieldError(caseRaw: string, courtRaw: string, judge: string, login: string): Failure | null {
   const L = CASE_IMPORT_LIMITS;
   for (const [name, v, max] of [
     ['case_number', caseRaw, L.caseNumberChars],
@@ -106,34 +153,48 @@ function fieldError(caseRaw: string, courtRaw: string, judge: string, login: str
     ['judge', judge, L.judgeChars],
     ['specialist_login', login, L.loginChars],
   ] as const) {
-    if (v.length > max) return `${name} is ${v.length} characters long; at most ${max}`;
+    if (v.length > max) return { kind: 'fieldTooLong', params: { field: name, len: v.length, max } };
   }
   return null;
 }
 
-export async function importCaseDirectory(d: { store: Store; clock: Clock }, user: UserRow, csv: string): Promise<ImportReport> {
+export async function importCaseDirectory(
+  d: { store: Store; clock: Clock },
+  user: UserRow,
+  csv: string,
+  opts: { dryRun?: boolean } = {},
+): Promise<ImportReport> {
   const { store, clock } = d;
-  const report: ImportReport = { new: 0, updated: 0, unchanged: 0, errors: [] };
+  const dryRun = !!opts.dryRun;
+  const report: ImportReport = { new: 0, updated: 0, unchanged: 0, errors: [], ...(dryRun ? { dryRun: true, preview: [] } : {}) };
   // Errors past the listed ones: how many, from which line.
   const unlisted = { line: 0, count: 0 };
-  const fail = (line: number, error: string) => {
-    if (report.errors.length < CASE_IMPORT_LIMITS.errorsListed) report.errors.push({ line, error });
+  const fail = (line: number, kind: ImportErrorKind, params: ImportParams = {}) => {
+    if (report.errors.length < CASE_IMPORT_LIMITS.errorsListed) report.errors.push({ line, error: ERROR_TEXT[kind](params), kind, params });
     else if (unlisted.count++ === 0) unlisted.line = line;
+  };
+  // A dry run writes nothing, so a case repeated in the file is compared with its earlier line here, as the
+  // real import would compare it with the row that line wrote.
+  const seen = new Map<string, string>();
+  const change = (a: { caseNumber: string; courtId: number; judge: string | null; specialistId: number }) => {
+    if (!dryRun) return store.upsertCaseAssignment(a, clock.now());
+    const key = JSON.stringify([a.courtId, a.judge, a.specialistId]);
+    const before = seen.get(a.caseNumber);
+    seen.set(a.caseNumber, key);
+    if (before !== undefined) return before === key ? 'unchanged' : 'updated';
+    return store.caseAssignmentChange(a);
   };
 
   const over = tooManyLines(csv);
   if (over !== undefined) {
-    fail(
-      over,
-      `the file has more than ${CASE_IMPORT_LIMITS.lines - 1} cases; nothing was imported: split it into files of at most ${CASE_IMPORT_LIMITS.lines - 1} lines`,
-    );
+    fail(over, 'tooManyLines', { max: CASE_IMPORT_LIMITS.lines - 1 });
     return report;
   }
   const all = lines(csv);
   const first = all.next();
   const header = first.done ? undefined : first.value;
   if (!header || !('fields' in header) || HEADER.some((h, i) => header.fields[i]?.toLowerCase() !== h)) {
-    fail(header?.line ?? 1, `the header must be ${HEADER.join(',')}`);
+    fail(header?.line ?? 1, 'header', { header: HEADER.join(',') });
     return report;
   }
 
@@ -159,52 +220,45 @@ export async function importCaseDirectory(d: { store: Store; clock: Clock }, use
         const next = all.next();
         if (next.done) return void (done = true);
         const row = next.value;
-        if ('error' in row) {
-          fail(row.line, row.error);
+        if (!('fields' in row)) {
+          fail(row.line, row.kind, row.params);
           continue;
         }
         if (row.fields.length !== 4) {
-          fail(row.line, `expected 4 fields, found ${row.fields.length}`);
+          fail(row.line, 'fieldCount', { found: row.fields.length });
           continue;
         }
         const [caseRaw, courtRaw, judge, login] = row.fields as [string, string, string, string];
         const tooLong = fieldError(caseRaw, courtRaw, judge, login);
         if (tooLong) {
-          fail(row.line, tooLong);
+          fail(row.line, tooLong.kind, tooLong.params);
           continue;
         }
         const caseNumber = normalizeCaseNumber(caseRaw);
         const courtId = courtOf(courtRaw);
         const specialistId = specialistOf(login);
-        const error = !caseNumber
-          ? `"${caseRaw}" is not a case number (like 5999-25-00-2/417)`
-          : courtId === undefined
-            ? `unknown court "${courtRaw}"`
-            : specialistId === undefined
-              ? `"${login}" is not an active specialist`
-              : null;
-        if (error) fail(row.line, error);
-        else
-          report[
-            store.upsertCaseAssignment(
-              { caseNumber: caseNumber!, courtId: courtId!, judge: judge || null, specialistId: specialistId! },
-              clock.now(),
-            )
-          ]++;
+        if (!caseNumber) fail(row.line, 'caseNumber', { value: caseRaw });
+        else if (courtId === undefined) fail(row.line, 'unknownCourt', { value: courtRaw });
+        else if (specialistId === undefined) fail(row.line, 'notSpecialist', { value: login });
+        else {
+          const c = change({ caseNumber, courtId, judge: judge || null, specialistId });
+          report[c]++;
+          if (report.preview && report.preview.length < PREVIEW_ROWS)
+            report.preview.push({ line: row.line, caseNumber, court: courtRaw, judge: judge || null, specialist: login, change: c });
+        }
       }
     });
     if (!done) await nextTurn();
   }
   const errors = report.errors.length + unlisted.count;
-  if (unlisted.count)
-    report.errors.push({
-      line: unlisted.line,
-      error: `and ${unlisted.count} more lines with errors from this line on (the first ${CASE_IMPORT_LIMITS.errorsListed} are listed)`,
-    });
+  if (unlisted.count) {
+    const params = { count: unlisted.count, listed: CASE_IMPORT_LIMITS.errorsListed };
+    report.errors.push({ line: unlisted.line, error: ERROR_TEXT.more(params), kind: 'more', params });
+  }
   store.audit({
     at: clock.now(),
     userId: user.id,
-    action: 'cases.imported',
+    action: dryRun ? 'cases.previewed' : 'cases.imported',
     details: { new: report.new, updated: report.updated, errors },
   });
   return report;

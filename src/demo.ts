@@ -193,12 +193,15 @@ export async function loadDemo(vic: Vic): Promise<{ tickets: number; logins: str
         now,
       );
   }
-  // Spread over the last days, in and out of working hours, so every queue has something in it.
-  const clock = new ManualClock(now - SAMPLES.length * 5 * 3_600_000);
+  // Spread over the last days, in and out of working hours, so every queue has something in it. The gaps are
+  // summed first so that the newest sample lands a few minutes before now, never in the future.
+  const gap = (i: number) => 5 * 3_600_000 + i * 60_000;
+  const span = SAMPLES.reduce((sum, _, i) => sum + gap(i), 0);
+  const clock = new ManualClock(now - span - 5 * 60_000);
   const deps = { ...vic.pipeline, clock };
   let tickets = 0;
   SAMPLES.forEach((s, i) => {
-    clock.advance(5 * 3_600_000 + i * 60_000);
+    clock.advance(gap(i));
     const [kind, address, name] = s.who;
     const env: InboundEnvelope = {
       channel: kind === 'phone' ? 'sip' : kind,

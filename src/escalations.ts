@@ -62,8 +62,9 @@ export class EscalationService {
   ): TicketRow {
     if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Specialists pass tickets on instead');
     const t = this.d.tickets.visible(user, ticketId);
-    if (t.status === 'resolved' || t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Only an open ticket can be escalated');
-    if (this.d.store.openEscalation(ticketId)) throw new VicError('VIC_CONFLICT', 'The ticket is already with a specialist');
+    if (t.status === 'resolved' || t.status === 'out_of_scope')
+      throw new VicError('VIC_TICKET_NOT_OPEN', 'Only an open ticket can be escalated');
+    if (this.d.store.openEscalation(ticketId)) throw new VicError('VIC_TICKET_WITH_SPECIALIST', 'The ticket is already with a specialist');
     this.checkSpecialist(to);
     const { store, clock } = this.d;
     const now = clock.now();
@@ -117,7 +118,7 @@ export class EscalationService {
   /** The specialist holding the ticket passes it to another specialist. */
   pass(user: UserRow, ticketId: number, to: number, note: string): TicketRow {
     const { t, e } = this.held(user, ticketId);
-    if (to === e.toUserId) throw new VicError('VIC_CONFLICT', 'The ticket is already with this specialist');
+    if (to === e.toUserId) throw new VicError('VIC_SAME_SPECIALIST');
     this.checkSpecialist(to);
     const { store, clock } = this.d;
     const now = clock.now();
@@ -200,9 +201,9 @@ export class EscalationService {
     });
   }
 
-  /** Imports the case directory (src/case-import.ts); the same file twice changes nothing. */
-  importCases(user: UserRow, csv: string): Promise<ImportReport> {
-    return importCaseDirectory(this.d, user, csv);
+  /** Imports the case directory (src/case-import.ts); the same file twice changes nothing; a dry run writes nothing. */
+  importCases(user: UserRow, csv: string, opts?: { dryRun?: boolean }): Promise<ImportReport> {
+    return importCaseDirectory(this.d, user, csv, opts);
   }
 
   /** Alerts for breached pick-up and answer times (called by the dispatcher's tick). */
@@ -233,7 +234,7 @@ export class EscalationService {
   private held(user: UserRow, ticketId: number): { t: TicketRow; e: EscalationRow } {
     const t = this.d.tickets.visible(user, ticketId);
     const e = this.d.store.openEscalation(ticketId);
-    if (!e) throw new VicError('VIC_CONFLICT', 'The ticket is not with a specialist');
+    if (!e) throw new VicError('VIC_TICKET_NOT_ESCALATED');
     if (user.role === 'specialist' && e.toUserId !== user.id) throw new VicError('VIC_FORBIDDEN');
     return { t, e };
   }

@@ -24,7 +24,9 @@ export type VicEvent =
   /** The specialist opened the ticket: the operator who escalated sees the pick-up live. */
   | { type: 'escalation.picked_up'; ticket: TicketRow; escalation: EscalationRow }
   /** A pick-up or answer time passed: the operator who escalated is alerted, the specialist reminded. */
-  | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow };
+  | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow }
+  /** The user's read mark moved (src/api/routes-reads.ts): their other tabs and devices clear the mark too. */
+  | { type: 'read.changed'; userId: number; ticketId: number };
 
 export class EventBus {
   private readonly emitter = new EventEmitter();

@@ -12,8 +12,10 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus, VicEvent } from './events.ts';
 import { LiveCounts } from './live-counts.ts';
+import { attachNotifications } from './notifications.ts';
 import type { Logger } from './log.ts';
 import type { Store, TicketRow, UserRow } from './store/index.ts';
+import { TicketPresence } from './ticket-presence.ts';
 
 const presenceSchema = z.object({ status: z.enum(['available', 'away']) });
 /** How often connections are checked against their sessions, so none outlives its session's expiry by more. */
@@ -75,9 +77,13 @@ export function attachRealtime(
   }, SESSION_CHECK_MS);
   expiry.unref();
   const counts = new LiveCounts(io, store, log);
+  const stopNotifications = attachNotifications(io, { store, clock, events, log });
+  const ticketPresence = new TicketPresence({ io, store, events, log, roomsOf: ticketRooms });
   http.once('close', () => {
     clearInterval(expiry);
     counts.stop();
+    stopNotifications();
+    ticketPresence.stop();
   });
 
   io.use((socket, next) => {
@@ -117,8 +123,10 @@ export function attachRealtime(
       events.emit({ type: 'presence.changed', userId: user.id });
       return { status };
     });
+    ticketPresence.attach(socket, guard, () => socket.data.user);
 
     socket.on('disconnect', () => {
+      ticketPresence.detach(socket.id);
       store.changeConnections(user.id, -1, clock.now());
       events.emit({ type: 'presence.changed', userId: user.id });
     });

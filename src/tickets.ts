@@ -3,7 +3,7 @@
 import { pickOperator } from '../routing/assign.ts';
 import { isWorkingTime } from '../routing/calendar/index.ts';
 import type { CourtCalendar } from '../routing/calendar/index.ts';
-import { appealReply } from '../routing/scope/appeal-reply.ts';
+import { appealReply, overruleReply } from '../routing/scope/appeal-reply.ts';
 import type { Lang } from '../routing/scope/index.ts';
 import type { Clock } from './clock.ts';
 import { VicError } from './errors.ts';
@@ -76,14 +76,31 @@ export class TicketService {
       escalations: store.listEscalations(id),
       contact: { ...contact, iin: contact.iin ? `${contact.iin.slice(0, 2)}********${contact.iin.slice(-2)}` : null },
       scopeExplanation: store.scopeExplanation(id),
+      scopeDecision: store.latestScopeDecision(id),
       otherTickets: store
         .ticketsOfContact(t.contactId, id)
         .filter((o) => canSee(user, { courtId: o.courtId, specialistId: null }) || user.role === 'admin'),
     };
   }
 
-  post(user: UserRow, id: number, kind: 'reply' | 'note', text: string): { ticket: TicketRow; messageId: number } {
-    const t = this.visible(user, id);
+  /**
+   * takeOver: a reply to a ticket another operator holds is refused (two people answering one citizen unknowingly)
+   * unless the caller says they take it over; it is then claimed first (audited, the holder told live).
+   */
+  post(
+    user: UserRow,
+    id: number,
+    kind: 'reply' | 'note',
+    text: string,
+    { takeOver = false }: { takeOver?: boolean } = {},
+  ): { ticket: TicketRow; messageId: number } {
+    let t = this.visible(user, id);
+    // The specialist the ticket is escalated to answers it without holding it.
+    const heldByOther = t.assigneeId !== null && t.assigneeId !== user.id && !(user.role === 'specialist' && t.specialistId === user.id);
+    if (kind === 'reply' && heldByOther) {
+      if (!takeOver) throw new VicError('VIC_NOT_ASSIGNEE', undefined, { assigneeId: t.assigneeId, assigneeName: t.assigneeName });
+      t = this.claim(user, id);
+    }
     const { store, clock, outbox } = this.d;
     const now = clock.now();
     let messageId = 0;
@@ -142,7 +159,7 @@ export class TicketService {
   claim(user: UserRow, id: number): TicketRow {
     const t = this.visible(user, id);
     if (user.role !== 'operator') throw new VicError('VIC_FORBIDDEN', 'Only operators claim tickets');
-    if (t.status === 'out_of_scope') throw new VicError('VIC_CONFLICT', 'Overrule the scope verdict before claiming');
+    if (t.status === 'out_of_scope') throw new VicError('VIC_TICKET_OUT_OF_SCOPE');
     return this.commit(t, () => {
       this.d.store.updateTicket(
         id,
@@ -173,7 +190,7 @@ export class TicketService {
   resolve(user: UserRow, id: number): TicketRow {
     this.staffOnly(user);
     const t = this.visible(user, id);
-    if (t.status === 'resolved') throw new VicError('VIC_CONFLICT', 'The ticket is already resolved');
+    if (t.status === 'resolved') throw new VicError('VIC_TICKET_RESOLVED');
     return this.commit(t, () => {
       this.d.store.updateTicket(id, { status: 'resolved', resolvedAt: this.d.clock.now() }, this.d.clock.now());
       this.audit(user, id, 'ticket.resolved', { from: t.status });
@@ -183,7 +200,7 @@ export class TicketService {
   reopen(user: UserRow, id: number): TicketRow {
     this.staffOnly(user);
     const t = this.visible(user, id);
-    if (t.status !== 'resolved') throw new VicError('VIC_CONFLICT', 'Only a resolved ticket can be reopened');
+    if (t.status !== 'resolved') throw new VicError('VIC_TICKET_NOT_RESOLVED');
     return this.commit(t, () => {
       this.d.store.updateTicket(id, { status: 'open', resolvedAt: null }, this.d.clock.now());
       this.audit(user, id, 'ticket.reopened', {});
@@ -202,21 +219,44 @@ export class TicketService {
     });
   }
 
-  /** An operator decides a ticket filtered as an appeal is in scope after all: it is reopened and routed. */
+  /**
+   * An operator decides a ticket filtered as an appeal is in scope after all: it is reopened and routed, and the
+   * citizen, who was told it is an appeal, is told it was taken after all (unless the channel is a call).
+   */
   overruleScope(user: UserRow, id: number, reason: string): TicketRow {
     this.staffOnly(user);
     const t = this.visible(user, id);
-    if (t.status !== 'out_of_scope') throw new VicError('VIC_CONFLICT', 'The ticket is not out of scope');
+    if (t.status !== 'out_of_scope') throw new VicError('VIC_TICKET_NOT_OUT_OF_SCOPE');
     const { store, clock, calendarFor } = this.d;
     const now = clock.now();
     const working = isWorkingTime(calendarFor(t.courtId), new Date(now));
     const assigneeId = working ? pickOperator(store.operatorLoads(t.courtId)) : null;
-    return this.commit(t, () => {
+    // Set inside the transaction: the notice, when the channel can carry it.
+    let messageId = null as number | null;
+    const ticket = this.commit(t, () => {
       store.recordScopeDecision({ ticketId: id, label: 'in_scope', source: 'overrule', userId: user.id, reason, now });
       store.updateTicket(id, { status: working ? 'open' : 'waiting', scopeVerdict: 'in_scope', scopeFlagged: false, assigneeId }, now);
       if (assigneeId !== null) store.markAssigned(assigneeId, now);
-      this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId });
+      if (REPLYABLE_CHANNELS.has(t.channel)) {
+        const text = overruleReply((t.language ?? 'unknown') as Lang, t.ref);
+        messageId = store.insertMessage({
+          ticketId: id,
+          direction: 'out',
+          channel: t.channel,
+          auto: 'overrule',
+          text,
+          deliveryStatus: 'queued',
+          now,
+        });
+        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text), now);
+      }
+      this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId, messageId });
     });
+    if (messageId !== null) {
+      this.d.events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
+      this.d.outbox.kick();
+    }
+    return ticket;
   }
 
   /**
@@ -228,8 +268,8 @@ export class TicketService {
     this.staffOnly(user);
     const t = this.visible(user, id);
     if (t.status === 'out_of_scope' || t.status === 'resolved')
-      throw new VicError('VIC_CONFLICT', 'Only an open or waiting ticket can be marked as an appeal');
-    if (t.specialistId !== null) throw new VicError('VIC_CONFLICT', 'The ticket is with a specialist: take it back first');
+      throw new VicError('VIC_TICKET_NOT_OPEN', 'Only an open or waiting ticket can be marked as an appeal');
+    if (t.specialistId !== null) throw new VicError('VIC_TICKET_WITH_SPECIALIST');
     const { store, clock, events, outbox } = this.d;
     const now = clock.now();
     // Set inside the transaction: the appeal answer, when the channel can carry it.

@@ -5,6 +5,7 @@ import { Console } from './Console.tsx';
 import { setCourtTimeZone } from './format.ts';
 import { useI18n } from './i18n.tsx';
 import { Login } from './Login.tsx';
+import { PresenceProvider } from './presence.tsx';
 import { RealtimeProvider } from './realtime.tsx';
 import { SessionContext, type Session } from './session.tsx';
 
@@ -51,7 +52,9 @@ export function App() {
       {/* Keyed by who the user is: signing in as someone else, or being given another role or court, starts a
           fresh socket, and every view loads again for what the user may see now. */}
       <RealtimeProvider key={`${session.user.id}:${session.user.role}:${session.user.courtId}`}>
-        <Console />
+        <PresenceProvider>
+          <Console />
+        </PresenceProvider>
       </RealtimeProvider>
     </SessionContext.Provider>
   );

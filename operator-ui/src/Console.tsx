@@ -1,8 +1,9 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { AdminAudit } from './admin/Audit.tsx';
 import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
+import { AdminCaseImport } from './admin/CaseImport.tsx';
 import { AdminChannels } from './admin/Channels.tsx';
 import { AdminCourts } from './admin/Courts.tsx';
 import { AdminRetention } from './admin/Retention.tsx';
@@ -13,10 +14,13 @@ import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
 import { api, qs, type CourtRow, type Presence } from './api.ts';
 import { LangSwitch, useI18n } from './i18n.tsx';
 import { Inbox } from './Inbox.tsx';
+import { CourtsContext } from './labels.ts';
 import { defaultQueue, isQueue, queuesFor, type CourtCounters, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
+import { NotificationBell, useReads } from './notifications.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
+import { KeyboardLayer } from './shortcuts.tsx';
 import { courtName } from './ui.tsx';
 import { useAction } from './util.ts';
 
@@ -43,24 +47,15 @@ export function Console() {
 
   const counts = useQueueCounts(epoch);
 
-  // Tickets with something new the operator has not opened yet; cleared when the ticket is opened.
-  const [unread, setUnread] = useState<ReadonlySet<number>>(new Set());
-  const markUnread = (id: number) => setUnread((u) => new Set(u).add(id));
-  const markRead = useCallback((id: number) => {
-    setUnread((u) => {
-      if (!u.has(id)) return u;
-      const next = new Set(u);
-      next.delete(id);
-      return next;
-    });
-  }, []);
-
   const [sound, setSound] = useState(() => localStorage.getItem(SOUND_KEY) !== 'off');
   const toggleSound = () => {
     unlockAudio();
     localStorage.setItem(SOUND_KEY, sound ? 'off' : 'on');
     setSound(!sound);
   };
+  // Unread marks and notifications, kept on the server (notifications.tsx).
+  const reads = useReads(openId, sound);
+  const { unread, markUnread, markRead } = reads;
   // A new ticket also brings its first message: alert once for both.
   const justCreated = useRef(new Set<number>());
   const alert = (ticketId: number, title: string, body: string) => {
@@ -124,12 +119,15 @@ export function Console() {
   else if (path === '/admin/audit' && user.role === 'admin') page = <AdminAudit />;
   else if (path === '/admin/retention' && user.role === 'admin') page = <AdminRetention />;
   else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
+  else if (path === '/admin/import' && user.role === 'admin') page = <AdminCaseImport />;
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
   const myCourt = courts.find((x) => x.id === user.courtId);
 
   return (
     <div className="console">
+      {/* First in the tab order: the skip link to the ticket list, and the shortcuts. */}
+      <KeyboardLayer />
       <header className="topbar">
         <span className="brand">VIC</span>
         <span className={`link link-${link}`} role="status" data-link={link}>
@@ -137,6 +135,7 @@ export function Console() {
         </span>
         <span className="spacer" />
         {user.role !== 'admin' && <PresenceToggle />}
+        <NotificationBell reads={reads} />
         <NotificationButton />
         <button type="button" aria-pressed={sound} onClick={toggleSound}>
           {t('sound')}
@@ -165,6 +164,11 @@ export function Console() {
                       {counts[q]}
                     </span>
                   )}
+                  {q === 'mine' && reads.unreadMine.length > 0 && (
+                    <span className="count unread-count" data-unread-mine={reads.unreadMine.length} title={t('unread.mine')}>
+                      {reads.unreadMine.length}
+                    </span>
+                  )}
                 </Link>
               </li>
             );
@@ -174,7 +178,7 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'calendar', 'channels', 'canned', 'scope', 'audit', 'retention'] as const).map((p) => (
+              {(['users', 'courts', 'calendar', 'channels', 'canned', 'import', 'scope', 'audit', 'retention'] as const).map((p) => (
                 <li key={p}>
                   <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
                     {t(`admin.${p}`)}
@@ -185,7 +189,7 @@ export function Console() {
           </>
         )}
       </nav>
-      {page}
+      <CourtsContext.Provider value={courts}>{page}</CourtsContext.Provider>
       <Alerts alerts={banners.list} onDismiss={banners.remove} queue={params.get('queue')} />
     </div>
   );

@@ -2,15 +2,19 @@
 // Filters live in the URL, so a reload or a shared link shows the same list.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, qs, type CourtRow, type TicketStatus } from './api.ts';
-import { courtTime } from './format.ts';
+import { BulkBar, BulkCheck } from './BulkBar.tsx';
 import { errorText, useI18n } from './i18n.tsx';
-import { appendPage, applyEvent, concerns, fromPage, type ListEvent, type LiveList, type Page } from './live-list.ts';
+import { appendPage, applyEvent, concerns, fromPage, ORDERS, type ListEvent, type LiveList, type Page } from './live-list.ts';
+import type { Unread } from './notifications.tsx';
 import { CHANNELS, queueMatcher, STATUSES, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
+import { useNow } from './countdown.ts';
+import { ListTools, SORTS, TicketRowView, useCompact, type Sort } from './TicketRowView.tsx';
+import { PresenceMarker } from './presence.tsx';
 import { TicketView } from './TicketView.tsx';
-import { ChannelIcon, CourtOptions, ErrorLine, StatusBadge } from './ui.tsx';
+import { CourtOptions, ErrorLine } from './ui.tsx';
 import { useDebounced } from './util.ts';
 
 const PAGE = 50;
@@ -21,7 +25,7 @@ interface Props {
   queue: Queue;
   openId: number | null;
   courts: CourtRow[];
-  unread: ReadonlySet<number>;
+  unread: Unread;
   markRead: (id: number) => void;
 }
 
@@ -29,10 +33,17 @@ export function Inbox({ queue, openId, courts, unread, markRead }: Props) {
   const { t } = useI18n();
   const { user } = useSession();
   const { path, params } = useLocation();
-  const filters = { queue, court: params.get('court'), channel: params.get('channel'), status: params.get('status'), q: params.get('q') };
+  const filters = {
+    queue,
+    court: params.get('court'),
+    channel: params.get('channel'),
+    status: params.get('status'),
+    q: params.get('q'),
+    sort: params.get('sort'),
+  };
   const search = qs(filters);
 
-  const setFilter = (name: 'court' | 'channel' | 'status' | 'q', value: string) => {
+  const setFilter = (name: 'court' | 'channel' | 'status' | 'q' | 'sort', value: string) => {
     navigate(`${path}${qs({ ...filters, [name]: value })}`, true);
   };
 
@@ -98,7 +109,15 @@ export function Inbox({ queue, openId, courts, unread, markRead }: Props) {
             </select>
           </label>
         </form>
-        <TicketList filters={filters} search={search} openId={openId} unread={unread} showCourt={showCourt} />
+        {user.role !== 'specialist' && <BulkBar courts={courts} listKey={search} />}
+        <TicketList
+          filters={filters}
+          search={search}
+          openId={openId}
+          unread={unread}
+          showCourt={showCourt}
+          onSort={(s) => setFilter('sort', s === 'newest' ? '' : s)}
+        />
       </section>
       <section className="ticket-pane" aria-label={t('ticket.pane')}>
         {openId !== null ? (
@@ -121,11 +140,12 @@ interface ListProps {
   filters: Record<string, string | null>;
   search: string;
   openId: number | null;
-  unread: ReadonlySet<number>;
+  unread: Unread;
   showCourt: boolean;
+  onSort: (s: Sort) => void;
 }
 
-function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
+function TicketList({ filters, search, openId, unread, showCourt, onSort }: ListProps) {
   const { t } = useI18n();
   const { epoch } = useLive();
   const { user } = useSession();
@@ -135,16 +155,21 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
   const searching = Boolean(filters.q);
   const [stale, setStale] = useState(false);
   const [searchLimit, setSearchLimit] = useState(PAGE);
-  const matches = useMemo(
-    () =>
-      queueMatcher(user, {
-        queue: filters.queue as Queue,
-        courtId: filters.court ? Number(filters.court) : null,
-        channel: filters.channel,
-        status: filters.status as TicketStatus | null,
-      }),
-    [search, user.id, user.role, user.courtId],
-  );
+  const sort: Sort = SORTS.find((s) => s === filters.sort) ?? 'newest';
+  const order = ORDERS[sort];
+  const [compact, setCompact] = useCompact();
+  // One clock for every row's countdown and "5 мин назад".
+  const now = useNow(1000);
+  const matches = useMemo(() => {
+    const inQueue = queueMatcher(user, {
+      queue: filters.queue as Queue,
+      courtId: filters.court ? Number(filters.court) : null,
+      channel: filters.channel,
+      status: filters.status as TicketStatus | null,
+    });
+    // "Due first" lists the live tickets only, as the server does.
+    return sort === 'due' ? (t: Parameters<typeof inQueue>[0]) => t.status !== 'resolved' && inQueue(t) : inQueue;
+  }, [search, user.id, user.role, user.courtId]);
   // Only the answer to the latest first-page request is shown, whatever order the answers come in. Events that
   // arrive while it is on its way are applied to it when it comes.
   const seq = useRef(0);
@@ -159,7 +184,7 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
       const events = held.current;
       held.current = null;
       const first = fromPage(page);
-      setList(searching ? first : events.reduce((l, e) => applyEvent(l, e, matches), first));
+      setList(searching ? first : events.reduce((l, e) => applyEvent(l, e, matches, order), first));
       setStale(searching && events.some((e) => concerns(first, e, matches)));
       setError(null);
     } catch (e) {
@@ -194,8 +219,14 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
   const onEvent = (e: ListEvent) => {
     if (held.current) held.current.push(e);
     else if (searching) setStale((s) => s || (list !== null && concerns(list, e, matches)));
-    else setList((l) => l && applyEvent(l, e, matches));
+    else setList((l) => l && applyEvent(l, e, matches, order));
   };
+  // The row's one-line preview follows the conversation (notes are not part of it).
+  useServerEvent('message.created', ({ ticketId, message: m }) => {
+    if (m.direction === 'note') return;
+    const lastMessage = { text: m.text.replace(/\s+/g, ' ').trim().slice(0, 120), direction: m.direction, at: m.createdAt };
+    setList((l) => l && { ...l, items: l.items.map((x) => (x.id === ticketId ? { ...x, lastMessage } : x)) });
+  });
   useServerEvent('ticket.created', ({ ticket }) => onEvent({ kind: 'ticket', ticket, before: null }));
   useServerEvent('ticket.updated', ({ ticket, before }) => onEvent({ kind: 'ticket', ticket, before }));
   useServerEvent('ticket.left', ({ ticketId }) => onEvent({ kind: 'left', ticketId }));
@@ -205,7 +236,13 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
   return (
     <>
       <ErrorLine error={error} />
-      <p className="muted total">{t('list.total', { n: list.total })}</p>
+      <ListTools
+        total={t('list.total', { n: list.total })}
+        sort={searching ? null : sort}
+        onSort={onSort}
+        compact={compact}
+        onCompact={setCompact}
+      />
       {stale && (
         <p className="stale" role="status">
           {t('list.stale')}{' '}
@@ -217,28 +254,18 @@ function TicketList({ filters, search, openId, unread, showCourt }: ListProps) {
       {list.items.length === 0 ? (
         <p className="placeholder">{t('list.empty')}</p>
       ) : (
-        <ul className="tickets" aria-label={t('list.label')}>
+        <ul className={`tickets${compact ? ' compact' : ''}`} aria-label={t('list.label')}>
           {list.items.map((x) => (
             <li key={x.id}>
+              {user.role !== 'specialist' && <BulkCheck id={x.id} ticketRef={x.ref} />}
               <Link
                 href={`/tickets/${x.id}${search}`}
                 aria-current={openId === x.id ? 'true' : undefined}
-                className={unread.has(x.id) ? 'unread' : undefined}
+                className={unread.has(x) ? 'unread' : undefined}
               >
-                <span className="row1">
-                  <ChannelIcon channel={x.channel} />
-                  <span className="who">{x.contactName ?? t('contact.noName')}</span>
-                  <time className="muted">{courtTime(x.lastInboundAt ?? x.updatedAt)}</time>
-                </span>
-                <span className="row2">
-                  <span className="ref">{x.ref}</span>
-                  <StatusBadge status={x.status} />
-                  {showCourt && <span className="muted">{x.courtCode}</span>}
-                  <span className="muted">{x.assigneeName ?? t('list.unassigned')}</span>
-                  {x.specialistName && <span className="badge escalated">→ {x.specialistName}</span>}
-                  {x.slaBreachedAt !== null && x.firstResponseAt === null && <span className="badge sla">{t('list.slaBreached')}</span>}
-                </span>
-                {x.subject && <span className="subject">{x.subject}</span>}
+                <TicketRowView ticket={x} now={now} showCourt={showCourt} compact={compact}>
+                  <PresenceMarker ticketId={x.id} />
+                </TicketRowView>
               </Link>
             </li>
           ))}

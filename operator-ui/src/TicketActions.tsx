@@ -3,8 +3,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CourtRow, type TicketRow, type UserRow } from './api.ts';
 import { useI18n } from './i18n.tsx';
+import { ClaimButton } from './presence.tsx';
 import { useSession } from './session.tsx';
-import { CourtOptions, ErrorLine } from './ui.tsx';
+import { TicketHeaderMenu } from './TicketHeaderMenu.tsx';
+import { ErrorLine } from './ui.tsx';
 import { useAction } from './util.ts';
 
 /** Channels that carry the appeal answer back to the citizen (a call does not). */
@@ -22,18 +24,10 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
   const { t } = useI18n();
   const { user } = useSession();
   const action = useAction();
-  const [courtId, setCourtId] = useState(String(ticket.courtId));
-  const [caseNumber, setCaseNumber] = useState(ticket.caseNumber ?? '');
   const [overruling, setOverruling] = useState(false);
   // "This is an appeal": asked to confirm, since it answers the citizen.
   const [marking, setMarking] = useState(false);
   const [reason, setReason] = useState('');
-  useEffect(() => {
-    setCourtId(String(ticket.courtId));
-  }, [ticket.courtId]);
-  useEffect(() => {
-    setCaseNumber(ticket.caseNumber ?? '');
-  }, [ticket.caseNumber]);
 
   if (user.role === 'specialist') return null;
 
@@ -48,14 +42,6 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
   const base = `/api/tickets/${ticket.id}`;
   const isMine = ticket.assigneeId === user.id;
 
-  const saveCase = (e: FormEvent) => {
-    e.preventDefault();
-    void run(() => api.patch(base, { caseNumber: caseNumber.trim() || null }));
-  };
-  const moveCourt = (e: FormEvent) => {
-    e.preventDefault();
-    void run(() => api.patch(base, { courtId: Number(courtId) }));
-  };
   const decideScope = async (e: FormEvent, verdict: 'in_scope' | 'appeal') => {
     e.preventDefault();
     if (await run(() => api.post(`${base}/scope`, { verdict, reason: reason.trim() }))) {
@@ -70,9 +56,7 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
     <div className="actions" role="group" aria-label={t('ticket.actions')}>
       <div className="action-row">
         {user.role === 'operator' && !isMine && ticket.status !== 'out_of_scope' && (
-          <button type="button" className="primary" disabled={busy} onClick={() => void run(() => api.post(`${base}/claim`))}>
-            {t('action.claim')}
-          </button>
+          <ClaimButton ticket={ticket} busy={busy} onClaim={() => run(() => api.post(`${base}/claim`))} />
         )}
         {user.role === 'operator' && isMine && (
           <button type="button" disabled={busy} onClick={() => void run(() => api.post(`${base}/assign`, { userId: null }))}>
@@ -99,26 +83,8 @@ export function TicketActions({ ticket, courts, onChanged, onGone }: Props) {
             {t('action.markAppeal')}
           </button>
         )}
-        <form onSubmit={moveCourt} className="inline">
-          <label>
-            {t('action.changeCourt')}
-            <select value={courtId} onChange={(e) => setCourtId(e.target.value)}>
-              <CourtOptions courts={courts} />
-            </select>
-          </label>
-          <button type="submit" disabled={busy || courtId === String(ticket.courtId)}>
-            {t('action.move')}
-          </button>
-        </form>
-        <form onSubmit={saveCase} className="inline">
-          <label>
-            {t('ticket.caseNumber')}
-            <input value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} maxLength={60} size={12} />
-          </label>
-          <button type="submit" disabled={busy || caseNumber.trim() === (ticket.caseNumber ?? '')}>
-            {t('action.save')}
-          </button>
-        </form>
+        {/* Moving to another court and the case number: folded into the "⋯" menu. */}
+        <TicketHeaderMenu ticket={ticket} courts={courts} busy={busy} run={run} />
       </div>
       {overruling && (
         <form className="overrule" onSubmit={(e) => void decideScope(e, 'in_scope')} aria-label={t('action.overruleTitle')}>

@@ -12,16 +12,22 @@ import {
   type TicketDetail,
   type TicketRow,
 } from './api.ts';
-import { EscalationControls, EscalationQuestion, EscalationTimeline } from './escalation.tsx';
+import { EscalationControls, EscalationQuestion } from './escalation.tsx';
+import { deliveryErrorText } from './errors-text.ts';
 import { courtTime, fileSize } from './format.ts';
 import { errorText, useI18n, type Key } from './i18n.tsx';
 import { useLive, useServerEvent } from './realtime.tsx';
-import { Link } from './router.tsx';
 import { useSession } from './session.tsx';
 import { ScopeExplanation, showsScopeExplanation } from './ScopeExplanation.tsx';
+import { ScopeVerdict } from './ScopeVerdict.tsx';
+import { ContactPanel } from './ContactPanel.tsx';
 import { TicketActions } from './TicketActions.tsx';
+import { CannedSuggest } from './CannedPicker.tsx';
+import { TicketShortcuts } from './shortcuts.tsx';
 import { ChannelIcon, courtName, ErrorLine, StatusBadge } from './ui.tsx';
 import { useAction, useDebounced } from './util.ts';
+import { useDraft } from './drafts.ts';
+import { NotAssigneeOffer, PresenceBar, useTyping } from './presence.tsx';
 
 interface Props {
   id: number;
@@ -35,7 +41,7 @@ type Load = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: '
 
 export function TicketView({ id, courts, onClose, onGone }: Props) {
   const { t, lang } = useI18n();
-  const { epoch } = useLive();
+  const { epoch, state: link } = useLive();
   const [state, setState] = useState<Load>({ kind: 'loading' });
 
   const load = async () => {
@@ -53,9 +59,12 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
       setState({ kind: 'error', message });
     }
   };
+  // Opened before the first connect (a reload on a ticket's address), it waits for that connect, or for it to
+  // fail: loading now and again at the connect's epoch read the ticket twice (two `ticket.read` audit rows).
+  const firstConnect = epoch === 0 && link === 'connecting';
   useEffect(() => {
-    void load();
-  }, [id, epoch]);
+    if (!firstConnect) void load();
+  }, [id, epoch, firstConnect]);
 
   const patch = (fn: (t: TicketDetail) => TicketDetail) => setState((s) => (s.kind === 'ok' ? { kind: 'ok', ticket: fn(s.ticket) } : s));
   const upsertMessage = (m: MessageRow) =>
@@ -83,7 +92,8 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
     if (ticket.id !== id) return;
     mergeTicket(ticket);
     // Escalated, passed on or handed back: the event does not carry the escalations.
-    if (current && ticket.specialistId !== current.specialistId) reloadSoon();
+    // Overruled or marked as an appeal: the operator's decision (who, why) comes with the ticket only.
+    if (current && (ticket.specialistId !== current.specialistId || ticket.scopeVerdict !== current.scopeVerdict)) reloadSoon();
   });
   useServerEvent('escalation.alert', ({ ticket }) => {
     if (ticket.id === id) reloadSoon();
@@ -119,6 +129,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
   const holderTitle = tk.escalations.find((e) => e.status === 'open' && e.toUserId === tk.specialistId)?.toTitle;
   return (
     <article className="ticket" aria-labelledby="ticket-title">
+      <TicketShortcuts />
       <header className="ticket-head">
         <button type="button" className="back" onClick={onClose} aria-label={t('close')}>
           ←
@@ -129,6 +140,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
           </h2>
           <StatusBadge status={tk.status} />
         </div>
+        <PresenceBar ticketId={tk.id} />
         <dl className="facts">
           <Fact label={t('ticket.court')}>{court ? courtName(court, lang) : tk.courtCode}</Fact>
           <Fact label={t('ticket.assignee')}>{tk.assigneeName ?? t('list.unassigned')}</Fact>
@@ -147,8 +159,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
           )}
           {tk.scopeVerdict && (
             <Fact label={t('ticket.scope')}>
-              {tk.scopeVerdict === 'appeal' || tk.scopeVerdict === 'in_scope' ? t(`scope.${tk.scopeVerdict}`) : tk.scopeVerdict}
-              {tk.scopeScore !== null && ` (${tk.scopeScore.toFixed(2)})`}
+              <ScopeVerdict ticket={tk} />
             </Fact>
           )}
         </dl>
@@ -164,7 +175,7 @@ export function TicketView({ id, courts, onClose, onGone }: Props) {
           <Conversation ticket={tk} />
           <Composer ticket={tk} onPosted={upsertMessage} />
         </div>
-        <ContactPanel ticket={tk} />
+        <ContactPanel ticket={tk} onChanged={() => void load()} />
       </div>
     </article>
   );
@@ -299,7 +310,9 @@ function Delivery({ m }: { m: MessageRow }) {
       </span>
       {m.deliveryError && (
         <span className="muted">
-          {m.deliveryStatus === 'failed' ? m.deliveryError : t('delivery.lastError', { reason: m.deliveryError })}
+          {m.deliveryStatus === 'failed'
+            ? deliveryErrorText(t, m.deliveryError)
+            : t('delivery.lastError', { reason: deliveryErrorText(t, m.deliveryError) })}
         </span>
       )}
       {m.deliveryStatus === 'failed' && (
@@ -370,6 +383,11 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
   const [kind, setKind] = useState<'reply' | 'note'>('reply');
   const [text, setText] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
+  // Kept on the server while typed; restored here, on another device, after a reload (drafts.ts).
+  const draft = useDraft(ticket.id, { kind, text }, (d) => {
+    setKind(d.kind);
+    setText(d.text);
+  });
   /** A canned answer goes where the cursor is (or replaces the selection), and the cursor lands after it. */
   const insert = (snippet: string) => {
     const el = box.current;
@@ -385,18 +403,32 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
   };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const typing = useTyping(ticket.id);
+  // The API refused the reply as someone else holds the ticket: offered to take it over and send (presence.tsx).
+  const [held, setHeld] = useState<{ andResolve: boolean } | null>(null);
 
-  const send = async (e?: FormEvent) => {
+  // Reply and resolve (Ctrl+Shift+Enter): staff only, as resolving is.
+  const canResolve = kind === 'reply' && user.role !== 'specialist';
+  const send = async (e?: FormEvent, andResolve = false, takeOver = false) => {
     e?.preventDefault();
     if (!text.trim() || busy) return;
     setBusy(true);
     setError(null);
+    draft.sending();
     try {
-      const r = await api.post<{ message: MessageRow }>(`/api/tickets/${ticket.id}/messages`, { kind, text });
+      const r = await api.post<{ message: MessageRow }>(`/api/tickets/${ticket.id}/messages`, {
+        kind,
+        text,
+        ...(takeOver ? { takeOver } : {}),
+      });
       onPosted(r.message);
       setText('');
+      typing.stop();
+      setHeld(null);
+      if (andResolve) await api.post(`/api/tickets/${ticket.id}/resolve`);
     } catch (err) {
-      setError(errorText(t, err));
+      if (err instanceof ApiError && err.code === 'VIC_NOT_ASSIGNEE') setHeld({ andResolve });
+      else setError(errorText(t, err));
     } finally {
       setBusy(false);
     }
@@ -404,7 +436,7 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      void send();
+      void send(undefined, e.shiftKey && canResolve);
     }
   };
   const channelName = ['whatsapp', 'email', 'sip', 'web'].includes(ticket.channel) ? t(`channel.${ticket.channel}` as Key) : ticket.channel;
@@ -425,13 +457,17 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
         <textarea
           ref={box}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            typing.keystroke();
+          }}
           onKeyDown={onKey}
           rows={4}
           maxLength={10_000}
           placeholder={t(kind === 'reply' ? 'composer.textReply' : 'composer.textNote')}
         />
       </label>
+      <CannedSuggest box={box} ticket={ticket} onPick={(c) => insert(fillCanned(c.text, ticket))} />
       <div className="composer-foot">
         <span className="muted hints">
           <span>{kind === 'reply' ? t('composer.hintReply', { channel: channelName }) : t('composer.hintNote')}</span>
@@ -441,73 +477,21 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
         <button type="submit" className="primary" disabled={busy || !text.trim()}>
           {t(kind === 'reply' ? 'composer.send' : 'composer.saveNote')}
         </button>
+        {canResolve && (
+          <button type="button" disabled={busy || !text.trim()} onClick={() => void send(undefined, true)} title="Ctrl+Shift+Enter">
+            {t('keyboard.replyResolve')}
+          </button>
+        )}
       </div>
       <ErrorLine error={error} />
+      {held && (
+        <NotAssigneeOffer
+          holder={ticket.assigneeName}
+          busy={busy}
+          onTakeOver={() => void send(undefined, held.andResolve, true)}
+          onCancel={() => setHeld(null)}
+        />
+      )}
     </form>
-  );
-}
-
-function ContactPanel({ ticket }: { ticket: TicketDetail }) {
-  const { t } = useI18n();
-  const c = ticket.contact;
-  const kinds = ['phone', 'email', 'whatsapp'] as const;
-  return (
-    <aside className="contact" aria-labelledby="contact-title">
-      <h3 id="contact-title">{t('contact.title')}</h3>
-      <p className="contact-name">{c.name ?? t('contact.noName')}</p>
-      <dl>
-        {kinds.map((k) => {
-          const values = c.identities.filter((i) => i.kind === k);
-          if (values.length === 0) return null;
-          return (
-            <div key={k}>
-              <dt>{t(`contact.${k}`)}</dt>
-              {values.map((i) => (
-                <dd key={i.address}>{i.address}</dd>
-              ))}
-            </div>
-          );
-        })}
-        <div>
-          <dt>{t('contact.iin')}</dt>
-          <dd>{c.iin ?? t('contact.none')}</dd>
-        </div>
-        {c.language && (
-          <div>
-            <dt>{t('contact.language')}</dt>
-            <dd>{c.language}</dd>
-          </div>
-        )}
-      </dl>
-      {ticket.calls.length > 0 && (
-        <>
-          <h4>{t('calls.title')}</h4>
-          <ul className="calls">
-            {ticket.calls.map((call) => (
-              <li key={call.callId}>
-                <ChannelIcon channel="sip" /> {courtTime(call.startedAt)} · {call.from} ·{' '}
-                {(['ringing', 'answered', 'missed', 'abandoned', 'rejected_off_hours', 'ended'] as const).includes(call.outcome as 'ended')
-                  ? t(`call.${call.outcome}` as Key)
-                  : call.outcome}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-      <EscalationTimeline ticket={ticket} />
-      <h4>{t('contact.other')}</h4>
-      {ticket.otherTickets.length === 0 ? (
-        <p className="muted">{t('contact.none')}</p>
-      ) : (
-        <ul className="other-tickets">
-          {ticket.otherTickets.map((o) => (
-            <li key={o.id}>
-              <Link href={`/tickets/${o.id}`}>{o.ref}</Link> <span className="muted">{courtTime(o.createdAt)}</span>{' '}
-              <StatusBadge status={o.status as TicketRow['status']} />
-            </li>
-          ))}
-        </ul>
-      )}
-    </aside>
   );
 }

@@ -57,6 +57,7 @@ export interface ContactDetail {
 export interface OtherTicket {
   id: number;
   ref: string;
+  channel: string;
   status: string;
   createdAt: number;
   courtId: number;
@@ -71,6 +72,17 @@ export interface TicketDetail extends TicketRow {
   otherTickets: OtherTicket[];
   /** What the appeal filter decided when the ticket came in, and why; null when it did not classify it (a call). */
   scopeExplanation: ScopeExplanation | null;
+  /** The latest operator decision on the filter's verdict (overrule or "mark as appeal"); null when none. */
+  scopeDecision: ScopeDecision | null;
+}
+
+export interface ScopeDecision {
+  label: 'appeal' | 'in_scope';
+  source: 'overrule' | 'marked_appeal';
+  userId: number | null;
+  userName: string | null;
+  reason: string;
+  createdAt: number;
 }
 
 /** GET /api/tickets/:id/specialists: the one handling a case number of the ticket first, then the court's. */

@@ -200,7 +200,7 @@ function EscalateDialog({ ticket, onChanged }: { ticket: TicketDetail; onChanged
   }, [open]);
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)}>
+      <button type="button" data-shortcut="escalate" onClick={() => setOpen(true)}>
         {t('action.escalate')}
       </button>
       <dialog ref={ref} className="esc-dialog" aria-labelledby="esc-dialog-title" onClose={() => setOpen(false)}>

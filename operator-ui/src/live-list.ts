@@ -1,5 +1,5 @@
-// A ticket list kept current by events: pages come from GET /api/tickets (keyset, `updatedAt DESC, id DESC`),
-// and every ticket event places the ticket in or out of it locally. No event makes the console ask again.
+// A ticket list kept current by events: pages come from GET /api/tickets (keyset, `updatedAt DESC, id DESC` or
+// another sort), and every ticket event places the ticket in or out of it locally. No event makes the console ask again.
 import type { TicketRow } from './api.ts';
 import type { QueueFields } from './queues.ts';
 
@@ -12,16 +12,25 @@ export interface Page {
 
 export interface LiveList extends Page {
   /** The last row the server sent: a ticket sorting after it belongs to a page not loaded yet. */
-  end: Pick<TicketRow, 'updatedAt' | 'id'> | null;
+  end: Ordered | null;
 }
+
+type Ordered = Pick<TicketRow, 'updatedAt' | 'id' | 'firstResponseDueAt'>;
+/** Where a row sorts against another: below 0 before it, above 0 after it. */
+export type Order = (a: Ordered, b: Ordered) => number;
 
 /** A ticket event as the list sees it; `before` null: a new ticket. */
 export type ListEvent = { kind: 'ticket'; ticket: TicketRow; before: QueueFields | null } | { kind: 'left'; ticketId: number };
 
 type Matches = (t: QueueFields & { channel: string }) => boolean;
 
-const newerFirst = (a: Pick<TicketRow, 'updatedAt' | 'id'>, b: Pick<TicketRow, 'updatedAt' | 'id'>) =>
-  b.updatedAt - a.updatedAt || b.id - a.id;
+const newerFirst: Order = (a, b) => b.updatedAt - a.updatedAt || b.id - a.id;
+/** The orders of GET /api/tickets?sort= (due: no reply-by time sorts last, as on the server). */
+export const ORDERS: Record<'newest' | 'oldest' | 'due', Order> = {
+  newest: newerFirst,
+  oldest: (a, b) => a.updatedAt - b.updatedAt || a.id - b.id,
+  due: (a, b) => (a.firstResponseDueAt ?? Infinity) - (b.firstResponseDueAt ?? Infinity) || a.id - b.id,
+};
 
 export const fromPage = (p: Page): LiveList => ({ ...p, end: p.items.at(-1) ?? null });
 
@@ -46,9 +55,10 @@ export function concerns(list: LiveList, e: ListEvent, matches: Matches): boolea
   );
 }
 
-export function applyEvent(list: LiveList, e: ListEvent, matches: Matches): LiveList {
+export function applyEvent(list: LiveList, e: ListEvent, matches: Matches, order: Order = newerFirst): LiveList {
   const id = e.kind === 'left' ? e.ticketId : e.ticket.id;
-  const listed = list.items.some((x) => x.id === id);
+  const shown = list.items.find((x) => x.id === id);
+  const listed = shown !== undefined;
   const items = listed ? list.items.filter((x) => x.id !== id) : list.items;
   // A ticket that left is counted out only when it was shown: whether an unseen one was in this list is unknown.
   if (e.kind === 'left') return listed ? { ...list, items, total: list.total - 1 } : list;
@@ -57,7 +67,9 @@ export function applyEvent(list: LiveList, e: ListEvent, matches: Matches): Live
   const counted = listed || (e.before !== null && matches({ ...e.before, channel: e.ticket.channel }));
   const total = list.total + Number(now) - Number(counted);
   // Past the last loaded row it comes with its page, not before.
-  if (!now || (list.nextCursor !== null && list.end !== null && newerFirst(e.ticket, list.end) > 0)) return { ...list, items, total };
-  const at = items.findIndex((x) => newerFirst(e.ticket, x) < 0);
-  return { ...list, items: at < 0 ? [...items, e.ticket] : [...items.slice(0, at), e.ticket, ...items.slice(at)], total };
+  if (!now || (list.nextCursor !== null && list.end !== null && order(e.ticket, list.end) > 0)) return { ...list, items, total };
+  // The event's row lacks what only list pages carry (the last message): kept from the row shown.
+  const row = shown ? { ...shown, ...e.ticket } : e.ticket;
+  const at = items.findIndex((x) => order(row, x) < 0);
+  return { ...list, items: at < 0 ? [...items, row] : [...items.slice(0, at), row, ...items.slice(at)], total };
 }

@@ -19,3 +19,15 @@ export function appealReply(lang: Lang, ref: string): string {
   if (lang === 'ru') return ru;
   return `${kk}\n\n${ru}`;
 }
+
+/**
+ * The citizen's notice when an operator overrules the filter: the request first answered with appealReply is a
+ * question the centre handles after all, and an answer will follow.
+ */
+export function overruleReply(lang: Lang, ref: string): string {
+  const kk = `Сәлеметсіз бе! ${ref} нөмірімен тіркелген өтінішіңіз қайта қаралды: ол ақпараттық орталықтың құзыретіне жатады және жұмысқа алынды. Жауапты жақын арада жібереміз.`;
+  const ru = `Здравствуйте! Ваше обращение ${ref} рассмотрено повторно: оно относится к компетенции информационного центра и принято в работу. Ответ направим в ближайшее время.`;
+  if (lang === 'kk') return kk;
+  if (lang === 'ru') return ru;
+  return `${kk}\n\n${ru}`;
+}

@@ -86,7 +86,7 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
   r.get('/courts', (_req, res) => res.json({ items: store.listCourts() }));
   r.post('/courts', admin, (req, res) => {
     const b = parse(createCourt, req.body);
-    if (store.getCourtByCode(b.code)) throw new VicError('VIC_CONFLICT', 'A court with this code exists');
+    if (store.getCourtByCode(b.code)) throw new VicError('VIC_COURT_CODE_TAKEN');
     const id = store.createCourt(b, clock.now());
     audit(req, 'court.created', 'court', id, b);
     res.status(201).json({ court: store.getCourt(id) });
@@ -205,7 +205,7 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
     const returned = store.tx(() => {
       store.updateUser(id, change);
       if (change.passwordHash) closeSessionsOf(store, id, id === userOf(req).id ? req.sessionToken! : null);
-      if (store.countActiveAdmins() === 0) throw new VicError('VIC_CONFLICT', 'The centre needs at least one active admin');
+      if (store.countActiveAdmins() === 0) throw new VicError('VIC_LAST_ADMIN');
       audit(req, action, 'user', id, details);
       const user = store.getUser(id)!;
       return [...tickets.returnAllAssignedTo(userOf(req), user), ...escalations.returnAllHeldBy(userOf(req), user)];
@@ -215,7 +215,7 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
   };
   const lockOut = (req: Req, id: number, b: { active?: boolean; role?: string }) => {
     if (id === userOf(req).id && (b.active === false || (b.role !== undefined && b.role !== 'admin')))
-      throw new VicError('VIC_CONFLICT', 'You cannot lock yourself out');
+      throw new VicError('VIC_SELF_LOCKOUT');
   };
 
   r.patch('/users/:id', admin, async (req, res) => {

@@ -9,18 +9,18 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
   const r = Router();
   const phone = () => {
     const sip = registry.get('sip');
-    if (!sip || sip.health().state !== 'connected') throw new VicError('VIC_CONFLICT', 'The phone channel is not connected');
+    if (!sip || sip.health().state !== 'connected') throw new VicError('VIC_CHANNEL_NOT_CONNECTED');
     return sip;
   };
 
   r.post('/tickets/:id/call-back', requireRole('operator'), (req, res) => {
     const user = userOf(req);
     const t = tickets.visible(user, parse(idParam, req.params.id));
-    if (!user.sipExtension) throw new VicError('VIC_CONFLICT', 'You have no phone extension');
+    if (!user.sipExtension) throw new VicError('VIC_NO_EXTENSION');
     const number = store.contactAddress(t.contactId, 'phone');
-    if (!number) throw new VicError('VIC_CONFLICT', 'The citizen has no phone number');
+    if (!number) throw new VicError('VIC_NO_PHONE_NUMBER');
     const sip = phone();
-    if (!sip.callBack) throw new VicError('VIC_CONFLICT', 'The phone channel cannot call back');
+    if (!sip.callBack) throw new VicError('VIC_CALL_BACK_UNSUPPORTED');
     const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number });
     store.audit({
       at: clock.now(),
@@ -43,8 +43,7 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     if (!to?.active || to.role !== 'specialist' || !to.sipExtension)
       throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
     const sip = phone();
-    if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension }))
-      throw new VicError('VIC_CONFLICT', 'The call is not live any more');
+    if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension })) throw new VicError('VIC_CALL_NOT_LIVE');
     store.audit({
       at: clock.now(),
       userId: userOf(req).id,

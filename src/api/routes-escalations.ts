@@ -10,6 +10,7 @@ const escalateSchema = z.object({
   notifyCitizen: z.boolean().optional(),
 });
 const passSchema = z.object({ specialistId: z.number().int().positive(), note: z.string().trim().max(5000).default('') });
+const dryRunQuery = z.object({ dryRun: z.enum(['0', '1']).optional() }).transform((q) => ({ dryRun: q.dryRun === '1' }));
 const handBackSchema = z.object({ note: z.string().trim().max(5000).default('') });
 
 export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
@@ -45,10 +46,12 @@ export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
   r.post('/tickets/:id/hand-back', (req, res) => {
     res.json({ ticket: escalations.handBack(userOf(req), parse(idParam, req.params.id), parse(handBackSchema, req.body).note) });
   });
-  // The court's case-management export: text/csv `case_number,court,judge,specialist_login`.
+  // The court's case-management export: text/csv `case_number,court,judge,specialist_login`; `?dryRun=1` is the
+  // console's preview (the same report, nothing written).
   r.post('/case-assignments', requireRole('admin'), async (req, res) => {
     if (typeof req.body !== 'string') throw new VicError('VIC_VALIDATION', 'Send the CSV file as text/csv');
-    const report = await escalations.importCases(userOf(req), req.body);
+    const { dryRun } = parse(dryRunQuery, req.query);
+    const report = await escalations.importCases(userOf(req), req.body, { dryRun });
     res.status(report.errors.length && !report.new && !report.updated && !report.unchanged ? 400 : 200).json(report);
   });
   return r;

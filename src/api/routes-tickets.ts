@@ -3,30 +3,39 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { sniffImage } from '../attachments.ts';
 import { VicError } from '../errors.ts';
-import { decodeCursor, type Viewer } from '../store/index.ts';
+import { decodeCursor, SORTS, type Viewer } from '../store/index.ts';
 import { canSee } from '../tickets.ts';
 import { idParam, parse, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
-const listSchema = z.object({
-  queue: z.enum(['mine', 'court', 'unassigned', 'off-hours', 'escalated', 'out-of-scope', 'resolved', 'all']).default('all'),
-  court: z.coerce.number().int().positive().optional(),
-  channel: z.enum(['whatsapp', 'email', 'sip', 'web']).optional(),
-  status: z.enum(['open', 'waiting', 'out_of_scope', 'resolved']).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  // The last ticket of the page before, as the previous answer's nextCursor gave it.
-  cursor: z
-    .string()
-    .max(100)
-    .transform((s, ctx) => {
-      const c = decodeCursor(s);
-      if (!c) ctx.addIssue({ code: 'custom', message: 'not a cursor of this list' });
-      return c ?? z.NEVER;
-    })
-    .optional(),
+const listSchema = z
+  .object({
+    queue: z.enum(['mine', 'court', 'unassigned', 'off-hours', 'escalated', 'out-of-scope', 'resolved', 'all']).default('all'),
+    court: z.coerce.number().int().positive().optional(),
+    channel: z.enum(['whatsapp', 'email', 'sip', 'web']).optional(),
+    status: z.enum(['open', 'waiting', 'out_of_scope', 'resolved']).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    // The last ticket of the page before, as the previous answer's nextCursor gave it.
+    cursor: z
+      .string()
+      .max(100)
+      .transform((s, ctx) => {
+        const c = decodeCursor(s);
+        if (!c) ctx.addIssue({ code: 'custom', message: 'not a cursor of this list' });
+        return c ?? z.NEVER;
+      })
+      .optional(),
+    // newest: by last change; oldest: the same read backwards; due: live tickets by reply-by time (searches are ranked).
+    sort: z.enum(SORTS).default('newest'),
+  })
+  .refine((v) => !v.cursor || v.cursor.sort === v.sort, { message: 'the cursor is of another sort', path: ['cursor'] });
+const messageSchema = z.object({
+  kind: z.enum(['reply', 'note']),
+  text: z.string().trim().min(1).max(10_000),
+  // Reply to a ticket another operator holds: take it over first (otherwise 409 VIC_NOT_ASSIGNEE).
+  takeOver: z.boolean().optional(),
 });
-const messageSchema = z.object({ kind: z.enum(['reply', 'note']), text: z.string().trim().min(1).max(10_000) });
 const assignSchema = z.object({ userId: z.number().int().positive().nullable() });
 const patchSchema = z
   .object({
@@ -59,7 +68,11 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
     const p = parse(listSchema, req.query);
     const { court, q, cursor, ...f } = p;
     const list = q
-      ? { ...(await searchTickets(userOf(req), { ...f, q, courtId: court })), nextCursor: null }
+      ? await searchTickets(userOf(req), { ...f, q, courtId: court }).then((l) => ({
+          ...l,
+          items: store.withLastMessage(l.items),
+          nextCursor: null,
+        }))
       : store.listTickets(userOf(req), { ...f, courtId: court, cursor });
     store.audit({
       at: clock.now(),
@@ -69,7 +82,8 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
       details: { ...p, shown: list.items.length, total: list.total },
       ip: req.ip ?? null,
     });
-    res.json(list);
+    // unread: per viewer, so never in the broadcast rows (src/store/reads.ts).
+    res.json({ ...list, items: store.withUnread(userOf(req).id, list.items) });
   });
   // Not audited: one number per queue, counted over what the user may see anyway, and it takes no filter or
   // search text, so it tells nothing about any citizen. byCourt: each court the user serves (a specialist: none).
@@ -81,14 +95,20 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
         : user.role === 'operator' && user.courtId !== null
           ? [user.courtId]
           : store.listCourts().map((c) => c.id);
-    res.json({ ...store.queueCounts(user), byCourt: Object.fromEntries(courts.map((id) => [String(id), store.courtQueueCounts(id)])) });
+    res.json({
+      ...store.queueCounts(user),
+      unreadMine: store.unreadMine(user.id).length,
+      byCourt: Object.fromEntries(courts.map((id) => [String(id), store.courtQueueCounts(id)])),
+    });
   });
   r.get('/tickets/:id', (req, res) => {
     res.json(tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null));
   });
   r.post('/tickets/:id/messages', (req, res) => {
     const b = parse(messageSchema, req.body);
-    const { messageId } = tickets.post(userOf(req), parse(idParam, req.params.id), b.kind, b.text);
+    const { messageId } = tickets.post(userOf(req), parse(idParam, req.params.id), b.kind, b.text, { takeOver: b.takeOver });
+    // Sent: the draft it was typed in is done, on every device.
+    store.deleteDraft(userOf(req).id, parse(idParam, req.params.id));
     res.status(201).json({ message: store.getMessage(messageId) });
   });
   r.post('/tickets/:id/claim', (req, res) => {
@@ -117,7 +137,7 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
     const m = store.getMessage(parse(idParam, req.params.id));
     if (!m) throw new VicError('VIC_MESSAGE_NOT_FOUND');
     tickets.visible(userOf(req), m.ticketId);
-    if (!outbox.retry(m.id)) throw new VicError('VIC_CONFLICT', 'The message is not waiting for delivery');
+    if (!outbox.retry(m.id)) throw new VicError('VIC_MESSAGE_NOT_WAITING');
     res.json({ message: store.getMessage(m.id) });
   });
 

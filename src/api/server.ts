@@ -29,6 +29,9 @@ import { escalationRoutes } from './routes-escalations.ts';
 import { callRoutes } from './routes-calls.ts';
 import { retentionRoutes } from './routes-retention.ts';
 import { scopeRoutes } from './routes-scope.ts';
+import { contactRoutes } from './routes-contacts.ts';
+import { readRoutes } from './routes-reads.ts';
+import { bulkRoutes } from './routes-bulk.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -106,6 +109,9 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', adminRoutes(deps));
   app.use('/api', retentionRoutes(deps));
   app.use('/api', scopeRoutes(deps));
+  app.use('/api', contactRoutes(deps));
+  app.use('/api', readRoutes(deps));
+  app.use('/api', bulkRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');
   });

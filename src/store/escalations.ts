@@ -26,20 +26,31 @@ const ESCALATION_SELECT = `SELECT e.id, e.ticket_id AS ticketId, e.from_user_id 
 
 export function EscalationQueries<B extends StoreBase>(Base: B) {
   abstract class Escalations extends Base {
+    /** What writing this line of the case directory would do (the import's dry run asks without writing). */
+    caseAssignmentChange(a: {
+      caseNumber: string;
+      courtId: number;
+      judge: string | null;
+      specialistId: number;
+    }): 'new' | 'updated' | 'unchanged' {
+      const old = this.q(
+        `SELECT court_id AS courtId, judge, specialist_id AS specialistId FROM case_assignments WHERE case_number = ?`,
+      ).get(a.caseNumber) as { courtId: number; judge: string | null; specialistId: number } | undefined;
+      if (!old) return 'new';
+      return old.courtId === a.courtId && old.judge === a.judge && old.specialistId === a.specialistId ? 'unchanged' : 'updated';
+    }
     /** Insert or update one line of the case directory; says what happened, for the import report. */
     upsertCaseAssignment(
       a: { caseNumber: string; courtId: number; judge: string | null; specialistId: number },
       now: number,
     ): 'new' | 'updated' | 'unchanged' {
-      const old = this.q(
-        `SELECT court_id AS courtId, judge, specialist_id AS specialistId FROM case_assignments WHERE case_number = ?`,
-      ).get(a.caseNumber) as { courtId: number; judge: string | null; specialistId: number } | undefined;
-      if (old && old.courtId === a.courtId && old.judge === a.judge && old.specialistId === a.specialistId) return 'unchanged';
+      const change = this.caseAssignmentChange(a);
+      if (change === 'unchanged') return change;
       this.q(
         `INSERT INTO case_assignments (case_number, court_id, judge, specialist_id, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(case_number) DO UPDATE SET court_id = excluded.court_id, judge = excluded.judge, specialist_id = excluded.specialist_id, updated_at = excluded.updated_at`,
       ).run(a.caseNumber, a.courtId, a.judge, a.specialistId, now);
-      return old ? 'updated' : 'new';
+      return change;
     }
     caseDirectory(caseNumbers: string[]): Map<string, number> {
       const get = this.q(`SELECT specialist_id AS id FROM case_assignments WHERE case_number = ?`);

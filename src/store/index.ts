@@ -8,6 +8,7 @@ import { CallQueries } from './calls.ts';
 import { CannedQueries } from './canned.ts';
 import { ChannelStateQueries } from './channel-state.ts';
 import { ContactQueries } from './contacts.ts';
+import { ContactEditQueries } from './contact-edit.ts';
 import { StoreCore } from './core.ts';
 import { CourtQueries } from './courts.ts';
 import { DemoQueries } from './demo.ts';
@@ -16,6 +17,7 @@ import { MessageQueries } from './messages.ts';
 import { OutboxQueries } from './outbox.ts';
 import { RetentionQueries } from './retention.ts';
 import { QueueCountQueries } from './queue-counts.ts';
+import { ReadQueries } from './reads.ts';
 import { ScopeDecisionQueries } from './scope-decisions.ts';
 import { SearchQueries } from './search.ts';
 import { SessionQueries } from './sessions.ts';
@@ -25,6 +27,7 @@ import { UserQueries } from './users.ts';
 export type { AttachmentRow } from './attachments.ts';
 export type { CallRow } from './calls.ts';
 export type { CannedRow } from './canned.ts';
+export type { ContactMerge, ContactTicket, MergeMoved } from './contact-edit.ts';
 export type { CourtRow, WeekHours } from './courts.ts';
 export type { EscalationRow } from './escalations.ts';
 export type { OperatorLoad, Role, UserRow } from './users.ts';
@@ -32,12 +35,16 @@ export type { OutboxRow } from './outbox.ts';
 export type { ScopeCounts, ScopeDecisionEntry, ScopeDecisionExample, ScopeExplanation } from './scope-decisions.ts';
 export { unauthoredMessageRow, type DeliveryStatus, type Direction, type MessageRow, type NewMessage } from './messages.ts';
 export type { CourtQueue } from './queue-counts.ts';
+export type { DraftRow, NotificationKind, NotificationRow, UnreadTicket } from './reads.ts';
 export {
   TICKET_SELECT,
   decodeCursor,
   encodeCursor,
+  SORTS,
   toTicket,
   type Cursor,
+  type LastMessage,
+  type Sort,
   type Queue,
   type QueueFilter,
   type TicketFilter,
@@ -47,18 +54,23 @@ export {
 } from './tickets.ts';
 
 // Tickets build on courts and the queue counters, search on tickets, contacts on search's name index.
-const Aggregates = ChannelStateQueries(
-  CannedQueries(
-    EscalationQueries(
-      CallQueries(
-        AttachmentQueries(
-          ContactQueries(
-            SearchQueries(
-              TicketQueries(
-                QueueCountQueries(
-                  RetentionQueries(
-                    ScopeDecisionQueries(
-                      MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(CourtQueries(UserQueries(StoreCore))))))),
+// Reads (unread marks, notifications, drafts) stand alone: outermost.
+const Aggregates = ReadQueries(
+  ChannelStateQueries(
+    CannedQueries(
+      EscalationQueries(
+        CallQueries(
+          AttachmentQueries(
+            ContactEditQueries(
+              ContactQueries(
+                SearchQueries(
+                  TicketQueries(
+                    QueueCountQueries(
+                      RetentionQueries(
+                        ScopeDecisionQueries(
+                          MessageQueries(DemoQueries(AuditQueries(OutboxQueries(SessionQueries(CourtQueries(UserQueries(StoreCore))))))),
+                        ),
+                      ),
                     ),
                   ),
                 ),

@@ -438,4 +438,54 @@ export const MIGRATIONS: string[] = [
       ON CONFLICT DO UPDATE SET n = n + 1;
   END;
   `,
+  /*
+   * 15: unread marks, notifications and drafts (src/store/reads.ts). Written only by a user's own actions and by
+   * staff actions, never at ingest: unread is derived from the ticket's last message against the user's mark.
+   */ `
+  CREATE TABLE ticket_reads (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    last_message_id INTEGER NOT NULL,
+    PRIMARY KEY (user_id, ticket_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    kind TEXT NOT NULL,
+    actor_id INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    read_at INTEGER
+  );
+  CREATE INDEX notifications_user ON notifications(user_id, id);
+  CREATE INDEX notifications_unread ON notifications(user_id) WHERE read_at IS NULL;
+  CREATE INDEX notifications_ticket ON notifications(ticket_id);
+  CREATE TABLE ticket_drafts (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'note')),
+    text TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, ticket_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX ticket_drafts_ticket ON ticket_drafts(ticket_id);
+  `,
+  /*
+   * 16: contact merges (src/store/contact-edit.ts): what moved from the merged contact to the kept one (its
+   * identities, tickets and messages, and any name, IIN or language the kept one lacked), so an admin can undo it
+   * within a day. The merged contact's row stays as it was, for the undo; it has nothing left to find it by.
+   */ `
+  CREATE TABLE contact_merges (
+    id INTEGER PRIMARY KEY,
+    kept_id INTEGER NOT NULL REFERENCES contacts(id),
+    merged_id INTEGER NOT NULL REFERENCES contacts(id),
+    moved TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    at INTEGER NOT NULL,
+    undone_at INTEGER,
+    undone_by INTEGER REFERENCES users(id)
+  );
+  CREATE INDEX contact_merges_kept ON contact_merges(kept_id, at);
+  CREATE INDEX contact_merges_merged ON contact_merges(merged_id) WHERE undone_at IS NULL;
+  `,
 ];

@@ -1,13 +1,23 @@
 // The console's queues as SQL over the indexes of migration 12. A queue page is the merge (UNION ALL, which SQLite
-// merges in order) of index range reads, each already in `updated_at DESC, id DESC` order: no sort, no OFFSET. The
+// merges in order) of index range reads, each already in `updated_at DESC, id DESC` order: no sort, no OFFSET.
+// "Oldest first" reads the same ranges ascending. "Due first" is the one page that sorts: the queue's live tickets
+// by reply-by time (only unresolved tickets, a bounded set; an index for it would be written by every ingest). The
 // same branches count a queue where no counter holds it (a user's own tickets by channel, a specialist's tickets).
 import type { Queue, TicketStatus, Viewer } from './tickets.ts';
 
-/** Where the next page starts: the last ticket shown. */
+/** The orders a queue is read in. */
+export const SORTS = ['newest', 'oldest', 'due'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** Where the next page starts: the last ticket shown, by its sort key (updated_at, or the reply-by time for "due"). */
 export interface Cursor {
-  updatedAt: number;
+  sort: Sort;
+  key: number;
   id: number;
 }
+
+/** The "due" key of a ticket with no reply-by time: after every real one (and within the cursor's 16 digits). */
+export const NO_DUE = 9_000_000_000_000_000;
 
 /** What narrows a queue: a court, a channel, a status. */
 export interface QueueFilter {
@@ -105,27 +115,45 @@ export function queuePlan(viewer: Viewer, f: QueueFilter): QueuePlan | null {
 }
 
 /**
- * A page of ids: every branch split at the cursor into "same updated_at, smaller id" and "older", because SQLite
- * does not seek an index by a row value that ends with the rowid; each part is then one range.
+ * A page of ids and sort keys: every branch split at the cursor into "same key, next id" and "past the key",
+ * because SQLite does not seek an index by a row value that ends with the rowid; each part is then one range.
  */
-export function pageSql(branches: Branch[], after: boolean): string {
+export function pageSql(branches: Branch[], after: boolean, sort: Sort = 'newest'): string {
+  if (sort === 'due') return dueSql(branches, after);
+  const [cmp, dir] = sort === 'newest' ? ['<', 'DESC'] : ['>', 'ASC'];
   const parts = branches.flatMap((b) =>
-    (after ? ['t.updated_at = @u AND t.id < @i', 't.updated_at < @u'] : ['1']).map(
+    (after ? [`t.updated_at = @u AND t.id ${cmp} @i`, `t.updated_at ${cmp} @u`] : ['1']).map(
       (k) => `SELECT t.id, t.updated_at FROM tickets t INDEXED BY ${b.index} WHERE ${[...b.where, k].join(' AND ')}`,
     ),
   );
-  return `${parts.join(' UNION ALL ')} ORDER BY 2 DESC, 1 DESC LIMIT @n`;
+  return `${parts.join(' UNION ALL ')} ORDER BY 2 ${dir}, 1 ${dir} LIMIT @n`;
 }
+
+/** Due first: the live branches only (resolved tickets are due for nothing), sorted by reply-by time, then id. */
+function dueSql(branches: Branch[], after: boolean): string {
+  const key = `coalesce(t.first_response_due_at, ${NO_DUE})`;
+  const parts = liveBranches(branches).map(
+    (b) =>
+      `SELECT t.id, ${key} AS k FROM tickets t INDEXED BY ${b.index} WHERE ${[...b.where, `t.status != 'resolved'`, ...(after ? [`(${key} > @u OR (${key} = @u AND t.id > @i))`] : [])].join(' AND ')}`,
+  );
+  return `${parts.join(' UNION ALL ')} ORDER BY 2, 1 LIMIT @n`;
+}
+
+/** The branches that may hold a ticket not resolved (the resolved indexes hold none). */
+export const liveBranches = (branches: Branch[]) => branches.filter((b) => !b.index.startsWith('tickets_resolved'));
 
 /** How many tickets the branches hold, read from their indexes. */
 export function countSql(branches: Branch[]): string {
   return `SELECT ${branches.map((b) => `(SELECT count(*) FROM tickets t INDEXED BY ${b.index} WHERE ${b.where.join(' AND ')})`).join(' + ')} AS n`;
 }
 
-export const encodeCursor = (c: Cursor): string => Buffer.from(`${c.updatedAt}.${c.id}`).toString('base64url');
+const SORT_TAG: Record<Sort, string> = { newest: 'n', oldest: 'o', due: 'd' };
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(`${SORT_TAG[c.sort]}.${c.key}.${c.id}`).toString('base64url');
 
 /** null when the text is not a cursor this server made. */
 export function decodeCursor(s: string): Cursor | null {
-  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(s, 'base64url').toString());
-  return m ? { updatedAt: Number(m[1]), id: Number(m[2]) } : null;
+  const m = /^([nod])\.(\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(s, 'base64url').toString());
+  const sort = m && SORTS.find((x) => SORT_TAG[x] === m[1]);
+  return m && sort ? { sort, key: Number(m[2]), id: Number(m[3]) } : null;
 }

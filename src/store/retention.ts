@@ -109,6 +109,8 @@ export function RetentionQueries<B extends StoreBase>(Base: B) {
             WHERE ticket_id IN ${IDS}`,
       ).run(p);
       this.q(`UPDATE escalations SET question = @marker WHERE ticket_id IN ${IDS}`).run({ ...p, marker });
+      // Operators' unsent drafts may quote the citizen: they go with the content they were written about.
+      this.q(`DELETE FROM ticket_drafts WHERE ticket_id IN ${IDS}`).run(p);
       this.q(
         `UPDATE tickets SET subject = NULL, case_number = NULL, anonymised_at = @now,
               scope_contributions = CASE WHEN scope_contributions IS NULL THEN NULL ELSE '[]' END

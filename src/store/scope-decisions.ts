@@ -124,6 +124,16 @@ export function ScopeDecisionQueries<B extends StoreBase>(Base: B) {
       ).all() as ScopeDecisionExample[];
     }
 
+    /** The ticket's latest operator decision (who, when, why), shown instead of the filter's score it replaced. */
+    latestScopeDecision(ticketId: number): Omit<ScopeDecisionEntry, 'ticketRef'> | null {
+      return (
+        (this.q(
+          `SELECT d.id, d.ticket_id AS ticketId, d.label, d.source, d.user_id AS userId, u.name AS userName, d.reason, d.created_at AS createdAt
+            FROM scope_decisions d LEFT JOIN users u ON u.id = d.user_id WHERE d.ticket_id = ? ORDER BY d.id DESC LIMIT 1`,
+        ).get(ticketId) as Omit<ScopeDecisionEntry, 'ticketRef'> | undefined) ?? null
+      );
+    }
+
     /** Decisions taken in [from, to), newest first. */
     latestScopeDecisions(from: number, to: number, limit: number): ScopeDecisionEntry[] {
       return this.q(

@@ -3,10 +3,10 @@
 import type { Raw, StoreCore } from './core.ts';
 import type { CourtRow } from './courts.ts';
 import type { Role } from './users.ts';
-import { encodeCursor, pageSql, queuePlan, type Cursor, type QueueFilter } from './queues.ts';
+import { encodeCursor, pageSql, queuePlan, type Cursor, type QueueFilter, type Sort } from './queues.ts';
 import type { ScopeExplanationInput } from './scope-decisions.ts';
 
-export { decodeCursor, encodeCursor, type Cursor, type QueueFilter } from './queues.ts';
+export { decodeCursor, encodeCursor, SORTS, type Cursor, type QueueFilter, type Sort } from './queues.ts';
 
 export type TicketStatus = 'open' | 'waiting' | 'out_of_scope' | 'resolved';
 export type Queue = 'mine' | 'court' | 'unassigned' | 'off-hours' | 'escalated' | 'out-of-scope' | 'resolved' | 'all';
@@ -40,6 +40,15 @@ export interface TicketRow {
   offhoursReplyFor: number | null;
   /** When the first-response deadline passed without an answer (null: not breached, or not yet noticed). */
   slaBreachedAt: number | null;
+  /** List rows only: the last message to or from the citizen, shortened (null: none yet). */
+  lastMessage?: LastMessage | null;
+}
+
+/** A one-line preview of a ticket's last message in or out (notes are not the conversation). */
+export interface LastMessage {
+  text: string;
+  direction: 'in' | 'out';
+  at: number;
 }
 
 /** Who is asking: decides which tickets are visible. */
@@ -49,9 +58,10 @@ export interface Viewer {
   courtId: number | null;
 }
 
-/** A queue page: `cursor` is the last ticket of the page before (null: the first page). */
+/** A queue page: `cursor` is the last ticket of the page before (null: the first page), of the same sort. */
 export interface TicketFilter extends QueueFilter {
   limit: number;
+  sort?: Sort;
   cursor?: Cursor | null;
 }
 
@@ -272,24 +282,42 @@ export function TicketQueries<B extends TicketsBase>(Base: B) {
         .all(courtId)
         .map((r) => toTicket(r)!);
     }
-    /** A queue page; `total` is the queue's size (with the same filters), from the counters. */
+    /**
+     * A queue page; `total` is the queue's size (with the same filters), from the counters. Sorted "due first" it
+     * holds only the queue's live tickets, and so does its total.
+     */
     listTickets(viewer: Viewer, f: TicketFilter): { items: TicketRow[]; total: number; nextCursor: string | null } {
+      const sort = f.sort ?? 'newest';
       const plan = queuePlan(viewer, f);
-      if (!plan) return { items: [], total: 0, nextCursor: null };
-      const total = this.queueTotal(viewer, f);
+      if (!plan || (sort === 'due' && plan.statuses.every((s) => s === 'resolved'))) return { items: [], total: 0, nextCursor: null };
+      const total =
+        sort === 'due' && plan.statuses.includes('resolved')
+          ? plan.statuses.filter((s) => s !== 'resolved').reduce((n, status) => n + this.queueTotal(viewer, { ...f, status }), 0)
+          : this.queueTotal(viewer, f);
       if (f.limit <= 0) return { items: [], total, nextCursor: null };
-      const c = f.cursor ?? null;
-      const page = this.q(pageSql(plan.branches, c !== null))
+      const c = f.cursor?.sort === sort ? f.cursor : null;
+      const page = this.q(pageSql(plan.branches, c !== null, sort))
         .raw()
-        .all({ ...plan.params, u: c?.updatedAt ?? 0, i: c?.id ?? 0, n: f.limit + 1 }) as [number, number][];
+        .all({ ...plan.params, u: c?.key ?? 0, i: c?.id ?? 0, n: f.limit + 1 }) as [number, number][];
       const more = page.length > f.limit;
       if (more) page.pop();
       const last = page.at(-1);
       return {
-        items: this.ticketsByIds(page.map(([id]) => id)),
+        items: this.withLastMessage(this.ticketsByIds(page.map(([id]) => id))),
         total,
-        nextCursor: more && last ? encodeCursor({ id: last[0], updatedAt: last[1] }) : null,
+        nextCursor: more && last ? encodeCursor({ sort, id: last[0], key: last[1] }) : null,
       };
+    }
+    /** Rows with their last message: one step back along messages_ticket each (a page is ≤ 200 rows). */
+    withLastMessage(rows: TicketRow[]): TicketRow[] {
+      const last = this.q(
+        `SELECT substr(text, 1, 600) AS text, direction, created_at AS at FROM messages
+         WHERE ticket_id = ? AND direction != 'note' ORDER BY id DESC LIMIT 1`,
+      );
+      return rows.map((t) => {
+        const m = last.get(t.id) as LastMessage | undefined;
+        return { ...t, lastMessage: m ? { ...m, text: m.text.replace(/\s+/g, ' ').trim().slice(0, 120) } : null };
+      });
     }
     /** The tickets, in the order of the ids given (ids not found are left out). */
     ticketsByIds(ids: number[]): TicketRow[] {
@@ -303,9 +331,9 @@ export function TicketQueries<B extends TicketsBase>(Base: B) {
     ticketsOfContact(
       contactId: number,
       exceptTicketId: number,
-    ): { id: number; ref: string; status: string; createdAt: number; courtId: number }[] {
+    ): { id: number; ref: string; channel: string; status: string; createdAt: number; courtId: number }[] {
       return this.q(
-        `SELECT id, ref, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`,
+        `SELECT id, ref, channel, status, created_at AS createdAt, court_id AS courtId FROM tickets WHERE contact_id = ? AND id != ? ORDER BY id DESC LIMIT 50`,
       ).all(contactId, exceptTicketId) as never;
     }
 

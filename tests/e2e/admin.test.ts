@@ -46,7 +46,7 @@ describe('admin screens', () => {
     await page.getByRole('status').filter({ hasText: 'Изменения пользователя op-move сохранены' }).waitFor();
     const row = page.locator('tr[data-user="op-move"]');
     await row.getByRole('cell', { name: 'Специалист' }).waitFor();
-    await row.getByRole('cell', { name: 'sko-economic' }).waitFor();
+    await row.getByRole('cell', { name: vic.store.getCourtByCode('sko-economic')!.nameRu }).waitFor();
     const id = vic.store.getUserByLogin('op-move')!.id;
     await expect.poll(() => focusedId(page)).toBe(`user-${id}-edit`);
     expect(vic.store.getUser(id)).toMatchObject({ name: 'Асель Нурланова', role: 'specialist', sipExtension: '204', languages: ['kk'] });

@@ -71,7 +71,7 @@ describe('admin edits users', () => {
     for (const body of [{ role: 'operator' }, { active: false }]) {
       const r = await admin.patch(`/api/users/${me.id}`, body);
       expect(r.status).toBe(409);
-      expect(errorOf(r).code).toBe('VIC_CONFLICT');
+      expect(errorOf(r).code).toBe('VIC_SELF_LOCKOUT');
     }
     expect((await admin.del(`/api/users/${me.id}`)).status).toBe(409);
     expect(vic.store.getUser(me.id)).toMatchObject({ role: 'admin', active: true });

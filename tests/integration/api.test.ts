@@ -219,7 +219,8 @@ describe('HTTP API', () => {
     const { api } = await server.login('admin', 'admin-secret-1');
     const res = await api.post(`/api/tickets/${r.ticketId}/scope`, { verdict: 'in_scope', reason: 'Гражданин спрашивает о сроках' });
     expect(json<{ ticket: TicketRow }>(res).ticket).toMatchObject({ status: 'open', scopeVerdict: 'in_scope' });
-    expect(vic.store.listMessages(r.ticketId)).toHaveLength(2);
+    // The citizen's message, the appeal answer and the notice that it was taken after all.
+    expect(vic.store.listMessages(r.ticketId).map((m) => m.auto)).toEqual([null, 'appeal', 'overrule']);
     expect(vic.store.auditOf('ticket', r.ticketId).map((a) => a.action)).toContain('ticket.scope_overruled');
   });
 

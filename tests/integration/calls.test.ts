@@ -101,7 +101,7 @@ describe('phone actions from the console', () => {
     expect((await api.post('/api/calls/live@pbx/transfer', { specialistId: spec.id })).status).toBe(202);
     expect(calls[1]).toEqual(['transfer', 'live@pbx', { userId: spec.id, extension: '301' }]);
     vic.ingest(call('old@pbx', '+77010000000'));
-    expect(errorOf(await api.post('/api/calls/old@pbx/transfer', { specialistId: spec.id })).code).toBe('VIC_CONFLICT');
+    expect(errorOf(await api.post('/api/calls/old@pbx/transfer', { specialistId: spec.id })).code).toBe('VIC_CALL_NOT_LIVE');
     expect((await api.post('/api/calls/old@pbx/transfer', { specialistId: op.id })).status).toBe(400);
   });
 
@@ -112,6 +112,6 @@ describe('phone actions from the console', () => {
     const server = await serve(vic);
     const r = vic.ingest(call('x@pbx'));
     const res = await (await server.login('op', 'password-123')).api.post(`/api/tickets/${r.ticketId}/call-back`);
-    expect(errorOf(res)).toMatchObject({ code: 'VIC_CONFLICT', message: 'The phone channel is not connected' });
+    expect(errorOf(res)).toMatchObject({ code: 'VIC_CHANNEL_NOT_CONNECTED', message: 'The phone channel is not connected' });
   });
 });

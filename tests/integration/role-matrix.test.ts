@@ -23,6 +23,8 @@ const WHO: Record<string, readonly Role[]> = {
   'who may see it': ['admin', 'operator', 'holdingSpecialist'],
   'who may see the ticket': ['admin', 'operator', 'holdingSpecialist'],
   operator: ['operator'],
+  // Bulk actions: any operator may ask; a ticket of another court is then refused in the answer, per ticket.
+  'any operator': ['operator', 'otherCourtOperator'],
   admin: ['admin'],
   'the specialist holding it': ['holdingSpecialist'],
 };
@@ -138,6 +140,7 @@ const throwawayUser = () =>
     { login: `temp-${++n}`, name: 'Временный', role: 'operator', passwordHash: 'x', courtId: courtId('sko-regional') },
     vic.clock.now(),
   );
+const contactOf = (ticketId: number) => vic.store.getTicket(ticketId)!.contactId;
 const canned = () => vic.store.saveCanned({ title: `Шаблон ${++n}`, lang: 'ru', text: 'Здравствуйте, {name}' }, vic.clock.now());
 
 /** What each route is asked, built fresh for every request. */
@@ -149,6 +152,12 @@ const CASES: Record<string, () => Case> = {
   'PUT /api/me/presence': () => ({ url: '/api/me/presence', body: { status: 'available' } }),
   'GET /api/tickets': () => ({ url: '/api/tickets?q=77010000001' }),
   'GET /api/tickets/counts': () => ({ url: '/api/tickets/counts' }),
+  'POST /api/tickets/:id/read': () => ({ url: `/api/tickets/${ticket()}/read`, body: {} }),
+  'GET /api/notifications': () => ({ url: '/api/notifications' }),
+  'POST /api/notifications/read': () => ({ url: '/api/notifications/read', body: { all: true } }),
+  'GET /api/tickets/:id/draft': () => ({ url: `/api/tickets/${ticket()}/draft` }),
+  'PUT /api/tickets/:id/draft': () => ({ url: `/api/tickets/${ticket()}/draft`, body: { kind: 'reply', text: 'Черновик' } }),
+  'DELETE /api/tickets/:id/draft': () => ({ url: `/api/tickets/${ticket()}/draft` }),
   'GET /api/tickets/:id': () => ({ url: `/api/tickets/${ticket()}` }),
   'POST /api/tickets/:id/messages': () => ({ url: `/api/tickets/${ticket()}/messages`, body: { kind: 'note', text: 'Заметка' }, ok: 201 }),
   'POST /api/tickets/:id/claim': () => ({ url: `/api/tickets/${ticket()}/claim` }),
@@ -165,11 +174,18 @@ const CASES: Record<string, () => Case> = {
     vic.store.updateTicket(id, { status: 'out_of_scope', scopeVerdict: 'out_of_scope' }, vic.clock.now());
     return { url: `/api/tickets/${id}/scope`, body: { verdict: 'in_scope', reason: 'Вопрос о сроках' } };
   },
+  'POST /api/tickets/bulk': () => ({ url: '/api/tickets/bulk', body: { ids: [ticket(false)], action: 'resolve' } }),
   'POST /api/messages/:id/retry': () => {
     const { messageId } = vic.tickets.post(users.operator, ticket(), 'reply', 'Заседание назначено на 10 декабря');
     return { url: `/api/messages/${messageId}/retry` };
   },
   'GET /api/attachments/:id': () => ({ url: `/api/attachments/${vic.store.listAttachments(ticket())[0].id}` }),
+  'GET /api/contacts/:id': () => ({ url: `/api/contacts/${contactOf(ticket())}` }),
+  'PATCH /api/contacts/:id': () => ({ url: `/api/contacts/${contactOf(ticket())}`, body: { name: 'Ержан Серікұлы', iin: '850315300128' } }),
+  'POST /api/contacts/:id/merge': () => ({ url: `/api/contacts/${contactOf(ticket())}/merge`, body: { mergedId: contactOf(ticket()) } }),
+  'POST /api/contacts/merges/:id/undo': () => ({
+    url: `/api/contacts/merges/${vic.store.mergeContacts(contactOf(ticket()), contactOf(ticket()), users.admin.id, vic.clock.now())}/undo`,
+  }),
   'GET /api/tickets/:id/specialists': () => ({ url: `/api/tickets/${ticket()}/specialists` }),
   'POST /api/tickets/:id/escalate': () => ({
     url: `/api/tickets/${ticket(false)}/escalate`,

@@ -1,6 +1,6 @@
 // The console's list kept by events (operator-ui/src/live-list.ts): order, paging boundary and total.
 import { describe, expect, it } from 'vitest';
-import { appendPage, applyEvent, fromPage, type LiveList } from '../../operator-ui/src/live-list.ts';
+import { appendPage, applyEvent, fromPage, ORDERS, type LiveList } from '../../operator-ui/src/live-list.ts';
 import { queueMatcher } from '../../operator-ui/src/queues.ts';
 import type { TicketRow } from '../../src/store/index.ts';
 
@@ -45,5 +45,19 @@ describe('a list kept by events', () => {
     const next = appendPage(moved, { items: [row(1, 300)], total: 10, nextCursor: null });
     expect(ids(next)).toEqual([3, 5, 4, 2, 1]);
     expect(next.end).toMatchObject({ id: 1 });
+  });
+
+  // #16 list: the list's other orders, and what only list pages carry.
+  it("places a ticket by the list's sort, and keeps the last message the event row does not carry", () => {
+    const due = (id: number, at: number | null) => row(id, 100 * id, { firstResponseDueAt: at });
+    const byDue = fromPage({ items: [due(1, 10), due(2, 20), due(3, null)], total: 3, nextCursor: null });
+    expect(ids(applyEvent(byDue, { kind: 'ticket', ticket: due(4, 15), before: null }, unassigned, ORDERS.due))).toEqual([1, 4, 2, 3]);
+    const oldest = fromPage({ items: [row(1, 100), row(2, 200)], total: 5, nextCursor: 'next' });
+    // Changed now, it sorts last: after the loaded rows, so it comes with a later page.
+    expect(ids(applyEvent(oldest, { kind: 'ticket', ticket: row(1, 900), before: open }, unassigned, ORDERS.oldest))).toEqual([2]);
+    const lastMessage = { text: 'Здравствуйте', direction: 'in' as const, at: 5 };
+    const shown = fromPage({ items: [row(1, 100, { lastMessage })], total: 1, nextCursor: null });
+    const after = applyEvent(shown, { kind: 'ticket', ticket: row(1, 200, { assigneeId: null }), before: open }, unassigned);
+    expect(after.items[0]).toMatchObject({ updatedAt: 200, lastMessage });
   });
 });

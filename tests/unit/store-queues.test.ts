@@ -1,9 +1,10 @@
 // The console's queues over the store: every queue's pages and counts equal the queue recomputed ticket by ticket
 // after random changes, pages by cursor hold no ticket twice while tickets change between them, and every query
-// the queues run is an index range read (no sort, no scan of the tickets table).
+// the queues run is an index range read (no sort, no scan of the tickets table) — except "due first", which sorts the
+// live tickets of a queue (a bounded set) rather than have ingest write an index by reply-by time.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, decodeCursor, type Queue, type TicketStatus, type Viewer } from '../../src/store/index.ts';
-import { pageSql, queuePlan } from '../../src/store/queues.ts';
+import { Store, decodeCursor, encodeCursor, type Queue, type Sort, type TicketStatus, type Viewer } from '../../src/store/index.ts';
+import { NO_DUE, pageSql, queuePlan } from '../../src/store/queues.ts';
 import { tempDir } from '../helpers.ts';
 import {
   CHANNELS,
@@ -31,12 +32,12 @@ function open(): { store: Store; w: World } {
 }
 
 /** Every page of a queue, following nextCursor; checks each page's total. */
-function pageThrough(store: Store, v: Viewer, f: Filter, limit: number): { ids: number[]; total: number } {
+function pageThrough(store: Store, v: Viewer, f: Filter, limit: number, sort: Sort = 'newest'): { ids: number[]; total: number } {
   const ids: number[] = [];
   let cursor: string | null = null;
   let total = -1;
   for (let pages = 0; ; pages++) {
-    const page = store.listTickets(v, { ...(f as { queue?: Queue }), limit, cursor: cursor === null ? null : decodeCursor(cursor) });
+    const page = store.listTickets(v, { ...(f as { queue?: Queue }), sort, limit, cursor: cursor === null ? null : decodeCursor(cursor) });
     if (total !== -1) expect(page.total).toBe(total);
     total = page.total;
     ids.push(...page.items.map((t) => t.id));
@@ -82,6 +83,61 @@ function checkAgainstBruteForce(store: Store, w: World, seed: number) {
   }
   expect(store.queueCounterDrift()).toEqual([]);
 }
+
+/** Reply-by times at random, few distinct ones (ties: the id decides), some tickets with none. */
+function randomDue(store: Store, r: ReturnType<typeof random>) {
+  const set = store.db.prepare(`UPDATE tickets SET first_response_due_at = ? WHERE id = ?`);
+  for (const id of store.db.prepare(`SELECT id FROM tickets`).pluck().all() as number[])
+    set.run(r.next() < 0.2 ? null : T0 + r.int(6) * 60_000, id);
+}
+
+/** The queue by its definition in the given order: oldest is newest reversed; due holds live tickets only. */
+function bruteSorted(store: Store, v: Viewer, f: Filter, sort: Sort): number[] {
+  const newest = bruteForce(allTickets(store), v, f);
+  if (sort === 'newest') return newest;
+  if (sort === 'oldest') return newest.reverse();
+  const row = store.db.prepare(`SELECT status, coalesce(first_response_due_at, ${NO_DUE}) AS due FROM tickets WHERE id = ?`);
+  const due = new Map(newest.map((id) => [id, row.get(id) as { status: string; due: number }]));
+  return newest.filter((id) => due.get(id)!.status !== 'resolved').sort((a, b) => due.get(a)!.due - due.get(b)!.due || a - b);
+}
+
+describe('sorts', () => {
+  it('pages oldest and due first as the queue recomputed and sorted ticket by ticket, for every viewer and filter', () => {
+    const { store, w } = open();
+    const r = random(34);
+    let now = T0;
+    for (let i = 0; i < 300; i++) randomOp(store, w, r, (now += r.int(2)));
+    randomDue(store, r);
+    for (const sort of ['oldest', 'due'] as const)
+      for (const v of viewers(store, w))
+        for (const f of filters(w)) {
+          const want = bruteSorted(store, v, f, sort);
+          const got = pageThrough(store, v, f, 1 + r.int(9), sort);
+          expect({ sort, v, f, ids: got.ids, total: got.total }).toEqual({ sort, v, f, ids: want, total: want.length });
+        }
+  }, 120_000);
+
+  it('keeps the due order while messages change tickets between pages', () => {
+    const { store, w } = open();
+    const r = random(9);
+    let now = T0;
+    for (let i = 0; i < 300; i++) randomOp(store, w, r, (now += r.int(2)));
+    randomDue(store, r);
+    const v: Viewer = { id: w.admin, role: 'admin', courtId: null };
+    const want = bruteSorted(store, v, { queue: 'all' }, 'due');
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = store.listTickets(v, { queue: 'all', sort: 'due', limit: 7, cursor: cursor === null ? null : decodeCursor(cursor) });
+      seen.push(...page.items.map((t) => t.id));
+      cursor = page.nextCursor;
+      store.updateTicket(r.pick(seen), { lastInboundAt: now }, (now += 1));
+    } while (cursor !== null);
+    // A message changes updated_at, not the reply-by time: the due order holds still while the team works.
+    expect(seen).toEqual(want);
+    expect(seen.length).toBeGreaterThan(20);
+  });
+});
 
 describe('queues', () => {
   it('pages and counts every queue, for every viewer and filter, as a ticket-by-ticket recount after random changes', () => {
@@ -174,8 +230,11 @@ describe('query plans', () => {
     const sqls = captured(store, () => {
       for (const v of viewers(store, w))
         for (const f of filters(w)) {
-          const page = store.listTickets(v, { ...(f as { queue?: Queue }), limit: 2 });
-          if (page.nextCursor) store.listTickets(v, { ...(f as { queue?: Queue }), limit: 2, cursor: decodeCursor(page.nextCursor) });
+          for (const sort of ['newest', 'oldest'] as const) {
+            const page = store.listTickets(v, { ...(f as { queue?: Queue }), sort, limit: 2 });
+            if (page.nextCursor)
+              store.listTickets(v, { ...(f as { queue?: Queue }), sort, limit: 2, cursor: decodeCursor(page.nextCursor) });
+          }
           store.queueCounts(v);
         }
     });
@@ -191,14 +250,35 @@ describe('query plans', () => {
     }
   });
 
+  it('sorts "due first" over the live tickets only: a sort, but no scan of the tickets table and no resolved index', () => {
+    const { store, w } = open();
+    for (let i = 0; i < 50; i++) randomOp(store, w, random(i), T0 + i);
+    const sqls = captured(store, () => {
+      for (const v of viewers(store, w))
+        for (const f of filters(w)) {
+          const page = store.listTickets(v, { ...(f as { queue?: Queue }), sort: 'due', limit: 2 });
+          if (page.nextCursor)
+            store.listTickets(v, { ...(f as { queue?: Queue }), sort: 'due', limit: 2, cursor: decodeCursor(page.nextCursor) });
+        }
+    }).filter((sql) => sql.includes('LIMIT @n'));
+    expect(sqls.length).toBeGreaterThan(20);
+    for (const sql of sqls) {
+      const plan = planOf(store, sql);
+      // The exception to "no temporary B-tree": the live set is bounded (open, waiting, out of scope), and an index
+      // by reply-by time would be one more write for every citizen message ingested (issue #21).
+      expect(plan.filter((d) => /^SCAN (t|tickets)$|tickets_resolved/.test(d))).toEqual([]);
+      expect(sql).toContain(`t.status != 'resolved'`);
+    }
+  });
+
   // The plans, as documentation: one court (an operator's) and every court (an admin's), second page, no filter.
   it('shows each queue as one range per status (and per side of the cursor), merged in order', () => {
     const { store, w } = open();
-    const plans = (v: Viewer) =>
+    const plans = (v: Viewer, sort: Sort = 'newest') =>
       Object.fromEntries(
         QUEUES.map((queue) => {
           const p = queuePlan(v, { queue })!;
-          return [queue, planOf(store, pageSql(p.branches, true)).filter((d) => d.startsWith('SEARCH'))];
+          return [queue, planOf(store, pageSql(p.branches, true, sort)).filter((d) => d.startsWith('SEARCH'))];
         }),
       );
     // Tickets not resolved are few: one court's are read from the index of all courts, its court a covered column.
@@ -227,6 +307,13 @@ describe('query plans', () => {
       resolved: both((s) => all('tickets_resolved', s)),
       all: [...both(live), ...both(live), ...both(live), ...both((s) => all('tickets_resolved', s))],
     });
+    // Oldest first: the same ranges on the other side of the cursor, read forwards.
+    const ahead = (f: (s: string) => string) => [f('=? AND id>?'), f('>?')];
+    expect(plans({ id: w.operators[0], role: 'operator', courtId: w.courts[0] }, 'oldest')).toMatchObject({
+      court: ahead(live),
+      resolved: ahead((s) => court('tickets_resolved_court', s)),
+      all: [...ahead(live), ...ahead(live), ...ahead(live), ...ahead((s) => court('tickets_resolved_court', s))],
+    });
   });
 });
 
@@ -234,7 +321,13 @@ describe('cursor', () => {
   it('refuses what it did not make', () => {
     expect(decodeCursor('garbage')).toBeNull();
     expect(decodeCursor(Buffer.from('12.x').toString('base64url'))).toBeNull();
-    expect(decodeCursor(Buffer.from('1764565200000.42').toString('base64url'))).toEqual({ updatedAt: 1764565200000, id: 42 });
+    expect(decodeCursor(Buffer.from('1764565200000.42').toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from('x.1764565200000.42').toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from('n.1764565200000.42').toString('base64url'))).toEqual({ sort: 'newest', key: 1764565200000, id: 42 });
+  });
+  it('carries its sort: a page of one sort continues only that sort', () => {
+    for (const sort of ['newest', 'oldest', 'due'] as const)
+      expect(decodeCursor(encodeCursor({ sort, key: NO_DUE, id: 7 }))).toEqual({ sort, key: NO_DUE, id: 7 });
   });
   it('pages a large resolved queue sharing one updated_at without reading the tickets before the cursor', () => {
     const { store, w } = open();
@@ -258,7 +351,7 @@ describe('cursor', () => {
         });
     });
     const v: Viewer = { id: w.admin, role: 'admin', courtId: null };
-    const first = store.listTickets(v, { queue: 'resolved', limit: 2, cursor: { updatedAt: T0, id: 11 } });
+    const first = store.listTickets(v, { queue: 'resolved', limit: 2, cursor: { sort: 'newest', key: T0, id: 11 } });
     expect(first.items.map((t) => t.id)).toEqual([10, 9]);
     // The index entries this page looks at: a handful, not the ~3,000 that share its updated_at above the cursor.
     const sql = pageSql(queuePlan(v, { queue: 'resolved' })!.branches, true);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type ChannelInfo } from '../api.ts';
 import { courtTime } from '../format.ts';
 import { useI18n, type T } from '../i18n.tsx';
+import { accountLabel, channelLabel } from '../labels.ts';
 import { useLive, useServerEvent } from '../realtime.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
@@ -54,7 +55,7 @@ export function AdminChannels() {
             const { qr, ...details } = c.health.details ?? {};
             return (
               <section key={c.name} className={`card channel health-${c.health.state}`} aria-labelledby={`ch-${c.name}`}>
-                <h2 id={`ch-${c.name}`}>{c.name}</h2>
+                <h2 id={`ch-${c.name}`}>{channelLabel(t, c.name)}</h2>
                 <p>
                   <span className={`badge health-${c.health.state}`}>{t(`health.${c.health.state}`)}</span>{' '}
                   <span className="muted">{t('channels.since', { time: courtTime(c.health.since) })}</span>
@@ -70,7 +71,7 @@ export function AdminChannels() {
                   <dl className="details">
                     {Object.entries(details).map(([k, v]) => (
                       <div key={k}>
-                        <dt>{k}</dt>
+                        <dt>{accountLabel(t, k)}</dt>
                         <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
                       </div>
                     ))}

@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, qs, type ScopeFigures, type ScopeStats } from '../api.ts';
 import { courtTime } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
+import { languageLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
@@ -106,7 +107,7 @@ function Figures({ stats }: { stats: ScopeStats }) {
         <tbody>
           {rows.map(([lang, f]) => (
             <tr key={lang}>
-              <td>{lang}</td>
+              <td>{languageLabel(t, lang)}</td>
               <td>{f.n}</td>
               <td>{percent(f.precision)}</td>
               <td>{percent(f.recall)}</td>

@@ -3,6 +3,7 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, type CourtRow, type Role, type UserRow } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+import { courtLabel, languageLabel } from '../labels.ts';
 import { useSession } from '../session.tsx';
 import { ActionTableHead, CourtOptions, ErrorLine } from '../ui.tsx';
 import { useAction, useFocusAfterRender } from '../util.ts';
@@ -20,7 +21,7 @@ const COLUMNS = [
 ] as const;
 
 export function AdminUsers({ courts }: { courts: CourtRow[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { user: me } = useSession();
   const [users, setUsers] = useState<UserRow[] | null>(null);
   const { error, run } = useAction();
@@ -33,7 +34,7 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
     void run(load);
   }, []);
 
-  const courtCode = (id: number | null) => (id === null ? t('users.allCourts') : (courts.find((c) => c.id === id)?.code ?? String(id)));
+  const courtOf = (id: number | null) => (id === null ? t('users.allCourts') : courtLabel(lang, courts, id));
 
   const setActive = (u: UserRow, active: boolean) => {
     setNotice(null);
@@ -80,6 +81,7 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
                       user={u}
                       courts={courts}
                       self={u.id === me.id}
+                      onSubmit={() => setNotice(null)}
                       onSaved={async (s) => {
                         await saved(t('users.saved', { login: s.login }));
                         stopEdit(u.id);
@@ -96,9 +98,9 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
                     {u.title && <span className="muted"> · {u.title}</span>}
                   </td>
                   <td>{t(`role.${u.role}`)}</td>
-                  <td>{courtCode(u.courtId)}</td>
+                  <td>{courtOf(u.courtId)}</td>
                   <td>{u.sipExtension ?? ''}</td>
-                  <td>{u.languages.join(', ')}</td>
+                  <td>{u.languages.map((l) => languageLabel(t, l)).join(', ')}</td>
                   <td>{u.maxConcurrent}</td>
                   <td>{u.active ? t('users.active') : t('users.inactive')}</td>
                   <td>
@@ -131,7 +133,7 @@ export function AdminUsers({ courts }: { courts: CourtRow[] }) {
       )}
 
       <div className="card">
-        <UserForm courts={courts} onSaved={(u) => saved(t('users.created', { login: u.login }))} />
+        <UserForm courts={courts} onSubmit={() => setNotice(null)} onSaved={(u) => saved(t('users.created', { login: u.login }))} />
       </div>
     </main>
   );
@@ -143,11 +145,13 @@ interface FormProps {
   courts: CourtRow[];
   /** The signed-in admin editing themselves: their role stays admin. */
   self?: boolean;
+  /** A save starts: an earlier success message no longer applies. */
+  onSubmit: () => void;
   onSaved: (user: UserRow) => Promise<void>;
   onCancel?: () => void;
 }
 
-function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) {
+function UserForm({ user, courts, self = false, onSubmit, onSaved, onCancel }: FormProps) {
   const { t } = useI18n();
   const initial = () => ({
     login: user?.login ?? '',
@@ -167,6 +171,9 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
+    onSubmit();
+    const sent = form;
     const fields = {
       name: form.name.trim(),
       role: form.role,
@@ -180,7 +187,8 @@ function UserForm({ user, courts, self = false, onSaved, onCancel }: FormProps) 
       const r = user
         ? await api.patch<{ user: UserRow }>(`/api/users/${user.id}`, { ...fields, ...(form.password ? { password: form.password } : {}) })
         : await api.post<{ user: UserRow }>('/api/users', { ...fields, login: form.login.trim(), password: form.password });
-      if (!user) setForm(initial());
+      // Emptied only if nothing was typed meanwhile: the next user, started while this one was saving, stays.
+      if (!user) setForm((now) => (now === sent ? initial() : now));
       await onSaved(r.user);
     });
   };
