@@ -237,26 +237,38 @@ export class TicketService {
       store.recordScopeDecision({ ticketId: id, label: 'in_scope', source: 'overrule', userId: user.id, reason, now });
       store.updateTicket(id, { status: working ? 'open' : 'waiting', scopeVerdict: 'in_scope', scopeFlagged: false, assigneeId }, now);
       if (assigneeId !== null) store.markAssigned(assigneeId, now);
-      if (REPLYABLE_CHANNELS.has(t.channel)) {
-        const text = overruleReply((t.language ?? 'unknown') as Lang, t.ref);
-        messageId = store.insertMessage({
-          ticketId: id,
-          direction: 'out',
-          channel: t.channel,
-          auto: 'overrule',
-          text,
-          deliveryStatus: 'queued',
-          now,
-        });
-        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text), now);
-      }
+      messageId = this.queueNotice(t, 'overrule', overruleReply((t.language ?? 'unknown') as Lang, t.ref), now);
       this.audit(user, id, 'ticket.scope_overruled', { from: t.scopeVerdict, score: t.scopeScore, reason, assigneeId, messageId });
     });
-    if (messageId !== null) {
-      this.d.events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
-      this.d.outbox.kick();
-    }
+    this.announceNotice(ticket, messageId);
     return ticket;
+  }
+
+  /**
+   * The citizen's notice of a scope decision (the overrule's "taken after all", the appeal answer), queued in the
+   * caller's transaction; null when the ticket's channel cannot carry text (a call).
+   */
+  private queueNotice(t: TicketRow, auto: 'overrule' | 'appeal', text: string, now: number): number | null {
+    if (!REPLYABLE_CHANNELS.has(t.channel)) return null;
+    const { store } = this.d;
+    const messageId = store.insertMessage({
+      ticketId: t.id,
+      direction: 'out',
+      channel: t.channel,
+      auto,
+      text,
+      deliveryStatus: 'queued',
+      now,
+    });
+    store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, auto === 'appeal' ? 'appeal' : undefined), now);
+    return messageId;
+  }
+
+  /** After commit: the notice's message to the consoles, and the outbox woken for it. */
+  private announceNotice(ticket: TicketRow, messageId: number | null) {
+    if (messageId === null) return;
+    this.d.events.emit({ type: 'message.created', ticket, message: this.d.store.getMessage(messageId)! });
+    this.d.outbox.kick();
   }
 
   /**
@@ -270,26 +282,14 @@ export class TicketService {
     if (t.status === 'out_of_scope' || t.status === 'resolved')
       throw new VicError('VIC_TICKET_NOT_OPEN', 'Only an open or waiting ticket can be marked as an appeal');
     if (t.specialistId !== null) throw new VicError('VIC_TICKET_WITH_SPECIALIST');
-    const { store, clock, events, outbox } = this.d;
+    const { store, clock } = this.d;
     const now = clock.now();
     // Set inside the transaction: the appeal answer, when the channel can carry it.
     let messageId = null as number | null;
     const ticket = this.commit(t, () => {
       store.recordScopeDecision({ ticketId: id, label: 'appeal', source: 'marked_appeal', userId: user.id, reason, now });
       store.updateTicket(id, { status: 'out_of_scope', scopeVerdict: 'appeal', scopeFlagged: false, assigneeId: null }, now);
-      if (REPLYABLE_CHANNELS.has(t.channel)) {
-        const text = appealReply((t.language ?? 'unknown') as Lang, t.ref);
-        messageId = store.insertMessage({
-          ticketId: id,
-          direction: 'out',
-          channel: t.channel,
-          auto: 'appeal',
-          text,
-          deliveryStatus: 'queued',
-          now,
-        });
-        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, 'appeal'), now);
-      }
+      messageId = this.queueNotice(t, 'appeal', appealReply((t.language ?? 'unknown') as Lang, t.ref), now);
       this.audit(user, id, 'ticket.scope_marked_appeal', {
         from: t.scopeVerdict,
         score: t.scopeScore,
@@ -298,10 +298,7 @@ export class TicketService {
         messageId,
       });
     });
-    if (messageId !== null) {
-      events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
-      outbox.kick();
-    }
+    this.announceNotice(ticket, messageId);
     return ticket;
   }
 }

@@ -4,12 +4,12 @@
 // - EscalationQuestion: the open question on top of the ticket for the specialist holding it;
 // - EscalationControls: hand back (specialist, operator, admin) and pass to another specialist (specialist, admin);
 // - EscalationTimeline: every escalation of the ticket, newest first, with its times and status.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, type EscalationRow, type SpecialistSuggestion, type Suggestions, type TicketDetail, type TicketRow } from './api.ts';
 import { courtTime } from './format.ts';
 import { errorText, useI18n } from './i18n.tsx';
 import { useSession } from './session.tsx';
-import { ErrorLine } from './ui.tsx';
+import { ErrorLine, useModalDialog } from './ui.tsx';
 import { useAction } from './util.ts';
 
 /** The escalation still with a specialist, if any. */
@@ -190,14 +190,8 @@ const specialistLabel = (s: SpecialistSuggestion) => (s.title ? `${s.name} — $
 /** The button and its modal dialog (native <dialog>: focus stays inside, Escape closes). */
 function EscalateDialog({ ticket, onChanged }: { ticket: TicketDetail; onChanged: (t: TicketRow) => void }) {
   const { t } = useI18n();
-  const ref = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <>
       <button type="button" data-shortcut="escalate" onClick={() => setOpen(true)}>

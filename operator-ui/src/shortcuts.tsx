@@ -3,6 +3,7 @@
 // operator types (inputs, text areas, selects), except Escape and Ctrl combinations, and while a modal dialog
 // is open (it owns the keyboard then). The list moves by focusing its rows: Enter then opens a row natively.
 import { useEffect, useRef, useState } from 'react';
+import { useModalDialog } from './ui.tsx';
 import { useI18n, type Key } from './i18n.tsx';
 
 /** Every shortcut the console has, as the help dialog shows them. */
@@ -172,13 +173,7 @@ export function TicketShortcuts() {
 /** The list of shortcuts: a native modal dialog (focus stays inside, Escape closes). */
 function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useI18n();
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
+  const ref = useModalDialog(open);
   return (
     <dialog ref={ref} className="shortcut-help" aria-labelledby="shortcut-help-title" onClose={onClose}>
       <h2 id="shortcut-help-title">{t('keyboard.title')}</h2>

@@ -1,5 +1,5 @@
 // Small shared pieces: channel icons, status badges, the page-level error line, court names and pickers.
-import type { JSX } from 'react';
+import { useEffect, useRef, type JSX } from 'react';
 import type { CourtRow, TicketStatus } from './api.ts';
 import { useI18n, type Key, type Lang } from './i18n.tsx';
 
@@ -84,4 +84,16 @@ export function CourtOptions({ courts, empty }: { courts: CourtRow[]; empty?: st
       ))}
     </>
   );
+}
+
+/** A native modal <dialog> shown while `open` (focus stays inside, Escape closes): attach the ref to the dialog. */
+export function useModalDialog(open: boolean) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return ref;
 }
