@@ -394,13 +394,19 @@ function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: Me
     const start = el ? el.selectionStart : text.length;
     const end = el ? el.selectionEnd : text.length;
     const next = text.slice(0, start) + snippet + text.slice(end);
+    caret.current = start + snippet.length;
     setText(next);
-    requestAnimationFrame(() => {
-      if (!box.current) return;
-      box.current.focus();
-      box.current.setSelectionRange(start + snippet.length, start + snippet.length);
-    });
   };
+  // The cursor is placed in the same commit that sets the text: a later frame would move it under keys typed
+  // meanwhile, and what the user types next would land in the middle.
+  const caret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (caret.current === null || !el) return;
+    el.focus();
+    el.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  }, [text]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const typing = useTyping(ticket.id);
