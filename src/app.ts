@@ -6,6 +6,7 @@ import type { CourtCalendar } from '../routing/calendar/index.ts';
 import { AttachmentStore } from './attachments.ts';
 import { CalendarBook } from './calendars.ts';
 import { CallService } from './calls.ts';
+import { CsatService } from './csat/service.ts';
 import { hashPassword, randomPassword } from './auth.ts';
 import { ChannelRegistry, type ChannelAdapter, type ChannelContext } from './channels.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -55,6 +56,8 @@ export class Vic {
   readonly tickets: TicketService;
   readonly escalations: EscalationService;
   readonly calls: CallService;
+  /** The citizens' rating: the survey at resolution, a rating reply taken before ingest. */
+  readonly csat: CsatService;
   readonly dispatcher: Dispatcher;
   /** The daily retention run (docs/retention.md). */
   readonly retention: RetentionJob;
@@ -96,6 +99,15 @@ export class Vic {
       metrics: this.metrics,
     });
     this.tickets = new TicketService({ store: this.store, clock: this.clock, events: this.events, outbox: this.outbox, calendarFor });
+    this.csat = new CsatService({
+      store: this.store,
+      clock: this.clock,
+      events: this.events,
+      outbox: this.outbox,
+      config: this.config,
+      calendarFor,
+      log: this.log,
+    });
     this.calls = new CallService({ store: this.store, clock: this.clock, events: this.events, config: this.config, calendarFor });
     this.escalations = new EscalationService({
       store: this.store,
@@ -159,7 +171,11 @@ export class Vic {
   }
 
   ingest(envelope: InboundEnvelope, state?: ChannelStateWrites): IngestResult {
+    // A reply to a survey ("1"–"5") is a rating, not a message: it never reaches the pipeline.
+    const rating = this.csat.intercept(envelope, state);
+    if (rating) return rating;
     const r = this.metrics.ingest(envelope.channel, () => ingest(this.pipeline, envelope, state));
+    this.csat.afterIngest(envelope, r);
     // Only a queued auto-reply needs the outbox now; otherwise its timer suffices.
     if (r.autoReplies > 0) this.outbox.kick();
     return r;

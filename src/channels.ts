@@ -5,17 +5,10 @@ import type { Logger } from './log.ts';
 import type { DeliveryStatus } from './store/index.ts';
 import type { IngestResult } from './ingest/pipeline.ts';
 import type { CallService } from './calls.ts';
+import type { ChannelHealth } from './channel-health.ts';
 
-export type HealthState = 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
-
-export interface ChannelHealth {
-  state: HealthState;
-  reason?: string;
-  /** Epoch ms of the last change of state. */
-  since: number;
-  /** Extra, channel-specific facts for admins (e.g. a QR code while pairing). Never secrets. */
-  details?: Record<string, unknown>;
-}
+// Declared in a file of its own, which the console imports too.
+export type { ChannelHealth, HealthReason, HealthState } from './channel-health.ts';
 
 export interface OutboundMessage {
   messageId: number;

@@ -87,12 +87,21 @@ const schema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).default(1095),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).default(1825),
   RETENTION_SESSIONS_DAYS: z.coerce.number().int().min(0).default(0),
+  // The bell's notifications and unsent drafts (src/retention/policy.ts): staff data, kept a season, not years.
+  NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   RETENTION_RUN_AT: z
     .string()
     .default('03:00')
     .refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM (court time) or off'),
   VIC_DEMO: bool.default(false),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  // The citizens' rating of answers (src/csat/): off until the centre has set the links' secret and PUBLIC_ORIGIN
+  // and decided to write to citizens after each answer (it is a message they did not ask for).
+  CSAT_ENABLED: bool.default(false),
+  CSAT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CSAT_MIN_INTERVAL_DAYS: z.coerce.number().min(0).default(7),
+  CSAT_REPLY_DAYS: z.coerce.number().positive().default(14),
+  CSAT_COMMENT_WINDOW_MIN: z.coerce.number().min(0).default(15),
 });
 
 export type Config = z.infer<typeof schema>;

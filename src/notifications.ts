@@ -2,12 +2,15 @@
 // and a live `notification.created`; and each holder's unread count of their own queue (`read.unread`) when a
 // message arrives on their ticket or they read one. Only staff actions write rows (an assignment by someone else,
 // a specialist's answer, a hand-back, an escalation and its breached deadlines): a citizen's new message is
-// known from the read marks (src/store/reads.ts), so ingest writes nothing here.
+// known from the read marks (src/store/reads.ts), so ingest writes nothing here. Nor does the routing's own
+// assignment (at ingest, or the dispatcher's): the bell lists it from the read marks too, and its holder gets a live
+// `notification.routed` to sound and show it, built from the event's ticket row at ingest (the row names the
+// assignee: no query), or after one indexed read of that ticket for the dispatcher's (is it still unread for them?).
 import type { Clock } from './clock.ts';
 import type { EventBus, VicEvent } from './events.ts';
 import type { Logger } from './log.ts';
 import type { ConsoleServer } from './realtime.ts';
-import type { NotificationKind, Store } from './store/index.ts';
+import type { NotificationKind, Store, UnreadTicket } from './store/index.ts';
 
 export function attachNotifications(io: ConsoleServer, d: { store: Store; clock: Clock; events: EventBus; log: Logger }): () => void {
   const { store, clock } = d;
@@ -19,12 +22,24 @@ export function attachNotifications(io: ConsoleServer, d: { store: Store; clock:
     const id = store.addNotification({ userId, ticketId, kind, actorId, now: clock.now() });
     if (connected(userId)) io.to(`user:${userId}`).emit('notification.created', { notification: store.getNotification(id) });
   };
+  // Sent before the ticket's own events (this listener is attached first): the console then knows the alert is
+  // made here and does not sound the new ticket again.
+  const routed = (userId: number, entry: Omit<UnreadTicket, 'messageId'> | undefined) => {
+    if (entry) io.to(`user:${userId}`).emit('notification.routed', { entry });
+  };
   const pushUnread = (userId: number) => {
     if (connected(userId)) io.to(`user:${userId}`).emit('read.unread', { unreadMine: store.unreadMine(userId) });
   };
 
   const onEvent = (e: VicEvent) => {
     switch (e.type) {
+      case 'ticket.created': {
+        const t = e.ticket;
+        // A new ticket is unread for everyone: no need to ask.
+        if (t.assigneeId !== null && connected(t.assigneeId))
+          routed(t.assigneeId, { ticketId: t.id, ref: t.ref, at: t.lastInboundAt ?? t.createdAt, assigned: true });
+        break;
+      }
       case 'ticket.updated': {
         const { ticket: t, before: b } = e;
         const handedBack = b.specialistId !== null && t.specialistId === null && t.assigneeId !== null;
@@ -33,9 +48,11 @@ export function attachNotifications(io: ConsoleServer, d: { store: Store; clock:
         // The event does not say who acted: the ticket's last audit row (written in the same transaction) does.
         const last = store.lastTicketAction(t.id);
         if (handedBack && last?.action === 'ticket.handed_back') notify(t.assigneeId!, t.id, 'handback', last.userId);
-        // The routing's own assignments (no user) are not news: the ticket shows unread in the queue.
         else if (assigned && last?.action === 'ticket.assigned' && last.userId !== null)
           notify(t.assigneeId!, t.id, 'assigned', last.userId);
+        // The routing's own (no user): no row, the read marks tell the bell.
+        else if (assigned && last?.action === 'ticket.assigned' && connected(t.assigneeId!))
+          routed(t.assigneeId!, store.unreadTicket(t.assigneeId!, t.id));
         break;
       }
       case 'message.created': {

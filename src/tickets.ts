@@ -16,6 +16,8 @@ import type { Store, TicketRow, UserRow, Viewer } from './store/index.ts';
 export function canSee(user: Viewer, t: Pick<TicketRow, 'courtId' | 'specialistId'>): boolean {
   if (user.role === 'admin') return true;
   if (user.role === 'specialist') return t.specialistId === user.id;
+  // A supervisor reads reports only, never a ticket.
+  if (user.role === 'supervisor') return false;
   return user.courtId === null || user.courtId === t.courtId;
 }
 
@@ -34,12 +36,12 @@ export class TicketService {
   visible(user: UserRow, id: number): TicketRow {
     const t = this.d.store.getTicket(id);
     if (!t) throw new VicError('VIC_TICKET_NOT_FOUND');
-    if (!canSee(user, t)) throw new VicError(user.role === 'specialist' ? 'VIC_FORBIDDEN' : 'VIC_FORBIDDEN_COURT');
+    if (!canSee(user, t)) throw new VicError(user.role === 'operator' || user.role === 'admin' ? 'VIC_FORBIDDEN_COURT' : 'VIC_FORBIDDEN');
     return t;
   }
 
   private staffOnly(user: UserRow) {
-    if (user.role === 'specialist') throw new VicError('VIC_FORBIDDEN', 'Only operators and admins can do this');
+    if (user.role !== 'operator' && user.role !== 'admin') throw new VicError('VIC_FORBIDDEN', 'Only operators and admins can do this');
   }
 
   private commit(before: TicketRow, fn: () => void): TicketRow {

@@ -11,6 +11,7 @@ import {
   type ChannelAdapter,
   type ChannelContext,
   type ChannelHealth,
+  type HealthReason,
   type HealthState,
   type OutboundMessage,
   type SendResult,
@@ -45,7 +46,7 @@ export class EmailChannel implements ChannelAdapter {
   /** Parses inbound mail off the main thread, with a deadline per message (see parse-pool.ts). */
   private parser: ParsePool | null = null;
   private instance = '';
-  private imapHealth: { state: HealthState; reason?: string; since: number } = { state: 'down', reason: 'not started', since: Date.now() };
+  private imapHealth: Omit<ChannelHealth, 'details'> = { state: 'down', code: 'notStarted', reason: 'not started', since: Date.now() };
   private smtpProblem: { reason: string; since: number } | null = null;
   private announced = '';
   private stopping = false;
@@ -66,7 +67,7 @@ export class EmailChannel implements ChannelAdapter {
     ctx.state.set('instance', this.instance);
     this.smtp = new SmtpSender(this.cfg);
     this.parser = new ParsePool({ deadlineMs: this.cfg.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS });
-    this.setImapHealth('connecting', `connecting to ${this.cfg.imap.host}:${this.cfg.imap.port}`);
+    this.setImapHealth('connecting', 'connecting', `connecting to ${this.cfg.imap.host}:${this.cfg.imap.port}`);
     let firstAttempt!: () => void;
     const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
     this.loop = this.run(firstAttempt);
@@ -84,7 +85,7 @@ export class EmailChannel implements ChannelAdapter {
     this.loop = null;
     this.smtp?.close();
     this.smtp = null;
-    this.setImapHealth('down', 'stopped');
+    this.setImapHealth('down', 'stopped', 'stopped');
   }
 
   async command(name: string): Promise<void> {
@@ -97,7 +98,7 @@ export class EmailChannel implements ChannelAdapter {
   health(): ChannelHealth {
     const details = { mailbox: this.cfg.address };
     if (this.imapHealth.state === 'connected' && this.smtpProblem)
-      return { state: 'degraded', reason: this.smtpProblem.reason, since: this.smtpProblem.since, details };
+      return { state: 'degraded', code: 'smtpFailing', reason: this.smtpProblem.reason, since: this.smtpProblem.since, details };
     return { ...this.imapHealth, details };
   }
 
@@ -126,10 +127,11 @@ export class EmailChannel implements ChannelAdapter {
   private now() {
     return this.ctx?.clock.now() ?? Date.now();
   }
-  private setImapHealth(state: HealthState, reason?: string) {
+  private setImapHealth(state: HealthState, code?: HealthReason, reason?: string) {
     if (state !== this.imapHealth.state || reason !== this.imapHealth.reason) {
       this.imapHealth = {
         state,
+        ...(code ? { code } : {}),
         ...(reason ? { reason } : {}),
         since: state === this.imapHealth.state ? this.imapHealth.since : this.now(),
       };
@@ -214,7 +216,8 @@ export class EmailChannel implements ChannelAdapter {
       const reason = `IMAP connection ${connected ? 'lost' : 'failed'}: ${describeError(error)}, retrying in ${seconds(delay)}`;
       log.warn({ err: error, failures }, reason);
       const loginFailed = (error as { authenticationFailed?: boolean } | undefined)?.authenticationFailed;
-      this.setImapHealth(loginFailed || failures > 3 ? 'down' : 'degraded', reason);
+      const code = loginFailed ? 'imapLoginFailed' : connected ? 'imapLost' : 'imapFailed';
+      this.setImapHealth(loginFailed || failures > 3 ? 'down' : 'degraded', code, reason);
       await this.sleep(delay);
     }
   }

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import { CallFlow, type CallCommand, type CallEvent, type Party } from '../../routing/call-flow.ts';
-import type { ChannelAdapter, ChannelContext, ChannelHealth, HealthState } from '../../src/channels.ts';
+import type { ChannelAdapter, ChannelContext, ChannelHealth, HealthReason, HealthState } from '../../src/channels.ts';
 import type { SipConfig } from './config.ts';
 import { MAX_HEADER_CHARS, callKey, callerIdentity, calledNumber, oversizeHeader, referTarget } from './identity.ts';
 
@@ -116,7 +116,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   let retryTimer: NodeJS.Timeout | null = null;
   let keepAliveTimer: NodeJS.Timeout | null = null;
   let ackTimer: NodeJS.Timeout | null = null;
-  let health: ChannelHealth = { state: 'down', reason: 'not started', since: Date.now() };
+  let health: ChannelHealth = { state: 'down', code: 'notStarted', reason: 'not started', since: Date.now() };
   let sipAddress: string | null = null;
   const live = new Map<string, LiveCall>();
 
@@ -124,9 +124,11 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   const log = () => ctx!.log;
   const operatorUri = (extension: string) => fill(cfg.operatorUriTemplate, 'extension', extension);
 
-  function setHealth(state: HealthState, reason?: string) {
+  function setHealth(state: HealthState, code?: HealthReason, reason?: string) {
     if (health.state === state && health.reason === reason) return;
-    health = { state, ...(reason ? { reason } : {}), since: Date.now() };
+    health = { state, ...(code ? { code } : {}), ...(reason ? { reason } : {}), since: Date.now() };
+    // A lost link is logged where it is lost; a degraded one only here.
+    if (state === 'degraded') ctx?.log.warn({ code, reason }, 'sip: channel degraded');
     ctx?.healthChanged();
   }
 
@@ -149,13 +151,13 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   }
 
   /** The link is gone (closed, refused, silent): retry with exponential backoff. */
-  function lost(gen: number, reason: string, state: HealthState = 'connecting') {
+  function lost(gen: number, code: HealthReason, reason: string, state: HealthState = 'connecting') {
     if (gen !== generation || !ctx) return;
     teardown();
     const wait = delay;
     delay = Math.min(delay * 2, maxBackoffMs);
-    setHealth(state, `${reason}; retrying in ${Math.round(wait / 1000)} s`);
-    log().warn({ reason, retryInMs: wait }, 'sip: drachtio-server link lost');
+    setHealth(state, code, `${reason}; retrying in ${Math.round(wait / 1000)} s`);
+    log().warn({ code, reason, retryInMs: wait }, 'sip: drachtio-server link lost');
     retryTimer = setTimeout(connect, wait);
     retryTimer.unref();
   }
@@ -163,7 +165,10 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   /** Fails the link when drachtio-server does not acknowledge within ackTimeoutMs. */
   function expectAck(gen: number, what: string) {
     if (ackTimer) clearTimeout(ackTimer);
-    ackTimer = setTimeout(() => lost(gen, `drachtio-server did not acknowledge ${what} within ${ackTimeoutMs} ms`), ackTimeoutMs);
+    ackTimer = setTimeout(
+      () => lost(gen, 'sipNoAck', `drachtio-server did not acknowledge ${what} within ${ackTimeoutMs} ms`),
+      ackTimeoutMs,
+    );
     ackTimer.unref();
   }
 
@@ -172,7 +177,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     const gen = generation;
     const s = new Srf() as unknown as SrfApi;
     srf = s;
-    setHealth('connecting', `connecting to drachtio-server ${cfg.host}:${cfg.port}`);
+    setHealth('connecting', 'connecting', `connecting to drachtio-server ${cfg.host}:${cfg.port}`);
     s.on('connect', (err: Error | null, hostport: string) => {
       if (gen !== generation) {
         // a connection that completed after we gave up on it must not take calls
@@ -183,7 +188,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
         }
         return;
       }
-      if (err) return lost(gen, 'drachtio-server rejected SIP_DRACHTIO_SECRET', 'down');
+      if (err) return lost(gen, 'sipSecretRejected', 'drachtio-server rejected SIP_DRACHTIO_SECRET', 'down');
       if (ackTimer) clearTimeout(ackTimer);
       delay = backoffMs;
       sipAddress = hostport.split(',')[0].replace(/^\w+\//, '');
@@ -193,8 +198,8 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     });
     // A refused or dropped connection surfaces as error and/or close; drachtio-srf's own retry is off
     // (maxAttempts 1) because a silent loss needs the same path, with our backoff and health reason.
-    s.on('error', (err: Error) => lost(gen, `drachtio-server ${cfg.host}:${cfg.port}: ${err.message}`));
-    s.on('close', () => lost(gen, `connection to drachtio-server ${cfg.host}:${cfg.port} closed`));
+    s.on('error', (err: Error) => lost(gen, 'sipUnreachable', `drachtio-server ${cfg.host}:${cfg.port}: ${err.message}`));
+    s.on('close', () => lost(gen, 'sipUnreachable', `connection to drachtio-server ${cfg.host}:${cfg.port} closed`));
     s.invite((req, res) => onInvite(req, res));
     s.connect({ host: cfg.host, port: cfg.port, secret: cfg.secret, reconnect: { maxAttempts: 1 } });
     expectAck(gen, 'the connection');
@@ -214,19 +219,21 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
           if (ackTimer) clearTimeout(ackTimer);
           if (err) {
             // drachtio-server answered, so the link is alive: it would not send to that address (e.g. its own)
-            if ((err as Error & { code?: string }).code !== 'EDRACHTIO') return lost(gen, `keep-alive failed: ${err.message}`);
-            setHealth('degraded', `drachtio-server cannot send OPTIONS to the PBX ${pbx}: ${err.message}`);
+            if ((err as Error & { code?: string }).code !== 'EDRACHTIO')
+              return lost(gen, 'sipKeepAliveFailed', `keep-alive failed: ${err.message}`);
+            setHealth('degraded', 'sipPbxUnreachable', `drachtio-server cannot send OPTIONS to the PBX ${pbx}: ${err.message}`);
             return keepAlive(gen);
           }
           req.on('response', (res: SipResponse) => {
             if (gen !== generation) return;
-            if (res.status === 408 || res.status === 503) setHealth('degraded', `PBX ${pbx} does not answer OPTIONS (${res.status})`);
+            if (res.status === 408 || res.status === 503)
+              setHealth('degraded', 'sipPbxUnreachable', `PBX ${pbx} does not answer OPTIONS (${res.status})`);
             else setHealth('connected');
           });
           keepAlive(gen);
         });
       } catch (err) {
-        lost(gen, `keep-alive failed: ${(err as Error).message}`); // drachtio-srf throws when it has no socket left
+        lost(gen, 'sipKeepAliveFailed', `keep-alive failed: ${(err as Error).message}`); // drachtio-srf throws when it has no socket left
       }
     }, keepAliveMs);
     keepAliveTimer.unref();
@@ -498,7 +505,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
       for (const call of live.values()) for (const leg of call.legs.values()) clearTimeout(leg.timer);
       live.clear();
       ctx = null;
-      setHealth('down', 'stopped');
+      setHealth('down', 'stopped', 'stopped');
       return Promise.resolve();
     },
     health: () => ({

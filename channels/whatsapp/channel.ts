@@ -10,6 +10,7 @@ import {
   type ChannelAdapter,
   type ChannelContext,
   type ChannelHealth,
+  type HealthReason,
   type HealthState,
   type OutboundMessage,
   type SendResult,
@@ -60,11 +61,11 @@ export class WhatsappChannel implements ChannelAdapter {
   private generation = 0;
   private stopped = true;
   private failures = 0;
-  private status: { state: HealthState; reason?: string; since: number } = { state: 'down', reason: 'not started', since: 0 };
+  private status: Omit<ChannelHealth, 'details'> = { state: 'down', code: 'notStarted', reason: 'not started', since: 0 };
   private qr: string | null = null;
   private qrSeq = 0;
   private waState: string | null = null;
-  private lastProblem: { reason: string; at: number } | null = null;
+  private lastProblem: { code: HealthReason; reason: string; at: number } | null = null;
   private nextRetryAt: number | null = null;
   private watchdog: unknown = null;
   private retryTimer: unknown = null;
@@ -84,7 +85,7 @@ export class WhatsappChannel implements ChannelAdapter {
   start(ctx: ChannelContext) {
     this.ctx = ctx;
     this.stopped = false;
-    this.spawn('starting WhatsApp Web');
+    this.spawn('connecting', 'starting WhatsApp Web');
     return Promise.resolve();
   }
 
@@ -104,7 +105,7 @@ export class WhatsappChannel implements ChannelAdapter {
   }
 
   async command(name: string) {
-    if (name === 'restart') return this.restart('restarted by an admin');
+    if (name === 'restart') return this.restart('restarted', 'restarted by an admin');
     if (name === 'logout') return this.logout();
     throw new Error(`unknown command ${name}`);
   }
@@ -142,14 +143,14 @@ export class WhatsappChannel implements ChannelAdapter {
 
   // ---- lifecycle
 
-  private spawn(reason: string) {
+  private spawn(code: HealthReason, reason: string) {
     if (this.stopped) return;
     const gen = ++this.generation;
     let client: ClientLike;
     try {
       client = this.deps.createClient(this.cfg);
     } catch (err) {
-      void this.fail(`could not create the WhatsApp client: ${errText(err)}`);
+      void this.fail('waStartFailed', `could not create the WhatsApp client: ${errText(err)}`);
       return;
     }
     this.client = client;
@@ -177,7 +178,7 @@ export class WhatsappChannel implements ChannelAdapter {
     );
     client.on(
       'auth_failure',
-      live((message: string) => this.fail(`authentication failed: ${message}`)),
+      live((message: string) => this.fail('waAuthFailed', `authentication failed: ${message}`)),
     );
     client.on(
       'ready',
@@ -186,7 +187,7 @@ export class WhatsappChannel implements ChannelAdapter {
     // The library destroys the client itself after this event: the instance is dead.
     client.on(
       'disconnected',
-      live((why: string) => this.fail(`disconnected: ${why}`)),
+      live((why: string) => this.fail('waDisconnected', `disconnected: ${why}`)),
     );
     client.on(
       'change_state',
@@ -200,35 +201,35 @@ export class WhatsappChannel implements ChannelAdapter {
       'message_ack',
       live((msg: MessageLike, ack: number) => msg.fromMe && this.onAck(msg.id._serialized, ack)),
     );
-    this.setState('connecting', reason);
+    this.setState('connecting', code, reason);
     this.arm(this.cfg.initTimeoutMs, `WhatsApp Web did not load within ${this.cfg.initTimeoutMs / 1000} s`);
-    client.initialize().catch(live((err: unknown) => this.fail(`WhatsApp Web could not start: ${errText(err)}`)));
+    client.initialize().catch(live((err: unknown) => this.fail('waStartFailed', `WhatsApp Web could not start: ${errText(err)}`)));
   }
 
   /** Any failure: down with the reason, the client destroyed, a new one after a delay that doubles each time. */
-  private async fail(reason: string) {
+  private async fail(code: HealthReason, reason: string) {
     if (this.stopped) return;
     this.failures++;
     const delay = Math.min(this.cfg.retryMaxMs, this.cfg.retryBaseMs * 2 ** (this.failures - 1));
     const now = this.ctx!.clock.now();
-    this.lastProblem = { reason, at: now };
-    this.ctx!.log.warn({ reason, retryInMs: delay, failures: this.failures }, 'WhatsApp client failed; it will be replaced');
+    this.lastProblem = { code, reason, at: now };
+    this.ctx!.log.warn({ code, reason, retryInMs: delay, failures: this.failures }, 'WhatsApp client failed; it will be replaced');
     const detaching = this.detach();
     this.nextRetryAt = now + delay;
-    this.setState('down', reason);
+    this.setState('down', code, reason);
     await detaching;
     if (this.stopped) return;
     this.clearTimer('retryTimer');
     this.retryTimer = this.timers.set(() => {
       this.retryTimer = null;
-      this.spawn(`reconnecting after: ${reason}`);
+      this.spawn('reconnecting', `reconnecting after: ${reason}`);
     }, delay);
   }
 
-  private async restart(reason: string) {
+  private async restart(code: HealthReason, reason: string) {
     this.clearTimer('retryTimer');
     await this.detach();
-    this.spawn(reason);
+    this.spawn(code, reason);
   }
 
   private async logout() {
@@ -249,7 +250,7 @@ export class WhatsappChannel implements ChannelAdapter {
     await fs.rm(sessionDir(this.cfg), { recursive: true, force: true, maxRetries: 3 });
     this.failures = 0;
     this.lastProblem = null;
-    this.spawn('logged out: waiting for a new QR code');
+    this.spawn('loggedOut', 'logged out: waiting for a new QR code');
   }
 
   /** Forgets the current client (its events are ignored from now on) and destroys it — or `keep` it for the caller. */
@@ -298,7 +299,7 @@ export class WhatsappChannel implements ChannelAdapter {
     try {
       state = await this.within(client.getState(), PROBE_TIMEOUT_MS, 'getState()');
     } catch (err) {
-      if (gen === this.generation) void this.fail(`WhatsApp Web stopped answering: ${errText(err)}`);
+      if (gen === this.generation) void this.fail('waUnresponsive', `WhatsApp Web stopped answering: ${errText(err)}`);
       return;
     }
     if (gen !== this.generation || this.stopped) return;
@@ -311,7 +312,7 @@ export class WhatsappChannel implements ChannelAdapter {
     this.clearTimer('watchdog');
     this.watchdog = this.timers.set(() => {
       this.watchdog = null;
-      void this.fail(reason);
+      void this.fail('waLoadTimeout', reason);
     }, ms);
   }
 
@@ -320,9 +321,10 @@ export class WhatsappChannel implements ChannelAdapter {
     this[which] = null;
   }
 
-  private setState(state: HealthState, reason?: string) {
+  private setState(state: HealthState, code?: HealthReason, reason?: string) {
     const since = state === this.status.state ? this.status.since : this.ctx!.clock.now();
-    this.status = { state, ...(reason ? { reason } : {}), since };
+    if (state !== this.status.state || code !== this.status.code) this.ctx!.log.info({ state, code, reason }, 'WhatsApp channel health');
+    this.status = { state, ...(code ? { code } : {}), ...(reason ? { reason } : {}), since };
     this.ctx!.healthChanged();
   }
 
@@ -335,12 +337,12 @@ export class WhatsappChannel implements ChannelAdapter {
     const url = await QRCode.toDataURL(code, { errorCorrectionLevel: 'L', margin: 2, width: 264 });
     if (seq !== this.qrSeq || gen !== this.generation) return;
     this.qr = url;
-    this.setState('pairing', 'scan the QR code on the centre’s phone: WhatsApp → Linked devices → Link a device');
+    this.setState('pairing', 'waScanQr', 'scan the QR code on the centre’s phone: WhatsApp → Linked devices → Link a device');
   }
 
   private onAuthenticated() {
     this.qr = null;
-    this.setState('connecting', 'authenticated, loading chats');
+    this.setState('connecting', 'waLoadingChats', 'authenticated, loading chats');
     this.arm(this.cfg.readyTimeoutMs, `"ready" did not come within ${this.cfg.readyTimeoutMs / 1000} s after authentication`);
   }
 
@@ -356,7 +358,7 @@ export class WhatsappChannel implements ChannelAdapter {
       // Chromium's memory grows over days; a planned restart costs a minute of reconnection.
       this.restartTimer = this.timers.set(() => {
         this.restartTimer = null;
-        void this.restart('scheduled restart');
+        void this.restart('scheduledRestart', 'scheduled restart');
       }, this.cfg.restartEveryMs);
     }
     await this.catchUp(client, gen);
@@ -367,7 +369,7 @@ export class WhatsappChannel implements ChannelAdapter {
     // TIMEOUT/OPENING/PAIRING keep the client (the library emits `disconnected` for the fatal states): sending
     // waits until WhatsApp Web is CONNECTED again.
     if (this.status.state === 'connected' && state !== 'CONNECTED')
-      this.setState('degraded', `WhatsApp Web is ${state} (phone offline or network lost)`);
+      this.setState('degraded', 'waPhoneOffline', `WhatsApp Web is ${state} (phone offline or network lost)`);
     else if (this.status.state === 'degraded' && state === 'CONNECTED') this.setState('connected');
     else this.ctx!.healthChanged();
   }

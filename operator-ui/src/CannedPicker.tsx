@@ -1,9 +1,11 @@
 // Canned answers from the keyboard: typing `/` or `#` at the start of a word in the composer opens the answers
 // in the ticket's language, filtered by what follows; arrows move, Enter (or Tab) puts the answer in place of
 // the typed word, Escape closes. It listens on the composer's own text area (given by ref), ahead of the
-// composer's keys, so Enter picks instead of anything else while the list is open.
+// composer's keys, so Enter picks instead of anything else while the list is open. Each answer is previewed
+// filled in for this ticket, exactly as it will be inserted.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { api, type CannedRow, type TicketDetail } from './api.ts';
+import { cannedLang, fillCanned } from './canned.ts';
 import { useI18n } from './i18n.tsx';
 
 /** The answers, fetched once per page load (admins edit them rarely; a reload brings changes). */
@@ -16,12 +18,6 @@ const loadCanned = () =>
       return [];
     },
   ));
-
-/** kk or ru, or null when unknown or mixed (then both are offered). */
-function ticketLang(ticket: TicketDetail): 'kk' | 'ru' | null {
-  const l = ticket.language ?? ticket.contact.language;
-  return l === 'kk' || l === 'ru' ? l : null;
-}
 
 /** The word being typed at the cursor when it starts with / or #: where it starts, and the filter after the sign. */
 function triggerAt(el: HTMLTextAreaElement): { start: number; query: string } | null {
@@ -36,8 +32,8 @@ function triggerAt(el: HTMLTextAreaElement): { start: number; query: string } | 
 interface Props {
   box: RefObject<HTMLTextAreaElement | null>;
   ticket: TicketDetail;
-  /** Inserts the chosen answer in place of the text area's selection (set here to the typed word). */
-  onPick: (c: CannedRow) => void;
+  /** Inserts the chosen answer, filled in, in place of the text area's selection (set here to the typed word). */
+  onPick: (text: string) => void;
 }
 
 export function CannedSuggest({ box, ticket, onPick }: Props) {
@@ -47,7 +43,7 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
   const [active, setActive] = useState(0);
   /** Escape closes the list for this word; typing on in it does not open it again. */
   const dismissed = useRef<number | null>(null);
-  const lang = ticketLang(ticket);
+  const lang = cannedLang(ticket);
 
   useEffect(() => {
     void loadCanned().then(setItems);
@@ -61,8 +57,8 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
     : [];
 
   // The listeners read the latest state through a ref: they are attached once.
-  const state = useRef({ open, shown, active, onPick });
-  state.current = { open, shown, active, onPick };
+  const state = useRef({ open, shown, active, onPick, ticket });
+  state.current = { open, shown, active, onPick, ticket };
 
   const pick = (c: CannedRow) => {
     const el = box.current;
@@ -70,7 +66,7 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
     if (!el || !o) return;
     el.setSelectionRange(o.start, el.selectionStart);
     setOpen(null);
-    state.current.onPick(c);
+    state.current.onPick(fillCanned(c.text, state.current.ticket));
   };
 
   useEffect(() => {
@@ -140,23 +136,26 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
         <p className="muted">{t('keyboard.cannedNone')}</p>
       ) : (
         <ul role="listbox" id={listId} aria-label={t('keyboard.cannedList')}>
-          {shown.map((c, i) => (
-            <li
-              key={c.id}
-              id={`${listId}-${c.id}`}
-              role="option"
-              aria-selected={i === Math.min(active, shown.length - 1)}
-              data-canned-lang={c.lang}
-              // mousedown, not click: the text area must keep the focus (and its cursor) for the insert.
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(c);
-              }}
-            >
-              <strong>{lang === null ? `${c.lang.toUpperCase()} · ${c.title}` : c.title}</strong>
-              <span className="muted">{c.text.length > 90 ? `${c.text.slice(0, 90)}…` : c.text}</span>
-            </li>
-          ))}
+          {shown.map((c, i) => {
+            const text = fillCanned(c.text, ticket);
+            return (
+              <li
+                key={c.id}
+                id={`${listId}-${c.id}`}
+                role="option"
+                aria-selected={i === Math.min(active, shown.length - 1)}
+                data-canned-lang={c.lang}
+                // mousedown, not click: the text area must keep the focus (and its cursor) for the insert.
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(c);
+                }}
+              >
+                <strong>{lang === null ? `${c.lang.toUpperCase()} · ${c.title}` : c.title}</strong>
+                <span className="muted">{text.length > 90 ? `${text.slice(0, 90)}…` : text}</span>
+              </li>
+            );
+          })}
         </ul>
       )}
     </div>

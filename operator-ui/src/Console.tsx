@@ -8,6 +8,7 @@ import { AdminChannels } from './admin/Channels.tsx';
 import { AdminCourts } from './admin/Courts.tsx';
 import { AdminRetention } from './admin/Retention.tsx';
 import { AdminScopeFilter } from './admin/ScopeFilter.tsx';
+import { AdminTopics } from './admin/Topics.tsx';
 import { AdminUsers } from './admin/Users.tsx';
 import { Alerts, useAlerts } from './Alerts.tsx';
 import { beep, notificationsSupported, notify, unlockAudio } from './alerts.ts';
@@ -17,7 +18,7 @@ import { Inbox } from './Inbox.tsx';
 import { CourtsContext } from './labels.ts';
 import { defaultQueue, isQueue, queuesFor, type CourtCounters, type Queue } from './queues.ts';
 import { useLive, useServerEvent } from './realtime.tsx';
-import { NotificationBell, useReads } from './notifications.tsx';
+import { announcedHere, NotificationBell, useReads } from './notifications.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 import { KeyboardLayer } from './shortcuts.tsx';
@@ -59,6 +60,8 @@ export function Console() {
   // A new ticket also brings its first message: alert once for both.
   const justCreated = useRef(new Set<number>());
   const alert = (ticketId: number, title: string, body: string) => {
+    // The routing just gave it to this user: the bell sounded it already (notifications.tsx).
+    if (announcedHere(ticketId)) return;
     if (sound) beep();
     notify(title, body, () => navigate(`/tickets/${ticketId}${qs({ queue: params.get('queue') })}`));
   };
@@ -120,6 +123,15 @@ export function Console() {
   else if (path === '/admin/retention' && user.role === 'admin') page = <AdminRetention />;
   else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
   else if (path === '/admin/import' && user.role === 'admin') page = <AdminCaseImport />;
+  else if (path === '/admin/topics' && user.role === 'admin') page = <AdminTopics />;
+  // A supervisor has no queue: their page is their court's reports.
+  else if (user.role === 'supervisor')
+    page = (
+      <main className="admin">
+        <h1>{t('role.supervisor')}</h1>
+        <p className="muted">{t('topics.supervisorHome')}</p>
+      </main>
+    );
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
   const myCourt = courts.find((x) => x.id === user.courtId);
@@ -134,7 +146,7 @@ export function Console() {
           {link === 'offline' ? t('conn.offline') : link === 'connected' ? t('conn.online') : t('conn.connecting')}
         </span>
         <span className="spacer" />
-        {user.role !== 'admin' && <PresenceToggle />}
+        {user.role !== 'admin' && user.role !== 'supervisor' && <PresenceToggle />}
         <NotificationBell reads={reads} />
         <NotificationButton />
         <button type="button" aria-pressed={sound} onClick={toggleSound}>
@@ -178,13 +190,15 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'calendar', 'channels', 'canned', 'import', 'scope', 'audit', 'retention'] as const).map((p) => (
-                <li key={p}>
-                  <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
-                    {t(`admin.${p}`)}
-                  </Link>
-                </li>
-              ))}
+              {(['users', 'courts', 'calendar', 'channels', 'canned', 'topics', 'import', 'scope', 'audit', 'retention'] as const).map(
+                (p) => (
+                  <li key={p}>
+                    <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
+                      {t(`admin.${p}`)}
+                    </Link>
+                  </li>
+                ),
+              )}
             </ul>
           </>
         )}

@@ -1,9 +1,11 @@
 // One row of the ticket list: who, the last message on one line, how long ago, and the time left to answer,
-// counted down live. Compact rows keep one line (name, message, countdown, time) so a full screen shows 20 and more.
+// counted down live in working time (DueCountdown.tsx). Compact rows keep one line (name, message, countdown, time)
+// so a full screen shows 20 and more.
 // Citizen text is rendered as React text (escaped).
 import { useState, type ReactNode } from 'react';
 import type { TicketRow } from './api.ts';
-import { dueLevel, dueShort, dueText, relativeTime } from './countdown.ts';
+import { relativeTime } from './countdown.ts';
+import { RowDueCountdown } from './DueCountdown.tsx';
 import { courtTime } from './format.ts';
 import { useI18n } from './i18n.tsx';
 import { useCourtLabel } from './labels.ts';
@@ -38,15 +40,7 @@ export function TicketRowView({ ticket: x, now, showCourt, compact, children }: 
     </time>
   );
   const waiting = x.firstResponseAt === null && x.firstResponseDueAt !== null && x.status !== 'resolved';
-  const due = waiting && (
-    <span
-      className={`due due-${dueLevel(x.createdAt, x.firstResponseDueAt!, now)}`}
-      title={`${dueText(t, x.firstResponseDueAt!, now)} · ${t('list.dueTitle', { at: courtTime(x.firstResponseDueAt) })}`}
-    >
-      <Clock />
-      {dueShort(t, x.firstResponseDueAt!, now)}
-    </span>
-  );
+  const due = waiting && <RowDueCountdown courtId={x.courtId} start={x.createdAt} due={x.firstResponseDueAt!} now={now} />;
   if (compact)
     return (
       <span className="row1">
@@ -78,16 +72,6 @@ export function TicketRowView({ ticket: x, now, showCourt, compact, children }: 
         {children}
       </span>
     </>
-  );
-}
-
-/** A small clock before the countdown (an emoji would depend on the system's fonts). */
-function Clock() {
-  return (
-    <svg className="clock" width="11" height="11" viewBox="0 0 12 12" aria-hidden="true">
-      <circle cx="6" cy="6" r="5" fill="none" stroke="currentColor" strokeWidth="1.4" />
-      <path d="M6 3v3.2l2 1.3" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
-    </svg>
   );
 }
 

@@ -1,7 +1,7 @@
 // The REST client: JSON in and out, the session cookie travels by itself (same origin).
 // Row shapes come from the server's store (type-only imports, erased from the bundle), so a change there
-// fails the console's type check instead of its users. Only the store is imported: it has no other
-// project imports, so the console's check does not depend on the rest of the server.
+// fails the console's type check instead of its users. Only the store and files that import nothing are
+// imported, so the console's check does not depend on the rest of the server.
 import type {
   AttachmentRow,
   CallRow,
@@ -9,30 +9,37 @@ import type {
   CourtRow,
   EscalationRow,
   MessageRow,
+  NotificationRow,
   Role,
   ScopeCounts,
   ScopeDecisionEntry,
   ScopeExplanation,
   TicketRow,
   TicketStatus,
+  UnreadTicket,
   UserRow,
   WeekHours,
 } from '../../src/store/index.ts';
 import type { AuditEntry } from '../../src/store/audit.ts';
+import type { ChannelHealth, HealthReason } from '../../src/channel-health.ts';
 
 export type {
   AttachmentRow,
   AuditEntry,
   CannedRow,
+  ChannelHealth,
   CourtRow,
   EscalationRow,
+  HealthReason,
   MessageRow,
+  NotificationRow,
   Role,
   ScopeCounts,
   ScopeDecisionEntry,
   ScopeExplanation,
   TicketRow,
   TicketStatus,
+  UnreadTicket,
   UserRow,
   WeekHours,
 };
@@ -144,14 +151,6 @@ export interface ScopeStats {
     crossValidation: { folds: number; overall: ScopeFigures; byLang: Record<string, ScopeFigures> };
   };
   decisions: ScopeDecisionEntry[];
-}
-
-/** As src/channels.ts ChannelHealth (not imported: that module pulls in the ingest pipeline's types). */
-export interface ChannelHealth {
-  state: 'connected' | 'connecting' | 'pairing' | 'degraded' | 'down';
-  reason?: string;
-  since: number;
-  details?: Record<string, unknown>;
 }
 
 export interface ChannelInfo {

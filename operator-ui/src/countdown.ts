@@ -1,8 +1,9 @@
 // Times in the ticket list as an operator reads them at a glance: "5 мин назад", and the time left to the reply-by
-// time, counted down live. The console has no working-time calendar (only admins see it), so the countdown is in
-// wall time; the server's deadline itself is set in working time, so it only moves when the calendar says so.
+// time, counted down live in the court's working time (working-time.ts: the server's calendar as intervals), so it
+// stands still over lunch, evenings and days off, as the server's deadline does.
 import { useEffect, useState } from 'react';
 import type { useI18n } from './i18n.tsx';
+import type { DueReading } from './working-time.ts';
 
 type T = ReturnType<typeof useI18n>['t'];
 
@@ -20,14 +21,6 @@ export function relativeTime(t: T, at: number, now: number): string | null {
   return null;
 }
 
-export type DueLevel = 'ok' | 'soon' | 'over';
-
-/** How much of the time to answer is left: under a quarter is "soon" (amber), none is "over" (red). */
-export function dueLevel(start: number, due: number, now: number): DueLevel {
-  if (now >= due) return 'over';
-  return (due - now) / Math.max(1, due - start) < 0.25 ? 'soon' : 'ok';
-}
-
 /** "1 ч 05 мин", under an hour "14:05" (minutes and seconds), so that it visibly counts down. */
 export function span(t: T, ms: number): string {
   const s = Math.floor(Math.abs(ms) / 1000);
@@ -36,9 +29,8 @@ export function span(t: T, ms: number): string {
 }
 
 /** The countdown in full words (for its title), and short (on the row: "1 ч 05 мин", "−0:42" when late). */
-export const dueText = (t: T, due: number, now: number): string =>
-  now >= due ? t('list.overdueBy', { d: span(t, now - due) }) : t('list.dueIn', { d: span(t, due - now) });
-export const dueShort = (t: T, due: number, now: number): string => `${now >= due ? '−' : ''}${span(t, due - now)}`;
+export const dueText = (t: T, r: DueReading): string => t(r.level === 'over' ? 'list.overdueBy' : 'list.dueIn', { d: span(t, r.left) });
+export const dueShort = (t: T, r: DueReading): string => `${r.level === 'over' ? '−' : ''}${span(t, r.left)}`;
 
 /** The current time, renewed every `ms`: one timer for the whole list, not one per row. */
 export function useNow(ms: number): number {

@@ -2,33 +2,22 @@
 // and follow the user to another tab or device. A ticket row is unread as the server answered (`unread`), until
 // an event here says otherwise: news on it (a citizen's message, a colleague's or specialist's), or the user
 // reading it here or elsewhere (`read.changed`). The bell lists the user's notifications (staff events) and the
-// tickets of their own queue with unread news; staff events the console does not already sound get a beep and,
-// when allowed and the console is in the background, a desktop notification.
+// tickets of their own queue with unread news, newest first; staff events the console does not already sound get
+// a beep and, when allowed and the console is in the background, a desktop notification. So does a ticket the
+// routing gave the user (`notification.routed`: no row is stored for it, the read marks list it after a reload).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { beep, notify } from './alerts.ts';
-import { api, qs, type MessageRow } from './api.ts';
+import { api, qs, type MessageRow, type NotificationRow, type UnreadTicket as StoredUnread } from './api.ts';
 import { courtTime } from './format.ts';
 import { useI18n, type Key } from './i18n.tsx';
 import { useLive, useServerEvent } from './realtime.tsx';
 import { navigate, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 
-export interface NotificationItem {
-  id: number;
-  ticketId: number;
-  ref: string;
-  kind: 'assigned' | 'answer' | 'handback' | 'escalated' | 'alert.pickup' | 'alert.answer' | 'reminder.pickup' | 'reminder.answer';
-  actorId: number | null;
-  actorName: string | null;
-  createdAt: number;
-  readAt: number | null;
-}
-export interface UnreadTicket {
-  ticketId: number;
-  ref: string;
-  messageId: number;
-  at: number;
-}
+// The server's shapes (src/store/reads.ts), not copies of them.
+export type NotificationItem = NotificationRow;
+/** An unread ticket as the bell needs it: a routed one (`notification.routed`) comes without a message id. */
+export type UnreadTicket = Omit<StoredUnread, 'messageId'>;
 /** Whether a list row is unread for this user. */
 export interface Unread {
   has(row: { id: number; unread?: boolean }): boolean;
@@ -41,8 +30,16 @@ declare module './realtime.tsx' {
     'read.unread': { unreadMine: UnreadTicket[] };
     /** The user read the ticket in another tab or device. */
     'read.changed': { ticketId: number };
+    /** The routing assigned the user a ticket unread for them (at ingest, or the dispatcher). */
+    'notification.routed': { entry: UnreadTicket };
   }
 }
+
+// Tickets this module has just sounded: the console's own alert for the new ticket and its first message (which
+// the server sends after `notification.routed`) stays silent for them.
+const announced = new Set<number>();
+const ANNOUNCED_MS = 5000;
+export const announcedHere = (ticketId: number) => announced.has(ticketId);
 
 // The console already sounds and shows these (escalation banners): the bell only lists them.
 const SOUNDED_ELSEWHERE = new Set<NotificationItem['kind']>([
@@ -119,6 +116,16 @@ export function useReads(openId: number | null, sound: boolean): Reads {
     else markUnread(ticketId);
   });
   useServerEvent('read.changed', ({ ticketId }) => readLocally(ticketId));
+  useServerEvent('notification.routed', ({ entry }) => {
+    // Open here: the user is looking at it (and reads it).
+    if (entry.ticketId === openId) return;
+    setUnreadMine((list) => [entry, ...list.filter((x) => x.ticketId !== entry.ticketId)]);
+    setMark(entry.ticketId, true);
+    announced.add(entry.ticketId);
+    setTimeout(() => announced.delete(entry.ticketId), ANNOUNCED_MS);
+    if (sound) beep();
+    notify(t('notify.routed', { ref: entry.ref }), '', () => navigate(`/tickets/${entry.ticketId}${qs({ queue: params.get('queue') })}`));
+  });
   useServerEvent('read.unread', ({ unreadMine: list }) => setUnreadMine(list.filter((x) => x.ticketId !== openId)));
   useServerEvent('notification.created', ({ notification: n }) => {
     const open = n.ticketId === openId;
@@ -158,6 +165,25 @@ export function NotificationBell({ reads }: { reads: Reads }) {
   const covered = new Set(reads.items.filter((x) => x.readAt === null).map((x) => x.ticketId));
   const messages = reads.unreadMine.filter((u) => !covered.has(u.ticketId));
   const count = reads.unreadItems + messages.length;
+  // One list, newest first: the stored notifications and the unread tickets (by their last news).
+  const entries = [
+    ...messages.map((u) => ({
+      key: `m${u.ticketId}`,
+      ticketId: u.ticketId,
+      kind: u.assigned ? 'routed' : 'message',
+      text: t(u.assigned ? 'notify.routed' : 'unread.kind.message', { ref: u.ref }),
+      at: u.at,
+      unread: true,
+    })),
+    ...reads.items.map((n) => ({
+      key: String(n.id),
+      ticketId: n.ticketId,
+      kind: n.kind,
+      text: notificationText(t, n),
+      at: n.createdAt,
+      unread: n.readAt === null,
+    })),
+  ].sort((a, b) => b.at - a.at);
   const go = (ticketId: number) => {
     setOpen(false);
     navigate(`/tickets/${ticketId}${qs({ queue: params.get('queue') })}`);
@@ -187,23 +213,15 @@ export function NotificationBell({ reads }: { reads: Reads }) {
               </button>
             )}
           </div>
-          {messages.length === 0 && reads.items.length === 0 ? (
+          {entries.length === 0 ? (
             <p className="muted">{t('unread.empty')}</p>
           ) : (
             <ul>
-              {messages.map((u) => (
-                <li key={`m${u.ticketId}`} className="unread">
-                  <button type="button" onClick={() => go(u.ticketId)} data-notification="message">
-                    <span>{t('unread.kind.message', { ref: u.ref })}</span>
-                    <time className="muted">{courtTime(u.at)}</time>
-                  </button>
-                </li>
-              ))}
-              {reads.items.map((n) => (
-                <li key={n.id} className={n.readAt === null ? 'unread' : undefined}>
-                  <button type="button" onClick={() => go(n.ticketId)} data-notification={n.kind}>
-                    <span>{notificationText(t, n)}</span>
-                    <time className="muted">{courtTime(n.createdAt)}</time>
+              {entries.map((e) => (
+                <li key={e.key} className={e.unread ? 'unread' : undefined}>
+                  <button type="button" onClick={() => go(e.ticketId)} data-notification={e.kind}>
+                    <span>{e.text}</span>
+                    <time className="muted">{courtTime(e.at)}</time>
                   </button>
                 </li>
               ))}

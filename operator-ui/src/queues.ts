@@ -11,6 +11,8 @@ const byRole: Record<Role, Queue[]> = {
   specialist: ['mine', 'resolved'],
   // Admins are never assignees, so "mine" would always be empty.
   admin: ['all', 'court', 'unassigned', 'off-hours', 'escalated', 'out-of-scope', 'resolved'],
+  // A supervisor reads reports and handles no tickets.
+  supervisor: [],
 };
 
 export const queuesFor = (role: Role): Queue[] => byRole[role];

@@ -11,7 +11,7 @@ import type { ApiDeps } from './server.ts';
 const langs = z.array(z.enum(['kk', 'ru'])).min(1);
 const userFields = {
   name: z.string().trim().min(1).max(200),
-  role: z.enum(['admin', 'operator', 'specialist']),
+  role: z.enum(['admin', 'operator', 'specialist', 'supervisor']),
   courtId: z.number().int().positive().nullable(),
   sipExtension: z
     .string()
@@ -80,6 +80,13 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
     store.audit({ at: clock.now(), userId: userOf(req).id, action, entity, entityId, details, ip: req.ip ?? null });
   const checkCourt = (id: number | null | undefined) => {
     if (id != null && !store.getCourt(id)) throw new VicError('VIC_COURT_NOT_FOUND');
+  };
+  // A supervisor sees the reports of their court (src/reports/access.ts): one without a court would see none.
+  const checkSupervisor = (u: { role?: string; courtId?: number | null }) => {
+    if (u.role === 'supervisor' && u.courtId == null)
+      throw new VicError('VIC_VALIDATION', 'Invalid courtId: a supervisor belongs to a court', [
+        { path: 'courtId', message: 'a supervisor belongs to a court' },
+      ]);
   };
 
   // Everyone signed in needs the list of courts (filters, court change).
@@ -190,6 +197,7 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
   r.post('/users', admin, async (req, res) => {
     const { password, ...b } = parse(createUser, req.body);
     checkCourt(b.courtId);
+    checkSupervisor(b);
     if (store.getUserByLogin(b.login)) throw new VicError('VIC_LOGIN_TAKEN');
     const id = store.createUser({ ...b, passwordHash: await hashPassword(password) }, clock.now());
     audit(req, 'user.created', 'user', id, b);
@@ -223,6 +231,7 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
     if (!store.getUser(id)) throw new VicError('VIC_USER_NOT_FOUND');
     const { password, ...b } = parse(patchUser, req.body);
     checkCourt(b.courtId);
+    checkSupervisor({ ...store.getUser(id), ...b });
     lockOut(req, id, b);
     const passwordHash = password ? await hashPassword(password) : undefined;
     changeUser(req, id, { ...b, passwordHash }, 'user.updated', { ...b, ...(password ? { password: 'reset' } : {}) });

@@ -32,6 +32,11 @@ import { scopeRoutes } from './routes-scope.ts';
 import { contactRoutes } from './routes-contacts.ts';
 import { readRoutes } from './routes-reads.ts';
 import { bulkRoutes } from './routes-bulk.ts';
+import { csatRoutes } from './routes-csat.ts';
+import { csatPage } from '../csat/page.ts';
+import { workingHoursRoutes } from './routes-working-hours.ts';
+import { topicRoutes } from './routes-topics.ts';
+import { reportRoutes } from './routes-reports.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -71,6 +76,8 @@ export function createApi(deps: ApiDeps): express.Express {
   });
   // Outside /api: Prometheus sends no session and no Origin, and needs neither.
   app.get('/metrics', metricsEndpoint(deps.metrics, deps.config.METRICS_TOKEN));
+  // The citizens' survey page (src/csat/page.ts): public, the signed token its only key, its own CSP.
+  app.use('/csat', csatPage({ store, clock, secret: deps.config.CSAT_SECRET }));
   // Changes come from the console's own origin and carry JSON (the case directory: text/csv), checked before
   // any body is read.
   app.use('/api', refuseCrossOrigin(deps.config.PUBLIC_ORIGIN), requireMediaType([{ path: /^\/case-assignments\/?$/, type: 'text/csv' }]));
@@ -86,6 +93,11 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api/auth', authRoutes(deps));
 
   app.use('/api', authenticate(store, clock));
+  // A supervisor reads reports and handles no tickets: every ticket route refuses them, before its own checks.
+  app.use(['/api/tickets', '/api/messages', '/api/attachments', '/api/contacts', '/api/notifications', '/api/calls'], (req, _res, next) => {
+    if (userOf(req).role === 'supervisor') throw new VicError('VIC_FORBIDDEN');
+    next();
+  });
   app.get('/api/me', (req, res) =>
     res.json({ user: userOf(req), presence: store.getPresence(userOf(req).id), timeZone: deps.config.TZ_COURT }),
   );
@@ -112,6 +124,10 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', contactRoutes(deps));
   app.use('/api', readRoutes(deps));
   app.use('/api', bulkRoutes(deps));
+  app.use('/api', csatRoutes(deps));
+  app.use('/api', workingHoursRoutes(deps));
+  app.use('/api', topicRoutes(deps));
+  app.use('/api', reportRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');
   });

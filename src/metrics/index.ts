@@ -169,7 +169,7 @@ export class VicMetrics {
       registers,
       collect() {
         this.reset();
-        for (const role of ['admin', 'operator', 'specialist'] as const) this.set({ role }, 0);
+        for (const role of ['admin', 'operator', 'specialist', 'supervisor'] as const) this.set({ role }, 0);
         for (const socket of consoles()?.of('/').sockets.values() ?? []) this.inc({ role: socket.data.user.role });
       },
     });

@@ -4,6 +4,7 @@
 import { AttachmentStore } from '../attachments.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../log.ts';
+import { reportSummary, reportTicketPage } from '../reports/index.ts';
 import { RetentionJob } from '../retention/job.ts';
 import type { AuditFilter } from '../store/audit.ts';
 import type { Store, Viewer } from '../store/index.ts';
@@ -34,6 +35,9 @@ export const READS = {
   },
   searchTickets: (s: Store, viewer: Viewer, f: SearchFilter) => s.searchTickets(viewer, f),
   queueCounterDrift: (s: Store) => s.queueCounterDrift(),
+  /** A report's figures (src/reports/), and a page of the tickets behind one of them. */
+  reportSummary,
+  reportTicketPage,
 };
 
 /** A read: the worker's store first, then the caller's arguments (cloned on the way, as the result is). */

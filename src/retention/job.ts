@@ -142,6 +142,10 @@ export class RetentionJob {
     counts.sessions = dry
       ? store.countSessionsExpiredBy(c.sessions)
       : await this.slices((n) => store.deleteSessionsExpiredBy(c.sessions, n));
+    counts.notifications = dry
+      ? store.countNotificationsDue(c.notifications, c.readNotifications)
+      : await this.slices((n) => store.deleteNotificationsDue(c.notifications, c.readNotifications, n));
+    counts.drafts = dry ? store.countDraftsBefore(c.notifications) : await this.slices((n) => store.deleteDraftsBefore(c.notifications, n));
     return counts;
   }
 

@@ -26,7 +26,17 @@ export interface Cutoffs {
   audit: number;
   /** Sessions that expired at or before it. */
   sessions: number;
+  /** Notifications created before it, and drafts last saved before it (NOTIFICATION_RETENTION_DAYS). */
+  notifications: number;
+  /** Read notifications created before it (see READ_NOTIFICATION_DAYS). */
+  readNotifications: number;
 }
+
+/**
+ * A read notification is only the bell's history, and the bell lists the newest 50: a busy operator's month-old
+ * read ones are long out of sight. An unread one is still news to someone (back from leave), so it stays the full age.
+ */
+export const READ_NOTIFICATION_DAYS = 30;
 
 /** What a run removed (or a preview would remove). Ticket rows themselves always stay: reports count them. */
 export interface RetentionCounts {
@@ -45,6 +55,10 @@ export interface RetentionCounts {
   contacts: number;
   audit: number;
   sessions: number;
+  /** The bell's notifications deleted. */
+  notifications: number;
+  /** Unsent drafts deleted. */
+  drafts: number;
 }
 
 export const zeroCounts = (): RetentionCounts => ({
@@ -57,6 +71,8 @@ export const zeroCounts = (): RetentionCounts => ({
   contacts: 0,
   audit: 0,
   sessions: 0,
+  notifications: 0,
+  drafts: 0,
 });
 
 /** What replaces removed text, in both languages of the console (the only text left in the row). */
@@ -87,5 +103,14 @@ export function retentionPolicy(config: Config, now: number): PolicyEntry[] {
 
 export function cutoffs(config: Config, now: number): Cutoffs {
   const at = Object.fromEntries(retentionPolicy(config, now).map((p) => [p.kind, p.cutoff])) as Record<RetentionKind, number>;
-  return { text: at.messageText, recordings: at.recordings, contacts: at.contacts, audit: at.audit, sessions: at.sessions };
+  const notifications = now - config.NOTIFICATION_RETENTION_DAYS * DAY;
+  return {
+    text: at.messageText,
+    recordings: at.recordings,
+    contacts: at.contacts,
+    audit: at.audit,
+    sessions: at.sessions,
+    notifications,
+    readNotifications: Math.max(notifications, now - READ_NOTIFICATION_DAYS * DAY),
+  };
 }

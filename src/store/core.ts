@@ -39,13 +39,31 @@ export class StoreCore {
       );
   }
 
+  /**
+   * A migration may rebuild a table other tables refer to (SQLite changes a CHECK no other way). With foreign keys
+   * on, dropping the old table would delete the rows that refer to it (ON DELETE CASCADE: sessions, presence) or
+   * fail. So, as https://sqlite.org/lang_altertable.html#otheralter prescribes: keys off outside the transaction,
+   * `foreign_key_check` before each such migration commits (a broken reference rolls it back), keys on again. The
+   * check reads every reference in the database, so it runs only for a migration that drops a table.
+   */
   private migrate() {
     const current = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = current; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
+    if (current >= MIGRATIONS.length) return;
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      for (let v = current; v < MIGRATIONS.length; v++) {
+        this.db.transaction(() => {
+          this.db.exec(MIGRATIONS[v]);
+          if (/\bDROP\s+TABLE\b/i.test(MIGRATIONS[v])) {
+            const broken = this.db.pragma('foreign_key_check') as unknown[];
+            if (broken.length)
+              throw new Error(`migration ${v + 1} would break ${broken.length} references, e.g. ${JSON.stringify(broken[0])}`);
+          }
+          this.db.pragma(`user_version = ${v + 1}`);
+        })();
+      }
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
   }
 

@@ -22,6 +22,7 @@ import { ScopeDecisionQueries } from './scope-decisions.ts';
 import { SearchQueries } from './search.ts';
 import { SessionQueries } from './sessions.ts';
 import { TicketQueries } from './tickets.ts';
+import { TopicQueries } from './topics.ts';
 import { UserQueries } from './users.ts';
 
 export type { AttachmentRow } from './attachments.ts';
@@ -32,6 +33,7 @@ export type { CourtRow, WeekHours } from './courts.ts';
 export type { EscalationRow } from './escalations.ts';
 export type { OperatorLoad, Role, UserRow } from './users.ts';
 export type { OutboxRow } from './outbox.ts';
+export type { TopicCount, TopicRow } from './topics.ts';
 export type { ScopeCounts, ScopeDecisionEntry, ScopeDecisionExample, ScopeExplanation } from './scope-decisions.ts';
 export { unauthoredMessageRow, type DeliveryStatus, type Direction, type MessageRow, type NewMessage } from './messages.ts';
 export type { CourtQueue } from './queue-counts.ts';
@@ -83,7 +85,8 @@ const Aggregates = ReadQueries(
   ),
 );
 
-export class Store extends Aggregates {
+// Topics (tags on tickets) stand alone too.
+export class Store extends TopicQueries(Aggregates) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });

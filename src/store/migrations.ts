@@ -488,4 +488,103 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX contact_merges_kept ON contact_merges(kept_id, at);
   CREATE INDEX contact_merges_merged ON contact_merges(merged_id) WHERE undone_at IS NULL;
   `,
+  /*
+   * 17: topics an operator tags a ticket with (src/store/topics.ts), managed by admins, and the role 'supervisor'
+   * (reports of their court, no tickets). A tag carries its ticket's court and creation time, so "tickets by
+   * topic for a court and a period" is one range read of ticket_topics_report; tagging is a staff action, never
+   * ingest's, and a ticket's court change updates its tags in the same transaction. SQLite cannot change the CHECK on
+   * users.role: the table is rebuilt the documented way (foreign keys off around the migration, checked before
+   * commit: src/store/core.ts), keeping every id, so the rows that refer to users stay valid.
+   */ `
+  CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    name_ru TEXT NOT NULL,
+    name_kk TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    position INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE ticket_topics (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    court_id INTEGER NOT NULL,
+    ticket_created_at INTEGER NOT NULL,
+    tagged_by INTEGER REFERENCES users(id),
+    tagged_at INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, topic_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX ticket_topics_report ON ticket_topics(court_id, ticket_created_at, topic_id);
+  INSERT INTO topics (name_ru, name_kk, position, created_at, updated_at) VALUES
+    ('Дата судебного заседания', 'Сот отырысының күні', 1, 0, 0),
+    ('Копия судебного акта', 'Сот актісінің көшірмесі', 2, 0, 0),
+    ('Smart Sot / участие по видеосвязи', 'Smart Sot / бейнебайланыс арқылы қатысу', 3, 0, 0),
+    ('Государственная пошлина', 'Мемлекеттік баж', 4, 0, 0),
+    ('Статус дела', 'Істің жай-күйі', 5, 0, 0),
+    ('Документы', 'Құжаттар', 6, 0, 0),
+    ('Жалоба на сотрудников', 'Қызметкерлерге шағым', 7, 0, 0);
+  CREATE TABLE users_new (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin','operator','specialist','supervisor')),
+    password_hash TEXT NOT NULL,
+    court_id INTEGER REFERENCES courts(id),
+    sip_extension TEXT,
+    languages TEXT NOT NULL DEFAULT 'kk,ru',
+    max_concurrent INTEGER NOT NULL DEFAULT 10,
+    title TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  INSERT INTO users_new (id, login, name, role, password_hash, court_id, sip_extension, languages, max_concurrent, title, active, created_at)
+    SELECT id, login, name, role, password_hash, court_id, sip_extension, languages, max_concurrent, title, active, created_at FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_new RENAME TO users;
+  `,
+  /*
+   * 18: the retention job's deletes of old notifications and drafts (src/retention/job.ts) by age, in batches.
+   * Neither table is written at ingest.
+   */ `
+  CREATE INDEX notifications_created ON notifications(created_at);
+  CREATE INDEX ticket_drafts_updated ON ticket_drafts(updated_at);
+  `,
+  /*
+   * 19: the citizens' ratings (src/csat/): one survey per resolved ticket, the operators its rating counts for (by
+   * user, for their own figures) and the tickets automated mail opened (no survey). Written at resolution, on the
+   * citizen's answer and for automated mail only; an ordinary message's ingest writes none of them, and its only
+   * read is csat_surveys_contact.
+   */ `
+  CREATE TABLE csat_surveys (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    court_id INTEGER NOT NULL REFERENCES courts(id),
+    channel TEXT NOT NULL,
+    language TEXT NOT NULL,
+    message_id INTEGER REFERENCES messages(id),
+    sent_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    score INTEGER CHECK (score BETWEEN 1 AND 5),
+    comment TEXT,
+    answered_via TEXT CHECK (answered_via IN ('whatsapp', 'email', 'page')),
+    answered_at INTEGER,
+    reply_external_id TEXT,
+    comment_external_id TEXT
+  );
+  CREATE INDEX csat_surveys_contact ON csat_surveys(contact_id, sent_at);
+  CREATE INDEX csat_surveys_court ON csat_surveys(court_id, sent_at);
+  CREATE INDEX csat_surveys_sent ON csat_surveys(sent_at);
+  CREATE TABLE csat_operators (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    survey_id INTEGER NOT NULL REFERENCES csat_surveys(id),
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, sent_at, survey_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX csat_operators_survey ON csat_operators(survey_id);
+  CREATE TABLE csat_automated (ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id));
+  `,
+  /* 20: reports (src/reports/) read a period's escalations by when they were made; escalations are not written at ingest */ `
+  CREATE INDEX escalations_created ON escalations(created_at);
+  `,
 ];

@@ -62,6 +62,8 @@ export interface QueuePlan {
  * tickets escalated to them.
  */
 export function queuePlan(viewer: Viewer, f: QueueFilter): QueuePlan | null {
+  // A supervisor handles no tickets: no queue holds any for them.
+  if (viewer.role === 'supervisor') return null;
   const queue = f.queue ?? 'all';
   let court = f.courtId ?? null;
   if (viewer.role === 'operator' && viewer.courtId !== null) {

@@ -17,12 +17,17 @@ export interface NotificationRow {
   readAt: number | null;
 }
 
-/** An unread ticket of the user's own queue: what the notification list shows for a citizen's new message. */
+/**
+ * An unread ticket of the user's own queue: what the bell lists for news no row was written for (a citizen's new
+ * message, the routing's assignment at ingest or by the dispatcher).
+ */
 export interface UnreadTicket {
   ticketId: number;
   ref: string;
   messageId: number;
   at: number;
+  /** The user holds it and never opened it: the routing gave it to them ("Назначено вам"). */
+  assigned: boolean;
 }
 
 export interface DraftRow {
@@ -39,10 +44,20 @@ const lastNewsFor = (tid: string) =>
 const markOf = (tid: string) =>
   `coalesce((SELECT r.last_message_id FROM ticket_reads r WHERE r.user_id = @me AND r.ticket_id = ${tid}), 0)`;
 
+const UNREAD_SELECT = `
+  SELECT t.id AS ticketId, t.ref, m.id AS messageId, m.created_at AS at,
+    t.assignee_id = @me AND NOT EXISTS (SELECT 1 FROM ticket_reads r WHERE r.user_id = @me AND r.ticket_id = t.id) AS assigned
+  FROM tickets t JOIN messages m ON m.id = ${lastNewsFor('t.id')}`;
+type UnreadRaw = Omit<UnreadTicket, 'assigned'> & { assigned: number | null };
+const unreadRow = (r: UnreadRaw): UnreadTicket => ({ ...r, assigned: r.assigned === 1 });
+
 const NOTIFICATION_SELECT = `
   SELECT n.id, n.ticket_id AS ticketId, t.ref, n.kind, n.actor_id AS actorId, u.name AS actorName, n.created_at AS createdAt,
     n.read_at AS readAt
   FROM notifications n JOIN tickets t ON t.id = n.ticket_id LEFT JOIN users u ON u.id = n.actor_id`;
+
+// The range on created_at is the index's (readCutoff is the later instant); the few unread rows in it are skipped.
+const NOTIFICATION_DUE = `created_at < @readCutoff AND (created_at < @cutoff OR read_at IS NOT NULL)`;
 
 export function ReadQueries<B extends StoreBase>(Base: B) {
   abstract class Reads extends Base {
@@ -62,14 +77,21 @@ export function ReadQueries<B extends StoreBase>(Base: B) {
 
     /** Unread tickets the user holds or was escalated (not resolved): their own queue, a few tickets. */
     unreadMine(userId: number): UnreadTicket[] {
-      return this.q(
-        `SELECT t.id AS ticketId, t.ref, m.id AS messageId, m.created_at AS at
-         FROM tickets t JOIN messages m ON m.id = ${lastNewsFor('t.id')}
-         WHERE t.id IN (SELECT id FROM tickets WHERE assignee_id = @me AND status != 'resolved'
-                        UNION SELECT id FROM tickets WHERE specialist_id = @me AND status != 'resolved')
-           AND m.id > ${markOf('t.id')}
-         ORDER BY m.id DESC`,
-      ).all({ me: userId }) as UnreadTicket[];
+      return (
+        this.q(
+          `${UNREAD_SELECT} WHERE t.id IN (SELECT id FROM tickets WHERE assignee_id = @me AND status != 'resolved'
+                          UNION SELECT id FROM tickets WHERE specialist_id = @me AND status != 'resolved')
+             AND m.id > ${markOf('t.id')}
+           ORDER BY m.id DESC`,
+        ).all({ me: userId }) as UnreadRaw[]
+      ).map(unreadRow);
+    }
+
+    /** The ticket as the bell lists it for this user, when it is unread for them (the routing just assigned it). */
+    unreadTicket(userId: number, ticketId: number): UnreadTicket | undefined {
+      const r = this.q(`${UNREAD_SELECT} WHERE t.id = @id AND m.id > ${markOf('t.id')}`).get({ me: userId, id: ticketId }) as
+        UnreadRaw | undefined;
+      return r && unreadRow(r);
     }
 
     /**
@@ -143,6 +165,30 @@ export function ReadQueries<B extends StoreBase>(Base: B) {
 
     deleteDraft(userId: number, ticketId: number): boolean {
       return this.q(`DELETE FROM ticket_drafts WHERE user_id = ? AND ticket_id = ?`).run(userId, ticketId).changes > 0;
+    }
+
+    // ---- retention (src/retention/job.ts): bounded deletes by age, each served by an index of migration 18
+
+    /** Notifications created before `cutoff`, and read ones created before `readCutoff` (the later instant). */
+    countNotificationsDue(cutoff: number, readCutoff: number): number {
+      return (this.q(`SELECT count(*) AS n FROM notifications WHERE ${NOTIFICATION_DUE}`).get({ cutoff, readCutoff }) as { n: number }).n;
+    }
+    /** Up to `limit` of them; returns how many went. */
+    deleteNotificationsDue(cutoff: number, readCutoff: number, limit: number): number {
+      return this.q(`DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE ${NOTIFICATION_DUE} LIMIT @limit)`).run({
+        cutoff,
+        readCutoff,
+        limit,
+      }).changes;
+    }
+    countDraftsBefore(cutoff: number): number {
+      return (this.q(`SELECT count(*) AS n FROM ticket_drafts WHERE updated_at < ?`).get(cutoff) as { n: number }).n;
+    }
+    /** Up to `limit` drafts last saved before the cutoff; returns how many went. */
+    deleteDraftsBefore(cutoff: number, limit: number): number {
+      return this.q(
+        `DELETE FROM ticket_drafts WHERE (user_id, ticket_id) IN (SELECT user_id, ticket_id FROM ticket_drafts WHERE updated_at < ? LIMIT ?)`,
+      ).run(cutoff, limit).changes;
     }
   }
   return Reads;

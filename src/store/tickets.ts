@@ -242,6 +242,8 @@ export function TicketQueries<B extends TicketsBase>(Base: B) {
       }
       args.push(now, id);
       this.q(`${sql}updated_at = ? WHERE id = ?`).run(...args);
+      // Topic tags carry their ticket's court (the reports' index, src/store/topics.ts). Ingest never moves a ticket.
+      if (f.courtId !== undefined) this.q(`UPDATE ticket_topics SET court_id = ? WHERE ticket_id = ?`).run(f.courtId, id);
     }
     /** Chat and calls continue the contact's open ticket (any status but resolved), the newest. */
     openTicketOfContact(contactId: number): TicketRow | undefined {

@@ -3,7 +3,8 @@
 import type { Raw, StoreBase } from './core.ts';
 import { USER_SELECT, toUser } from './rows.ts';
 
-export type Role = 'admin' | 'operator' | 'specialist';
+/** A supervisor sees the reports of their court and handles no tickets (src/reports/access.ts). */
+export type Role = 'admin' | 'operator' | 'specialist' | 'supervisor';
 
 export interface UserRow {
   id: number;
@@ -98,7 +99,12 @@ export function UserQueries<B extends StoreBase>(Base: B) {
       const set = Object.entries(cols).filter(([, v]) => v !== undefined);
       if (!set.length) return;
       this.q(`UPDATE users SET ${set.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...set.map(([, v]) => v), id);
-      if (u.active === false) this.q(`DELETE FROM sessions WHERE user_id = ?`).run(id);
+      if (u.active === false) {
+        this.q(`DELETE FROM sessions WHERE user_id = ?`).run(id);
+        // Nobody will send their unsent drafts, which may quote citizens: they go now, and a reactivation does not
+        // bring them back.
+        this.q(`DELETE FROM ticket_drafts WHERE user_id = ?`).run(id);
+      }
     }
     // ---- presence
     /** Called at start: nobody has a console connected yet. */

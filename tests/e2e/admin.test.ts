@@ -1,24 +1,19 @@
 // Admin screens and image previews in a real browser (Debian's Chromium through playwright-core) against a real
 // VIC: editing a user (who sees the change live), a court's working hours, and a thumbnail of an image attachment.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
-let base: string;
-const browsers = new Browsers(() => base);
+const browsers = e2eSuite({
+  users: [
+    ['op-move', 'operator'],
+    ['op-pic', 'operator'],
+  ],
+  ready: (s) => (vic = s.vic),
+});
 const newPage = () => browsers.newPage();
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-move', 'operator', 'sko-regional');
-  await addUser(vic, 'op-pic', 'operator', 'sko-regional');
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
 
 const focusedId = (page: Awaited<ReturnType<typeof newPage>>) => page.evaluate(() => document.activeElement?.id ?? '');
 

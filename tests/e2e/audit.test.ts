@@ -8,7 +8,7 @@ import type { Vic } from '../../src/app.ts';
 import { SESSION_COOKIE, hashPassword, openSession } from '../../src/auth.ts';
 import type { UserRow } from '../../src/store/index.ts';
 import { envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, openSuite, shot, signIn } from './harness.ts';
+import { Browsers, buildUiIfStale, closeAfterSuite, openSuite, shot, signIn, SUITE_SETUP_MS } from './harness.ts';
 
 let vic: Vic;
 let base: string;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   away = user('spec-away', 'Жанар Секретарь', 'specialist');
   colleague = user('spec-colleague', 'Асель Канцелярия', 'specialist');
   base = await openSuite(vic, browsers);
-}, 60_000);
+}, SUITE_SETUP_MS);
 
 closeAfterSuite(browsers, () => vic);
 

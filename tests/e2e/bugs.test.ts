@@ -3,45 +3,30 @@
 // while a save is running, the Kazakh word for deactivating a user, a long case number in its field, and one
 // read of a ticket per opening.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { overruleReply } from '../../routing/scope/appeal-reply.ts';
 import type { Vic } from '../../src/app.ts';
-import { hashPassword } from '../../src/auth.ts';
 import type { UserRow } from '../../src/store/index.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { addUser, envelope } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-let wa: FakeWhatsApp;
+const wa = new FakeWhatsApp();
 let opA: UserRow;
 let specialist: UserRow;
-const browsers = new Browsers(() => base);
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  opA = await addUser(vic, 'op-bugs-a', 'operator', 'sko-regional');
-  await addUser(vic, 'op-bugs-b', 'operator', 'sko-regional');
-  const courtId = vic.store.getCourtByCode('sko-regional')!.id;
-  const id = vic.store.createUser(
-    {
-      login: 'spec-bugs',
-      name: 'Жанар Секретарь',
-      role: 'specialist',
-      title: 'Секретарь',
-      courtId,
-      passwordHash: await hashPassword('password-123'),
-    },
-    vic.clock.now(),
-  );
-  specialist = vic.store.getUser(id)!;
-  wa = new FakeWhatsApp();
-  await vic.addChannel(wa);
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [
+    ['op-bugs-a', 'operator'],
+    ['op-bugs-b', 'operator'],
+    ['spec-bugs', 'specialist', 'sko-regional', { name: 'Жанар Секретарь', title: 'Секретарь' }],
+  ],
+  channels: [wa],
+  ready: (s) => {
+    ({ vic, base } = s);
+    ({ 'op-bugs-a': opA, 'spec-bugs': specialist } = s.users);
+  },
+});
 
 let phone = 77015559000;
 const ticketFrom = (name: string, text: string) =>
@@ -65,7 +50,7 @@ function countTicketGets(page: Page, ticketId: number): () => number {
 }
 
 // Two or three Chromium contexts each: on a busy machine a test takes longer than the default 20 s.
-describe('rough edges of the console', { timeout: 60_000 }, () => {
+describe('rough edges of the console', { timeout: 30_000 }, () => {
   it('styles the escalation question apart from the citizen’s messages', async () => {
     const id = ticketFrom('Серік', 'Сәлеметсіз бе, іс бойынша отырыс қашан болады?');
     vic.escalations.escalate(opA, id, specialist.id, 'Отырыстың күнін нақтылаңызшы', false);

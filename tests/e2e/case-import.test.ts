@@ -2,16 +2,14 @@
 // browser (Debian's Chromium through playwright-core) against a real VIC: an admin checks a CSV with one bad line
 // (the line's error in Russian, then in Kazakh), applies it and the directory has the good lines; a 409 reads in
 // Kazakh, not in the server's English; no raw code ("sko-regional", "mixed", "mailbox") shows in lists and panels.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import type { ChannelAdapter } from '../../src/channels.ts';
-import { addUser, envelope, makeVic, WORKING } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope, WORKING } from '../helpers.ts';
+import { e2eSuite, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-const browsers = new Browsers(() => base);
-const newPage = () => browsers.newPage();
 
 /** An e-mail channel as the admin's channel page sees it: its account field is "mailbox". */
 const mail: ChannelAdapter = {
@@ -31,18 +29,16 @@ const unpaired: ChannelAdapter = {
   send: () => Promise.resolve({ externalId: 'never' }),
 };
 
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'secretary', 'specialist', 'sko-regional');
-  await addUser(vic, 'clerk', 'specialist', 'sko-economic');
-  await addUser(vic, 'op-reg', 'operator', 'sko-regional');
-  await vic.addChannel(mail);
-  await vic.addChannel(unpaired);
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [
+    ['secretary', 'specialist'],
+    ['clerk', 'specialist', 'sko-economic'],
+    ['op-reg', 'operator'],
+  ],
+  channels: [mail, unpaired],
+  ready: (s) => ({ vic, base } = s),
+});
+const newPage = () => browsers.newPage();
 
 const CSV = [
   'case_number,court,judge,specialist_login',

@@ -1,28 +1,25 @@
 // Two operators of one court on one ticket, in two browser contexts at once: each sees the other viewing and typing
 // (event to screen timed), a reply from the one who does not hold the ticket is refused with the offer to take it
 // over (nothing typed is lost), taking a ticket over asks first, and its holder is told live. One check in Kazakh.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic, until } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope, until } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn, ticketList, TWO_OPERATORS } from './harness.ts';
 
 let vic: Vic;
 let base: string;
 let aId = 0;
 let bId = 0;
-const browsers = new Browsers(() => base);
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  aId = (await addUser(vic, 'op-a', 'operator', 'sko-regional')).id;
-  bId = (await addUser(vic, 'op-b', 'operator', 'sko-regional')).id;
-  await vic.addChannel(new FakeWhatsApp());
-  base = await openSuite(vic, browsers);
-}, 120_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: TWO_OPERATORS,
+  channels: [new FakeWhatsApp()],
+  ready: (s) => {
+    ({ vic, base } = s);
+    aId = s.users['op-a'].id;
+    bId = s.users['op-b'].id;
+  },
+});
 
 /** Two operators' pages. Waits are generous on a busy machine; the realtime figures have their own bound. */
 async function twoPages() {
@@ -119,7 +116,7 @@ describe('collision', () => {
     expect(vic.store.getTicket(id)!.assigneeId).toBe(bId);
     await a.locator('.ticket-head .facts').getByText('op-b').waitFor();
     await shot(a, 'collision-03-holder-told');
-  }, 120_000);
+  }, 65_000);
 
   it('in Kazakh: taking a held ticket over asks first, and typing ends 5 s after the last keystroke', async () => {
     const [a, b] = await twoPages();
@@ -168,5 +165,5 @@ describe('collision', () => {
     await a.getByRole('navigation').getByRole('link').first().click();
     await a.locator('.ticket-head').waitFor({ state: 'detached' });
     await b.getByRole('status').filter({ hasText: 'op-a' }).waitFor({ state: 'detached' });
-  }, 120_000);
+  }, 65_000);
 });

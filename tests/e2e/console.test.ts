@@ -1,29 +1,24 @@
 // The operator console in a real browser (Debian's Chromium through playwright-core) against a real VIC:
 // messages are ingested through the pipeline and must show up live, without reload.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, QR, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-let wa: FakeWhatsApp;
-const browsers = new Browsers(() => base);
+const wa = new FakeWhatsApp();
+const browsers = e2eSuite({
+  users: [
+    ['op-reg', 'operator'],
+    ['op-eco', 'operator', 'sko-economic'],
+    // Never signed in, so never picked by automatic assignment: only an admin hands it tickets.
+    ['op-spare', 'operator'],
+  ],
+  channels: [wa],
+  ready: (s) => ({ vic, base } = s),
+});
 const newPage = () => browsers.newPage();
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-reg', 'operator', 'sko-regional');
-  await addUser(vic, 'op-eco', 'operator', 'sko-economic');
-  // Never signed in, so never picked by automatic assignment: only an admin hands it tickets.
-  await addUser(vic, 'op-spare', 'operator', 'sko-regional');
-  wa = new FakeWhatsApp();
-  await vic.addChannel(wa);
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
 
 describe('operator console', () => {
   it('says so when the password is wrong', async () => {

@@ -3,22 +3,22 @@
 // citizen's WhatsApp contact into their e-mail one after a confirmation and sees one history across channels;
 // an admin, in Kazakh, undoes the merge.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, openSuite, shot, signIn } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, shot, signIn, TWO_OPERATORS } from './harness.ts';
 
 let vic: Vic;
 let base: string;
 let waTicket = 0;
 let mailTicket = 0;
-const browsers = new Browsers(() => base);
+const browsers = e2eSuite({
+  users: TWO_OPERATORS,
+  seed: seedTickets,
+  ready: (s) => ({ vic, base } = s),
+});
 
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-a', 'operator', 'sko-regional');
-  await addUser(vic, 'op-b', 'operator', 'sko-regional');
+function seedTickets(vic: Vic) {
   waTicket = vic.ingest(
     envelope({
       courtHint: 'sko-regional',
@@ -35,10 +35,7 @@ beforeAll(async () => {
       text: 'Прошу выслать копию решения суда.',
     }),
   ).ticketId;
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+}
 
 async function openTicket(login: string, password: string, id: number): Promise<Page> {
   const page = await browsers.newPage();
@@ -51,7 +48,7 @@ async function openTicket(login: string, password: string, id: number): Promise<
 const panel = (page: Page) => page.locator('aside.contact');
 const contactOf = (ticketId: number) => vic.store.getTicket(ticketId)!.contactId;
 
-describe('contacts in the console', { timeout: 60_000 }, () => {
+describe('contacts in the console', { timeout: 35_000 }, () => {
   it('edits name and IIN: a wrong check digit is refused in Russian; operator B sees the new name live', async () => {
     const a = await openTicket('op-a', 'password-123', waTicket);
     const b = await openTicket('op-b', 'password-123', waTicket);

@@ -6,7 +6,7 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Vic } from '../../src/app.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, signIn } from './harness.ts';
+import { Browsers, buildUiIfStale, closeAfterSuite, openSuite, signIn, SUITE_SETUP_MS } from './harness.ts';
 
 let vic: Vic;
 let base: string;
@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
   evilBase = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;
-}, 60_000);
+}, SUITE_SETUP_MS);
 
 afterAll(() => new Promise<void>((resolve) => evil.close(() => resolve())));
 closeAfterSuite(browsers, () => vic);

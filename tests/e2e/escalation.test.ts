@@ -7,7 +7,7 @@ import type { Vic } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, closeAfterSuite, buildUiIfStale, openSuite, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
+import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, SUITE_SETUP_MS, ticketList } from './harness.ts';
 
 const CASE = '5999-25-00-2/417';
 const TITLE = 'Секретарь судебного заседания';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   wa = new FakeWhatsApp();
   await vic.addChannel(wa);
   base = await openSuite(vic, browsers);
-}, 60_000);
+}, SUITE_SETUP_MS);
 
 closeAfterSuite(browsers, () => vic);
 

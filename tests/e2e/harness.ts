@@ -1,6 +1,7 @@
-import { afterAll, afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 // Shared set-up of the end-to-end suites: the console's build, Debian's Chromium through playwright-core,
-// pages that record console errors, signing in, screenshots, and a WhatsApp channel the test controls.
+// pages that record console errors, signing in, screenshots, a WhatsApp channel the test controls, and all of it
+// for one suite in one call (e2eSuite).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,10 @@ import {
   type ChannelHealth,
   type OutboundMessage,
 } from '../../src/channels.ts';
-import { WORKING } from '../helpers.ts';
+import type { Vic } from '../../src/app.ts';
+import type { ManualClock } from '../../src/clock.ts';
+import type { Role, UserRow } from '../../src/store/index.ts';
+import { addUser, makeVic, WORKING } from '../helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const UI = path.join(ROOT, 'operator-ui');
@@ -80,14 +84,15 @@ export function buildUiIfStale() {
   }
 }
 
-/** A WhatsApp channel whose sending the test can hold back (to see a reply sit in the queue) or fail once. */
+/** A WhatsApp channel whose sending the test can hold back (to see a reply sit in the queue) or fail once, and
+ * whose health the test sets. */
 export class FakeWhatsApp implements ChannelAdapter {
   readonly name = 'whatsapp' as const;
   readonly commands = ['restart'] as const;
   ctx!: ChannelContext;
   sent: OutboundMessage[] = [];
   failNext: string | null = null;
-  private state: ChannelHealth = { state: 'pairing', reason: 'scan the QR code', since: WORKING, details: { qr: QR } };
+  private state: ChannelHealth = { state: 'pairing', code: 'waScanQr', reason: 'scan the QR code', since: WORKING, details: { qr: QR } };
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
 
@@ -101,6 +106,11 @@ export class FakeWhatsApp implements ChannelAdapter {
   }
   health() {
     return this.state;
+  }
+  /** As the real channel does: the new health, announced to the consoles. */
+  setHealth(health: ChannelHealth) {
+    this.state = health;
+    this.ctx.healthChanged();
   }
   command() {
     this.state = { state: 'connected', since: WORKING };
@@ -191,4 +201,65 @@ export function closeAfterSuite(browsers: Browsers, vic: () => { close(): Promis
     await browsers.close();
     await vic()?.close();
   });
+}
+
+/** A suite's user: login, role, court code (addUser's defaults: the regional court, password-123), and a person's
+ * name and title where the test shows them (else the name is the login). */
+export type SuiteUser = [login: string, role: Role, court?: string | null, person?: { name: string; title?: string }];
+/** The usual pair: operators A and B of the regional court. */
+export const TWO_OPERATORS: readonly SuiteUser[] = [
+  ['op-a', 'operator'],
+  ['op-b', 'operator'],
+];
+
+export interface Suite {
+  vic: Vic;
+  clock: ManualClock;
+  /** The console's address. */
+  base: string;
+  /** The suite's users by login. */
+  users: Record<string, UserRow>;
+}
+
+/**
+ * How long a suite's set-up may take: a minute, because it may include the console's build (vite: 7–11 s on the
+ * 2-core machine while other suites run), waiting on another suite's build under the lock, and then Vic, the users'
+ * password hashes and Chromium. Measured under load (seven sessions' tests on 2 cores): 11–17 s, and 39 s for a suite
+ * that built the console.
+ */
+export const SUITE_SETUP_MS = 60_000;
+// A test's own timeout, where it needs one over vitest's 20 s, is about 1.7 times its time measured under that load
+// (3 to 5 times what it takes on the idle machine).
+
+/**
+ * An end-to-end suite's set-up and teardown in one call: the console built if stale, a Vic with the suite's users
+ * and channels and its data (`seed`, before the server listens), a port of its own, and one Chromium whose pages
+ * are the suite's (the answered Browsers); after each test no console error, after the suite all closed. `ready`
+ * hands the suite's Vic, address and users to the test file before its first test.
+ */
+export function e2eSuite(o: {
+  users?: readonly SuiteUser[];
+  channels?: ChannelAdapter[];
+  seed?: (vic: Vic, users: Record<string, UserRow>) => unknown;
+  ready?: (suite: Suite) => void;
+}): Browsers {
+  let suite: Suite | undefined;
+  const browsers = new Browsers(() => suite!.base);
+  beforeAll(async () => {
+    buildUiIfStale();
+    const { vic, clock } = await makeVic();
+    const users: Record<string, UserRow> = {};
+    for (const [login, role, court, person] of o.users ?? []) {
+      const { id } = await addUser(vic, login, role, court);
+      if (person) vic.store.updateUser(id, person);
+      users[login] = vic.store.getUser(id)!;
+    }
+    for (const channel of o.channels ?? []) await vic.addChannel(channel);
+    await o.seed?.(vic, users);
+    suite = { vic, clock, users, base: '' };
+    suite.base = await openSuite(vic, browsers);
+    o.ready?.(suite);
+  }, SUITE_SETUP_MS);
+  closeAfterSuite(browsers, () => suite?.vic);
+  return browsers;
 }

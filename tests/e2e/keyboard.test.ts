@@ -2,35 +2,29 @@
 // real VIC: the skip link, j/k and Enter in the list, `/` to search, `c` to claim, `r` and the canned answers
 // typed with `/` or `#`, Ctrl+Shift+Enter to reply and resolve, `?` in both languages; and operator A resolving
 // three out-of-scope tickets at once while operator B watches them leave the queue.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic, until } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope, until } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn, ticketList, TWO_OPERATORS } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-const browsers = new Browsers(() => base);
 let n = 0;
 const wa = () => `7701666${String(++n).padStart(4, '0')}@c.us`;
 
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-a', 'operator', 'sko-regional');
-  await addUser(vic, 'op-b', 'operator', 'sko-regional');
-  await addUser(vic, 'op-kbd', 'operator', 'sko-economic');
-  await vic.addChannel(new FakeWhatsApp());
-  for (const [title, lang, text] of [
-    ['Часы работы', 'ru', 'Здравствуйте, {name}! Канцелярия работает с 09:00 до 18:30.'],
-    ['Принято', 'ru', 'Ваше обращение {ref} принято.'],
-    ['Жұмыс уақыты', 'kk', 'Сәлеметсіз бе, {name}! Кеңсе 09:00-ден 18:30-ға дейін жұмыс істейді.'],
-    ['Қабылданды', 'kk', '{ref} өтінішіңіз қабылданды.'],
-  ] as const)
-    vic.store.saveCanned({ title, lang, text }, vic.clock.now());
-  base = await openSuite(vic, browsers);
-}, 60_000);
+const CANNED = [
+  ['Часы работы', 'ru', 'Здравствуйте, {name}! Канцелярия работает с 09:00 до 18:30.'],
+  ['Принято', 'ru', 'Ваше обращение {ref} принято.'],
+  ['Жұмыс уақыты', 'kk', 'Сәлеметсіз бе, {name}! Кеңсе 09:00-ден 18:30-ға дейін жұмыс істейді.'],
+  ['Қабылданды', 'kk', '{ref} өтінішіңіз қабылданды.'],
+] as const;
 
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [...TWO_OPERATORS, ['op-kbd', 'operator', 'sko-economic']],
+  channels: [new FakeWhatsApp()],
+  seed: (v) => CANNED.forEach(([title, lang, text]) => v.store.saveCanned({ title, lang, text }, v.clock.now())),
+  ready: (s) => ({ vic, base } = s),
+});
 
 const focusedHref = (page: import('playwright-core').Page) => page.evaluate(() => document.activeElement?.getAttribute('href') ?? null);
 const blur = (page: import('playwright-core').Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -109,7 +103,7 @@ describe('keyboard-first console', () => {
     await page.locator('dialog.esc-dialog[open]').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('dialog.esc-dialog[open]').waitFor({ state: 'detached' });
-  }, 60_000);
+  }, 25_000);
 
   it('offers canned answers in the ticket’s language from `/` and `#`, and replies and resolves with Ctrl+Shift+Enter', async () => {
     const ru = vic.ingest(
@@ -179,7 +173,7 @@ describe('keyboard-first console', () => {
     const sent = vic.store.listMessages(kk).filter((m) => m.direction === 'out' && !m.auto);
     expect(sent.map((m) => m.text)).toEqual([kkText]);
     expect(vic.store.searchAudit({ action: 'ticket.resolved', ticketId: kk, limit: 5, offset: 0 }).items).toHaveLength(1);
-  }, 60_000);
+  }, 25_000);
 
   it('lists the shortcuts on `?`, in Russian and in Kazakh', async () => {
     const page = await browsers.newPage();
@@ -200,7 +194,7 @@ describe('keyboard-first console', () => {
     await shot(page, 'keyboard-03-help-kk');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Русский' }).click();
-  }, 60_000);
+  });
 });
 
 describe('bulk actions', () => {
@@ -280,7 +274,7 @@ describe('bulk actions', () => {
         .sort(),
     );
     await shot(a, 'keyboard-05-bulk-done');
-  }, 60_000);
+  }, 35_000);
 
   it('says which tickets failed, in Kazakh: one resolved meanwhile by operator B', async () => {
     const ids = ['Гүлнар', 'Нұрлан'].map(
@@ -316,5 +310,5 @@ describe('bulk actions', () => {
     expect(vic.store.getTicket(ids[1])!.status).toBe('resolved');
     await shot(a, 'keyboard-06-bulk-failed-kk');
     await a.getByRole('button', { name: 'Русский' }).click();
-  }, 60_000);
+  }, 30_000);
 });

@@ -2,27 +2,22 @@
 // list and its counters, a ticket moved away leaves them, and the page makes no request for the list or the
 // counters after its first load. Paging goes by cursor; a search only says when it may be out of date.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
-let base: string;
-const browsers = new Browsers(() => base);
 /** Tickets in the regional court before any console opens: more than one page of 50. */
 const EARLIER = 55;
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-reg', 'operator', 'sko-regional');
-  for (let i = 0; i < EARLIER; i++)
-    vic.ingest(envelope({ sender: { kind: 'whatsapp', address: `7701444${1000 + i}@c.us`, displayName: `Заявитель ${i}` } }));
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [['op-reg', 'operator']],
+  seed: (v) => {
+    for (let i = 0; i < EARLIER; i++)
+      v.ingest(envelope({ sender: { kind: 'whatsapp', address: `7701444${1000 + i}@c.us`, displayName: `Заявитель ${i}` } }));
+  },
+  ready: (s) => (vic = s.vic),
+});
 
 /** The page's requests for the ticket list and the queue counters, as path and query. */
 function listRequests(page: Page): string[] {

@@ -1,25 +1,19 @@
 // The appeal filter in the console (Debian's Chromium through playwright-core, a real VIC): why it decided, the
 // operator's "this is an appeal" with its confirmation, and the admin page's figures and decisions.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { appealReply } from '../../routing/scope/appeal-reply.ts';
 import { scopeModel } from '../../routing/scope/index.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn, ticketList } from './harness.ts';
 
 let vic: Vic;
 let base: string;
-const browsers = new Browsers(() => base);
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  await addUser(vic, 'op-scope', 'operator', 'sko-regional');
-  await vic.addChannel(new FakeWhatsApp());
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [['op-scope', 'operator']],
+  channels: [new FakeWhatsApp()],
+  ready: (s) => ({ vic, base } = s),
+});
 
 describe('the appeal filter in the console', () => {
   it('shows why a message was filtered out, in Russian and Kazakh', async () => {

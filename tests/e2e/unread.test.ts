@@ -4,29 +4,23 @@
 // A's other device too); B gets the mark, not A's notification. A draft typed on one device is restored on the
 // other after switching tickets, and gone once sent. The bell in Kazakh.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import type { UserRow } from '../../src/store/index.ts';
-import { addUser, envelope, makeVic } from '../helpers.ts';
-import { Browsers, buildUiIfStale, closeAfterSuite, FakeWhatsApp, openSuite, shot, signIn, ticketList } from './harness.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn, ticketList, TWO_OPERATORS } from './harness.ts';
 
 let vic: Vic;
-let base: string;
 let opA: UserRow;
 let spec: UserRow;
-const browsers = new Browsers(() => base);
-
-beforeAll(async () => {
-  buildUiIfStale();
-  ({ vic } = await makeVic());
-  opA = await addUser(vic, 'op-a', 'operator');
-  await addUser(vic, 'op-b', 'operator');
-  spec = await addUser(vic, 'spec', 'specialist');
-  await vic.addChannel(new FakeWhatsApp());
-  base = await openSuite(vic, browsers);
-}, 60_000);
-
-closeAfterSuite(browsers, () => vic);
+const browsers = e2eSuite({
+  users: [...TWO_OPERATORS, ['spec', 'specialist']],
+  channels: [new FakeWhatsApp()],
+  ready: (s) => {
+    vic = s.vic;
+    ({ 'op-a': opA, spec } = s.users);
+  },
+});
 
 /** A WhatsApp ticket of the court, held by A. */
 function ticketOf(name: string, phone: string, text: string): number {
@@ -122,7 +116,7 @@ describe('unread marks and notifications', () => {
     expect(await unreadRow(a, 'Алия Серикова').count()).toBe(0);
     await ticketList(a2).locator('a:not(.unread)', { hasText: 'Алия Серикова' }).waitFor();
     await a2.locator(`[data-bell-count="${before}"]`).waitFor();
-  }, 120_000);
+  }, 90_000);
 
   it('restores A’s draft on A’s other device after switching tickets, and deletes it when sent; the bell in Kazakh', async () => {
     const t3 = ticketOf('Серик Жумабаев', '77015550103', 'Прошу перенести заседание');
@@ -171,5 +165,5 @@ describe('unread marks and notifications', () => {
     expect(await bell(a2).getAttribute('aria-label')).toMatch(/^Хабарландырулар: \d+$/);
     await shot(a2, '71-unread-bell-kk');
     await a2.getByRole('button', { name: 'Русский' }).click();
-  }, 120_000);
+  }, 35_000);
 });

@@ -188,6 +188,7 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
       return h.state !== 'connected' && h;
     });
     expect(lost.reason).toMatch(/^IMAP connection (lost|failed): .+, retrying in [\d.]+ s$/);
+    expect(lost.code).toMatch(/^imap(Lost|Failed)$/);
     await dovecot.resume();
     const after = [mail(), mail()];
     await r.append(after.map((m) => m.raw));
@@ -346,7 +347,11 @@ describe.skipIf(dovecotMissing)('e-mail channel (Dovecot + SMTP)', () => {
     });
     expect(failedOnce.status).toBe('pending');
     expect(r.vic.store.getMessage(messageId)!.deliveryStatus).toBe('queued');
-    expect(r.channel.health()).toMatchObject({ state: 'degraded', reason: expect.stringMatching(/^SMTP delivery failing: /) as string });
+    expect(r.channel.health()).toMatchObject({
+      state: 'degraded',
+      code: 'smtpFailing',
+      reason: expect.stringMatching(/^SMTP delivery failing: /) as string,
+    });
 
     await smtp.resume();
     r.clock.advance(24 * 3_600_000);

@@ -12,7 +12,7 @@ import { createApi } from '../../src/api/server.ts';
 import type { UserRow } from '../../src/store/index.ts';
 import { envelope, makeVic } from '../helpers.ts';
 
-const ROLES = ['anonymous', 'admin', 'operator', 'otherCourtOperator', 'holdingSpecialist', 'otherSpecialist'] as const;
+const ROLES = ['anonymous', 'admin', 'operator', 'otherCourtOperator', 'holdingSpecialist', 'otherSpecialist', 'supervisor'] as const;
 type Role = (typeof ROLES)[number];
 type Staff = Exclude<Role, 'anonymous'>;
 
@@ -20,6 +20,11 @@ type Staff = Exclude<Role, 'anonymous'>;
 const WHO: Record<string, readonly Role[]> = {
   anyone: ROLES,
   'signed in': ROLES.filter((r) => r !== 'anonymous'),
+  // Everyone signed in who handles tickets: a supervisor (reports of their court) does not.
+  staff: ROLES.filter((r) => r !== 'anonymous' && r !== 'supervisor'),
+  supervisor: ['supervisor'],
+  // Reports: every court for admins, their own court for a supervisor.
+  'admin or supervisor': ['admin', 'supervisor'],
   'who may see it': ['admin', 'operator', 'holdingSpecialist'],
   'who may see the ticket': ['admin', 'operator', 'holdingSpecialist'],
   operator: ['operator'],
@@ -141,6 +146,7 @@ const throwawayUser = () =>
     vic.clock.now(),
   );
 const contactOf = (ticketId: number) => vic.store.getTicket(ticketId)!.contactId;
+const topic = () => vic.store.createTopic({ nameRu: `Тема ${++n}`, nameKk: `Тақырып ${n}` }, vic.clock.now());
 const canned = () => vic.store.saveCanned({ title: `Шаблон ${++n}`, lang: 'ru', text: 'Здравствуйте, {name}' }, vic.clock.now());
 
 /** What each route is asked, built fresh for every request. */
@@ -159,6 +165,7 @@ const CASES: Record<string, () => Case> = {
   'PUT /api/tickets/:id/draft': () => ({ url: `/api/tickets/${ticket()}/draft`, body: { kind: 'reply', text: 'Черновик' } }),
   'DELETE /api/tickets/:id/draft': () => ({ url: `/api/tickets/${ticket()}/draft` }),
   'GET /api/tickets/:id': () => ({ url: `/api/tickets/${ticket()}` }),
+  'GET /api/tickets/:id/csat': () => ({ url: `/api/tickets/${ticket()}/csat` }),
   'POST /api/tickets/:id/messages': () => ({ url: `/api/tickets/${ticket()}/messages`, body: { kind: 'note', text: 'Заметка' }, ok: 201 }),
   'POST /api/tickets/:id/claim': () => ({ url: `/api/tickets/${ticket()}/claim` }),
   'POST /api/tickets/:id/assign': () => ({ url: `/api/tickets/${ticket()}/assign`, body: { userId: null } }),
@@ -217,6 +224,7 @@ const CASES: Record<string, () => Case> = {
   },
   'GET /api/courts/:id/hours': () => ({ url: `/api/courts/${courtId('petropavl-city-2')}/hours` }),
   'PUT /api/courts/:id/hours': () => ({ url: `/api/courts/${courtId('petropavl-city-2')}/hours`, body: { week: null } }),
+  'GET /api/working-hours': () => ({ url: '/api/working-hours' }),
   'GET /api/canned': () => ({ url: '/api/canned' }),
   'POST /api/canned': () => ({ url: '/api/canned', body: { title: 'Часы работы', lang: 'ru', text: 'Пн–Пт 09:00–18:30' }, ok: 201 }),
   'PUT /api/canned/:id': () => ({ url: `/api/canned/${canned()}`, body: { title: 'Часы работы', lang: 'kk', text: 'Дс–Жм 09:00–18:30' } }),
@@ -234,6 +242,15 @@ const CASES: Record<string, () => Case> = {
   'GET /api/audit': () => ({ url: '/api/audit' }),
   'GET /api/retention/preview': () => ({ url: '/api/retention/preview' }),
   'GET /api/scope/stats': () => ({ url: '/api/scope/stats' }),
+  'GET /api/reports/summary': () => ({ url: '/api/reports/summary' }),
+  'GET /api/reports/tickets': () => ({ url: '/api/reports/tickets?figure=received' }),
+  'GET /api/reports/export.csv': () => ({ url: '/api/reports/export.csv' }),
+  'GET /api/topics': () => ({ url: '/api/topics' }),
+  'POST /api/topics': () => ({ url: '/api/topics', body: { nameRu: `Тема ${++n}`, nameKk: `Тақырып ${n}` }, ok: 201 }),
+  'PATCH /api/topics/:id': () => ({ url: `/api/topics/${topic()}`, body: { active: false } }),
+  'PUT /api/topics/order': () => ({ url: '/api/topics/order', body: { ids: [topic()] } }),
+  'GET /api/tickets/:id/topics': () => ({ url: `/api/tickets/${ticket()}/topics` }),
+  'PUT /api/tickets/:id/topics': () => ({ url: `/api/tickets/${ticket()}/topics`, body: { topicIds: [topic()] } }),
 };
 
 /** Asks the route as `role`, each time with a session of its own (logout ends the one it is given). */
@@ -265,6 +282,7 @@ beforeAll(async () => {
     otherCourtOperator: user('op-b', 'operator', 'sko-economic', '202'),
     holdingSpecialist: user('spec-h', 'specialist', 'sko-regional', '301'),
     otherSpecialist: user('spec-o', 'specialist', 'sko-regional', '302'),
+    supervisor: user('sup', 'supervisor', 'sko-regional'),
   };
   third = user('spec-3', 'specialist', 'sko-regional', '303');
   user('probe', 'operator', 'sko-regional');

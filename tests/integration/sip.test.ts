@@ -357,6 +357,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     fake.dropClients();
     await until(() => sip.health().state === 'connecting');
     expect(sip.health().reason).toMatch(/closed; retrying in 1 s$/);
+    expect(sip.health().code).toBe('sipUnreachable');
     await until(() => sip.health().state === 'connected', 5000);
     expect(fake.control.filter((c) => c === 'route|invite')).toHaveLength(2);
   });
@@ -389,11 +390,13 @@ describe('SIP bridge (fake drachtio-server)', () => {
     fake.stalled = true;
     await until(() => sip.health().state === 'connecting', 2000);
     expect(sip.health().reason).toMatch(/did not acknowledge a keep-alive within 200 ms/);
+    expect(sip.health().code).toBe('sipNoAck');
     fake.stalled = false;
     await until(() => sip.health().state === 'connected', 3000);
     fake.optionsStatus = 408;
     await until(() => sip.health().state === 'degraded', 2000);
     expect(sip.health().reason).toBe('PBX pbx.court.local does not answer OPTIONS (408)');
+    expect(sip.health().code).toBe('sipPbxUnreachable');
   });
 
   it('drachtio-server refusing to send the keep-alive is a degraded PBX, not a lost link', async () => {
@@ -420,6 +423,7 @@ describe('SIP bridge (fake drachtio-server)', () => {
     await vic.addChannel(sip);
     await until(() => sip.health().state === 'down');
     expect(sip.health().reason).toMatch(/rejected SIP_DRACHTIO_SECRET; retrying in 10 s/);
+    expect(sip.health().code).toBe('sipSecretRejected');
     expect(sip.commands).toEqual(['restart']);
     await sip.command!('restart');
     expect(sip.health().state).toBe('connecting');

@@ -376,6 +376,7 @@ describe('WhatsApp supervisor', () => {
     first.disconnect('CONFLICT');
     await state('down');
     expect(channel.health().reason).toBe('disconnected: CONFLICT');
+    expect(channel.health().code).toBe('waDisconnected');
     expect(first.destroyed).toBe(true);
     expect(timers.delays()).toEqual([cfg.retryBaseMs]);
 
@@ -383,7 +384,11 @@ describe('WhatsApp supervisor', () => {
     timers.advance(cfg.retryBaseMs);
     expect(world.clients).toHaveLength(2);
     await waitFor(() => timers.delays()[0] === cfg.retryBaseMs * 2, 'the second, longer delay');
-    expect(channel.health()).toMatchObject({ state: 'down', reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') as string });
+    expect(channel.health()).toMatchObject({
+      state: 'down',
+      code: 'waStartFailed',
+      reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') as string,
+    });
     expect(channel.health().details?.lastProblem).toMatchObject({ reason: expect.stringContaining('ERR_NAME_NOT_RESOLVED') as string });
 
     world.initialize = 'ok';
@@ -403,6 +408,7 @@ describe('WhatsApp supervisor', () => {
     timers.advance(1);
     await state('down');
     expect(channel.health().reason).toMatch(/"ready" did not come/);
+    expect(channel.health().code).toBe('waLoadTimeout');
     expect(world.clients[0].destroyed).toBe(true);
 
     world.readyAfterAuthentication = true;
@@ -436,6 +442,7 @@ describe('WhatsApp supervisor', () => {
     timers.advance(30_000);
     await state('down');
     expect(channel.health().reason).toBe('WhatsApp Web stopped answering: getState() did not answer within 30 s');
+    expect(channel.health().code).toBe('waUnresponsive');
     expect(first.destroyed).toBe(true);
   });
 

@@ -8,22 +8,7 @@ import { isKey, useI18n, type Key, type T } from '../i18n.tsx';
 import { useCourtLabel } from '../labels.ts';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
-
-/** As src/case-import.ts ImportReport (not imported: that module pulls in the server's CSV reader). */
-interface ImportReport {
-  new: number;
-  updated: number;
-  unchanged: number;
-  errors: { line: number; kind: string; params: Record<string, string | number> }[];
-  preview?: {
-    line: number;
-    caseNumber: string;
-    court: string;
-    judge: string | null;
-    specialist: string;
-    change: 'new' | 'updated' | 'unchanged';
-  }[];
-}
+import type { ImportReport } from '../../../src/case-import.ts';
 
 const FIELDS: Record<string, Key> = {
   case_number: 'import.col.case',

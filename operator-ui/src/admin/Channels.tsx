@@ -1,8 +1,10 @@
-// Channel status: health (live), the WhatsApp pairing QR while pairing, and the channel's admin commands.
+// Channel status: health (live), the WhatsApp pairing QR while pairing, and the channel's admin commands. Why a
+// channel is in its state reads in the interface language (from its reason code); the adapter's own words (a
+// provider's English error) are for IT, folded under "details".
 import { useEffect, useState } from 'react';
-import { api, type ChannelInfo } from '../api.ts';
+import { api, type ChannelHealth, type ChannelInfo } from '../api.ts';
 import { courtTime } from '../format.ts';
-import { useI18n, type T } from '../i18n.tsx';
+import { isKey, useI18n, type T } from '../i18n.tsx';
 import { accountLabel, channelLabel } from '../labels.ts';
 import { useLive, useServerEvent } from '../realtime.tsx';
 import { ErrorLine } from '../ui.tsx';
@@ -13,6 +15,60 @@ const QR_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
 
 /** Known commands get a translated label; a channel's own new command shows under its name. */
 const commandLabel = (t: T, cmd: string) => (cmd === 'restart' || cmd === 'logout' ? t(`command.${cmd}`) : cmd);
+
+/** The sentence for a reason code; none for a code this console does not know yet (its words stay under "details"). */
+function reasonText(t: T, code: string | undefined): string | null {
+  const key = `cleanup.health.${code}`;
+  return code && isKey(key) ? t(key) : null;
+}
+
+/** WhatsApp's last failure (channels/whatsapp: details.lastProblem), when it has that shape. */
+function lastProblemOf(v: unknown): { code: string | undefined; reason: string; at: number } | null {
+  const p = v as { code?: unknown; reason?: unknown; at?: unknown } | null | undefined;
+  return p && typeof p.reason === 'string' && typeof p.at === 'number'
+    ? { code: typeof p.code === 'string' ? p.code : undefined, reason: p.reason, at: p.at }
+    : null;
+}
+
+/** A fact of the channel's details, worded for the card. */
+function factText(t: T, key: string, v: unknown): string {
+  if (key === 'nextRetryAt' && typeof v === 'number') return courtTime(v);
+  if (key === 'lastProblem') {
+    const p = lastProblemOf(v);
+    if (p) return [reasonText(t, p.code), courtTime(p.at)].filter(Boolean).join(', ');
+  }
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** The adapter's own words, for the IT person: folded, in the language they came in. */
+function RawHealth({ health }: { health: ChannelHealth }) {
+  const { t } = useI18n();
+  const problem = lastProblemOf(health.details?.lastProblem);
+  if (!health.reason && !problem) return null;
+  return (
+    <details className="health-raw" data-health-raw>
+      <summary>{t('cleanup.details')}</summary>
+      <dl>
+        {health.reason && (
+          <div>
+            <dt>{t('cleanup.detailsNow')}</dt>
+            <dd>
+              <code>{health.reason}</code>
+            </dd>
+          </div>
+        )}
+        {problem && (
+          <div>
+            <dt>{accountLabel(t, 'lastProblem')}</dt>
+            <dd>
+              <code>{problem.reason}</code>
+            </dd>
+          </div>
+        )}
+      </dl>
+    </details>
+  );
+}
 
 export function AdminChannels() {
   const { t } = useI18n();
@@ -53,6 +109,7 @@ export function AdminChannels() {
         <div className="channel-cards">
           {channels.map((c) => {
             const { qr, ...details } = c.health.details ?? {};
+            const why = reasonText(t, c.health.code);
             return (
               <section key={c.name} className={`card channel health-${c.health.state}`} aria-labelledby={`ch-${c.name}`}>
                 <h2 id={`ch-${c.name}`}>{channelLabel(t, c.name)}</h2>
@@ -60,7 +117,11 @@ export function AdminChannels() {
                   <span className={`badge health-${c.health.state}`}>{t(`health.${c.health.state}`)}</span>{' '}
                   <span className="muted">{t('channels.since', { time: courtTime(c.health.since) })}</span>
                 </p>
-                {c.health.reason && <p className="reason">{c.health.reason}</p>}
+                {why && (
+                  <p className="reason" data-health-reason={c.health.code}>
+                    {why}
+                  </p>
+                )}
                 {typeof qr === 'string' && QR_IMAGE.test(qr) && (
                   <figure className="qr">
                     <img src={qr} alt={t('channels.qrAlt')} width={264} height={264} />
@@ -68,15 +129,16 @@ export function AdminChannels() {
                   </figure>
                 )}
                 {Object.keys(details).length > 0 && (
-                  <dl className="details">
+                  <dl className="details" data-health-facts>
                     {Object.entries(details).map(([k, v]) => (
                       <div key={k}>
                         <dt>{accountLabel(t, k)}</dt>
-                        <dd>{typeof v === 'string' ? v : JSON.stringify(v)}</dd>
+                        <dd>{factText(t, k, v)}</dd>
                       </div>
                     ))}
                   </dl>
                 )}
+                <RawHealth health={c.health} />
                 <div className="action-row">
                   {c.commands.map((cmd) => (
                     <button key={cmd} type="button" onClick={() => void command(c.name, cmd)}>

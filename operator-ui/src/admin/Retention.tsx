@@ -8,7 +8,19 @@ import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
 
 type Kind = 'messageText' | 'recordings' | 'contacts' | 'audit' | 'sessions';
-const COUNTS = ['tickets', 'messages', 'scopeDecisions', 'attachments', 'recordings', 'files', 'contacts', 'audit', 'sessions'] as const;
+const COUNTS = [
+  'tickets',
+  'messages',
+  'scopeDecisions',
+  'attachments',
+  'recordings',
+  'files',
+  'contacts',
+  'audit',
+  'sessions',
+  'notifications',
+  'drafts',
+] as const;
 type Counts = Record<(typeof COUNTS)[number], number>;
 
 /** GET /api/retention/preview */

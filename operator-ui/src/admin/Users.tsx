@@ -8,7 +8,7 @@ import { useSession } from '../session.tsx';
 import { ActionTableHead, CourtOptions, ErrorLine } from '../ui.tsx';
 import { useAction, useFocusAfterRender } from '../util.ts';
 
-const ROLES: Role[] = ['operator', 'specialist', 'admin'];
+const ROLES: Role[] = ['operator', 'specialist', 'supervisor', 'admin'];
 const COLUMNS = [
   'users.login',
   'users.name',
@@ -234,10 +234,20 @@ function UserForm({ user, courts, self = false, onSubmit, onSaved, onCancel }: F
       </label>
       <label>
         {t('users.court')}
-        <select {...field('courtId')}>
+        {/* A supervisor sees the reports of one court: the server refuses one without a court too. */}
+        <select
+          {...field('courtId')}
+          required={form.role === 'supervisor'}
+          aria-describedby={form.role === 'supervisor' ? `${titleId}-court` : undefined}
+        >
           <CourtOptions courts={courts} empty={t('users.allCourts')} />
         </select>
       </label>
+      {form.role === 'supervisor' && (
+        <p className="muted wide" id={`${titleId}-court`}>
+          {t('topics.supervisorCourt')}
+        </p>
+      )}
       <label>
         {t('users.position')}
         <input {...field('title')} maxLength={200} />

@@ -1,0 +1,60 @@
+// Labels of the console's topics part, in Russian and Kazakh (the Kazakh ones are typed against the Russian ones).
+// 'admin.topics' and 'role.supervisor' follow the names the navigation and the role labels build (`admin.<page>`,
+// `role.<role>`).
+const ru = {
+  'admin.topics': 'Темы обращений',
+  'role.supervisor': 'Руководитель',
+  'topics.hint':
+    'Сотрудники отмечают обращения темами из этого списка, отчёты считают обращения по темам. Тему не удаляют, а отключают: отмеченные обращения её сохраняют.',
+  'topics.nameRu': 'Название на русском',
+  'topics.nameKk': 'Название на казахском',
+  'topics.state': 'Состояние',
+  'topics.active': 'Используется',
+  'topics.inactive': 'Отключена',
+  'topics.new': 'Новая тема',
+  'topics.add': 'Добавить',
+  'topics.edit': 'Изменить',
+  'topics.editTitle': 'Изменить тему «{name}»',
+  'topics.disable': 'Отключить',
+  'topics.enable': 'Включить',
+  'topics.up': 'Выше',
+  'topics.down': 'Ниже',
+  'topics.none': 'Тем пока нет',
+  'topics.label': 'Темы обращения',
+  'topics.fact': 'Темы',
+  'topics.choose': 'Добавить тему',
+  'topics.remove': 'Убрать тему «{name}»',
+  'topics.empty': 'Темы не отмечены',
+  'topics.supervisorHome': 'Вам доступны отчёты вашего суда. Обращения ведут операторы.',
+  'topics.supervisorCourt': 'Руководитель видит отчёты своего суда: выберите суд',
+};
+
+const kk: Record<keyof typeof ru, string> = {
+  'admin.topics': 'Өтініш тақырыптары',
+  'role.supervisor': 'Басшы',
+  'topics.hint':
+    'Қызметкерлер өтініштерді осы тізімдегі тақырыптармен белгілейді, есептер өтініштерді тақырып бойынша санайды. Тақырып жойылмайды, өшіріледі: белгіленген өтініштерде ол сақталады.',
+  'topics.nameRu': 'Орысша атауы',
+  'topics.nameKk': 'Қазақша атауы',
+  'topics.state': 'Күйі',
+  'topics.active': 'Қолданыста',
+  'topics.inactive': 'Өшірілген',
+  'topics.new': 'Жаңа тақырып',
+  'topics.add': 'Қосу',
+  'topics.edit': 'Өзгерту',
+  'topics.editTitle': '«{name}» тақырыбын өзгерту',
+  'topics.disable': 'Өшіру',
+  'topics.enable': 'Қайта қосу',
+  'topics.up': 'Жоғары',
+  'topics.down': 'Төмен',
+  'topics.none': 'Әзірге тақырыптар жоқ',
+  'topics.label': 'Өтініш тақырыптары',
+  'topics.fact': 'Тақырыптар',
+  'topics.choose': 'Тақырып қосу',
+  'topics.remove': '«{name}» тақырыбын алып тастау',
+  'topics.empty': 'Тақырыптар белгіленбеген',
+  'topics.supervisorHome': 'Сізге өз сотыңыздың есептері қолжетімді. Өтініштерді операторлар жүргізеді.',
+  'topics.supervisorCourt': 'Басшы өз сотының есептерін көреді: сотты таңдаңыз',
+};
+
+export default { ru, kk };

@@ -1,0 +1,60 @@
+// The citizen's rating in the console (Debian's Chromium through playwright-core, a real VIC): the ticket's
+// header shows the score, how it was given and the comment, in Russian and Kazakh; "asked, no answer yet" while
+// the survey waits; and the read is audited.
+import { describe, expect, it } from 'vitest';
+import type { Vic } from '../../src/app.ts';
+import { recordComment, recordRating, surveyOfTicket } from '../../src/csat/store.ts';
+import { envelope } from '../helpers.ts';
+import { e2eSuite, FakeWhatsApp, shot, signIn } from './harness.ts';
+
+let vic: Vic;
+let base: string;
+const browsers = e2eSuite({
+  users: [['op-csat', 'operator', 'sko-regional', { name: 'Айгерим Сейтова' }]],
+  channels: [new FakeWhatsApp()],
+  ready: (s) => ({ vic, base } = s),
+});
+
+/** A WhatsApp ticket answered by the operator, resolved and surveyed (the survey as the resolution queues it). */
+function surveyed(address: string, name: string): number {
+  const { ticketId } = vic.ingest(envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address, displayName: name } }));
+  const op = vic.store.getUserByLogin('op-csat')!;
+  vic.tickets.claim(op, ticketId);
+  vic.tickets.post(op, ticketId, 'reply', 'Заседание назначено на 10 декабря в 10:00.');
+  const before = vic.store.getTicket(ticketId)!;
+  const resolved = vic.tickets.resolve(op, ticketId);
+  expect(vic.csat.survey(resolved, before)).toHaveProperty('surveyId');
+  return ticketId;
+}
+
+describe('the rating on the ticket', () => {
+  it('shows the score and comment in Russian and Kazakh, and "no answer yet" while the survey waits', async () => {
+    const rated = surveyed('77015550701@c.us', 'Марат');
+    const s = surveyOfTicket(vic.store, rated)!;
+    recordRating(vic.store, s.id, { score: 4, comment: null, via: 'whatsapp', externalId: 'r-1', now: vic.clock.now() });
+    recordComment(vic.store, s.id, 'Ответили понятно, <b>спасибо</b>', 'r-2');
+    const waiting = surveyed('77015550702@c.us', 'Дина');
+
+    const page = await browsers.newPage();
+    await signIn(page, 'op-csat', 'password-123');
+    await page.goto(`${base}/tickets/${rated}`);
+    const badge = page.locator('[data-csat="4"]');
+    await badge.getByText('Оценка гражданина: 4 из 5').waitFor();
+    await badge.getByText('через WhatsApp', { exact: false }).waitFor();
+    // The citizen's text is shown as text, never as markup.
+    expect(await badge.locator('q').textContent()).toBe('Ответили понятно, <b>спасибо</b>');
+    expect(await badge.getAttribute('title')).toContain('Айгерим Сейтова');
+    await shot(page, 'csat-01-rated');
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await badge.getByText('Азаматтың бағасы: 5-тен 4').waitFor();
+    await badge.getByText('WhatsApp арқылы', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Русский' }).click();
+
+    await page.goto(`${base}/tickets/${waiting}`);
+    await page.locator('[data-csat="pending"]').getByText('Опрос об оценке отправлен, ответа нет').waitFor();
+
+    const op = vic.store.getUserByLogin('op-csat')!;
+    const reads = vic.store.db.prepare(`SELECT entity_id AS id FROM audit_log WHERE action = 'csat.read' AND user_id = ?`).all(op.id);
+    expect(reads).toEqual(expect.arrayContaining([{ id: rated }, { id: waiting }]));
+  });
+});
