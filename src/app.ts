@@ -23,7 +23,9 @@ import { Outbox } from './outbox.ts';
 import { scheduleCounterCheck } from './readpool/counter-check.ts';
 import { ReadPool } from './readpool/pool.ts';
 import { RetentionJob } from './retention/job.ts';
-import { SearchIndexer } from './search-indexer.ts';
+import { CatchUpJob } from './catch-up-job.ts';
+import { FACTS_BATCH, runFactsBatch } from './reports/facts.ts';
+import { SEARCH_BATCH } from './store/search.ts';
 import { createApi } from './api/server.ts';
 import { BackupScheduler } from './backup/schedule.ts';
 import { attachRealtime } from './realtime.ts';
@@ -69,7 +71,8 @@ export class Vic {
   readonly reads: ReadPool;
   private housekeepingTimer: NodeJS.Timeout | null = null;
   private stopCounterCheck: (() => void) | null = null;
-  private searchIndexer: SearchIndexer | null = null;
+  private searchIndexer: CatchUpJob | null = null;
+  private reportFacts: CatchUpJob | null = null;
   /** Set on first start when ADMIN_PASSWORD was not given: printed once. */
   generatedAdminPassword: string | null = null;
 
@@ -249,7 +252,13 @@ export class Vic {
     }, 2000);
     this.housekeepingTimer.unref();
     this.stopCounterCheck = scheduleCounterCheck(this, this.config.COUNTER_CHECK_MINUTES);
-    this.searchIndexer = new SearchIndexer(this.store, this.log).start();
+    this.searchIndexer = new CatchUpJob('search indexing', () => this.store.indexPendingSearch() >= SEARCH_BATCH, this.log).start();
+    if (this.config.REPORT_FACTS)
+      this.reportFacts = new CatchUpJob(
+        'report facts',
+        () => runFactsBatch(this.store, this.config.TZ_COURT, this.clock.now()) >= FACTS_BATCH,
+        this.log,
+      ).start();
     await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
     const addr = this.server.address();
     return typeof addr === 'object' && addr ? addr.port : port;
@@ -262,6 +271,7 @@ export class Vic {
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     this.stopCounterCheck?.();
     this.searchIndexer?.stop();
+    this.reportFacts?.stop();
     this.dispatcher.stop();
     this.retention.stop();
     await this.backups?.stop();

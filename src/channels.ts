@@ -22,8 +22,11 @@ export interface OutboundMessage {
   references?: string[];
   /** Stable across retries, so a channel (or the recipient) can recognise a repeated delivery. */
   idempotencyKey: string;
-  /** An automatic answer (off-hours, appeal filter): e-mail marks it `Auto-Submitted: auto-replied`. */
-  auto?: 'off-hours' | 'appeal';
+  /**
+   * A message no person wrote: an automatic answer (off-hours, appeal filter, the thanks for a rating) or the
+   * rating survey. E-mail marks it `Auto-Submitted` (channels/email/smtp.ts).
+   */
+  auto?: 'off-hours' | 'appeal' | 'csat' | 'csat-thanks';
 }
 
 /** Thrown by an adapter when retrying cannot help (e.g. SMTP 5xx, an unknown WhatsApp number): the message fails at once. */

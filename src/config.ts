@@ -77,6 +77,8 @@ const schema = z.object({
   READ_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   READ_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   COUNTER_CHECK_MINUTES: z.coerce.number().positive().default(60),
+  // The report facts' job (src/catch-up-job.ts, started in src/app.ts): off, reports compute every ticket (slower, same figures).
+  REPORT_FACTS: bool.default(true),
   // Scheduled backups (src/backup/schedule.ts, docs/backup.md): on when BACKUP_DIR is set.
   BACKUP_DIR: z.string().optional(),
   BACKUP_EVERY_HOURS: z.coerce.number().positive().default(24),
@@ -122,5 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, useDotenv = tru
 
 /** Defaults for tests and tools, with overrides. */
 export function testConfig(over: Partial<Config> = {}): Config {
-  return { ...schema.parse({}), LOG_LEVEL: 'silent', ...over };
+  // The report facts' job off: tests and benchmarks run it by hand (it would work through a benchmark's whole
+  // database in the measured server).
+  return { ...schema.parse({}), LOG_LEVEL: 'silent', REPORT_FACTS: false, ...over };
 }

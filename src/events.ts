@@ -25,6 +25,8 @@ export type VicEvent =
   | { type: 'escalation.picked_up'; ticket: TicketRow; escalation: EscalationRow }
   /** A pick-up or answer time passed: the operator who escalated is alerted, the specialist reminded. */
   | { type: 'escalation.breached'; kind: 'pickup' | 'answer'; ticket: TicketRow; escalation: EscalationRow }
+  /** The ticket's rating survey was sent, or the citizen rated or commented (src/csat/): open views show it. */
+  | { type: 'csat.changed'; ticket: TicketRow }
   /** The user's read mark moved (src/api/routes-reads.ts): their other tabs and devices clear the mark too. */
   | { type: 'read.changed'; userId: number; ticketId: number };
 

@@ -157,6 +157,10 @@ export function attachRealtime(
         case 'call.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, call: e.call });
           break;
+        // Only the id: the console reads the rating by its audited route, as opening the ticket does.
+        case 'csat.changed':
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id });
+          break;
         case 'call.ringing':
           io.to(`user:${e.userId}`).emit(e.type, { call: e.call, ticket: e.ticket, contact: e.contact, otherTickets: e.otherTickets });
           break;

@@ -18,12 +18,23 @@ export function ourMessageIdPattern(instance: string, address: string): RegExp {
 
 const RECIPIENT = /^[^\s@<>",;]+@[^\s@<>",;]+$/;
 
+/**
+ * RFC 3834 §5: an answer to the citizen's message is `auto-replied`; the rating survey, which answers none (a
+ * resolution sends it), `auto-generated`.
+ */
+const AUTO_SUBMITTED: Record<NonNullable<OutboundMessage['auto']>, 'auto-replied' | 'auto-generated'> = {
+  'off-hours': 'auto-replied',
+  appeal: 'auto-replied',
+  'csat-thanks': 'auto-replied',
+  csat: 'auto-generated',
+};
+
 /** The nodemailer message for an outbound message (pure). */
 export function composeMail(msg: OutboundMessage, cfg: Pick<EmailConfig, 'from' | 'address'>, messageId: string): Mail.Options {
   const headers: Record<string, string> = { 'X-Loop': cfg.address };
   if (msg.auto) {
-    // RFC 3834: an automatic answer says so, and asks the other side's robots not to answer it.
-    headers['Auto-Submitted'] = 'auto-replied';
+    // RFC 3834: an automatic message says so, and asks the other side's robots not to answer it.
+    headers['Auto-Submitted'] = AUTO_SUBMITTED[msg.auto];
     headers['X-Auto-Response-Suppress'] = 'All';
   }
   return {

@@ -1,5 +1,5 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminAudit } from './admin/Audit.tsx';
 import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
@@ -26,6 +26,8 @@ import { courtName } from './ui.tsx';
 import { useAction } from './util.ts';
 
 const SOUND_KEY = 'vic.sound';
+// The report page and its charts (ECharts) load only when opened: operators never download them.
+const ReportsPage = lazy(() => import('./reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })));
 
 export function Console() {
   const { t, lang } = useI18n();
@@ -124,13 +126,12 @@ export function Console() {
   else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
   else if (path === '/admin/import' && user.role === 'admin') page = <AdminCaseImport />;
   else if (path === '/admin/topics' && user.role === 'admin') page = <AdminTopics />;
-  // A supervisor has no queue: their page is their court's reports.
-  else if (user.role === 'supervisor')
+  // A supervisor has no queue: every page of theirs is their court's reports.
+  else if ((path.startsWith('/reports') && user.role === 'admin') || user.role === 'supervisor')
     page = (
-      <main className="admin">
-        <h1>{t('role.supervisor')}</h1>
-        <p className="muted">{t('topics.supervisorHome')}</p>
-      </main>
+      <Suspense fallback={<main className="admin" />}>
+        <ReportsPage />
+      </Suspense>
     );
   else page = <Inbox queue={queue} openId={openId} courts={courts} unread={unread} markRead={markRead} />;
 
@@ -163,7 +164,8 @@ export function Console() {
         <LogoutButton />
       </header>
       <nav className="sidebar" aria-label={t('nav.main')}>
-        <h2>{t('nav.queues')}</h2>
+        {/* A supervisor has no queues: their navigation is the reports only. */}
+        {queues.length > 0 && <h2>{t('nav.queues')}</h2>}
         <ul>
           {queues.map((q) => {
             const current = path === '/' || path.startsWith('/tickets') ? q === queue : false;
@@ -186,6 +188,15 @@ export function Console() {
             );
           })}
         </ul>
+        {(user.role === 'admin' || user.role === 'supervisor') && (
+          <ul>
+            <li>
+              <Link href="/reports" aria-current={path.startsWith('/reports') || user.role === 'supervisor' ? 'page' : undefined}>
+                {t('reports.nav')}
+              </Link>
+            </li>
+          </ul>
+        )}
         {user.role === 'admin' && (
           <>
             <h2>{t('nav.admin')}</h2>

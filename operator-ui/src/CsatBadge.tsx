@@ -1,9 +1,11 @@
 // The citizen's rating of the answer, in the ticket's header: the score (stars for a glance, the number for
 // reading), how it was given, the comment and whom it counts for; "asked, no answer yet" while the survey waits.
-// Reading it is audited by the server (GET /api/tickets/:id/csat).
+// Reading it is audited by the server (GET /api/tickets/:id/csat). Read again when the server says it changed
+// (`csat.changed`: the survey sent, a rating or comment arriving while the ticket is open) and after a reconnect.
 import { useEffect, useState } from 'react';
 import { api } from './api.ts';
 import { useI18n } from './i18n.tsx';
+import { useLive, useServerEvent } from './realtime.tsx';
 
 /** The server's TicketCsat (src/csat/store.ts), as much of it as is shown here. */
 interface TicketCsat {
@@ -13,10 +15,15 @@ interface TicketCsat {
   operators: { id: number; name: string }[];
 }
 
-/** `version`: the ticket's updatedAt, so a rating given while the view is open shows at the next change. */
+/** `version`: the ticket's updatedAt (a resolution queues the survey). */
 export function CsatBadge({ ticketId, version }: { ticketId: number; version?: number }) {
   const { t } = useI18n();
+  const { epoch } = useLive();
   const [csat, setCsat] = useState<TicketCsat | null>(null);
+  const [changes, setChanges] = useState(0);
+  useServerEvent('csat.changed', (e) => {
+    if (e.ticketId === ticketId) setChanges((n) => n + 1);
+  });
   useEffect(() => {
     let live = true;
     api
@@ -26,7 +33,7 @@ export function CsatBadge({ ticketId, version }: { ticketId: number; version?: n
     return () => {
       live = false;
     };
-  }, [ticketId, version]);
+  }, [ticketId, version, epoch, changes]);
   if (!csat) return null;
   if (csat.score === null)
     return (

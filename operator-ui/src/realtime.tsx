@@ -37,6 +37,8 @@ export interface ServerEvents {
   /** Screen-pop: only to the operator whose phone rings. */
   'call.ringing': { call: CallEntry; ticket: TicketRow; contact: ContactDetail; otherTickets: OtherTicket[] };
   'call.updated': { ticketId: number; call: CallEntry };
+  /** The ticket's rating survey was sent, or the citizen rated or commented: read it again. */
+  'csat.changed': { ticketId: number };
   'channel.health': { channel: string; health: ChannelHealth };
   'presence.changed': { userId: number; presence: Presence };
   /** One court's queue counters, at most once a second per court, to those who see the court. */

@@ -1,6 +1,7 @@
 // Shared HTTP plumbing: authentication, role checks, input validation and the JSON error body.
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { parseIsoDate } from '../../routing/calendar/days.ts';
 import { sessionUserFromCookie } from '../auth.ts';
 import type { Clock } from '../clock.ts';
 import { VicError } from '../errors.ts';
@@ -59,3 +60,13 @@ export function errorHandler(log: Logger) {
     res.status(e.status).json(e.toJSON());
   };
 }
+
+/** A calendar day in a query, YYYY-MM-DD, that exists. */
+export const isoDay = z.string().refine((d) => {
+  try {
+    parseIsoDate(d);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a date (YYYY-MM-DD)');

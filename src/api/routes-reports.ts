@@ -2,24 +2,17 @@
 // tickets behind a number. Both are computed by a read worker (src/readpool/): a year of tickets is a long read.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { parseIsoDate } from '../../routing/calendar/days.ts';
 import { VicError } from '../errors.ts';
 import { reportCourts } from '../reports/access.ts';
 import { DRILL_FIGURES, type ReportQuery } from '../reports/index.ts';
+import { monthlySheets } from '../reports/monthly.ts';
 import { PERIOD_KINDS, PeriodError, resolvePeriod } from '../reports/period.ts';
 import { minutes } from '../reports/stats.ts';
 import { TABLE_KEYS, reportTables, toCsv } from '../reports/tables.ts';
-import { parse, userOf } from './http.ts';
+import { XLSX_TYPE, xlsxOf } from '../reports/xlsx.ts';
+import { isoDay as day, parse, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
-const day = z.string().refine((d) => {
-  try {
-    parseIsoDate(d);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'is not a date (YYYY-MM-DD)');
 const id = z.coerce.number().int().positive();
 
 const filters = {
@@ -46,6 +39,13 @@ const ticketsQuery = z
   .strict()
   .refine((q) => q.figure !== 'language' || q.language !== undefined, { path: ['language'], message: 'is required for this figure' })
   .refine((q) => q.figure !== 'backlog' || q.date !== undefined, { path: ['date'], message: 'is required for this figure' });
+const monthlyQuery = z
+  .object({
+    courtId: id,
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'is not a month (YYYY-MM)'),
+    lang: z.enum(['ru', 'kk']).default('ru'),
+  })
+  .strict();
 
 export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps) {
   const r = Router();
@@ -140,6 +140,29 @@ export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps
       ip: req.ip ?? null,
     });
     res.json({ figure: q.figure, total: page.total, tickets, nextCursor: page.next });
+  });
+
+  // The CSV export's table (the same columns and figures) as a workbook of one sheet with typed cells.
+  r.get('/reports/export.xlsx', async (req, res) => {
+    const q = parse(exportQuery, req.query);
+    const { query, timeZone } = reportQuery(req, q);
+    const summary = await reads.run('reportSummary', query, timeZone);
+    const table = reportTables(summary, q.lang).find((t) => t.key === q.table)!;
+    const file = await xlsxOf([{ table }], q.lang, new Date(clock.now()));
+    res.attachment(`vic-${table.key}-${summary.period.from}_${summary.period.to}.xlsx`).type(XLSX_TYPE).send(file);
+  });
+
+  // One court's month, a sheet a section (src/reports/monthly.ts); access as every report of that court.
+  r.get('/reports/monthly.xlsx', async (req, res) => {
+    const q = parse(monthlyQuery, req.query);
+    const { query, timeZone } = reportQuery(req, { courtId: q.courtId, period: 'month', from: `${q.month}-01` });
+    const summary = await reads.run('reportSummary', query, timeZone);
+    const court = store.getCourt(q.courtId)!;
+    // Topic tags: one range read of their own index (ticket_topics_report), cheap enough beside the worker's summary.
+    const topicCounts = store.countTicketsByTopic([q.courtId], query.period.start, query.period.end);
+    const sheets = monthlySheets({ summary, court, month: q.month, topics: store.listTopics(), topicCounts }, q.lang);
+    const file = await xlsxOf(sheets, q.lang, new Date(clock.now()));
+    res.attachment(`vic-monthly-${court.code}-${q.month}.xlsx`).type(XLSX_TYPE).send(file);
   });
   return r;
 }

@@ -6,20 +6,12 @@ import { DAY, isoDate, parseIsoDate } from '../../routing/calendar/days.ts';
 import { localToUtc, offsetAt } from '../../routing/calendar/zone.ts';
 import { scopeModel } from '../../routing/scope/index.ts';
 import { VicError } from '../errors.ts';
-import { parse, requireRole, userOf } from './http.ts';
+import { isoDay as day, parse, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const DEFAULT_DAYS = 30;
 const LATEST_DECISIONS = 100;
 
-const day = z.string().refine((d) => {
-  try {
-    parseIsoDate(d);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'is not a date (YYYY-MM-DD)');
 const statsQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
 
 export function scopeRoutes({ store, reads, clock, config }: ApiDeps) {

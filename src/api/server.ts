@@ -77,7 +77,7 @@ export function createApi(deps: ApiDeps): express.Express {
   // Outside /api: Prometheus sends no session and no Origin, and needs neither.
   app.get('/metrics', metricsEndpoint(deps.metrics, deps.config.METRICS_TOKEN));
   // The citizens' survey page (src/csat/page.ts): public, the signed token its only key, its own CSP.
-  app.use('/csat', csatPage({ store, clock, secret: deps.config.CSAT_SECRET }));
+  app.use('/csat', csatPage({ store, clock, events, secret: deps.config.CSAT_SECRET }));
   // Changes come from the console's own origin and carry JSON (the case directory: text/csv), checked before
   // any body is read.
   app.use('/api', refuseCrossOrigin(deps.config.PUBLIC_ORIGIN), requireMediaType([{ path: /^\/case-assignments\/?$/, type: 'text/csv' }]));

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
+import type { EventBus } from '../events.ts';
 import type { Store } from '../store/index.ts';
 import * as db from './store.ts';
 import { SCORE_LABELS, langsOf, pageText, type SurveyLang } from './texts.ts';
@@ -71,7 +72,7 @@ const postSchema = z.object({
   comment: z.string().max(COMMENT_MAX).optional(),
 });
 
-export function csatPage(deps: { store: Store; clock: Clock; secret: string | undefined }): Router {
+export function csatPage(deps: { store: Store; clock: Clock; events: EventBus; secret: string | undefined }): Router {
   const { store, clock } = deps;
   const r = Router();
   r.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }));
@@ -124,8 +125,9 @@ export function csatPage(deps: { store: Store; clock: Clock; secret: string | un
       return ok;
     });
     const lang = survey.language as SurveyLang;
-    if (done) send(res, 200, lang, paragraphs(pageText(lang, 'thanks')));
-    else send(res, 409, 'mixed', paragraphs(pageText('mixed', 'used')));
+    if (!done) return send(res, 409, 'mixed', paragraphs(pageText('mixed', 'used')));
+    deps.events.emit({ type: 'csat.changed', ticket: store.getTicket(survey.ticketId)! });
+    send(res, 200, lang, paragraphs(pageText(lang, 'thanks')));
   });
   return r;
 }

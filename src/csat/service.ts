@@ -18,7 +18,7 @@ import type { Outbox } from '../outbox.ts';
 import type { Store, TicketRow } from '../store/index.ts';
 import { parseRating, replyBody } from './reply.ts';
 import * as db from './store.ts';
-import { emailQuestion, surveyLang, whatsappQuestion, whatsappThanks } from './texts.ts';
+import { emailQuestion, emailThanks, surveyLang, whatsappQuestion, whatsappThanks, type SurveyLang } from './texts.ts';
 import { signToken } from './token.ts';
 
 export type CsatConfig = Pick<
@@ -125,12 +125,13 @@ export class CsatService {
         deliveryStatus: 'queued',
         now,
       });
-      const outboxId = store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text), now);
+      const outboxId = store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, 'csat'), now);
       if (sendAt > now) store.updateOutbox(outboxId, { status: 'pending', nextAttemptAt: sendAt, lastError: null }, now);
       db.setSurveyMessage(store, surveyId, messageId);
       return { surveyId, messageId };
     });
     this.d.events.emit({ type: 'message.created', ticket: t, message: store.getMessage(messageId)! });
+    this.d.events.emit({ type: 'csat.changed', ticket: t });
     this.d.outbox.kick();
     return { surveyId };
   }
@@ -138,7 +139,8 @@ export class CsatService {
   /**
    * Before ingest: the citizen's reply to a pending survey, taken as the rating (or, on WhatsApp, the comment
    * that follows one) instead of a message; undefined sends the envelope on through ingest. A message that is
-   * not a rating costs no read on e-mail and two indexed reads on WhatsApp (the sender, their latest survey).
+   * not a rating costs no read on e-mail and two indexed reads on WhatsApp (the sender, their latest survey
+   * there). A rating is thanked on its channel, and open views of the ticket are told.
    */
   intercept(env: InboundEnvelope, state?: ChannelStateWrites): IngestResult | undefined {
     if (!this.enabled || env.noAutoReply || env.call || !SURVEY_CHANNELS.has(env.channel)) return undefined;
@@ -148,8 +150,8 @@ export class CsatService {
     const { store, clock } = this.d;
     const contactId = store.findIdentity(env.sender.kind, env.sender.address.trim().toLowerCase());
     if (contactId === undefined) return undefined;
-    const survey = db.latestSurveyOfContact(store, contactId);
-    if (!survey || survey.channel !== env.channel) return undefined;
+    const survey = db.latestSurveyOn(store, contactId, env.channel);
+    if (!survey) return undefined;
     const now = clock.now();
     const taken = (messageId = 0): IngestResult => ({
       duplicate: false,
@@ -174,8 +176,7 @@ export class CsatService {
         store.tx(writeState);
         return taken();
       }
-      let ack = 0;
-      store.tx(() => {
+      const ack = store.tx(() => {
         writeState();
         db.recordRating(store, survey.id, { score, comment: null, via: env.channel as db.CsatVia, externalId: env.externalId, now });
         store.audit({
@@ -186,9 +187,9 @@ export class CsatService {
           entityId: survey.ticketId,
           details: { score, via: env.channel },
         });
-        if (env.channel === 'whatsapp') ack = this.queueThanks(survey);
+        return this.queueThanks(survey);
       });
-      if (ack) this.announce(survey.ticketId, ack);
+      this.announce(survey.ticketId, ack);
       return taken(ack);
     }
     // WhatsApp: the next message shortly after a rating is its comment, unless it asks something.
@@ -205,6 +206,7 @@ export class CsatService {
         details: { via: 'whatsapp' },
       });
     });
+    this.d.events.emit({ type: 'csat.changed', ticket: store.getTicket(survey.ticketId)! });
     return taken();
   }
 
@@ -222,11 +224,12 @@ export class CsatService {
     );
   }
 
-  /** The thanks after a WhatsApp rating, inviting the comment; in the caller's transaction. */
+  /** The thanks after a rating (on WhatsApp inviting the comment); in the caller's transaction. */
   private queueThanks(survey: db.CsatSurvey): number {
     const { store, clock, config } = this.d;
     const t = store.getTicket(survey.ticketId)!;
-    const text = whatsappThanks(survey.language as 'kk' | 'ru' | 'mixed', config.CSAT_COMMENT_WINDOW_MIN);
+    const lang = survey.language as SurveyLang;
+    const text = t.channel === 'whatsapp' ? whatsappThanks(lang, config.CSAT_COMMENT_WINDOW_MIN) : emailThanks(lang);
     const now = clock.now();
     const id = store.insertMessage({
       ticketId: t.id,
@@ -237,13 +240,16 @@ export class CsatService {
       deliveryStatus: 'queued',
       now,
     });
-    store.enqueueOutbox(id, t.channel, outboundFor(store, t, id, text), now);
+    store.enqueueOutbox(id, t.channel, outboundFor(store, t, id, text, 'csat-thanks'), now);
     return id;
   }
 
+  /** The rating and its thanks, to open views of the ticket. */
   private announce(ticketId: number, messageId: number) {
     const { store, events, outbox } = this.d;
-    events.emit({ type: 'message.created', ticket: store.getTicket(ticketId)!, message: store.getMessage(messageId)! });
+    const ticket = store.getTicket(ticketId)!;
+    events.emit({ type: 'message.created', ticket, message: store.getMessage(messageId)! });
+    events.emit({ type: 'csat.changed', ticket });
     outbox.kick();
   }
 }

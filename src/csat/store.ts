@@ -63,10 +63,21 @@ export function surveyOfTicket(store: Store, ticketId: number): CsatSurvey | und
   return q(store, `SELECT ${COLUMNS} FROM csat_surveys s WHERE s.ticket_id = ?`).get(ticketId) as CsatSurvey | undefined;
 }
 
-/** The contact's latest survey (csat_surveys_contact): the one a reply answers, and the weekly limit. */
+/** The contact's latest survey (csat_surveys_contact), for the weekly limit. */
 export function latestSurveyOfContact(store: Store, contactId: number): CsatSurvey | undefined {
   return q(store, `SELECT ${COLUMNS} FROM csat_surveys s WHERE s.contact_id = ? ORDER BY s.sent_at DESC LIMIT 1`).get(contactId) as
     CsatSurvey | undefined;
+}
+
+/**
+ * The contact's latest survey on a channel: the one a reply there answers. Per channel, since a contact merged
+ * from two identities can have a WhatsApp and an e-mail survey pending (csat_surveys_contact, a few rows a contact).
+ */
+export function latestSurveyOn(store: Store, contactId: number, channel: string): CsatSurvey | undefined {
+  return q(store, `SELECT ${COLUMNS} FROM csat_surveys s WHERE s.contact_id = ? AND s.channel = ? ORDER BY s.sent_at DESC LIMIT 1`).get(
+    contactId,
+    channel,
+  ) as CsatSurvey | undefined;
 }
 
 /**

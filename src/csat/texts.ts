@@ -30,6 +30,11 @@ export function whatsappThanks(l: SurveyLang, windowMin: number): string {
   }).join('\n\n');
 }
 
+/** The thanks for a rating by e-mail reply: as the page's (its link is spent by the rating). */
+export function emailThanks(l: SurveyLang): string {
+  return both(l, PAGE.thanks).join('\n\n');
+}
+
 /** The e-mail: one link a score (the page asks to confirm, so a mail scanner opening links rates nothing). */
 export function emailQuestion(l: SurveyLang, ref: string, link: (score: number) => string): string {
   const scores = [5, 4, 3, 2, 1] as const;

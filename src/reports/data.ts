@@ -1,15 +1,18 @@
 // What the report figures are computed from, read in one snapshot: the tickets, escalations, missed calls and
 // scope decisions of a period, narrowed to courts and a channel. Read only: nothing here writes, and every read
-// is an index range where one exists (see docs/reports.md, "Speed", for what is scanned and the aggregate planned).
+// is an index range where one exists; tickets come from the report facts where they serve (see docs/reports.md,
+// "Speed").
 import type Database from 'better-sqlite3';
 import { workingMsBetween, type CourtCalendar } from '../../routing/calendar/index.ts';
 import { CalendarBook } from '../calendars.ts';
 import type { Store } from '../store/index.ts';
+import { ticketsFromFacts } from './facts-read.ts';
 import type { ReportPeriod } from './period.ts';
 import { ratingFigures } from './ratings.ts';
+import type { WorkingTimes } from './tickets.ts';
 
 /** The statuses a ticket is "live" in (not resolved): the tickets_live index holds them. */
-const LIVE = ['open', 'waiting', 'out_of_scope'] as const;
+export const LIVE = ['open', 'waiting', 'out_of_scope'] as const;
 /** A call's outcomes that leave the citizen unanswered: each asks for a call back. */
 export const MISSED_OUTCOMES = ['missed', 'abandoned', 'rejected_off_hours'] as const;
 /** The phone channel: calls belong to it, whatever channel their ticket began on. */
@@ -30,6 +33,8 @@ export interface TicketFact {
   /** The reply-by time set when the ticket arrived (working time of its court); null for tickets turned away. */
   dueAt: number | null;
   resolvedAt: number | null;
+  /** Its working times (tickets.ts), worked out once per report, or read from the report facts (facts-read.ts). */
+  times?: WorkingTimes;
 }
 
 export interface EscalationFact {
@@ -96,11 +101,11 @@ export interface ReportData {
   ratings: ReturnType<typeof ratingFigures>;
 }
 
-const TICKET_COLUMNS = `t.id, t.court_id AS courtId, t.channel, t.assignee_id AS assigneeId, t.status, t.scope_verdict AS scopeVerdict,
+export const TICKET_COLUMNS = `t.id, t.court_id AS courtId, t.channel, t.assignee_id AS assigneeId, t.status, t.scope_verdict AS scopeVerdict,
   t.scope_model_verdict AS modelVerdict, t.language, t.created_at AS createdAt, t.first_response_at AS firstResponseAt, t.first_response_due_at AS dueAt, t.resolved_at AS resolvedAt`;
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function q(db: Database.Database, sql: string): Database.Statement {
+export function q(db: Database.Database, sql: string): Database.Statement {
   let m = statements.get(db);
   if (!m) statements.set(db, (m = new Map<string, Database.Statement>()));
   let s = m.get(sql);
@@ -141,6 +146,16 @@ function loadTickets(db: Database.Database, query: ReportQuery): TicketFact[] {
       for (const t of q(db, sql).iterate(params) as IterableIterator<TicketFact>) out.push(t);
     }
   return out;
+}
+
+/** The tickets from the report facts where they serve (facts-read.ts), the rest read and computed directly. */
+function readTickets(store: Store, query: ReportQuery, courts: Map<number, CourtInfo>): TicketFact[] {
+  const split = ticketsFromFacts(store, query, courts);
+  if (split === null) return loadTickets(store.db, query);
+  if (!split.otherCourts.length) return split.tickets;
+  const rest = loadTickets(store.db, { ...query, courts: split.otherCourts });
+  for (const t of rest) split.tickets.push(t);
+  return split.tickets;
 }
 
 const inCourts = (query: ReportQuery, courtId: number) => query.courts === 'all' || query.courts.includes(courtId);
@@ -210,7 +225,7 @@ export function loadReportData(store: Store, query: ReportQuery, defaultTimeZone
         limitMs: c.slaMin * 60_000,
         calendar: book.for(c.id),
       });
-    const tickets = loadTickets(db, query);
+    const tickets = readTickets(store, query, courts);
     const { start, end } = query.period;
     const received = new Set(tickets.filter((t) => t.createdAt >= start && t.createdAt < end).map((t) => t.id));
     const userNames = new Map(

@@ -80,9 +80,9 @@ export function resolvePeriod(kind: PeriodKind, timeZone: string, now: number, f
   return { kind, timeZone, from: isoDate(first), to: isoDate(last), start: days[0].start, end: days[days.length - 1].end, days };
 }
 
-/** The local date and hour (0–23) and ISO weekday of an instant, for per-day series and the arrivals heat map. */
-export function localParts(timeZone: string, ms: number): { date: IsoDate; weekday: number; hour: number } {
+/** The local ISO weekday and hour (0–23) of an instant, for the arrivals heat map (no date text: it runs per ticket). */
+export function localHour(timeZone: string, ms: number): { weekday: number; hour: number } {
   const local = ms + offsetAt(timeZone, ms);
   const day = Math.floor(local / DAY);
-  return { date: isoDate(day), weekday: isoWeekday(day), hour: Math.floor((local - day * DAY) / 3_600_000) };
+  return { weekday: isoWeekday(day), hour: Math.floor((local - day * DAY) / 3_600_000) };
 }

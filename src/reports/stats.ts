@@ -35,6 +35,9 @@ export function durations(ms: number[]): Durations {
 /** Counts of each key, keys sorted (stable output for screens and exports). */
 export function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  for (const i of items) {
+    const k = key(i);
+    out[k] = (out[k] ?? 0) + 1;
+  }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -5,21 +5,30 @@ import type { ReportSummary } from './index.ts';
 export type Lang = 'ru' | 'kk';
 type Text = Record<Lang, string>;
 export type Cell = string | number | null;
+/**
+ * What a column's numbers are, for the XLSX export's cell formats: a count, working minutes, a share (0–1), a mean
+ * score, or a local date (text `YYYY-MM-DD` in the court's time zone). A column without one holds counts or text.
+ */
+export type CellKind = 'count' | 'minutes' | 'share' | 'mean' | 'date';
+export type Column = Text & { kind?: CellKind };
 
 export interface ReportTable {
   key: TableKey;
   title: Text;
-  columns: Text[];
+  columns: Column[];
   rows: Cell[][];
+  /** Per row, the kind of its numbers where it depends on the row, not the column (the overview's values). */
+  rowKinds?: (CellKind | undefined)[];
 }
 
 export const TABLE_KEYS = ['overview', 'days', 'channels', 'courts', 'operators', 'specialists', 'languages', 'arrivals'] as const;
 export type TableKey = (typeof TABLE_KEYS)[number];
 
-const T = {
+/** Every column's header, defined once: the exports' tables and the monthly summary's sheets share them. */
+export const T = {
   figure: { ru: 'Показатель', kk: 'Көрсеткіш' },
   value: { ru: 'Значение', kk: 'Мәні' },
-  date: { ru: 'Дата', kk: 'Күні' },
+  date: { ru: 'Дата', kk: 'Күні', kind: 'date' },
   channel: { ru: 'Канал', kk: 'Арна' },
   court: { ru: 'Суд', kk: 'Сот' },
   operator: { ru: 'Оператор', kk: 'Оператор' },
@@ -28,26 +37,26 @@ const T = {
   weekday: { ru: 'День недели', kk: 'Апта күні' },
   received: { ru: 'Поступило обращений', kk: 'Түскен өтініштер' },
   frCount: { ru: 'Получили первый ответ', kk: 'Алғашқы жауап алғаны' },
-  frMedian: { ru: 'Первый ответ, медиана (мин рабочего времени)', kk: 'Алғашқы жауап, медиана (жұмыс уақытының минуты)' },
-  frP90: { ru: 'Первый ответ, 90-й процентиль (мин)', kk: 'Алғашқы жауап, 90-процентиль (мин)' },
-  within: { ru: 'Доля ответов в пределах норматива', kk: 'Норматив шегіндегі жауаптар үлесі' },
-  resMedian: { ru: 'Решение, медиана (мин рабочего времени)', kk: 'Шешу, медиана (жұмыс уақытының минуты)' },
-  resP90: { ru: 'Решение, 90-й процентиль (мин)', kk: 'Шешу, 90-процентиль (мин)' },
+  frMedian: { ru: 'Первый ответ, медиана (мин рабочего времени)', kk: 'Алғашқы жауап, медиана (жұмыс уақытының минуты)', kind: 'minutes' },
+  frP90: { ru: 'Первый ответ, 90-й процентиль (мин)', kk: 'Алғашқы жауап, 90-процентиль (мин)', kind: 'minutes' },
+  within: { ru: 'Доля ответов в пределах норматива', kk: 'Норматив шегіндегі жауаптар үлесі', kind: 'share' },
+  resMedian: { ru: 'Решение, медиана (мин рабочего времени)', kk: 'Шешу, медиана (жұмыс уақытының минуты)', kind: 'minutes' },
+  resP90: { ru: 'Решение, 90-й процентиль (мин)', kk: 'Шешу, 90-процентиль (мин)', kind: 'minutes' },
   breaches: { ru: 'Нарушения срока ответа', kk: 'Жауап беру мерзімінің бұзылуы' },
-  offHours: { ru: 'Доля вне рабочего времени', kk: 'Жұмыс уақытынан тыс үлесі' },
+  offHours: { ru: 'Доля вне рабочего времени', kk: 'Жұмыс уақытынан тыс үлесі', kind: 'share' },
   backlog: { ru: 'Остаток на конец дня', kk: 'Күн соңындағы қалдық' },
   escalations: { ru: 'Передано специалистам', kk: 'Мамандарға берілгені' },
-  pickupMedian: { ru: 'Время до принятия, медиана (мин)', kk: 'Қабылдауға дейінгі уақыт, медиана (мин)' },
-  answerMedian: { ru: 'Время до ответа, медиана (мин)', kk: 'Жауапқа дейінгі уақыт, медиана (мин)' },
-  outOfScope: { ru: 'Доля вне компетенции', kk: 'Құзыреттен тыс үлесі' },
+  pickupMedian: { ru: 'Время до принятия, медиана (мин)', kk: 'Қабылдауға дейінгі уақыт, медиана (мин)', kind: 'minutes' },
+  answerMedian: { ru: 'Время до ответа, медиана (мин)', kk: 'Жауапқа дейінгі уақыт, медиана (мин)', kind: 'minutes' },
+  outOfScope: { ru: 'Доля вне компетенции', kk: 'Құзыреттен тыс үлесі', kind: 'share' },
   overruled: { ru: 'Возвращено операторами в работу', kk: 'Операторлар жұмысқа қайтарғаны' },
   missed: { ru: 'Пропущенные звонки', kk: 'Өткізіп алынған қоңыраулар' },
   calledBack: { ru: 'Перезвонили', kk: 'Кері қоңырау шалынғаны' },
   overdue: { ru: 'Перезвон просрочен', kk: 'Кері қоңырау мерзімі өткен' },
-  ratingMean: { ru: 'Средняя оценка граждан', kk: 'Азаматтардың орташа бағасы' },
+  ratingMean: { ru: 'Средняя оценка граждан', kk: 'Азаматтардың орташа бағасы', kind: 'mean' },
   rated: { ru: 'Оценок', kk: 'Бағалар саны' },
   unassigned: { ru: 'Не назначен', kk: 'Тағайындалмаған' },
-} satisfies Record<string, Text>;
+} satisfies Record<string, Column>;
 
 const WEEKDAYS: Text[] = [
   { ru: 'Пн', kk: 'Дс' },
@@ -60,7 +69,7 @@ const WEEKDAYS: Text[] = [
 ];
 
 type Figures = ReportSummary['tickets'];
-const FIGURE_COLUMNS: Text[] = [T.received, T.frMedian, T.frP90, T.within, T.resMedian, T.breaches, T.offHours];
+const FIGURE_COLUMNS: Column[] = [T.received, T.frMedian, T.frP90, T.within, T.resMedian, T.breaches, T.offHours];
 const figureCells = (f: Figures): Cell[] => [
   f.received,
   f.firstResponse.medianMin,
@@ -71,10 +80,10 @@ const figureCells = (f: Figures): Cell[] => [
   f.offHours.share,
 ];
 
-/** Every table of a summary, in the order of the monthly summary's sheets. */
+/** Every table of a summary, as the CSV and XLSX exports offer them. */
 export function reportTables(s: ReportSummary, lang: Lang): ReportTable[] {
   const channels = [...new Set(s.days.flatMap((d) => Object.keys(d.byChannel)))].sort();
-  const overview: [Text, Cell][] = [
+  const overview: [Column, Cell][] = [
     [T.received, s.tickets.received],
     [T.frCount, s.tickets.firstResponse.count],
     [T.frMedian, s.tickets.firstResponse.medianMin],
@@ -96,11 +105,17 @@ export function reportTables(s: ReportSummary, lang: Lang): ReportTable[] {
       ? ([
           [T.ratingMean, s.ratings.mean],
           [T.rated, s.ratings.rated],
-        ] as [Text, Cell][])
+        ] as [Column, Cell][])
       : []),
   ];
   return [
-    { key: 'overview', title: { ru: 'Сводка', kk: 'Жиынтық' }, columns: [T.figure, T.value], rows: overview.map(([t, v]) => [t[lang], v]) },
+    {
+      key: 'overview',
+      title: { ru: 'Сводка', kk: 'Жиынтық' },
+      columns: [T.figure, T.value],
+      rows: overview.map(([t, v]) => [t[lang], v]),
+      rowKinds: overview.map(([t]) => t.kind),
+    },
     {
       key: 'days',
       title: { ru: 'По дням', kk: 'Күндер бойынша' },

@@ -1,9 +1,9 @@
 // The figures over tickets: received, first response, resolution, reply-by breaches, off-hours, languages, and
 // the backlog at each day's end. Each is defined once here (its doc comment, the same words as
 // docs/reports.md); the summary, its breakdowns, the drill-down and the exports all call these.
-import { isWorkingTime } from '../../routing/calendar/index.ts';
+import { isWorkingTime, workingMsBetween, type CourtCalendar } from '../../routing/calendar/index.ts';
 import { workingMs, type ReportData, type TicketFact } from './data.ts';
-import { localParts } from './period.ts';
+import { localHour } from './period.ts';
 import { countBy, durations, share, type Durations } from './stats.ts';
 
 /** A ticket counts for an operator when they hold it now (its assignee). */
@@ -18,36 +18,37 @@ export function receivedTickets(data: ReportData): TicketFact[] {
   return data.tickets.filter((t) => t.createdAt >= start && t.createdAt < end && heldBy(data, t));
 }
 
-// Each ticket's working-time answers, worked out once: the breakdowns (channel, court, operator) ask again.
-const memo = new WeakMap<
-  TicketFact,
-  { firstResponse?: number | null; resolution?: number | null; verdict?: 'within' | 'over' | null; offHours?: boolean }
->();
-const cached = (t: TicketFact) => {
-  let m = memo.get(t);
-  if (!m) memo.set(t, (m = {}));
-  return m;
-};
+/** A ticket's working-time answers that depend only on it and its court's calendar, not on "now". */
+export interface WorkingTimes {
+  firstResponse: number | null;
+  resolution: number | null;
+  offHours: boolean;
+  /** The reply-by verdict (limitVerdict), worked out per report: it may depend on "now", so the facts leave it out. */
+  verdict?: 'within' | 'over' | null;
+}
+
+/** The definitions below (first response, resolution, off hours), worked out on a calendar: the report facts store them. */
+export function workingTimesOn(cal: CourtCalendar, t: TicketFact): WorkingTimes {
+  const created = new Date(t.createdAt);
+  return {
+    firstResponse: t.firstResponseAt === null ? null : workingMsBetween(cal, created, new Date(t.firstResponseAt)),
+    resolution: t.status === 'resolved' && t.resolvedAt !== null ? workingMsBetween(cal, created, new Date(t.resolvedAt)) : null,
+    offHours: !isWorkingTime(cal, created),
+  };
+}
+
+/** Worked out once per ticket (the breakdowns by channel, court and operator ask again), or read from the facts. */
+const cached = (data: ReportData, t: TicketFact) => (t.times ??= workingTimesOn(data.courts.get(t.courtId)!.calendar, t));
 
 /**
  * First-response time (время первого ответа): working time of the ticket's court from its arrival to the first
  * answer a person gave (an operator's or specialist's reply, or an answered call); automatic replies do not
  * count. Null while unanswered.
  */
-export function firstResponseMs(data: ReportData, t: TicketFact): number | null {
-  const m = cached(t);
-  if (m.firstResponse === undefined)
-    m.firstResponse = t.firstResponseAt === null ? null : workingMs(data, t.courtId, t.createdAt, t.firstResponseAt);
-  return m.firstResponse;
-}
+export const firstResponseMs = (data: ReportData, t: TicketFact): number | null => cached(data, t).firstResponse;
 
 /** Resolution time (время решения): working time from arrival to resolution, for tickets resolved now. */
-export function resolutionMs(data: ReportData, t: TicketFact): number | null {
-  const m = cached(t);
-  if (m.resolution === undefined)
-    m.resolution = t.status === 'resolved' && t.resolvedAt !== null ? workingMs(data, t.courtId, t.createdAt, t.resolvedAt) : null;
-  return m.resolution;
-}
+export const resolutionMs = (data: ReportData, t: TicketFact): number | null => cached(data, t).resolution;
 
 /** When the reply clock stopped: the first answer, else a resolution without one, else it still runs ("now"). */
 const replyClockStop = (data: ReportData, t: TicketFact) =>
@@ -63,7 +64,7 @@ export const outOfScope = (t: TicketFact) => t.scopeVerdict === 'appeal' || t.st
  * not judged yet.
  */
 export function limitVerdict(data: ReportData, t: TicketFact): 'within' | 'over' | null {
-  const m = cached(t);
+  const m = cached(data, t);
   if (m.verdict === undefined) m.verdict = judge(data, t);
   return m.verdict;
 }
@@ -73,7 +74,9 @@ function judge(data: ReportData, t: TicketFact): 'within' | 'over' | null {
   const answered = firstResponseMs(data, t);
   if (answered !== null) return answered <= limit ? 'within' : 'over';
   if (outOfScope(t)) return null;
-  return workingMs(data, t.courtId, t.createdAt, replyClockStop(data, t)) > limit ? 'over' : null;
+  // Resolved without an answer: the clock stopped at the resolution, whose working time is known (the facts hold it).
+  const elapsed = resolutionMs(data, t) ?? workingMs(data, t.courtId, t.createdAt, replyClockStop(data, t));
+  return elapsed > limit ? 'over' : null;
 }
 
 /** Tickets a reply-by breach is judged on: with a reply-by time (set on arrival) and not turned away since. */
@@ -87,11 +90,7 @@ export const hasReplyBy = (t: TicketFact) => t.dueAt !== null && !outOfScope(t);
 export const breached = (data: ReportData, t: TicketFact) => hasReplyBy(t) && replyClockStop(data, t) > t.dueAt!;
 
 /** Received off hours (вне рабочего времени): created outside its court's working time (weekend, holiday, lunch, night). */
-export function offHours(data: ReportData, t: TicketFact): boolean {
-  const m = cached(t);
-  m.offHours ??= !isWorkingTime(data.courts.get(t.courtId)!.calendar, new Date(t.createdAt));
-  return m.offHours;
-}
+export const offHours = (data: ReportData, t: TicketFact): boolean => cached(data, t).offHours;
 
 /** Language (язык обращения): as detected on arrival ('kk', 'ru', 'mixed'); none detected is 'unknown'. */
 export const languageOf = (t: TicketFact) => t.language ?? 'unknown';
@@ -124,19 +123,34 @@ export interface TicketFigures {
 
 /** The ticket figures over a set of received tickets (the whole selection, or one channel's, court's, operator's). */
 export function ticketFigures(data: ReportData, received: TicketFact[]): TicketFigures {
-  const answered = received.map((t) => firstResponseMs(data, t)).filter((x): x is number => x !== null);
-  const verdicts = received.map((t) => limitVerdict(data, t));
-  const within = verdicts.filter((v) => v === 'within').length;
-  const over = verdicts.filter((v) => v === 'over').length;
-  const withDue = received.filter(hasReplyBy);
-  const breaches = withDue.filter((t) => breached(data, t)).length;
-  const off = received.filter((t) => offHours(data, t)).length;
+  // One pass: a year of all courts is a quarter of a million tickets, and this runs for every breakdown.
+  const answered: number[] = [];
+  const resolved: number[] = [];
+  let within = 0;
+  let over = 0;
+  let withDue = 0;
+  let breaches = 0;
+  let off = 0;
+  for (const t of received) {
+    const first = firstResponseMs(data, t);
+    if (first !== null) answered.push(first);
+    const verdict = limitVerdict(data, t);
+    if (verdict === 'within') within++;
+    else if (verdict === 'over') over++;
+    if (hasReplyBy(t)) {
+      withDue++;
+      if (breached(data, t)) breaches++;
+    }
+    if (offHours(data, t)) off++;
+    const resolution = resolutionMs(data, t);
+    if (resolution !== null) resolved.push(resolution);
+  }
   return {
     received: received.length,
     byChannel: countBy(received, (t) => t.channel),
     firstResponse: { ...durations(answered), withinLimit: within, overLimit: over, withinLimitShare: share(within, within + over) },
-    resolution: durations(received.map((t) => resolutionMs(data, t)).filter((x): x is number => x !== null)),
-    slaBreaches: { count: breaches, share: share(breaches, withDue.length) },
+    resolution: durations(resolved),
+    slaBreaches: { count: breaches, share: share(breaches, withDue) },
     offHours: { count: off, share: share(off, received.length) },
     languages: countBy(received, languageOf),
   };
@@ -189,7 +203,7 @@ function countBefore(sorted: ArrayLike<number>, limit: number): number {
 export function arrivalsHeatMap(data: ReportData, received: TicketFact[]): number[][] {
   const grid = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
   for (const t of received) {
-    const p = localParts(data.query.period.timeZone, t.createdAt);
+    const p = localHour(data.query.period.timeZone, t.createdAt);
     grid[p.weekday - 1][p.hour]++;
   }
   return grid;

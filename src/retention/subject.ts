@@ -3,6 +3,7 @@
 // whatever its age. Both are audited with who ran them. What erasure keeps, and why, is in docs/retention.md.
 import fs from 'node:fs';
 import type { AttachmentStore } from '../attachments.ts';
+import { surveyOfTicket } from '../csat/store.ts';
 import { normalizePhone } from '../ingest/steps/contact.ts';
 import type { Store } from '../store/index.ts';
 import { MARKERS, REMOVED_ATTACHMENT } from './policy.ts';
@@ -32,7 +33,10 @@ export function findSubjects(store: Store, query: string): number[] {
   ]);
 }
 
-/** Everything held about one contact: its identities, tickets with their messages, attachments' metadata, calls. */
+/**
+ * Everything held about one contact: its identities, tickets with their messages, attachments' metadata, calls,
+ * escalations and their rating of the answer.
+ */
 function exportContact(store: Store, contactId: number) {
   const { identities, ...contact } = store.getContact(contactId)!;
   const tickets = store.ticketsOfSubject(contactId).map(({ id, anonymisedAt }) => {
@@ -74,6 +78,7 @@ function exportContact(store: Store, contactId: number) {
       escalations: store
         .listEscalations(id)
         .map((e) => ({ question: e.question, status: e.status, createdAt: e.createdAt, closedAt: e.closedAt })),
+      rating: rating(store, id),
     };
   });
   return {
@@ -82,6 +87,11 @@ function exportContact(store: Store, contactId: number) {
     tickets,
     messagesOnOtherTickets: store.messagesOfSubjectElsewhere(contactId),
   };
+}
+
+function rating(store: Store, ticketId: number) {
+  const s = surveyOfTicket(store, ticketId);
+  return s ? { sentAt: s.sentAt, score: s.score, comment: s.comment, answeredVia: s.answeredVia, answeredAt: s.answeredAt } : null;
 }
 
 /** The export of each contact, each audited (`contact.exported`): it is a read of citizen data. */

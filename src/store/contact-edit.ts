@@ -10,6 +10,8 @@ export interface MergeMoved {
   identities: { kind: string; address: string }[];
   tickets: number[];
   messages: number[];
+  /** The merged contact's rating surveys (a reply from either identity answers them); absent in older merges. */
+  surveys?: number[];
   /** The merged contact's name, IIN or language, given to the kept contact that had none. */
   took: { name?: string; iin?: string; language?: string };
 }
@@ -68,8 +70,8 @@ export function ContactEditQueries<B extends StoreBase>(Base: B) {
     }
 
     /**
-     * Moves everything of `mergedId` to `keptId`: identities, tickets and the messages of those tickets the merged
-     * contact sent. Returns the merge's id. Queue counters do not change: tickets keep their court and status.
+     * Moves everything of `mergedId` to `keptId`: identities, tickets, the messages of those tickets the merged
+     * contact sent and its rating surveys. Returns the merge's id. Queue counters do not change: tickets keep their court and status.
      */
     mergeContacts(keptId: number, mergedId: number, userId: number, now: number): number {
       const kept = this.contactFields(keptId)!;
@@ -89,11 +91,15 @@ export function ContactEditQueries<B extends StoreBase>(Base: B) {
       ).map((r) => r.id);
       const took: MergeMoved['took'] = {};
       for (const k of ['name', 'iin', 'language'] as const) if (kept[k] === null && merged[k] !== null) took[k] = merged[k];
-      const moved: MergeMoved = { identities, tickets, messages, took };
+      const surveys = (this.q(`SELECT id FROM csat_surveys WHERE contact_id = ? ORDER BY id`).all(mergedId) as { id: number }[]).map(
+        (r) => r.id,
+      );
+      const moved: MergeMoved = { identities, tickets, messages, took, surveys };
 
       this.q(`UPDATE contact_identities SET contact_id = ? WHERE contact_id = ?`).run(keptId, mergedId);
       this.q(`UPDATE tickets SET contact_id = ? WHERE id IN (SELECT value FROM json_each(?))`).run(keptId, JSON.stringify(tickets));
       this.q(`UPDATE messages SET contact_id = ? WHERE id IN (SELECT value FROM json_each(?))`).run(keptId, JSON.stringify(messages));
+      this.q(`UPDATE csat_surveys SET contact_id = ? WHERE id IN (SELECT value FROM json_each(?))`).run(keptId, JSON.stringify(surveys));
       if (Object.keys(took).length) this.setFields(keptId, { ...kept, ...took });
       this.movePhones(identities, mergedId, keptId);
       this.reindexName(mergedId, null);
@@ -115,7 +121,7 @@ export function ContactEditQueries<B extends StoreBase>(Base: B) {
      */
     undoMerge(mergeId: number, userId: number, now: number) {
       const m = this.getMerge(mergeId)!;
-      const { identities, tickets, messages, took } = m.moved;
+      const { identities, tickets, messages, took, surveys = [] } = m.moved;
       const stillKept = identities.filter((i) =>
         this.q(`SELECT 1 FROM contact_identities WHERE kind = ? AND address = ? AND contact_id = ?`).get(i.kind, i.address, m.keptId),
       );
@@ -130,6 +136,11 @@ export function ContactEditQueries<B extends StoreBase>(Base: B) {
         m.mergedId,
         m.keptId,
         JSON.stringify(messages),
+      );
+      this.q(`UPDATE csat_surveys SET contact_id = ? WHERE contact_id = ? AND id IN (SELECT value FROM json_each(?))`).run(
+        m.mergedId,
+        m.keptId,
+        JSON.stringify(surveys),
       );
       const kept = this.contactFields(m.keptId)!;
       const restored = { ...kept };

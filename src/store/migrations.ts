@@ -587,4 +587,40 @@ export const MIGRATIONS: string[] = [
   /* 20: reports (src/reports/) read a period's escalations by when they were made; escalations are not written at ingest */ `
   CREATE INDEX escalations_created ON escalations(created_at);
   `,
+  /* 21: report facts (src/reports/facts.ts): each ticket's report columns with its working times worked out, kept by a job outside ingest */ `
+  CREATE TABLE report_facts (
+    court_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    assignee_id INTEGER,
+    status TEXT NOT NULL,
+    scope_verdict TEXT,
+    model_verdict TEXT,
+    language TEXT,
+    first_response_at INTEGER,
+    due_at INTEGER,
+    resolved_at INTEGER,
+    done_at INTEGER,
+    first_response_ms INTEGER,
+    resolution_ms INTEGER,
+    off_hours INTEGER NOT NULL,
+    PRIMARY KEY (court_id, created_at, ticket_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX report_facts_ticket ON report_facts(ticket_id);
+  CREATE INDEX report_facts_open ON report_facts(court_id, done_at);
+  CREATE TABLE report_facts_cursor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    updated_at INTEGER NOT NULL,
+    ticket_id INTEGER NOT NULL
+  );
+  INSERT INTO report_facts_cursor (id, updated_at, ticket_id) VALUES (1, -1, 0);
+  CREATE TABLE report_facts_courts (
+    court_id INTEGER PRIMARY KEY,
+    calendar TEXT NOT NULL,
+    redo_calendar TEXT,
+    redo_created_at INTEGER,
+    redo_ticket_id INTEGER
+  );
+  `,
 ];

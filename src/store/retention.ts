@@ -90,8 +90,8 @@ export function RetentionQueries<B extends StoreBase>(Base: B) {
     /**
      * Replaces the tickets' personal content: message texts (by the marker), e-mail subjects, headers and ids,
      * delivery errors (they quote addresses), the outbox's copies, the case number, the filter's word features,
-     * the citizen's number on calls, escalation questions and the scope decisions' texts. Attachments go apart.
-     * In the caller's transaction.
+     * the citizen's number on calls, escalation questions, the scope decisions' texts and the rating's comment.
+     * Attachments go apart. In the caller's transaction.
      */
     anonymiseTickets(ids: number[], marker: string, now: number): ContentCounts {
       const p = { ids: JSON.stringify(ids) };
@@ -109,6 +109,12 @@ export function RetentionQueries<B extends StoreBase>(Base: B) {
             WHERE ticket_id IN ${IDS}`,
       ).run(p);
       this.q(`UPDATE escalations SET question = @marker WHERE ticket_id IN ${IDS}`).run({ ...p, marker });
+      // The comment on the citizen's rating is their own text (the reply ids can hold their address); the score
+      // stays for the figures.
+      this.q(
+        `UPDATE csat_surveys SET comment = CASE WHEN comment IS NULL THEN NULL ELSE @marker END, reply_external_id = NULL,
+              comment_external_id = NULL WHERE ticket_id IN ${IDS}`,
+      ).run({ ...p, marker });
       // Operators' unsent drafts may quote the citizen: they go with the content they were written about.
       this.q(`DELETE FROM ticket_drafts WHERE ticket_id IN ${IDS}`).run(p);
       this.q(

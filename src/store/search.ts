@@ -3,7 +3,7 @@
 // words folded by src/search-text.ts (so Kazakh letters, case and Latin spelling do not matter).
 //
 // The word indexes and phone tails are written in batches (indexPendingSearch: every half second,
-// src/search-indexer.ts, and before a search on the writer), not in the ingest transaction: FTS5 writes a segment
+// src/catch-up-job.ts, and before a search on the writer), not in the ingest transaction: FTS5 writes a segment
 // per transaction, and one per ingest cost 25 % of ingest's rate (a trigram index 51 %), where batches cost less
 // than the measurement's noise; a phone's tail, keyed at random, cost a page per new contact. Words, not trigrams:
 // prefixes of words serve the console's searches, and substrings inside words are not worth twice the cost.

@@ -1,6 +1,7 @@
 // The citizen's rating in the console (Debian's Chromium through playwright-core, a real VIC): the ticket's
 // header shows the score, how it was given and the comment, in Russian and Kazakh; "asked, no answer yet" while
-// the survey waits; and the read is audited.
+// the survey waits; a rating and a comment arriving while the ticket is open show without reopening it; and the
+// read is audited.
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { recordComment, recordRating, surveyOfTicket } from '../../src/csat/store.ts';
@@ -56,5 +57,27 @@ describe('the rating on the ticket', () => {
     const op = vic.store.getUserByLogin('op-csat')!;
     const reads = vic.store.db.prepare(`SELECT entity_id AS id FROM audit_log WHERE action = 'csat.read' AND user_id = ?`).all(op.id);
     expect(reads).toEqual(expect.arrayContaining([{ id: rated }, { id: waiting }]));
+  });
+
+  it('a rating and a comment arriving while the ticket is open show without reopening it (in Kazakh)', async () => {
+    const id = surveyed('77015550703@c.us', 'Ерлан');
+    const page = await browsers.newPage();
+    await signIn(page, 'op-csat', 'password-123');
+    await page.goto(`${base}/tickets/${id}`);
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await page.locator('[data-csat="pending"]').getByText('Бағалау сауалы жіберілді, жауап жоқ').waitFor();
+    // What the CSAT service writes and announces when the citizen's "5" and comment arrive (this suite runs with
+    // CSAT off: tests/integration/csat.test.ts checks the service's side, the event to those who see the ticket).
+    const s = surveyOfTicket(vic.store, id)!;
+    const told = () => vic.events.emit({ type: 'csat.changed', ticket: vic.store.getTicket(id)! });
+    recordRating(vic.store, s.id, { score: 5, comment: null, via: 'whatsapp', externalId: 'r-5', now: vic.clock.now() });
+    told();
+    const badge = page.locator('[data-csat="5"]');
+    await badge.getByText('Азаматтың бағасы: 5-тен 5').waitFor();
+    recordComment(vic.store, s.id, 'Рахмет, бәрі түсінікті', 'r-6');
+    told();
+    await badge.locator('q', { hasText: 'Рахмет, бәрі түсінікті' }).waitFor();
+    await shot(page, 'csat-02-live-kk');
+    await page.getByRole('button', { name: 'Русский' }).click();
   });
 });

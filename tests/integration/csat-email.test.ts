@@ -1,6 +1,7 @@
 // The citizen's rating through the real e-mail path: the survey reaches the SMTP server after the ticket is
-// resolved, and the citizen answers it by the link (the survey page) or by a reply through Dovecot; a reply that
-// is more than a score reopens the ticket as any message does.
+// resolved, marked `Auto-Submitted: auto-generated`, and the citizen answers it by the link (the survey page) or by
+// a reply through Dovecot, which is thanked in their language (`auto-replied`); a reply that is more than a score
+// reopens the ticket as any message does.
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
@@ -63,24 +64,33 @@ describe.skipIf(dovecotMissing)('CSAT by e-mail (Dovecot + SMTP)', () => {
         seen.set(to, k + 1);
         return simpleParser(raw.raw);
       },
-      /** A citizen's question, answered and resolved: returns the ticket and the survey mail. */
-      async answeredAndResolved(citizen: string) {
-        const a = mail(`Гражданин <${citizen}>`, 'Копия решения', 'Здравствуйте! Как получить копию решения суда?');
+      /** A citizen's question, answered and resolved: returns the ticket, the answer and the survey mail. */
+      async answeredAndResolved(citizen: string, question = 'Здравствуйте! Как получить копию решения суда?', subject = 'Копия решения') {
+        const a = mail(`Гражданин <${citizen}>`, subject, question);
         const ticketId = await this.receive(a);
         vic.tickets.post(admin, ticketId, 'reply', 'Копию можно получить в канцелярии суда.');
-        await this.nextSent(citizen);
+        const answer = await this.nextSent(citizen);
         vic.tickets.resolve(admin, ticketId);
-        return { ticketId, survey: await this.nextSent(citizen), first: a };
+        return { ticketId, answer, survey: await this.nextSent(citizen), first: a };
+      },
+      /** The citizen's reply to the survey mail. */
+      rating(citizen: string, survey: ParsedMail, text: string) {
+        return mail(citizen, `Re: ${survey.subject}`, `${text}\r\n\r\nВИЦ <${MAILBOX}> писал:\r\n> Оцените, пожалуйста: 1 2 3 4 5`, [
+          `In-Reply-To: ${survey.messageId}`,
+        ]);
       },
     };
   }
   const ticketCount = (vic: Vic) => (vic.store.db.prepare('SELECT count(*) AS c FROM tickets').get() as { c: number }).c;
 
-  it('the survey mail carries five links; the page records the rating once', async () => {
+  it('the survey mail carries five links, marked auto-generated; the page records the rating once', async () => {
     const r = await rig();
-    const { ticketId, survey } = await r.answeredAndResolved('aigerim@citizen.kz');
+    const { ticketId, answer, survey } = await r.answeredAndResolved('aigerim@citizen.kz');
     const ref = r.vic.store.getTicket(ticketId)!.ref;
     expect(survey.subject).toContain(`[${ref}]`);
+    // RFC 3834: no person wrote it, and it answers no message; the operator's answer is a person's.
+    expect(survey.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(answer.headers.has('auto-submitted')).toBe(false);
     expect(survey.text).toContain('Оцените, пожалуйста');
     const links = [...(survey.text ?? '').matchAll(/https:\/\/vic\.sud\.kz(\/csat\/\S+)/g)].map((m) => m[1]);
     expect(links.map((l) => l.slice(-4))).toEqual(['?s=5', '?s=4', '?s=3', '?s=2', '?s=1']);
@@ -112,6 +122,12 @@ describe.skipIf(dovecotMissing)('CSAT by e-mail (Dovecot + SMTP)', () => {
     expect(r.vic.store.findMessageByExternal('email', four.id)).toBeUndefined();
     expect(ticketCount(r.vic)).toBe(before);
     expect(r.vic.store.getTicket(one.ticketId)!.status).toBe('resolved');
+    // Thanked in the ticket's language, in its thread, as an automatic answer.
+    const thanks = await r.nextSent('bolat@citizen.kz');
+    expect(thanks.text).toContain('Спасибо за оценку!');
+    expect(thanks.text).not.toContain('рахмет');
+    expect(thanks.subject).toContain(`[${r.vic.store.getTicket(one.ticketId)!.ref}]`);
+    expect(thanks.headers.get('auto-submitted')).toBe('auto-replied');
 
     const two = await r.answeredAndResolved('dana@citizen.kz');
     const more = mail('dana@citizen.kz', `Re: ${two.survey.subject}`, '3 но у меня ещё вопрос: где получить исполнительный лист?', [
@@ -121,5 +137,22 @@ describe.skipIf(dovecotMissing)('CSAT by e-mail (Dovecot + SMTP)', () => {
     expect(r.vic.store.getTicket(two.ticketId)!.status).not.toBe('resolved');
     expect(surveyOfTicket(r.vic.store, two.ticketId)!.score).toBeNull();
     expect(ticketCount(r.vic)).toBe(before + 1);
+  });
+
+  it("a Kazakh citizen's rating by reply is thanked in Kazakh", async () => {
+    const r = await rig();
+    const citizen = 'erlan@citizen.kz';
+    const { ticketId, survey } = await r.answeredAndResolved(
+      citizen,
+      'Сәлеметсіз бе, менің ісім бойынша сот отырысы қашан болады?',
+      'Сот отырысы',
+    );
+    expect(survey.text).toContain('бағалаңызшы');
+    await r.append(r.rating(citizen, survey, 'бес, рахмет'));
+    await until('the rating', () => surveyOfTicket(r.vic.store, ticketId)?.score === 5);
+    const thanks = await r.nextSent(citizen);
+    expect(thanks.text).toContain('Бағаңызға рахмет!');
+    expect(thanks.text).not.toContain('Спасибо');
+    expect(thanks.headers.get('auto-submitted')).toBe('auto-replied');
   });
 });

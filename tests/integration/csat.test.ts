@@ -1,5 +1,6 @@
 // The citizen's rating (src/csat/): who is asked and when, which replies are a rating (and make no ticket), the
-// survey page's token (forged, expired, spent), the figures per court and operator, and the audited read.
+// survey page's token (forged, expired, spent), the figures per court and operator, the audited read, the comment
+// under retention, surveys following a contact merge, and the console told live.
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
@@ -7,7 +8,10 @@ import { csatFor, latestSurveyOfContact, surveyOfTicket } from '../../src/csat/s
 import { parseRating, replyBody } from '../../src/csat/reply.ts';
 import { signToken } from '../../src/csat/token.ts';
 import type { InboundEnvelope } from '../../src/envelope.ts';
-import { SATURDAY_NIGHT, WORKING, addUser, envelope, makeVic, serve } from '../helpers.ts';
+import { RetentionJob } from '../../src/retention/job.ts';
+import { MARKERS } from '../../src/retention/policy.ts';
+import { exportSubjects } from '../../src/retention/subject.ts';
+import { SATURDAY_NIGHT, WORKING, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 
 const SECRET = 'test-secret-of-the-survey-links-0123456789';
 const CSAT: Partial<Config> = { CSAT_ENABLED: true, CSAT_SECRET: SECRET, PUBLIC_ORIGIN: ['https://vic.sud.kz'] };
@@ -326,5 +330,107 @@ describe('figures and the ticket view', () => {
       .prepare(`SELECT user_id AS userId FROM audit_log WHERE action = 'csat.read' AND entity_id = ?`)
       .all(ids[0]);
     expect(audited).toEqual([{ userId: ainur.id }]);
+  });
+});
+
+describe('the rating kept with the ticket', () => {
+  it("the retention job replaces the citizen's comment with the ticket's messages and keeps the score; the export shows it", async () => {
+    const { vic, clock } = await makeVic({ ...CSAT, RETENTION_MESSAGE_TEXT_DAYS: 180 });
+    const rate = async (score: string, comment: string) => {
+      const id = answered(vic);
+      await resolve(vic, id);
+      reply(vic, id, score);
+      clock.advance(60_000);
+      reply(vic, id, comment);
+      return id;
+    };
+    const old = await rate('4', 'Ответили быстро, спасибо Айгерим');
+    clock.advance(100 * DAY);
+    const recent = await rate('2', 'Долго ждал ответа');
+    clock.advance(81 * DAY);
+    const job = new RetentionJob({ store: vic.store, clock, config: vic.config, attachments: vic.attachments, log: vic.log });
+    await job.run();
+    expect(vic.store.listMessages(old).every((m) => m.text === MARKERS.retention)).toBe(true);
+    expect(surveyOfTicket(vic.store, old)).toMatchObject({
+      score: 4,
+      comment: MARKERS.retention,
+      answeredVia: 'whatsapp',
+      replyExternalId: null,
+      commentExternalId: null,
+    });
+    expect(surveyOfTicket(vic.store, recent)).toMatchObject({ score: 2, comment: 'Долго ждал ответа' });
+    // The citizen's own export shows the rating with the ticket.
+    const exported = exportSubjects(vic.store, [vic.store.getTicket(recent)!.contactId], { userId: null, login: 'cli' }, clock.now());
+    expect(exported.contacts[0].tickets[0].rating).toMatchObject({ score: 2, comment: 'Долго ждал ответа', answeredVia: 'whatsapp' });
+    const all = csatFor(vic.store, { from: WORKING - DAY, to: clock.now() });
+    expect(all).toMatchObject({ counts: { 2: 1, 4: 1 }, rated: 2, sent: 2 });
+    await vic.close();
+  });
+
+  it("a merge moves the merged contact's surveys to the kept one (a rating from either identity counts), undo moves them back", async () => {
+    const { vic, clock } = await makeVic(CSAT);
+    const admin = vic.store.getUserByLogin('admin')!;
+    const wa = answered(vic);
+    await resolve(vic, wa);
+    clock.advance(60_000);
+    const mail = answered(vic, { channel: 'email', sender: { kind: 'email', address: 'aigerim@citizen.kz' } });
+    await resolve(vic, mail);
+    const [kept, merged] = [wa, mail].map((id) => vic.store.getTicket(id)!.contactId);
+    const mergeId = vic.store.tx(() => vic.store.mergeContacts(kept, merged, admin.id, clock.now()));
+    expect(surveyOfTicket(vic.store, mail)!.contactId).toBe(kept);
+
+    // The kept contact's latest survey is the e-mail one; a WhatsApp "5" still rates the WhatsApp survey.
+    const before = tickets(vic);
+    expect(reply(vic, wa, '5')).toMatchObject({ ticketId: wa, ticketCreated: false });
+    expect(reply(vic, mail, '3')).toMatchObject({ ticketId: mail, ticketCreated: false });
+    expect(surveyOfTicket(vic.store, wa)).toMatchObject({ score: 5, answeredVia: 'whatsapp' });
+    expect(surveyOfTicket(vic.store, mail)).toMatchObject({ score: 3, answeredVia: 'email' });
+    expect(tickets(vic)).toBe(before);
+
+    vic.store.tx(() => vic.store.undoMerge(mergeId, admin.id, clock.now()));
+    expect(surveyOfTicket(vic.store, mail)!.contactId).toBe(merged);
+    expect(surveyOfTicket(vic.store, wa)!.contactId).toBe(kept);
+    await vic.close();
+  });
+});
+
+describe('the console hears of a rating', () => {
+  it('csat.changed reaches those who see the ticket, for a rating, a comment and the page; not another court or a supervisor', async () => {
+    const { vic, clock } = await makeVic(CSAT);
+    const eco = answered(vic, { courtHint: 'sko-economic' });
+    const reg = answered(vic);
+    const mail = answered(vic, { channel: 'email', sender: { kind: 'email', address: 'dana@citizen.kz' } });
+    for (const id of [eco, reg, mail]) await resolve(vic, id);
+    await addUser(vic, 'op-reg', 'operator', 'sko-regional');
+    await addUser(vic, 'op-eco', 'operator', 'sko-economic');
+    await addUser(vic, 'sup', 'supervisor', 'sko-regional');
+    const s = await serve(vic);
+    const heard = new Map<string, number[]>();
+    const socketOf = async (login: string) => {
+      const socket = await s.socket((await s.login(login, 'password-123')).cookie);
+      heard.set(login, []);
+      socket.on('csat.changed', (p: { ticketId: number }) => heard.get(login)!.push(p.ticketId));
+      return socket;
+    };
+    const [opReg, opEco, supervisor] = [await socketOf('op-reg'), await socketOf('op-eco'), await socketOf('sup')];
+
+    reply(vic, eco, '5');
+    reply(vic, reg, '4');
+    clock.advance(60_000);
+    reply(vic, reg, 'Всё понятно');
+    const survey = surveyOfTicket(vic.store, mail)!;
+    const page = await fetch(`${s.base}/csat/${signToken(SECRET, survey.id, survey.expiresAt)}`, {
+      method: 'POST',
+      body: new URLSearchParams({ score: '5' }),
+    });
+    expect(page.status).toBe(200);
+
+    // session.changed comes after every event sent before it on the same connection: nothing else is on its way.
+    const last = [opReg, opEco, supervisor].map((sock) => nextEvent(sock, 'session.changed'));
+    for (const u of ['op-reg', 'op-eco', 'sup']) vic.events.emit({ type: 'user.changed', userId: vic.store.getUserByLogin(u)!.id });
+    await Promise.all(last);
+    expect(heard.get('op-reg')).toEqual([reg, reg, mail]);
+    expect(heard.get('op-eco')).toEqual([eco]);
+    expect(heard.get('sup')).toEqual([]);
   });
 });

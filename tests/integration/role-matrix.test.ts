@@ -245,6 +245,8 @@ const CASES: Record<string, () => Case> = {
   'GET /api/reports/summary': () => ({ url: '/api/reports/summary' }),
   'GET /api/reports/tickets': () => ({ url: '/api/reports/tickets?figure=received' }),
   'GET /api/reports/export.csv': () => ({ url: '/api/reports/export.csv' }),
+  'GET /api/reports/export.xlsx': () => ({ url: '/api/reports/export.xlsx?table=days' }),
+  'GET /api/reports/monthly.xlsx': () => ({ url: `/api/reports/monthly.xlsx?courtId=${courtId('sko-regional')}&month=2026-12&lang=kk` }),
   'GET /api/topics': () => ({ url: '/api/topics' }),
   'POST /api/topics': () => ({ url: '/api/topics', body: { nameRu: `Тема ${++n}`, nameKk: `Тақырып ${n}` }, ok: 201 }),
   'PATCH /api/topics/:id': () => ({ url: `/api/topics/${topic()}`, body: { active: false } }),

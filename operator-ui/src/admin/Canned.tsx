@@ -1,9 +1,8 @@
 // Canned answers in Kazakh and Russian: list, add, edit, delete. {ref} and {name} are filled in by the composer.
-import { useEffect, useState, type FormEvent } from 'react';
 import { api, type CannedRow } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ActionTableHead, ErrorLine } from '../ui.tsx';
-import { useAction } from '../util.ts';
+import { DraftForm, useListEditor } from './list-editor.tsx';
 
 type Draft = { title: string; lang: 'kk' | 'ru'; text: string };
 const empty: Draft = { title: '', lang: 'ru', text: '' };
@@ -11,20 +10,7 @@ const COLUMNS = ['canned.title', 'canned.lang', 'canned.text'] as const;
 
 export function AdminCanned() {
   const { t } = useI18n();
-  const [items, setItems] = useState<CannedRow[] | null>(null);
-  const { error, run } = useAction();
-  const [editing, setEditing] = useState<number | null>(null);
-
-  useEffect(() => {
-    void run(async () => setItems((await api.get<{ items: CannedRow[] }>('/api/canned')).items));
-  }, []);
-
-  // Every write answers with the whole list.
-  const write = (fn: () => Promise<{ items: CannedRow[] }>) =>
-    run(async () => {
-      setItems((await fn()).items);
-      setEditing(null);
-    });
+  const { items, error, editing, setEditing, write } = useListEditor<CannedRow>('/api/canned');
 
   return (
     <main className="admin" aria-labelledby="canned-title">
@@ -73,60 +59,35 @@ export function AdminCanned() {
       )}
       <div className="card">
         <h2 id="canned-new">{t('canned.new')}</h2>
-        <CannedForm label={t('canned.new')} initial={empty} onSave={(d) => write(() => api.post('/api/canned', d))} resetOnSave />
+        <CannedForm label={t('canned.new')} initial={empty} onSave={(d) => write(() => api.post('/api/canned', d))} />
       </div>
     </main>
   );
 }
 
-function CannedForm({
-  label,
-  initial,
-  onSave,
-  onCancel,
-  resetOnSave,
-}: {
-  label: string;
-  initial: Draft;
-  onSave: (d: Draft) => Promise<boolean>;
-  onCancel?: () => void;
-  resetOnSave?: boolean;
-}) {
+function CannedForm(props: { label: string; initial: Draft; onSave: (d: Draft) => Promise<boolean>; onCancel?: () => void }) {
   const { t } = useI18n();
-  const [d, setD] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    const ok = await onSave({ title: d.title.trim(), lang: d.lang, text: d.text.trim() });
-    setBusy(false);
-    if (ok && resetOnSave) setD(empty);
-  };
   return (
-    <form className="form-grid" onSubmit={(e) => void submit(e)} aria-label={label}>
-      <label>
-        {t('canned.title')}
-        <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />
-      </label>
-      <label>
-        {t('canned.lang')}
-        <select value={d.lang} onChange={(e) => setD({ ...d, lang: e.target.value as Draft['lang'] })}>
-          <option value="ru">{t('lang.ru')}</option>
-          <option value="kk">{t('lang.kk')}</option>
-        </select>
-      </label>
-      <label className="wide">
-        {t('canned.text')}
-        <textarea value={d.text} onChange={(e) => setD({ ...d, text: e.target.value })} required maxLength={5000} rows={4} />
-      </label>
-      <button type="submit" className="primary" disabled={busy}>
-        {onCancel ? t('action.save') : t('canned.add')}
-      </button>
-      {onCancel && (
-        <button type="button" onClick={onCancel}>
-          {t('action.cancel')}
-        </button>
+    <DraftForm {...props} addLabel={t('canned.add')} clean={(d) => ({ title: d.title.trim(), lang: d.lang, text: d.text.trim() })}>
+      {(d, setD) => (
+        <>
+          <label>
+            {t('canned.title')}
+            <input value={d.title} onChange={(e) => setD({ ...d, title: e.target.value })} required maxLength={200} />
+          </label>
+          <label>
+            {t('canned.lang')}
+            <select value={d.lang} onChange={(e) => setD({ ...d, lang: e.target.value as Draft['lang'] })}>
+              <option value="ru">{t('lang.ru')}</option>
+              <option value="kk">{t('lang.kk')}</option>
+            </select>
+          </label>
+          <label className="wide">
+            {t('canned.text')}
+            <textarea value={d.text} onChange={(e) => setD({ ...d, text: e.target.value })} required maxLength={5000} rows={4} />
+          </label>
+        </>
       )}
-    </form>
+    </DraftForm>
   );
 }

@@ -1,10 +1,10 @@
 // Topics of requests, in Russian and Kazakh: list, add, rename, switch off / on, order. Topics are never deleted:
 // tickets tagged with one keep it, and the reports count by it.
-import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { ActionTableHead, ErrorLine } from '../ui.tsx';
-import { useAction, useFocusAfterRender } from '../util.ts';
+import { useFocusAfterRender } from '../util.ts';
+import { DraftForm, useListEditor } from './list-editor.tsx';
 import type { TopicRow } from '../../../src/store/index.ts';
 
 type Draft = { nameRu: string; nameKk: string };
@@ -13,21 +13,8 @@ const COLUMNS = ['topics.nameRu', 'topics.nameKk', 'topics.state'] as const;
 
 export function AdminTopics() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<TopicRow[] | null>(null);
-  const { error, run } = useAction();
+  const { items, error, editing, setEditing, write } = useListEditor<TopicRow>('/api/topics');
   const focusLater = useFocusAfterRender();
-  const [editing, setEditing] = useState<number | null>(null);
-
-  useEffect(() => {
-    void run(async () => setItems((await api.get<{ items: TopicRow[] }>('/api/topics')).items));
-  }, []);
-
-  // Every write answers with the whole list.
-  const write = (fn: () => Promise<{ items: TopicRow[] }>) =>
-    run(async () => {
-      setItems((await fn()).items);
-      setEditing(null);
-    });
   // The focus follows the moved topic (or its other arrow, once it reached an end), so it can be moved on by keyboard.
   const move = async (list: TopicRow[], i: number, by: -1 | 1) => {
     const ids = list.map((x) => x.id);
@@ -103,55 +90,28 @@ export function AdminTopics() {
       )}
       <div className="card">
         <h2>{t('topics.new')}</h2>
-        <TopicForm label={t('topics.new')} initial={empty} onSave={(d) => write(() => api.post('/api/topics', d))} resetOnSave />
+        <TopicForm label={t('topics.new')} initial={empty} onSave={(d) => write(() => api.post('/api/topics', d))} />
       </div>
     </main>
   );
 }
 
-function TopicForm({
-  label,
-  initial,
-  onSave,
-  onCancel,
-  resetOnSave,
-}: {
-  label: string;
-  initial: Draft;
-  onSave: (d: Draft) => Promise<boolean>;
-  onCancel?: () => void;
-  resetOnSave?: boolean;
-}) {
+function TopicForm(props: { label: string; initial: Draft; onSave: (d: Draft) => Promise<boolean>; onCancel?: () => void }) {
   const { t } = useI18n();
-  const [d, setD] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    const ok = await onSave({ nameRu: d.nameRu.trim(), nameKk: d.nameKk.trim() });
-    setBusy(false);
-    if (ok && resetOnSave) setD(empty);
-  };
   return (
-    <form className="form-grid" onSubmit={(e) => void submit(e)} aria-label={label}>
-      <label>
-        {t('topics.nameRu')}
-        <input value={d.nameRu} onChange={(e) => setD({ ...d, nameRu: e.target.value })} required maxLength={200} lang="ru" />
-      </label>
-      <label>
-        {t('topics.nameKk')}
-        <input value={d.nameKk} onChange={(e) => setD({ ...d, nameKk: e.target.value })} required maxLength={200} lang="kk" />
-      </label>
-      <div className="row-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {onCancel ? t('action.save') : t('topics.add')}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel}>
-            {t('action.cancel')}
-          </button>
-        )}
-      </div>
-    </form>
+    <DraftForm {...props} addLabel={t('topics.add')} clean={(d) => ({ nameRu: d.nameRu.trim(), nameKk: d.nameKk.trim() })}>
+      {(d, setD) => (
+        <>
+          <label>
+            {t('topics.nameRu')}
+            <input value={d.nameRu} onChange={(e) => setD({ ...d, nameRu: e.target.value })} required maxLength={200} lang="ru" />
+          </label>
+          <label>
+            {t('topics.nameKk')}
+            <input value={d.nameKk} onChange={(e) => setD({ ...d, nameKk: e.target.value })} required maxLength={200} lang="kk" />
+          </label>
+        </>
+      )}
+    </DraftForm>
   );
 }
