@@ -112,17 +112,7 @@ export function csatPage(deps: { store: Store; clock: Clock; events: EventBus; s
     const now = clock.now();
     const comment = body.data.comment?.trim() || null;
     const done = store.tx(() => {
-      const ok = db.recordRating(store, survey.id, { score: body.data.score, comment, via: 'page', externalId: null, now });
-      if (ok)
-        store.audit({
-          at: now,
-          userId: null,
-          action: 'csat.rated',
-          entity: 'ticket',
-          entityId: survey.ticketId,
-          details: { score: body.data.score, via: 'page' },
-        });
-      return ok;
+      return db.recordRating(store, survey, { score: body.data.score, comment, via: 'page', externalId: null, now });
     });
     const lang = survey.language as SurveyLang;
     if (!done) return send(res, 409, 'mixed', paragraphs(pageText('mixed', 'used')));

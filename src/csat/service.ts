@@ -116,16 +116,7 @@ export class CsatService {
       );
       const text =
         t.channel === 'email' ? emailQuestion(lang, t.ref, (s) => this.link(surveyId, expiresAt, s)) : whatsappQuestion(lang, t.ref);
-      const messageId = store.insertMessage({
-        ticketId: t.id,
-        direction: 'out',
-        channel: t.channel,
-        auto: 'csat',
-        text,
-        deliveryStatus: 'queued',
-        now,
-      });
-      const outboxId = store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, 'csat'), now);
+      const { messageId, outboxId } = queueAuto(store, t, text, 'csat', now);
       if (sendAt > now) store.updateOutbox(outboxId, { status: 'pending', nextAttemptAt: sendAt, lastError: null }, now);
       db.setSurveyMessage(store, surveyId, messageId);
       return { surveyId, messageId };
@@ -178,15 +169,7 @@ export class CsatService {
       }
       const ack = store.tx(() => {
         writeState();
-        db.recordRating(store, survey.id, { score, comment: null, via: env.channel as db.CsatVia, externalId: env.externalId, now });
-        store.audit({
-          at: now,
-          userId: null,
-          action: 'csat.rated',
-          entity: 'ticket',
-          entityId: survey.ticketId,
-          details: { score, via: env.channel },
-        });
+        db.recordRating(store, survey, { score, comment: null, via: env.channel as db.CsatVia, externalId: env.externalId, now });
         return this.queueThanks(survey);
       });
       this.announce(survey.ticketId, ack);
@@ -230,18 +213,7 @@ export class CsatService {
     const t = store.getTicket(survey.ticketId)!;
     const lang = survey.language as SurveyLang;
     const text = t.channel === 'whatsapp' ? whatsappThanks(lang, config.CSAT_COMMENT_WINDOW_MIN) : emailThanks(lang);
-    const now = clock.now();
-    const id = store.insertMessage({
-      ticketId: t.id,
-      direction: 'out',
-      channel: t.channel,
-      auto: 'csat',
-      text,
-      deliveryStatus: 'queued',
-      now,
-    });
-    store.enqueueOutbox(id, t.channel, outboundFor(store, t, id, text, 'csat-thanks'), now);
-    return id;
+    return queueAuto(store, t, text, 'csat-thanks', clock.now()).messageId;
   }
 
   /** The rating and its thanks, to open views of the ticket. */
@@ -252,4 +224,18 @@ export class CsatService {
     events.emit({ type: 'csat.changed', ticket });
     outbox.kick();
   }
+}
+
+/** The survey's own messages to the citizen (the question, the thanks): stored as automatic, sent by the outbox. */
+function queueAuto(store: Store, t: TicketRow, text: string, kind: 'csat' | 'csat-thanks', now: number) {
+  const messageId = store.insertMessage({
+    ticketId: t.id,
+    direction: 'out',
+    channel: t.channel,
+    auto: 'csat',
+    text,
+    deliveryStatus: 'queued',
+    now,
+  });
+  return { messageId, outboxId: store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, text, kind), now) };
 }

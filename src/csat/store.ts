@@ -123,19 +123,29 @@ export function setSurveyMessage(store: Store, id: number, messageId: number) {
   q(store, `UPDATE csat_surveys SET message_id = ? WHERE id = ?`).run(messageId, id);
 }
 
-/** Records the rating once: false when the survey was answered meanwhile (the token or reply is spent). */
+/** Records the rating once, with its audit row: false when the survey was answered meanwhile (the token or
+ * reply is spent). In the caller's transaction. */
 export function recordRating(
   store: Store,
-  id: number,
+  survey: Pick<CsatSurvey, 'id' | 'ticketId'>,
   r: { score: number; comment: string | null; via: CsatVia; externalId: string | null; now: number },
 ): boolean {
-  return (
+  const recorded =
     q(
       store,
       `UPDATE csat_surveys SET score = ?, comment = ?, answered_via = ?, answered_at = ?, reply_external_id = ?
        WHERE id = ? AND score IS NULL`,
-    ).run(r.score, r.comment, r.via, r.now, r.externalId, id).changes > 0
-  );
+    ).run(r.score, r.comment, r.via, r.now, r.externalId, survey.id).changes > 0;
+  if (recorded)
+    store.audit({
+      at: r.now,
+      userId: null,
+      action: 'csat.rated',
+      entity: 'ticket',
+      entityId: survey.ticketId,
+      details: { score: r.score, via: r.via },
+    });
+  return recorded;
 }
 
 /** The comment that follows a rating (WhatsApp: the next message); false when there is one already. */

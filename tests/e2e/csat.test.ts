@@ -32,7 +32,7 @@ describe('the rating on the ticket', () => {
   it('shows the score and comment in Russian and Kazakh, and "no answer yet" while the survey waits', async () => {
     const rated = surveyed('77015550701@c.us', 'Марат');
     const s = surveyOfTicket(vic.store, rated)!;
-    recordRating(vic.store, s.id, { score: 4, comment: null, via: 'whatsapp', externalId: 'r-1', now: vic.clock.now() });
+    recordRating(vic.store, s, { score: 4, comment: null, via: 'whatsapp', externalId: 'r-1', now: vic.clock.now() });
     recordComment(vic.store, s.id, 'Ответили понятно, <b>спасибо</b>', 'r-2');
     const waiting = surveyed('77015550702@c.us', 'Дина');
 
@@ -70,7 +70,7 @@ describe('the rating on the ticket', () => {
     // CSAT off: tests/integration/csat.test.ts checks the service's side, the event to those who see the ticket).
     const s = surveyOfTicket(vic.store, id)!;
     const told = () => vic.events.emit({ type: 'csat.changed', ticket: vic.store.getTicket(id)! });
-    recordRating(vic.store, s.id, { score: 5, comment: null, via: 'whatsapp', externalId: 'r-5', now: vic.clock.now() });
+    recordRating(vic.store, s, { score: 5, comment: null, via: 'whatsapp', externalId: 'r-5', now: vic.clock.now() });
     told();
     const badge = page.locator('[data-csat="5"]');
     await badge.getByText('Азаматтың бағасы: 5-тен 5').waitFor();

@@ -44,7 +44,7 @@ function seed(v: Vic, users: Record<string, UserRow>) {
   clock.set(at('2026-12-01 10:40'));
   const before = v.store.getTicket(a)!;
   v.csat.survey(v.tickets.resolve(users['op-r'], a), before);
-  recordRating(v.store, surveyOfTicket(v.store, a)!.id, { score: 5, comment: null, via: 'whatsapp', externalId: 'r-1', now: clock.now() });
+  recordRating(v.store, surveyOfTicket(v.store, a)!, { score: 5, comment: null, via: 'whatsapp', externalId: 'r-1', now: clock.now() });
   const c = arrive(CITY, '2026-12-02 10:00', 'Дина');
   answer(users['op-c'], c, '2026-12-02 10:10');
   const b = arrive(REGIONAL, '2026-12-02 11:00', 'Ерлан');
