@@ -40,8 +40,13 @@ const THANKS = new Set([
   'you',
 ]);
 
+/** Six words of a rating with their blanks fit in far less. */
+const RATING_MAX_CHARS = 200;
+
 /** The score this reply gives, or null when it is not (only) a rating. */
 export function parseRating(text: string): number | null {
+  // A rating is a few words: a longer reply is a message, and is not worth taking apart.
+  if (text.length > RATING_MAX_CHARS) return null;
   const words = text
     .toLowerCase()
     .replaceAll('ё', 'е')
@@ -66,9 +71,14 @@ export function parseRating(text: string): number | null {
 const QUOTE_START =
   /^(>|-- ?$|-{3,}\s*(original|исходное|пересылаемое)|(on|le|am)\s.*(wrote|écrit|schrieb)\s*:?\s*$|.*(писал|пишет|написал|написала|жазды)\s*\(?а?\)?\s*:?\s*$)/i;
 
-/** The new text of an e-mail reply, without what it quotes. */
+/** How much of a line is read for a quote's start: its first words say it. */
+const QUOTE_HEAD = 200;
+
+/** The new text of an e-mail reply, without what it quotes. A line's head is tested with its runs of blanks made
+ * one: QUOTE_START's optional blanks around optional marks backtrack polynomially over a long run (a line of
+ * "…писал", 5,000 spaces and a letter took 19 s). */
 export function replyBody(text: string): string {
   const lines = text.split(/\r?\n/);
-  const end = lines.findIndex((l) => QUOTE_START.test(l.trim()));
+  const end = lines.findIndex((l) => QUOTE_START.test(l.trim().slice(0, QUOTE_HEAD).replace(/\s+/g, ' ').trim()));
   return (end === -1 ? lines : lines.slice(0, end)).join('\n').trim();
 }

@@ -9,6 +9,7 @@ import type { MessageLike } from '../../channels/whatsapp/client.ts';
 import { createSipChannel } from '../../channels/sip/index.ts';
 import { callKey, callerIdentity, referTarget } from '../../channels/sip/identity.ts';
 import { CASE_IMPORT_LIMITS, type ImportReport } from '../../src/case-import.ts';
+import { parseRating, replyBody } from '../../src/csat/reply.ts';
 import { FakeDrachtio, HOSTPORT, Sip, sdpOffer } from '../support/fake-drachtio.ts';
 import { addUser, makeVic, serve } from '../helpers.ts';
 
@@ -218,6 +219,25 @@ describe('WhatsApp payloads', () => {
       const run = await measure(() => toEnvelope(message({ from }), { account: 'a', maxMediaBytes: MB }));
       expect(run.value).toBeNull();
       expect(run.ms).toBeLessThan(100);
+    }
+  });
+});
+
+describe('an e-mail reply read for a rating (CSAT)', () => {
+  it('finds the quote and the score in linear time, whatever the shape of a megabyte', () => {
+    // Before: a line of "Марат писал", 5,000 spaces and a letter took 19 s (the quote pattern backtracked).
+    const shapes = [
+      flat(`Марат писал${big(' ', MB)}x`),
+      flat(`On Tue VIC wrote${big(' ', MB)}x`),
+      flat(`${big('писал ', MB)}x`),
+      big('1 / ', MB),
+      big('> \n', MB),
+      flat(`5${big(' ', MB)}`),
+    ];
+    for (const v of shapes) {
+      const t0 = performance.now();
+      parseRating(replyBody(v));
+      expect(performance.now() - t0).toBeLessThan(100);
     }
   });
 });
