@@ -8,14 +8,15 @@ import { api, type CannedRow, type TicketDetail } from './api.ts';
 import { cannedLang, fillCanned } from './canned.ts';
 import { useI18n } from './i18n.tsx';
 
-/** The answers, fetched once per page load (admins edit them rarely; a reload brings changes). */
+/** The answers, fetched once per page load (admins edit them rarely; a reload brings changes). A failed load is
+ * forgotten, so the next `/` asks again instead of offering nothing until a reload. */
 let cache: Promise<CannedRow[]> | null = null;
 const loadCanned = () =>
   (cache ??= api.get<{ items: CannedRow[] }>('/api/canned').then(
     (r) => r.items,
-    () => {
+    (e: unknown) => {
       cache = null;
-      return [];
+      throw e;
     },
   ));
 
@@ -38,27 +39,31 @@ interface Props {
 
 export function CannedSuggest({ box, ticket, onPick }: Props) {
   const { t } = useI18n();
-  const [items, setItems] = useState<CannedRow[]>([]);
+  /** null until loaded (or after a failed load): the list says it is loading instead of "no answers". */
+  const [items, setItems] = useState<CannedRow[] | null>(null);
   const [open, setOpen] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
   /** Escape closes the list for this word; typing on in it does not open it again. */
   const dismissed = useRef<number | null>(null);
   const lang = cannedLang(ticket);
 
-  useEffect(() => {
-    void loadCanned().then(setItems);
-  }, []);
+  const load = () =>
+    loadCanned().then(setItems, () => {
+      // Still null: the next opening of the list asks again.
+    });
+  useEffect(() => void load(), []);
 
-  const shown = open
-    ? items
-        .filter((c) => lang === null || c.lang === lang)
-        .filter((c) => !open.query || c.title.toLocaleLowerCase().includes(open.query) || c.text.toLocaleLowerCase().includes(open.query))
-        .slice(0, 8)
-    : [];
+  const shown =
+    open && items
+      ? items
+          .filter((c) => lang === null || c.lang === lang)
+          .filter((c) => !open.query || c.title.toLocaleLowerCase().includes(open.query) || c.text.toLocaleLowerCase().includes(open.query))
+          .slice(0, 8)
+      : [];
 
   // The listeners read the latest state through a ref: they are attached once.
-  const state = useRef({ open, shown, active, onPick, ticket });
-  state.current = { open, shown, active, onPick, ticket };
+  const state = useRef({ open, shown, active, onPick, ticket, items, load });
+  state.current = { open, shown, active, onPick, ticket, items, load };
 
   const pick = (c: CannedRow) => {
     const el = box.current;
@@ -81,6 +86,7 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
       }
       setOpen((o) => (o && o.start === found.start && o.query === found.query ? o : found));
       setActive(0);
+      if (state.current.items === null) void state.current.load();
     };
     const onKey = (e: KeyboardEvent) => {
       const s = state.current;
@@ -132,7 +138,9 @@ export function CannedSuggest({ box, ticket, onPick }: Props) {
   if (!open) return null;
   return (
     <div className="canned-suggest">
-      {shown.length === 0 ? (
+      {items === null ? (
+        <p className="muted">{t('loading')}</p>
+      ) : shown.length === 0 ? (
         <p className="muted">{t('keyboard.cannedNone')}</p>
       ) : (
         <ul role="listbox" id={listId} aria-label={t('keyboard.cannedList')}>

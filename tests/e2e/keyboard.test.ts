@@ -132,11 +132,12 @@ describe('keyboard-first console', () => {
     await page.keyboard.press('r');
     await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
     await page.keyboard.type('Добрый день. /час');
+    const box = page.getByRole('textbox', { name: 'Текст ответа' });
+    expect(await box.inputValue()).toBe('Добрый день. /час');
     const list = page.getByRole('listbox', { name: 'Шаблоны ответов' });
     await list.waitFor();
     expect(await list.getByRole('option').allTextContents()).toEqual([expect.stringContaining('Часы работы')]);
     await page.keyboard.press('Enter');
-    const box = page.getByRole('textbox', { name: 'Текст ответа' });
     const ruTicket = vic.store.getTicket(ru)!;
     expect(ruTicket.contactName).toBe('Мадина Ержанова');
     const ruText = 'Добрый день. Здравствуйте, Мадина Ержанова! Канцелярия работает с 09:00 до 18:30.';
@@ -173,6 +174,28 @@ describe('keyboard-first console', () => {
     const sent = vic.store.listMessages(kk).filter((m) => m.direction === 'out' && !m.auto);
     expect(sent.map((m) => m.text)).toEqual([kkText]);
     expect(vic.store.searchAudit({ action: 'ticket.resolved', ticketId: kk, limit: 5, offset: 0 }).items).toHaveLength(1);
+  }, 25_000);
+
+  it('asks for the canned answers again on `/` when loading them failed, instead of offering none until a reload', async () => {
+    const id = vic.ingest(
+      envelope({ courtHint: 'sko-regional', sender: { kind: 'whatsapp', address: wa() }, text: 'Подскажите часы работы канцелярии суда.' }),
+    ).ticketId;
+    const page = await browsers.newPage();
+    await signIn(page, 'op-a', 'password-123');
+    // The server is unreachable for the answers while the ticket opens.
+    let refused = 0;
+    await page.route('**/api/canned', (route) => (refused++, route.abort('connectionrefused')));
+    await page.goto(`${base}/tickets/${id}`);
+    await page.getByRole('textbox', { name: 'Текст ответа' }).waitFor();
+    await until('the answers refused', () => refused >= 1);
+    await page.unroute('**/api/canned');
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+    await page.keyboard.type('/час');
+    await page
+      .getByRole('listbox', { name: 'Шаблоны ответов' })
+      .getByRole('option', { name: /Часы работы/ })
+      .waitFor();
   }, 25_000);
 
   it('lists the shortcuts on `?`, in Russian and in Kazakh', async () => {
