@@ -32,3 +32,27 @@ export function huntOrder(candidates: OperatorState[]): number[] {
 export function pickOperator(candidates: OperatorState[]): number | null {
   return huntOrder(candidates)[0] ?? null;
 }
+
+/**
+ * Ring-no-answer runs: an operator whose phone rang out `limit` times in a row (answering resets the run) is
+ * to be set away, so later calls stop ringing a phone nobody picks up.
+ */
+export class RonaCounter {
+  private readonly runs = new Map<number, number>();
+  constructor(private readonly limit: number) {}
+
+  /** Counts one ring; true when this one completes a run of `limit` unanswered rings (the run starts again). */
+  ring(userId: number, answered: boolean): boolean {
+    if (answered) {
+      this.runs.delete(userId);
+      return false;
+    }
+    const run = (this.runs.get(userId) ?? 0) + 1;
+    if (run < this.limit) {
+      this.runs.set(userId, run);
+      return false;
+    }
+    this.runs.delete(userId);
+    return true;
+  }
+}

@@ -18,6 +18,17 @@ export interface CallFlowConfig {
 
 export type Outcome = 'ringing' | 'answered' | 'missed' | 'abandoned' | 'rejected_off_hours' | 'ended' | 'transferred';
 
+/** How a call back ended, for its task on the ticket. */
+export type CallBackResult = 'answered' | 'no_answer' | 'busy' | 'operator_no_answer' | 'failed';
+
+/** What a VIC user's phone leg is doing (the adapter adds `held`, which it sees in the SDP). */
+export interface UserLeg {
+  leg: number;
+  userId: number;
+  role: 'operator' | 'specialist' | 'callback';
+  state: 'ringing' | 'talking';
+}
+
 export type CallEvent =
   | { type: 'incoming'; at: number; working: boolean; hunt: Party[] }
   | { type: 'callback'; at: number; operator: Party; citizen: Party }
@@ -29,6 +40,8 @@ export type CallEvent =
   | { type: 'caller-cancel'; at: number }
   | { type: 'bye'; leg: number; at: number }
   | { type: 'transfer'; target: Party; at: number }
+  /** Hang up from the console: the call ends for everyone on it. */
+  | { type: 'end'; at: number }
   /** The bridge command completed: the citizen now talks to leg `leg` (a transfer's re-INVITE was answered). */
   | { type: 'bridged'; leg: number; at: number }
   /** The bridge command failed: the citizen refused the re-INVITE, and still talks to whom they did before. */
@@ -44,7 +57,15 @@ export type CallCommand =
   | { type: 'reject'; status: number }
   /** Tell the operator who asked for a transfer how it went (a NOTIFY with the status). */
   | { type: 'transfer-result'; status: number }
-  | { type: 'record'; outcome: Outcome; userId?: number; answeredAt?: number; endedAt?: number; durationMs?: number };
+  /**
+   * `rung`: on a missed or abandoned call, the operators whose phones were rung, in order (the record then
+   * names no operator: nobody took it).
+   */
+  | { type: 'record'; outcome: Outcome; userId?: number; answeredAt?: number; endedAt?: number; durationMs?: number; rung?: number[] }
+  /** A hunted operator's phone rang out (or was picked up): counts towards, or resets, their ring-no-answer run. */
+  | { type: 'ring-result'; userId: number; answered: boolean }
+  /** A call back is over: how it went, for its task. */
+  | { type: 'callback-result'; result: CallBackResult };
 
 type Phase =
   | { name: 'idle' }
@@ -72,6 +93,15 @@ export class CallFlow {
   /** The citizen's leg: 0 when they called in, the dialled leg on a call back. */
   private citizenLeg = 0;
   private lastLeg = 0;
+  /** Who each VIC user's leg belongs to, as whom they were rung. */
+  private readonly roles = new Map<number, UserLeg['role']>();
+  /** Hunted operators whose phones were rung, in order. */
+  private readonly rung: number[] = [];
+  /** Operators currently busy elsewhere (on a call, or ringing for one): skipped while hunting. */
+  private busy: ReadonlySet<number> = new Set();
+  /** Set on a call back: its result should it end now. */
+  private callBackResult: CallBackResult | null = null;
+  private readonly poppedLegs = new Set<number>();
 
   constructor(private readonly cfg: CallFlowConfig) {}
 
@@ -88,8 +118,39 @@ export class CallFlow {
     return this.phase.name === 'connected' ? { citizen: this.citizenLeg, agent: this.phase.agentLeg } : null;
   }
 
-  handle(e: CallEvent): CallCommand[] {
+  /** The VIC users' legs now: whose phone rings or talks, and as what. */
+  get userLegs(): UserLeg[] {
     const p = this.phase;
+    const leg = (n: number, party: Party, state: UserLeg['state']): UserLeg[] =>
+      party.userId === null ? [] : [{ leg: n, userId: party.userId, role: this.roles.get(n) ?? 'operator', state }];
+    switch (p.name) {
+      case 'hunting':
+        return leg(p.leg, this.hunt[p.index], 'ringing');
+      case 'connected':
+        return leg(p.agentLeg, p.agent, 'talking');
+      case 'transferring':
+        return [...leg(p.agentLeg, p.agent, 'talking'), ...leg(p.leg, p.target, 'ringing')];
+      case 'callback-operator':
+        return leg(p.leg, p.operator, 'ringing');
+      case 'callback-citizen': // the operator picked up and hears the citizen's phone ring
+        return leg(p.operatorLeg, p.operator, 'ringing');
+      default:
+        return [];
+    }
+  }
+
+  /** `busy`: VIC users on another call or ringing for one, whom hunting skips. */
+  handle(e: CallEvent, busy?: ReadonlySet<number>): CallCommand[] {
+    if (busy) this.busy = busy;
+    const wasFinished = this.finished;
+    const out = this.step(e);
+    if (!wasFinished && this.finished && this.callBackResult) out.push({ type: 'callback-result', result: this.callBackResult });
+    return out;
+  }
+
+  private step(e: CallEvent): CallCommand[] {
+    const p = this.phase;
+    if (e.type === 'end') return this.end(e.at);
     switch (p.name) {
       case 'idle':
         if (e.type === 'incoming') return this.incoming(e);
@@ -110,8 +171,9 @@ export class CallFlow {
     }
   }
 
-  private ring(party: Party): CallCommand {
+  private ring(party: Party, role: UserLeg['role']): CallCommand {
     this.lastLeg += 1;
+    if (party.userId !== null) this.roles.set(this.lastLeg, role);
     return { type: 'ring', leg: this.lastLeg, userId: party.userId, uri: party.uri, timeoutMs: this.cfg.ringTimeoutMs };
   }
 
@@ -133,21 +195,26 @@ export class CallFlow {
     return this.tryOperator(0, e.at);
   }
 
-  /** Rings hunt[index], or gives up when the list is exhausted. */
-  private tryOperator(index: number, at: number): CallCommand[] {
+  /** Rings the first operator from hunt[index] on who is not busy elsewhere, or gives up when none is left. */
+  private tryOperator(from: number, at: number): CallCommand[] {
+    let index = from;
+    while (index < this.hunt.length && this.busy.has(this.hunt[index].userId!)) index++;
     const next = this.hunt[index];
-    if (!next) return [{ type: 'reject', status: this.cfg.nobodyStatus }, this.finish('missed', { endedAt: at })];
-    const ring = this.ring(next);
+    if (!next) return [{ type: 'reject', status: this.cfg.nobodyStatus }, this.finish('missed', { endedAt: at, rung: [...this.rung] })];
+    const ring = this.ring(next, 'operator');
+    this.rung.push(next.userId!);
     this.phase = { name: 'hunting', leg: this.lastLeg, index, cancelling: false, popped: false };
     return [ring];
   }
 
   private hunting(p: Extract<Phase, { name: 'hunting' }>, e: CallEvent): CallCommand[] {
-    if (e.type === 'caller-cancel') return [this.finish('abandoned', { endedAt: e.at })]; // the B2BUA passes the CANCEL on
+    // the B2BUA passes the CANCEL on
+    if (e.type === 'caller-cancel') return [this.finish('abandoned', { endedAt: e.at, rung: [...this.rung] })];
     if (!('leg' in e) || e.leg !== p.leg) return [];
     const op = this.hunt[p.index];
     switch (e.type) {
       case 'ringing':
+        // The record names the operator while their phone rings; a missed call's names nobody (`rung` keeps them).
         if (p.popped || p.cancelling) return [];
         p.popped = true;
         return [
@@ -156,14 +223,47 @@ export class CallFlow {
         ];
       case 'ring-timeout':
         return this.ringOut(p);
-      case 'failed':
-        return this.tryOperator(p.index + 1, e.at);
+      case 'failed': {
+        // Rang out (our CANCEL after the ring time, or the phone's own timeout): not a busy or declining phone.
+        const rangOut = p.cancelling || e.status === 408 || e.status === 480;
+        const result: CallCommand[] = rangOut ? [{ type: 'ring-result', userId: op.userId!, answered: false }] : [];
+        return [...result, ...this.tryOperator(p.index + 1, e.at)];
+      }
       case 'answered': // also when the answer crossed our CANCEL: a person picked up
         this.phase = { name: 'connected', agent: op, agentLeg: p.leg, answeredAt: e.at };
         return [
+          { type: 'ring-result', userId: op.userId!, answered: true },
           { type: 'bridge', from: 0, to: p.leg },
           { type: 'record', outcome: 'answered', userId: op.userId!, answeredAt: e.at },
         ];
+      default:
+        return [];
+    }
+  }
+
+  /** Every leg goes: rings are cancelled, talks hung up; a caller still waiting hears the "nobody" status. */
+  private end(at: number): CallCommand[] {
+    const p = this.phase;
+    switch (p.name) {
+      case 'hunting':
+        return [
+          { type: 'cancel', leg: p.leg },
+          { type: 'reject', status: this.cfg.nobodyStatus },
+          this.finish('missed', { endedAt: at, rung: [...this.rung] }),
+        ];
+      case 'connected':
+        return [{ type: 'hangup', leg: p.agentLeg }, { type: 'hangup', leg: this.citizenLeg }, this.ended(at, p.answeredAt)];
+      case 'transferring':
+        return [
+          { type: p.bridging ? 'hangup' : 'cancel', leg: p.leg },
+          { type: 'hangup', leg: p.agentLeg },
+          { type: 'hangup', leg: this.citizenLeg },
+          this.ended(at, p.answeredAt),
+        ];
+      case 'callback-operator':
+        return [{ type: 'cancel', leg: p.leg }, this.finish('missed', { endedAt: at })];
+      case 'callback-citizen':
+        return [{ type: 'cancel', leg: p.leg }, { type: 'hangup', leg: p.operatorLeg }, this.finish('missed', { endedAt: at })];
       default:
         return [];
     }
@@ -180,7 +280,7 @@ export class CallFlow {
       return [];
     }
     if (e.type === 'transfer') {
-      const ring = this.ring(e.target);
+      const ring = this.ring(e.target, 'specialist');
       this.phase = { ...p, name: 'transferring', target: e.target, leg: this.lastLeg, cancelling: false, bridging: false };
       return [ring];
     }
@@ -198,6 +298,11 @@ export class CallFlow {
         const other = e.leg === this.citizenLeg ? p.agentLeg : this.citizenLeg;
         return [{ type: p.bridging ? 'hangup' : 'cancel', leg: p.leg }, { type: 'hangup', leg: other }, this.ended(e.at, p.answeredAt)];
       }
+      case 'ringing':
+        // The specialist's console pops up the call as an operator's does.
+        if (e.leg !== p.leg || p.target.userId === null || this.poppedLegs.has(p.leg)) return [];
+        this.poppedLegs.add(p.leg);
+        return [{ type: 'screen-pop', userId: p.target.userId }];
       case 'ring-timeout':
         return e.leg === p.leg ? this.ringOut(p) : [];
       case 'failed':
@@ -226,7 +331,8 @@ export class CallFlow {
   }
 
   private startCallback(e: Extract<CallEvent, { type: 'callback' }>): CallCommand[] {
-    const ring = this.ring(e.operator);
+    this.callBackResult = 'operator_no_answer';
+    const ring = this.ring(e.operator, 'callback');
     this.phase = { name: 'callback-operator', operator: e.operator, citizen: e.citizen, leg: this.lastLeg, cancelling: false };
     return [ring];
   }
@@ -239,7 +345,8 @@ export class CallFlow {
       case 'failed': // the operator did not pick up: the citizen is not dialled and the task stays open
         return [this.finish('missed', { endedAt: e.at })];
       case 'answered': {
-        const ring = this.ring(p.citizen);
+        this.callBackResult = 'no_answer'; // should the operator hang up before the citizen answers
+        const ring = this.ring(p.citizen, 'callback');
         this.citizenLeg = this.lastLeg;
         this.phase = {
           name: 'callback-citizen',
@@ -265,8 +372,10 @@ export class CallFlow {
       case 'ring-timeout':
         return this.ringOut(p);
       case 'failed':
+        this.callBackResult = citizenFailure(e.status);
         return [{ type: 'hangup', leg: p.operatorLeg }, this.finish('missed', { endedAt: e.at })];
       case 'answered':
+        this.callBackResult = 'answered';
         this.phase = { name: 'connected', agent: p.operator, agentLeg: p.operatorLeg, answeredAt: e.at };
         return [
           { type: 'bridge', from: p.leg, to: p.operatorLeg },
@@ -276,4 +385,11 @@ export class CallFlow {
         return [];
     }
   }
+}
+
+/** A citizen's phone that did not answer a call back: busy, rang out (our CANCEL is 487), or the call failed. */
+function citizenFailure(status: number): CallBackResult {
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 487 || status === 408 || status === 480 || status === 603) return 'no_answer';
+  return 'failed';
 }

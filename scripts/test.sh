@@ -9,6 +9,7 @@ export PUPPETEER_SKIP_DOWNLOAD=true
 need=()
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v rtpengine >/dev/null 2>&1 || need+=(rtpengine-daemon)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

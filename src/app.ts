@@ -6,6 +6,7 @@ import type { CourtCalendar } from '../routing/calendar/index.ts';
 import { AttachmentStore } from './attachments.ts';
 import { CalendarBook } from './calendars.ts';
 import { CallService } from './calls.ts';
+import { phoneHooks } from './phone-hooks.ts';
 import { CsatService } from './csat/service.ts';
 import { hashPassword, randomPassword } from './auth.ts';
 import { ChannelRegistry, type ChannelAdapter, type ChannelContext } from './channels.ts';
@@ -217,6 +218,7 @@ export class Vic {
         set: (key, value) => this.store.setChannelState(adapter.name, key, value, this.clock.now()),
       },
       calls: this.calls,
+      phone: phoneHooks(this),
       clock: this.clock,
       log: this.log.child({ channel: adapter.name }),
     };

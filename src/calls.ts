@@ -1,7 +1,10 @@
-// The ticket side of phone calls: whom to ring (hunt order), whether the centre is open, call progress on
-// the ticket, and the screen-pop on the console of the operator whose phone rings (only theirs).
+// The ticket side of phone calls: whom to ring (hunt order), whether the centre is open, call progress on the
+// ticket (a missed call's callback task and line, a call-back's result), and the screen-pop on the console of the
+// operator whose phone rings (only theirs).
 import { huntOrder } from '../routing/assign.ts';
-import { isWorkingTime, nextOpening, type CourtCalendar } from '../routing/calendar/index.ts';
+import { addWorkingMs, isWorkingTime, nextOpening, type CourtCalendar } from '../routing/calendar/index.ts';
+import { CallbackService } from './callbacks.ts';
+import { callBackLine, courtDateTime, lineLang, missedCallLine, type CallBackResult } from './callbacks-lines.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './events.ts';
@@ -9,7 +12,10 @@ import type { CallRow, Store } from './store/index.ts';
 
 export interface CallProgress {
   outcome: 'ringing' | 'answered' | 'missed' | 'abandoned' | 'rejected_off_hours' | 'ended' | 'transferred';
+  /** Left out for a missed or abandoned call: its record names nobody. */
   operatorUserId?: number;
+  /** Users rung for this call, in order (replaces what was recorded). */
+  rung?: number[];
   answeredAt?: number;
   endedAt?: number;
 }
@@ -20,16 +26,23 @@ export interface HuntEntry {
   extension: string;
 }
 
+const MISSED = new Set<CallProgress['outcome']>(['missed', 'abandoned', 'rejected_off_hours']);
+/** The adapter names the calls it places to call a citizen back so (retention relies on it too). */
+const isCallBack = (callId: string) => callId.startsWith('callback-');
+
 export class CallService {
+  private readonly callbacks: CallbackService;
   constructor(
     private readonly d: {
       store: Store;
       clock: Clock;
       events: EventBus;
-      config: Pick<Config, 'DEFAULT_COURT'>;
+      config: Pick<Config, 'DEFAULT_COURT' | 'CALLBACK_DUE_WORKING_MINUTES'>;
       calendarFor: (courtId: number) => CourtCalendar;
     },
-  ) {}
+  ) {
+    this.callbacks = new CallbackService(d);
+  }
 
   courtId(code?: string): number {
     const { store, config } = this.d;
@@ -53,28 +66,52 @@ export class CallService {
     });
   }
 
-  /** Records how the call went; a missed call becomes a callback task due when the centre is next open. */
+  /**
+   * Records how the call went. A missed, abandoned or off-hours call names no operator, keeps whom it rang, becomes a
+   * callback task due CALLBACK_DUE_WORKING_MINUTES of working time after the miss, and its empty entry in the
+   * conversation becomes a readable line. A call-back (`callback-…`) that failed is no new task: its result comes
+   * by callBackResult.
+   */
   progress(callId: string, p: CallProgress): CallRow | undefined {
     const { store, clock, events } = this.d;
     const call = store.getCall(callId);
     if (!call) return undefined;
     const now = clock.now();
+    const missed = MISSED.has(p.outcome) && !isCallBack(callId);
+    // Without the adapter's list, whom it rang is gathered from its ringing reports.
+    const rung =
+      p.rung ??
+      (p.outcome === 'ringing' && p.operatorUserId && call.rung.at(-1) !== p.operatorUserId ? [...call.rung, p.operatorUserId] : undefined);
+    let line: number | null = null;
+    let closed: { rowId: number; callId: string }[] = [];
     store.tx(() => {
-      let callbackDueAt: number | null = null;
-      if (p.outcome === 'missed' || p.outcome === 'rejected_off_hours' || p.outcome === 'abandoned') {
-        const t = store.getTicket(call.ticketId)!;
-        const open = isWorkingTime(this.d.calendarFor(t.courtId), new Date(now));
-        callbackDueAt = open ? now : nextOpening(this.d.calendarFor(t.courtId), new Date(now)).getTime();
-      }
+      const t = store.getTicket(call.ticketId)!;
+      const missedAt = p.endedAt ?? now;
+      const cal = this.d.calendarFor(t.courtId);
       store.updateCall(callId, {
         outcome: p.outcome,
-        operatorId: p.operatorUserId,
+        operatorId: missed ? null : p.operatorUserId,
         answeredAt: p.answeredAt,
         endedAt: p.endedAt,
-        callbackDueAt,
+        rung,
+        ...(missed && call.callbackDueAt === null
+          ? { callbackDueAt: addWorkingMs(cal, new Date(missedAt), this.d.config.CALLBACK_DUE_WORKING_MINUTES * 60_000).getTime() }
+          : {}),
       });
+      if (missed && call.messageId !== null) {
+        const names = store.userNames(rung ?? call.rung);
+        const text = missedCallLine(lineLang(t.language), {
+          outcome: p.outcome as 'missed' | 'abandoned' | 'rejected_off_hours',
+          number: call.from,
+          contactName: store.getContact(t.contactId)?.name ?? null,
+          when: courtDateTime(cal, call.startedAt),
+          waitedMs: missedAt - call.startedAt,
+          rung: [...new Set(rung ?? call.rung)].map((id) => names.get(id) ?? String(id)),
+        });
+        store.setCallLine(call.messageId, text);
+        line = call.messageId;
+      }
       if (p.outcome === 'answered' && p.operatorUserId) {
-        const t = store.getTicket(call.ticketId)!;
         store.updateTicket(
           t.id,
           {
@@ -84,9 +121,15 @@ export class CallService {
           now,
         );
       }
+      // The citizen got through on a later call: the earlier misses need no call-back any more. (A call-back's
+      // own answer closes them when it ends, with its try: callBackResult.)
+      if (p.outcome === 'answered' && !isCallBack(callId)) {
+        closed = store.openCallbackTasksOfTicket(call.ticketId).filter((c) => c.callId !== callId);
+        for (const c of closed) store.setCallbackDone(c.rowId, now);
+      }
       store.audit({
         at: now,
-        userId: p.operatorUserId ?? null,
+        userId: missed ? null : (p.operatorUserId ?? null),
         action: `call.${p.outcome}`,
         entity: 'ticket',
         entityId: call.ticketId,
@@ -94,8 +137,58 @@ export class CallService {
       });
     });
     const updated = store.getCall(callId)!;
-    events.emit({ type: 'call.updated', ticket: store.getTicket(call.ticketId)!, call: updated });
+    const ticket = store.getTicket(call.ticketId)!;
+    events.emit({ type: 'call.updated', ticket, call: updated });
+    if (line !== null) events.emit({ type: 'message.updated', ticket, message: store.getMessage(line)! });
+    for (const c of missed ? [{ callId }] : closed)
+      events.emit({ type: 'callback.updated', callId: c.callId, ticketId: ticket.id, courtId: ticket.courtId });
     return updated;
+  }
+
+  /**
+   * A call-back ended (the adapter reports it): its result becomes a line on the ticket it was made from, and it
+   * is a try of each open callback task of that ticket (an answered one closes them).
+   */
+  callBackResult(callId: string, r: { ticketId: number; userId: number; result: CallBackResult; at: number }) {
+    const { store, events } = this.d;
+    const t = store.getTicket(r.ticketId);
+    if (!t) return;
+    const call = store.getCall(callId);
+    const text = callBackLine(lineLang(t.language), r.result, store.getUser(r.userId)?.name ?? null);
+    let messageId = 0;
+    let created = false;
+    const tasks = store.tx(() => {
+      if (call) store.updateCall(callId, { outcome: call.outcome, callbackResult: r.result, endedAt: r.at, operatorId: r.userId });
+      // The call-back's own (empty) entry carries the line when it is on this ticket.
+      if (call?.ticketId === r.ticketId && call.messageId !== null) {
+        store.setCallLine(call.messageId, text);
+        messageId = call.messageId;
+      } else {
+        messageId = store.insertMessage({
+          ticketId: t.id,
+          direction: 'note',
+          channel: 'sip',
+          authorId: r.userId,
+          auto: 'call',
+          text,
+          now: r.at,
+        });
+        created = true;
+      }
+      store.audit({
+        at: r.at,
+        userId: r.userId,
+        action: 'call.call_back_result',
+        entity: 'ticket',
+        entityId: t.id,
+        details: { callId, result: r.result },
+      });
+      return this.callbacks.recordCallBack(t.id, { at: r.at, userId: r.userId, result: r.result }, callId);
+    });
+    const ticket = store.getTicket(t.id)!;
+    if (call) events.emit({ type: 'call.updated', ticket, call: store.getCall(callId)! });
+    events.emit({ type: created ? 'message.created' : 'message.updated', ticket, message: store.getMessage(messageId)! });
+    this.callbacks.announce(tasks, null);
   }
 
   /** Shows the caller, their contact and open tickets on the console of the operator being rung. */

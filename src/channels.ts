@@ -6,6 +6,8 @@ import type { DeliveryStatus } from './store/index.ts';
 import type { IngestResult } from './ingest/pipeline.ts';
 import type { CallService } from './calls.ts';
 import type { ChannelHealth } from './channel-health.ts';
+import type { LiveCall } from './live-call.ts';
+import type { PhoneHooks } from './phone-hooks.ts';
 
 // Declared in a file of its own, which the console imports too.
 export type { ChannelHealth, HealthReason, HealthState } from './channel-health.ts';
@@ -57,7 +59,15 @@ export interface ChannelContext {
   reportDelivery(externalId: string, status: DeliveryStatus, reason?: string): void;
   state: { get(key: string): string | undefined; set(key: string, value: string): void };
   /** For the phone channel: hunt order, opening hours, call progress on the ticket, screen-pops. */
-  calls: Pick<CallService, 'openNow' | 'huntList' | 'progress' | 'screenPop'>;
+  calls: Pick<CallService, 'openNow' | 'huntList' | 'progress' | 'screenPop'> & {
+    /** How a call back ended, written on its ticket (src/calls.ts, where present). */
+    callBackResult?(
+      callId: string,
+      r: { ticketId: number; userId: number; result: 'answered' | 'no_answer' | 'busy' | 'operator_no_answer' | 'failed'; at: number },
+    ): unknown;
+  };
+  /** For the phone channel: its users' live legs and ring-no-answer. */
+  phone: PhoneHooks;
   clock: Clock;
   log: Logger;
 }
@@ -79,9 +89,13 @@ export interface ChannelAdapter {
   readonly commands?: readonly string[];
   command?(name: string): Promise<void>;
   /** Phone channels: ring the operator's phone, then the citizen, and bridge them; returns the new call's id. */
-  callBack?(o: { userId: number; extension: string; number: string }): string;
+  callBack?(o: { userId: number; extension: string; number: string; ticketId?: number }): string;
   /** Phone channels: move a live call to a specialist's phone; false when there is no such live call. */
   transfer?(callId: string, to: { userId: number; extension: string }): boolean;
+  /** Phone channels: end a live call for everyone on it; false when it is not live. */
+  hangup?(callId: string): boolean;
+  /** Phone channels: every VIC user's live leg. */
+  liveCalls?(): LiveCall[];
 }
 
 export function readyToSend(adapter: ChannelAdapter): boolean {

@@ -67,6 +67,8 @@ const schema = z.object({
   ESCALATION_PICKUP_MIN: z.coerce.number().int().positive().default(60),
   ESCALATION_ANSWER_MIN: z.coerce.number().int().positive().default(480),
   ESCALATION_NOTIFY_CITIZEN: bool.default(true),
+  // A missed call's callback task is due this much working time (court calendar) after the miss (src/callbacks.ts).
+  CALLBACK_DUE_WORKING_MINUTES: z.coerce.number().int().positive().default(120),
   MAX_ATTACHMENT_BYTES: z.coerce
     .number()
     .int()
@@ -104,6 +106,20 @@ const schema = z.object({
   CSAT_MIN_INTERVAL_DAYS: z.coerce.number().min(0).default(7),
   CSAT_REPLY_DAYS: z.coerce.number().positive().default(14),
   CSAT_COMMENT_WINDOW_MIN: z.coerce.number().min(0).default(15),
+  // What callers hear (docs/media.md): rtpengine relays the citizen's media and plays announcements; unset: as before.
+  SIP_RTPENGINE: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port (rtpengine listen-ng)')
+    .optional(),
+  SIP_RTPENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
+  SIP_RTPENGINE_DTMF_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port (rtpengine dtmf-log-dest)')
+    .default('127.0.0.1:22224'),
+  SIP_ANNOUNCEMENTS_DIR: z.string().min(1).optional(),
+  SIP_LANGUAGE_MENU: bool.default(false),
+  SIP_QUEUE_MAX_WAIT_S: z.coerce.number().int().min(10).max(3600).default(180),
+  SIP_QUEUE_ANNOUNCE_EVERY_S: z.coerce.number().int().min(10).max(600).default(30),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -14,6 +14,8 @@ const STAFF = [
   { login: 'nurlan', name: 'Нұрлан Тоқтаров', role: 'operator', court: 'sko-administrative', sipExtension: '205' },
   { login: 'secretary1', name: 'Асель Жумабаева', role: 'specialist', court: 'sko-regional', title: 'Секретарь судебного заседания' },
   { login: 'clerk1', name: 'Марина Иванова', role: 'specialist', court: 'petropavl-city-2', title: 'Специалист канцелярии' },
+  // The court's management: sees the reports of the regional court (its home page), handles no tickets.
+  { login: 'chief', name: 'Серік Әбенов', role: 'supervisor', court: 'sko-regional', title: 'Руководитель аппарата суда' },
 ] as const;
 
 // Demo citizens must never be reachable, whatever happens to the data later (a restart with a channel configured

@@ -157,12 +157,30 @@ export function attachRealtime(
         case 'call.updated':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, call: e.call });
           break;
+        // Who handles the court's callbacks: its operators, those of every court, admins. Ids only.
+        case 'callback.updated':
+          io.to(['admins', 'courts:all', `court:${e.courtId}`]).emit(e.type, {
+            callId: e.callId,
+            ticketId: e.ticketId,
+            courtId: e.courtId,
+          });
+          break;
         // Only the id: the console reads the rating by its audited route, as opening the ticket does.
         case 'csat.changed':
           io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id });
           break;
+        // Topic names only (no citizen data), to those who see the ticket.
+        case 'topics.changed':
+          io.to(ticketRooms(e.ticket)).emit(e.type, { ticketId: e.ticket.id, topics: e.topics });
+          break;
         case 'call.ringing':
           io.to(`user:${e.userId}`).emit(e.type, { call: e.call, ticket: e.ticket, contact: e.contact, otherTickets: e.otherTickets });
+          break;
+        case 'call.state':
+          io.to(`user:${e.userId}`).emit(e.type, { call: e.call, callId: e.callId, userId: e.userId });
+          break;
+        case 'call.rona':
+          io.to(`user:${e.userId}`).emit(e.type, { at: e.at });
           break;
         case 'escalation.created':
           io.to(`user:${e.escalation.toUserId}`).emit(e.type, { ticket: e.ticket, escalation: e.escalation });

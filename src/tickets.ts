@@ -94,9 +94,11 @@ export class TicketService {
     id: number,
     kind: 'reply' | 'note',
     text: string,
-    { takeOver = false }: { takeOver?: boolean } = {},
+    { takeOver = false, via }: { takeOver?: boolean; via?: { channel: 'whatsapp'; to: string } } = {},
   ): { ticket: TicketRow; messageId: number } {
     let t = this.visible(user, id);
+    // A caller cannot be written to on the phone channel: such a reply would only fail (src/callbacks-reply.ts).
+    if (kind === 'reply' && t.channel === 'sip' && !via) throw new VicError('VIC_PHONE_TEXT_REPLY');
     // The specialist the ticket is escalated to answers it without holding it.
     const heldByOther = t.assigneeId !== null && t.assigneeId !== user.id && !(user.role === 'specialist' && t.specialistId === user.id);
     if (kind === 'reply' && heldByOther) {
@@ -115,13 +117,15 @@ export class TicketService {
         messageId = store.insertMessage({
           ticketId: id,
           direction: 'out',
-          channel: t.channel,
+          channel: via?.channel ?? t.channel,
           authorId: user.id,
           text: signed,
           deliveryStatus: 'queued',
           now,
         });
-        store.enqueueOutbox(messageId, t.channel, outboundFor(store, t, messageId, signed), now);
+        const base = outboundFor(store, t, messageId, signed);
+        const out = via ? { ...base, ...via, account: null } : base;
+        store.enqueueOutbox(messageId, out.channel, out, now);
         const e = user.role === 'specialist' ? store.openEscalation(id) : undefined;
         if (e?.toUserId === user.id) store.markEscalationAnswered(e.id, now);
         store.updateTicket(

@@ -1,6 +1,7 @@
 // The SIP bridge's settings, from the environment; the channel is off unless SIP_DRACHTIO_HOST is set.
 import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
+import { parseCidrs } from './cidr.ts';
 
 const sipUri = (placeholder: string) =>
   z
@@ -20,7 +21,29 @@ const schema = z.object({
     .default('486')
     .transform((v) => Number(v) as 486 | 480),
   SIP_COURT: z.string().min(1).optional(),
+  SIP_ALLOWED_SOURCES: z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      try {
+        return parseCidrs(v ?? '');
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  SIP_DIALLED_NUMBERS: z
+    .string()
+    .optional()
+    .transform((v) => list(v ?? '')),
+  SIP_RONA_LIMIT: z.coerce.number().int().min(1).max(20).default(2),
 });
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export interface SipConfig {
   host: string;
@@ -34,6 +57,12 @@ export interface SipConfig {
   nobodyStatus: 486 | 480;
   /** Court code the centre's number belongs to; the core's DEFAULT_COURT when unset. */
   court?: string;
+  /** CIDRs (`10.1.2.0/24`, `2001:db8::/32`, one address) INVITEs may come from; empty: from anywhere (unsafe). */
+  allowedSources?: string[];
+  /** The centre's numbers a call may be for (the Request-URI's user part); empty: any. */
+  dialledNumbers?: string[];
+  /** Unanswered rings in a row after which an operator is set away (default 2). */
+  ronaLimit?: number;
 }
 
 /** The SIP settings, or null when the channel is not configured; a wrong value is one line naming the variable. */
@@ -55,5 +84,8 @@ export function sipConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SipConfi
     ringTimeoutMs: c.SIP_RING_TIMEOUT_S * 1000,
     nobodyStatus: c.SIP_NOBODY_STATUS,
     ...(c.SIP_COURT ? { court: c.SIP_COURT } : {}),
+    allowedSources: c.SIP_ALLOWED_SOURCES,
+    dialledNumbers: c.SIP_DIALLED_NUMBERS,
+    ronaLimit: c.SIP_RONA_LIMIT,
   };
 }

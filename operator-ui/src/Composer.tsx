@@ -9,6 +9,8 @@ import { errorText, useI18n, type Key } from './i18n.tsx';
 import { NotAssigneeOffer, useTyping } from './presence.tsx';
 import { useSession } from './session.tsx';
 import { ErrorLine } from './ui.tsx';
+import { PhoneReply } from './calls/PhoneReply.tsx';
+import { replyReach } from './calls/reply-via.ts';
 
 /** Every answer in the ticket's language in a select, for those who pick with the mouse. */
 function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick: (text: string) => void }) {
@@ -48,12 +50,15 @@ function CannedPicker({ ticket, onPick }: { ticket: TicketDetail; onPick: (text:
 export function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted: (m: MessageRow) => void }) {
   const { t } = useI18n();
   const { user } = useSession();
-  const [kind, setKind] = useState<'reply' | 'note'>('reply');
+  // A phone ticket: no plain text reply, a WhatsApp message to the number when that channel is there (calls/).
+  const reach = replyReach(ticket);
+  const canReply = reach.text || reach.whatsapp;
+  const [kind, setKind] = useState<'reply' | 'note'>(canReply ? 'reply' : 'note');
   const [text, setText] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
   // Kept on the server while typed; restored here, on another device, after a reload (drafts.ts).
   const draft = useDraft(ticket.id, { kind, text }, (d) => {
-    setKind(d.kind);
+    setKind(canReply ? d.kind : 'note');
     setText(d.text);
   });
   /** A canned answer goes where the cursor is (or replaces the selection), and the cursor lands after it. */
@@ -94,6 +99,7 @@ export function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted:
         kind,
         text,
         ...(takeOver ? { takeOver } : {}),
+        ...(kind === 'reply' && reach.whatsapp ? { via: 'whatsapp' } : {}),
       });
       onPosted(r.message);
       setText('');
@@ -113,16 +119,21 @@ export function Composer({ ticket, onPosted }: { ticket: TicketDetail; onPosted:
       void send(undefined, e.shiftKey && canResolve);
     }
   };
-  const channelName = ['whatsapp', 'email', 'sip', 'web'].includes(ticket.channel) ? t(`channel.${ticket.channel}` as Key) : ticket.channel;
+  const channelName = reach.whatsapp
+    ? t('channel.whatsapp')
+    : ['whatsapp', 'email', 'sip', 'web'].includes(ticket.channel)
+      ? t(`channel.${ticket.channel}` as Key)
+      : ticket.channel;
 
   return (
     <form className={`composer composer-${kind}`} onSubmit={(e) => void send(e)}>
+      {reach.phoneOnly && <PhoneReply ticketId={ticket.id} callBack={reach.callBack} whatsapp={reach.whatsapp} />}
       <fieldset className="kind-switch">
         <legend className="sr-only">{t('composer.kind')}</legend>
-        {(['reply', 'note'] as const).map((k) => (
+        {(canReply ? (['reply', 'note'] as const) : (['note'] as const)).map((k) => (
           <label key={k}>
             <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-            {t(`composer.${k}`)}
+            {k === 'reply' && reach.whatsapp ? t('calls.composer.whatsapp') : t(`composer.${k}`)}
           </label>
         ))}
       </fieldset>

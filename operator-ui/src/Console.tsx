@@ -24,6 +24,10 @@ import { useSession } from './session.tsx';
 import { KeyboardLayer } from './shortcuts.tsx';
 import { courtName } from './ui.tsx';
 import { useAction } from './util.ts';
+import { CallbacksNavItem, CALLBACKS_PATH } from './calls/CallbacksNav.tsx';
+import { CallbacksPage } from './calls/CallbacksPage.tsx';
+import { CallPanel } from './calls/CallPanel.tsx';
+import { MY_FIGURES_PATH, MyFigures, MyFiguresNavItem } from './reports/MyFigures.tsx';
 
 const SOUND_KEY = 'vic.sound';
 // The report page and its charts (ECharts) load only when opened: operators never download them.
@@ -126,6 +130,8 @@ export function Console() {
   else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
   else if (path === '/admin/import' && user.role === 'admin') page = <AdminCaseImport />;
   else if (path === '/admin/topics' && user.role === 'admin') page = <AdminTopics />;
+  else if (path === CALLBACKS_PATH && (user.role === 'operator' || user.role === 'admin')) page = <CallbacksPage />;
+  else if (path === MY_FIGURES_PATH && (user.role === 'operator' || user.role === 'specialist')) page = <MyFigures />;
   // A supervisor has no queue: every page of theirs is their court's reports.
   else if ((path.startsWith('/reports') && user.role === 'admin') || user.role === 'supervisor')
     page = (
@@ -187,7 +193,13 @@ export function Console() {
               </li>
             );
           })}
+          {(user.role === 'operator' || user.role === 'admin') && <CallbacksNavItem />}
         </ul>
+        {(user.role === 'operator' || user.role === 'specialist') && (
+          <ul>
+            <MyFiguresNavItem />
+          </ul>
+        )}
         {(user.role === 'admin' || user.role === 'supervisor') && (
           <ul>
             <li>
@@ -213,6 +225,8 @@ export function Console() {
             </ul>
           </>
         )}
+        {/* At the foot of this column: beside the ticket, never over its composer. */}
+        <CallPanel />
       </nav>
       <CourtsContext.Provider value={courts}>{page}</CourtsContext.Provider>
       <Alerts alerts={banners.list} onDismiss={banners.remove} queue={params.get('queue')} />

@@ -7,6 +7,7 @@ import { courtTime, fileSize } from './format.ts';
 import { useI18n, type Key } from './i18n.tsx';
 import { ChannelIcon } from './ui.tsx';
 import { useAction } from './util.ts';
+import { callLineText, type CallDetail } from './calls/call-line.ts';
 
 export function Conversation({ ticket }: { ticket: TicketDetail }) {
   const { t } = useI18n();
@@ -41,14 +42,26 @@ export function Conversation({ ticket }: { ticket: TicketDetail }) {
   return (
     <ol className="conversation" aria-label={t('ticket.conversation')} ref={list} onScroll={onScroll}>
       {messages.map((m) => (
-        <MessageItem key={m.id} m={m} contactName={ticket.contactName} attachments={byMessage.get(m.id) ?? []} />
+        <MessageItem key={m.id} m={m} contactName={ticket.contactName} attachments={byMessage.get(m.id) ?? []} calls={ticket.calls} />
       ))}
     </ol>
   );
 }
 
-function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactName: string | null; attachments: AttachmentRow[] }) {
+function MessageItem({
+  m,
+  contactName,
+  attachments,
+  calls,
+}: {
+  m: MessageRow;
+  contactName: string | null;
+  attachments: AttachmentRow[];
+  calls: CallDetail[];
+}) {
   const { t } = useI18n();
+  // A phone call's entry: its readable line, worded from the call (calls/call-line.ts).
+  const callLine = callLineText(t, m, calls);
   // Escalation steps are notes by the person who took them; the citizen's notice is an automatic reply.
   const kind = m.auto === 'escalation' && m.direction === 'note' ? 'escalation' : m.auto ? 'auto' : m.direction;
   const author =
@@ -61,13 +74,19 @@ function MessageItem({ m, contactName, attachments }: { m: MessageRow; contactNa
     <li className={`msg msg-${kind}`} data-message-id={m.id}>
       <div className="msg-head">
         <ChannelIcon channel={m.channel} />
-        <span className="kind">{t(`dir.${kind}` as Key)}</span>
+        <span className="kind">{m.auto === 'call' ? t('calls.line.kind') : t(`dir.${kind}` as Key)}</span>
         <span className="author">{author}</span>
         <time>{courtTime(m.createdAt)}</time>
         {m.direction === 'out' && <Delivery m={m} />}
       </div>
       {m.subject && <p className="subject">{m.subject}</p>}
-      {m.text ? <div className="text">{m.text}</div> : m.html ? <p className="muted">{t('msg.htmlOnly')}</p> : null}
+      {callLine ? (
+        <div className="text call-line">{callLine}</div>
+      ) : m.text ? (
+        <div className="text">{m.text}</div>
+      ) : m.html ? (
+        <p className="muted">{t('msg.htmlOnly')}</p>
+      ) : null}
       {m.scopeFlag && <p className="flag">{t('msg.scopeFlag')}</p>}
       {attachments.length > 0 && (
         <ul className="attachments">

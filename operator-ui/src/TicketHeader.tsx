@@ -12,6 +12,7 @@ import { ScopeExplanation, showsScopeExplanation } from './ScopeExplanation.tsx'
 import { ScopeVerdict } from './ScopeVerdict.tsx';
 import { TicketActions } from './TicketActions.tsx';
 import { TopicTags } from './TopicTags.tsx';
+import { TicketCallBack } from './calls/PhoneReply.tsx';
 import { ChannelIcon, courtName, StatusBadge } from './ui.tsx';
 
 interface Props {
@@ -72,6 +73,7 @@ export function TicketHeader({ ticket: tk, courts, onClose, onChanged, onGone }:
       {showsScopeExplanation(tk) && <ScopeExplanation explanation={tk.scopeExplanation} score={tk.scopeScore} />}
       {tk.subject && <p className="subject">{tk.subject}</p>}
       <TicketActions ticket={tk} courts={courts} onChanged={onChanged} onGone={onGone} />
+      <TicketCallBack ticket={tk} />
       <EscalationControls ticket={tk} onChanged={onChanged} onGone={onGone} />
     </header>
   );

@@ -1,9 +1,11 @@
 // A ticket's topics: chips with a remove button, and a list to add an active topic. Each change sends the whole
-// set (PUT /api/tickets/:id/topics), which the server audits; the answer is what the ticket now has.
-import { useEffect, useState } from 'react';
+// set (PUT /api/tickets/:id/topics), which the server audits; the answer is what the ticket now has. A change made
+// in another console arrives as `topics.changed`; a reconnect reads the set again (events are not replayed).
+import { useEffect, useRef, useState } from 'react';
 import type { TopicRow } from '../../src/store/index.ts';
 import { api } from './api.ts';
 import { useI18n } from './i18n.tsx';
+import { useLive, useServerEvent } from './realtime.tsx';
 import { ErrorLine } from './ui.tsx';
 import { useAction } from './util.ts';
 import './topics.css';
@@ -13,10 +15,21 @@ export function TopicTags({ ticketId }: { ticketId: number }) {
   const [all, setAll] = useState<TopicRow[]>([]);
   const [mine, setMine] = useState<TopicRow[] | null>(null);
   const { busy, error, run } = useAction();
+  const { epoch } = useLive();
+  // Sets seen since a load began (live, or this console's own): newer than what the load reads.
+  const changes = useRef(0);
+  const show = (topics: TopicRow[]) => {
+    changes.current++;
+    setMine(topics);
+  };
+  useServerEvent('topics.changed', (e) => {
+    if (e.ticketId === ticketId) show(e.topics);
+  });
 
+  useEffect(() => setMine(null), [ticketId]);
   useEffect(() => {
     let current = true;
-    setMine(null);
+    const seen = changes.current;
     void run(async () => {
       const [list, own] = await Promise.all([
         api.get<{ items: TopicRow[] }>('/api/topics'),
@@ -24,16 +37,16 @@ export function TopicTags({ ticketId }: { ticketId: number }) {
       ]);
       if (!current) return;
       setAll(list.items);
-      setMine(own.topics);
+      if (changes.current === seen) setMine(own.topics);
     });
     return () => {
       current = false;
     };
-  }, [ticketId]);
+  }, [ticketId, epoch]);
 
   const nameOf = (x: TopicRow) => (lang === 'kk' ? x.nameKk : x.nameRu);
   const save = (ids: number[]) =>
-    run(async () => setMine((await api.put<{ topics: TopicRow[] }>(`/api/tickets/${ticketId}/topics`, { topicIds: ids })).topics));
+    run(async () => show((await api.put<{ topics: TopicRow[] }>(`/api/tickets/${ticketId}/topics`, { topicIds: ids })).topics));
 
   if (mine === null) return <ErrorLine error={error} />;
   const chosen = new Set(mine.map((x) => x.id));

@@ -81,6 +81,8 @@ export interface TicketDetail extends TicketRow {
   scopeExplanation: ScopeExplanation | null;
   /** The latest operator decision on the filter's verdict (overrule or "mark as appeal"); null when none. */
   scopeDecision: ScopeDecision | null;
+  /** How a reply can reach the citizen (a phone ticket: no plain text); absent from a server before it. */
+  replyVia?: ('text' | 'call-back' | 'whatsapp')[];
 }
 
 export interface ScopeDecision {

@@ -17,8 +17,11 @@ import {
   type TicketRow,
 } from './api.ts';
 import type { CourtCounters, Queue, QueueFields } from './queues.ts';
+import type { CallEvents } from './calls/types.ts';
+import type { TopicRow } from '../../src/store/index.ts';
 
-export interface ServerEvents {
+/** The phone's events (`call.state`, `call.rona`, `callback.updated`) are listed in calls/types.ts. */
+export interface ServerEvents extends CallEvents {
   'ticket.created': { ticket: TicketRow };
   /** `before`: where the ticket was, so a list can tell whether it held (and counted) it. */
   'ticket.updated': { ticket: TicketRow; before: QueueFields };
@@ -39,6 +42,8 @@ export interface ServerEvents {
   'call.updated': { ticketId: number; call: CallEntry };
   /** The ticket's rating survey was sent, or the citizen rated or commented: read it again. */
   'csat.changed': { ticketId: number };
+  /** The ticket's topics were set (by anyone): the new set. */
+  'topics.changed': { ticketId: number; topics: TopicRow[] };
   'channel.health': { channel: string; health: ChannelHealth };
   'presence.changed': { userId: number; presence: Presence };
   /** One court's queue counters, at most once a second per court, to those who see the court. */

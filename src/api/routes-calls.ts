@@ -1,4 +1,4 @@
-// Console actions on the phone: call a citizen back, move a live call to a specialist.
+// Console actions on the phone: call a citizen back, move a live call to a specialist, see and end one's live calls.
 import { Router } from 'express';
 import { z } from 'zod';
 import { VicError } from '../errors.ts';
@@ -7,10 +7,13 @@ import type { ApiDeps } from './server.ts';
 
 export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
   const r = Router();
+  // Degraded is not down: with drachtio connected while the PBX's OPTIONS fail, calls still go through, so the
+  // action is tried and the console warns. Anything else (connecting, down) cannot place a call.
   const phone = () => {
     const sip = registry.get('sip');
-    if (!sip || sip.health().state !== 'connected') throw new VicError('VIC_CHANNEL_NOT_CONNECTED');
-    return sip;
+    const state = sip?.health().state;
+    if (!sip || (state !== 'connected' && state !== 'degraded')) throw new VicError('VIC_CHANNEL_NOT_CONNECTED');
+    return { sip, warning: state === 'degraded' ? { warning: 'VIC_PHONE_DEGRADED' as const } : {} };
   };
 
   r.post('/tickets/:id/call-back', requireRole('operator'), (req, res) => {
@@ -19,9 +22,9 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     if (!user.sipExtension) throw new VicError('VIC_NO_EXTENSION');
     const number = store.contactAddress(t.contactId, 'phone');
     if (!number) throw new VicError('VIC_NO_PHONE_NUMBER');
-    const sip = phone();
+    const { sip, warning } = phone();
     if (!sip.callBack) throw new VicError('VIC_CALL_BACK_UNSUPPORTED');
-    const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number });
+    const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number, ticketId: t.id });
     store.audit({
       at: clock.now(),
       userId: user.id,
@@ -31,7 +34,7 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
       details: { callId },
       ip: req.ip ?? null,
     });
-    res.status(202).json({ callId });
+    res.status(202).json({ callId, ...warning });
   });
 
   r.post('/calls/:callId/transfer', requireRole('operator', 'admin'), (req, res) => {
@@ -42,7 +45,7 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     const to = store.getUser(specialistId);
     if (!to?.active || to.role !== 'specialist' || !to.sipExtension)
       throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
-    const sip = phone();
+    const { sip, warning } = phone();
     if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension })) throw new VicError('VIC_CALL_NOT_LIVE');
     store.audit({
       at: clock.now(),
@@ -53,7 +56,46 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
       details: { callId: call.callId, to: to.id },
       ip: req.ip ?? null,
     });
-    res.status(202).json({ ok: true });
+    res.status(202).json({ ok: true, ...warning });
+  });
+
+  // The user's own live legs, so a reload during a call brings the call panel back. The numbers are citizens'
+  // data: audited when there is any.
+  r.get('/calls/live', requireRole('operator', 'specialist', 'admin'), (req, res) => {
+    const user = userOf(req);
+    const items = (registry.get('sip')?.liveCalls?.() ?? []).filter((c) => c.userId === user.id);
+    if (items.length)
+      store.audit({
+        at: clock.now(),
+        userId: user.id,
+        action: 'call.live_read',
+        entity: 'ticket',
+        entityId: items[0].ticketId,
+        details: { callIds: items.map((c) => c.callId) },
+        ip: req.ip ?? null,
+      });
+    res.json({ items });
+  });
+
+  // Ends a live call: one's own (a leg of the user's), an admin any.
+  r.post('/calls/:callId/hangup', requireRole('operator', 'specialist', 'admin'), (req, res) => {
+    const user = userOf(req);
+    const callId = String(req.params.callId);
+    const sip = registry.get('sip');
+    const live = sip?.liveCalls?.() ?? [];
+    if (user.role !== 'admin' && !live.some((c) => c.callId === callId && c.userId === user.id)) throw new VicError('VIC_CALL_NOT_LIVE');
+    if (!sip?.hangup?.(callId)) throw new VicError('VIC_CALL_NOT_LIVE');
+    const call = store.getCall(callId);
+    store.audit({
+      at: clock.now(),
+      userId: user.id,
+      action: 'call.hangup',
+      entity: 'ticket',
+      entityId: call?.ticketId,
+      details: { callId },
+      ip: req.ip ?? null,
+    });
+    res.json({ ok: true });
   });
   return r;
 }

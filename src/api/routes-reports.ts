@@ -24,6 +24,7 @@ const filters = {
   to: day.optional(),
 };
 const summaryQuery = z.object(filters).strict();
+const mineQuery = z.object({ period: filters.period, from: filters.from, to: filters.to }).strict();
 const exportQuery = z
   .object({ ...filters, table: z.enum(TABLE_KEYS).default('overview'), lang: z.enum(['ru', 'kk']).default('ru') })
   .strict();
@@ -61,21 +62,37 @@ export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps
     }
     // The court's own time zone; across courts the centre's.
     const timeZone = q.courtId !== undefined ? calendars.for(q.courtId).timeZone : config.TZ_COURT;
+    const query: ReportQuery = {
+      courts: q.courtId !== undefined ? [q.courtId] : allowed,
+      ...(q.channel !== undefined ? { channel: q.channel } : {}),
+      ...(q.operatorId !== undefined ? { operatorId: q.operatorId } : {}),
+      period: periodOf(q, timeZone),
+      asOf: clock.now(),
+    };
+    return { query, timeZone };
+  }
+
+  function periodOf(q: Pick<z.infer<typeof summaryQuery>, 'period' | 'from' | 'to'>, timeZone: string) {
     try {
-      const period = resolvePeriod(q.period, timeZone, clock.now(), q.from, q.to);
-      const query: ReportQuery = {
-        courts: q.courtId !== undefined ? [q.courtId] : allowed,
-        ...(q.channel !== undefined ? { channel: q.channel } : {}),
-        ...(q.operatorId !== undefined ? { operatorId: q.operatorId } : {}),
-        period,
-        asOf: clock.now(),
-      };
-      return { query, timeZone };
+      return resolvePeriod(q.period, timeZone, clock.now(), q.from, q.to);
     } catch (err) {
       if (!(err instanceof PeriodError)) throw err;
       throw new VicError('VIC_VALIDATION', `Invalid ${err.field}: ${err.message}`, [{ path: err.field, message: err.message }]);
     }
   }
+
+  // The signed-in user's own figures ("Мои показатели"): the tickets they hold and the ratings credited to them, by
+  // the reports' definitions (operatorId = themselves, every court); nobody else's: the query names no one.
+  r.get('/reports/mine', async (req, res) => {
+    const me = userOf(req);
+    // A supervisor handles no tickets: nothing of theirs to count.
+    if (me.role === 'supervisor') throw new VicError('VIC_FORBIDDEN');
+    const q = parse(mineQuery, req.query);
+    const timeZone = me.courtId !== null ? calendars.for(me.courtId).timeZone : config.TZ_COURT;
+    const query: ReportQuery = { courts: 'all', operatorId: me.id, period: periodOf(q, timeZone), asOf: clock.now() };
+    const summary = await reads.run('reportSummary', query, timeZone);
+    res.json({ period: summary.period, asOf: summary.asOf, tickets: summary.tickets, ratings: summary.ratings });
+  });
 
   r.get('/reports/summary', async (req, res) => {
     const { query, timeZone } = reportQuery(req, parse(summaryQuery, req.query));

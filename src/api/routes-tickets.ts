@@ -2,6 +2,8 @@ import { Router } from 'express';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { sniffImage } from '../attachments.ts';
+import { callDetails } from '../callbacks.ts';
+import { replyVia, whatsappRoute } from '../callbacks-reply.ts';
 import { VicError } from '../errors.ts';
 import { decodeCursor, SORTS, type Viewer } from '../store/index.ts';
 import { canSee } from '../tickets.ts';
@@ -35,6 +37,8 @@ const messageSchema = z.object({
   text: z.string().trim().min(1).max(10_000),
   // Reply to a ticket another operator holds: take it over first (otherwise 409 VIC_NOT_ASSIGNEE).
   takeOver: z.boolean().optional(),
+  // A phone ticket's reply goes on WhatsApp to the same number (src/callbacks-reply.ts); it has no text channel.
+  via: z.literal('whatsapp').optional(),
 });
 const assignSchema = z.object({ userId: z.number().int().positive().nullable() });
 const patchSchema = z
@@ -51,7 +55,7 @@ const scopeSchema = z.discriminatedUnion('verdict', [
   z.object({ verdict: z.literal('appeal'), reason: scopeReason }),
 ]);
 
-export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock }: ApiDeps) {
+export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock, registry }: ApiDeps) {
   const r = Router();
   const staff = requireRole('admin', 'operator');
 
@@ -102,11 +106,14 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
     });
   });
   r.get('/tickets/:id', (req, res) => {
-    res.json(tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null));
+    const t = tickets.read(userOf(req), parse(idParam, req.params.id), req.ip ?? null);
+    res.json({ ...t, calls: callDetails(store, t.calls), replyVia: replyVia(store, registry, t) });
   });
   r.post('/tickets/:id/messages', (req, res) => {
     const b = parse(messageSchema, req.body);
-    const { messageId } = tickets.post(userOf(req), parse(idParam, req.params.id), b.kind, b.text, { takeOver: b.takeOver });
+    const id = parse(idParam, req.params.id);
+    const via = b.via && b.kind === 'reply' ? whatsappRoute(store, registry, tickets.visible(userOf(req), id)) : undefined;
+    const { messageId } = tickets.post(userOf(req), id, b.kind, b.text, { takeOver: b.takeOver, via });
     // Sent: the draft it was typed in is done, on every device.
     store.deleteDraft(userOf(req).id, parse(idParam, req.params.id));
     res.status(201).json({ message: store.getMessage(messageId) });

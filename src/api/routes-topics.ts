@@ -16,7 +16,7 @@ const patchTopic = z
 const orderTopics = z.object({ ids: z.array(z.number().int().positive()).min(1).max(500) }).strict();
 const tagTicket = z.object({ topicIds: z.array(z.number().int().positive()).max(50) }).strict();
 
-export function topicRoutes({ store, clock, tickets }: ApiDeps) {
+export function topicRoutes({ store, clock, tickets, events }: ApiDeps) {
   const r = Router();
   const admin = requireRole('admin');
   const topicOf = (raw: unknown) => {
@@ -75,11 +75,16 @@ export function topicRoutes({ store, clock, tickets }: ApiDeps) {
         throw new VicError('VIC_VALIDATION', `Invalid topicIds: no topic ${topicId}`, [{ path: 'topicIds', message: 'no such topic' }]);
       if (!topic.active && !had.has(topicId)) throw new VicError('VIC_CONFLICT', `The topic ${topicId} is switched off`);
     }
-    store.tx(() => {
+    const changed = store.tx(() => {
       const change = store.setTicketTopics(id, topicIds, userOf(req).id, clock.now());
-      if (change.added.length || change.removed.length) audit(req, 'ticket.topics_set', 'ticket', id, change);
+      const any = change.added.length > 0 || change.removed.length > 0;
+      if (any) audit(req, 'ticket.topics_set', 'ticket', id, change);
+      return any;
     });
-    res.json({ topics: store.ticketTopics(id) });
+    const topics = store.ticketTopics(id);
+    // Other open consoles show the new set at once (emitted after the commit).
+    if (changed) events.emit({ type: 'topics.changed', ticket: store.getTicket(id)!, topics });
+    res.json({ topics });
   });
   return r;
 }

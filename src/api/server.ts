@@ -27,6 +27,7 @@ import { ticketRoutes } from './routes-tickets.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { escalationRoutes } from './routes-escalations.ts';
 import { callRoutes } from './routes-calls.ts';
+import { callbackRoutes } from './routes-callbacks.ts';
 import { retentionRoutes } from './routes-retention.ts';
 import { scopeRoutes } from './routes-scope.ts';
 import { contactRoutes } from './routes-contacts.ts';
@@ -118,6 +119,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', ticketRoutes(deps));
   app.use('/api', escalationRoutes(deps));
   app.use('/api', callRoutes(deps));
+  app.use('/api', callbackRoutes(deps));
   app.use('/api', adminRoutes(deps));
   app.use('/api', retentionRoutes(deps));
   app.use('/api', scopeRoutes(deps));

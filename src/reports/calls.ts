@@ -1,12 +1,11 @@
 // Missed calls and the calls back they ask for.
-import { addWorkingMs } from '../../routing/calendar/index.ts';
 import type { MissedCallFact, ReportData } from './data.ts';
 import { share } from './stats.ts';
 
 /**
  * Missed calls (пропущенные звонки): calls started in the period that nobody answered (missed, abandoned by the
- * caller, or refused off hours), on tickets of the chosen courts held by the chosen operator. They are the phone
- * channel's: another channel chosen leaves none.
+ * caller, or refused off hours) and so got a call back due (a call back that failed is no missed call), on tickets
+ * of the chosen courts held by the chosen operator. They are the phone channel's: another channel chosen leaves none.
  */
 export function missedCallsOf(data: ReportData): MissedCallFact[] {
   const op = data.query.operatorId;
@@ -14,12 +13,12 @@ export function missedCallsOf(data: ReportData): MissedCallFact[] {
 }
 
 /**
- * A call back's deadline (срок перезвона): the court's reply-by limit of working time after the call back fell
- * due (the call itself in working time, else the next opening).
+ * A call back's deadline (срок перезвона): the call back task's own due time, which call progress sets
+ * (`CALLBACK_DUE_WORKING_MINUTES` of the court's working time after the miss, src/callbacks.ts) and the call-back
+ * queue calls overdue once passed: the report and the queue say the same.
  */
-export function callbackDeadline(data: ReportData, c: MissedCallFact): number {
-  const court = data.courts.get(c.courtId)!;
-  return addWorkingMs(court.calendar, new Date(c.callbackDueAt ?? c.startedAt), court.limitMs).getTime();
+export function callbackDeadline(c: MissedCallFact): number {
+  return c.callbackDueAt ?? c.startedAt;
 }
 
 /**
@@ -28,7 +27,7 @@ export function callbackDeadline(data: ReportData, c: MissedCallFact): number {
  * and the deadline has passed ("now"). Pending: not called back, still in time.
  */
 export function callbackState(data: ReportData, c: MissedCallFact): 'in_time' | 'late' | 'overdue' | 'pending' {
-  const deadline = callbackDeadline(data, c);
+  const deadline = callbackDeadline(c);
   if (c.calledBackAt !== null) return c.calledBackAt <= deadline ? 'in_time' : 'late';
   return deadline < data.query.asOf ? 'overdue' : 'pending';
 }

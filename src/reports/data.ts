@@ -7,13 +7,17 @@ import { workingMsBetween, type CourtCalendar } from '../../routing/calendar/ind
 import { CalendarBook } from '../calendars.ts';
 import type { Store } from '../store/index.ts';
 import { ticketsFromFacts } from './facts-read.ts';
+import type { FactsSums } from './facts-sum.ts';
 import type { ReportPeriod } from './period.ts';
 import { ratingFigures } from './ratings.ts';
 import type { WorkingTimes } from './tickets.ts';
 
 /** The statuses a ticket is "live" in (not resolved): the tickets_live index holds them. */
 export const LIVE = ['open', 'waiting', 'out_of_scope'] as const;
-/** A call's outcomes that leave the citizen unanswered: each asks for a call back. */
+/**
+ * A call's outcomes that leave the citizen unanswered: each asks for a call back, and call progress gives it a
+ * call-back due time (src/calls.ts); the reports find them by it (calls_missed_started, migration 23).
+ */
 export const MISSED_OUTCOMES = ['missed', 'abandoned', 'rejected_off_hours'] as const;
 /** The phone channel: calls belong to it, whatever channel their ticket began on. */
 export const PHONE_CHANNEL = 'sip';
@@ -90,8 +94,14 @@ export interface ReportQuery {
 export interface ReportData {
   query: ReportQuery;
   courts: Map<number, CourtInfo>;
-  /** Tickets received before the period's end that were live or resolved during it (a superset of "received"). */
+  /**
+   * Tickets received before the period's end that were live or resolved during it (a superset of "received"); for a
+   * summary read with `sums`, only those the sums leave out (changed since the facts' cursor, or of courts the
+   * facts do not serve). The drill-down needs them all.
+   */
   tickets: TicketFact[];
+  /** The rest of the tickets, summed in SQL over the report facts (facts-sum.ts); null: all are in `tickets`. */
+  sums: FactsSums | null;
   escalations: EscalationFact[];
   missedCalls: MissedCallFact[];
   /** Operators' scope decisions on tickets received in the period. */
@@ -148,14 +158,17 @@ function loadTickets(db: Database.Database, query: ReportQuery): TicketFact[] {
   return out;
 }
 
-/** The tickets from the report facts where they serve (facts-read.ts), the rest read and computed directly. */
-function readTickets(store: Store, query: ReportQuery, courts: Map<number, CourtInfo>): TicketFact[] {
-  const split = ticketsFromFacts(store, query, courts);
-  if (split === null) return loadTickets(store.db, query);
-  if (!split.otherCourts.length) return split.tickets;
-  const rest = loadTickets(store.db, { ...query, courts: split.otherCourts });
-  for (const t of rest) split.tickets.push(t);
-  return split.tickets;
+/** The tickets from the report facts where they serve (facts-read.ts; summed), the rest read and computed directly. */
+function readTickets(
+  store: Store,
+  query: ReportQuery,
+  courts: Map<number, CourtInfo>,
+  summed: boolean,
+): { tickets: TicketFact[]; sums: FactsSums | null } {
+  const split = ticketsFromFacts(store, query, courts, summed);
+  if (split === null) return { tickets: loadTickets(store.db, query), sums: null };
+  if (split.otherCourts.length) for (const t of loadTickets(store.db, { ...query, courts: split.otherCourts })) split.tickets.push(t);
+  return { tickets: split.tickets, sums: split.sums };
 }
 
 const inCourts = (query: ReportQuery, courtId: number) => query.courts === 'all' || query.courts.includes(courtId);
@@ -176,8 +189,9 @@ function loadMissedCalls(db: Database.Database, query: ReportQuery): MissedCallF
     db,
     `SELECT c.id, c.ticket_id AS ticketId, t.court_id AS courtId, t.assignee_id AS assigneeId, c.started_at AS startedAt,
        c.callback_due_at AS callbackDueAt, c.callback_done_at AS doneAt
-     FROM calls c JOIN tickets t ON t.id = c.ticket_id
-     WHERE c.started_at >= ? AND c.started_at < ? AND c.outcome IN (${MISSED_OUTCOMES.map((o) => `'${o}'`).join(', ')}) ORDER BY c.id`,
+     FROM calls c INDEXED BY calls_missed_started JOIN tickets t ON t.id = c.ticket_id
+     WHERE c.callback_due_at IS NOT NULL AND c.started_at >= ? AND c.started_at < ?
+       AND c.outcome IN (${MISSED_OUTCOMES.map((o) => `'${o}'`).join(', ')}) ORDER BY c.id`,
   ).all(query.period.start, query.period.end) as (Omit<MissedCallFact, 'calledBackAt'> & { doneAt: number | null })[];
   // The ticket's calls (calls_ticket index): the first one answered after the missed call.
   const later = q(db, `SELECT min(answered_at) AS at FROM calls WHERE ticket_id = ? AND answered_at IS NOT NULL AND started_at > ?`);
@@ -190,18 +204,25 @@ function loadMissedCalls(db: Database.Database, query: ReportQuery): MissedCallF
     });
 }
 
-function loadDecisions(db: Database.Database, query: ReportQuery, received: Set<number>): DecisionFact[] {
-  // A decision comes after its ticket arrived: those on tickets received in the period were taken since its start.
+function loadDecisions(db: Database.Database, query: ReportQuery): DecisionFact[] {
+  // The decisions on tickets received in the period (their court, channel and arrival as they are now); a decision
+  // comes after its ticket arrived, so those were taken since the period's start.
   const rows = q(
     db,
-    `SELECT d.ticket_id AS ticketId, d.source, d.user_id AS userId FROM scope_decisions d INDEXED BY scope_decisions_at
-     WHERE d.created_at >= ? ORDER BY d.id`,
-  ).all(query.period.start) as DecisionFact[];
-  return rows.filter((d) => received.has(d.ticketId));
+    `SELECT d.ticket_id AS ticketId, d.source, d.user_id AS userId, t.court_id AS courtId, t.channel, t.created_at AS createdAt
+     FROM scope_decisions d INDEXED BY scope_decisions_at JOIN tickets t ON t.id = d.ticket_id
+     WHERE d.created_at >= @start AND t.created_at >= @start AND t.created_at < @end ORDER BY d.id`,
+  ).all({ start: query.period.start, end: query.period.end }) as (DecisionFact & { courtId: number; channel: string })[];
+  return rows
+    .filter((d) => inCourts(query, d.courtId) && (query.channel === undefined || d.channel === query.channel))
+    .map(({ ticketId, source, userId }) => ({ ticketId, source, userId }));
 }
 
-/** Reads everything a report needs in one read transaction (one snapshot), with each court's calendar. */
-export function loadReportData(store: Store, query: ReportQuery, defaultTimeZone: string): ReportData {
+/**
+ * Reads everything a report needs in one read transaction (one snapshot), with each court's calendar. `summed`:
+ * for the summary only, the tickets the facts serve summed in SQL (ReportData.sums) rather than read.
+ */
+export function loadReportData(store: Store, query: ReportQuery, defaultTimeZone: string, summed = false): ReportData {
   return store.tx(() => {
     const db = store.db;
     const book = new CalendarBook(store, defaultTimeZone);
@@ -225,9 +246,7 @@ export function loadReportData(store: Store, query: ReportQuery, defaultTimeZone
         limitMs: c.slaMin * 60_000,
         calendar: book.for(c.id),
       });
-    const tickets = readTickets(store, query, courts);
-    const { start, end } = query.period;
-    const received = new Set(tickets.filter((t) => t.createdAt >= start && t.createdAt < end).map((t) => t.id));
+    const { tickets, sums } = readTickets(store, query, courts, summed);
     const userNames = new Map(
       (q(db, `SELECT id, name FROM users`).all() as { id: number; name: string }[]).map((u) => [u.id, u.name] as const),
     );
@@ -235,9 +254,10 @@ export function loadReportData(store: Store, query: ReportQuery, defaultTimeZone
       query,
       courts,
       tickets,
+      sums,
       escalations: loadEscalations(db, query),
       missedCalls: loadMissedCalls(db, query),
-      decisions: loadDecisions(db, query, received),
+      decisions: loadDecisions(db, query),
       userNames,
       ratings: ratingFigures(store, query),
     };

@@ -2,10 +2,12 @@
 // unchanged since the job's cursor with their working times worked out; the tickets changed since (the last
 // seconds, read from the tickets by the same indexes the job follows) and every ticket of a court whose calendar
 // changed since its facts were worked out are taken as they are now and computed here, as without the facts.
+// For a summary the unchanged tickets are summed in SQL instead of read (facts-sum.ts).
 import type Database from 'better-sqlite3';
 import type { Store } from '../store/index.ts';
 import { LIVE, q, TICKET_COLUMNS, type CourtInfo, type ReportQuery, type TicketFact } from './data.ts';
 import { calendarKey, factsCourts, factsCursor } from './facts.ts';
+import { sumFacts, type FactsSums } from './facts-sum.ts';
 
 const FACT_COLUMNS = `ticket_id, court_id, channel, assignee_id, status, scope_verdict, model_verdict, language, created_at,
   first_response_at, due_at, resolved_at, first_response_ms, resolution_ms, off_hours`;
@@ -63,7 +65,10 @@ function changedSince(db: Database.Database, since: number): TicketFact[] {
 }
 
 export interface FactsSplit {
+  /** The tickets read one by one: all of them, or (summed) only those changed since the cursor. */
   tickets: TicketFact[];
+  /** The served courts' unchanged tickets as sums (facts-sum.ts), when asked for. */
+  sums: FactsSums | null;
   /** Courts the facts cannot serve yet (calendar changed, or not met by the job): to be read as without facts. */
   otherCourts: number[];
 }
@@ -73,7 +78,7 @@ export interface FactsSplit {
  * start: the backlog), from the facts; null when reading the tickets directly is no more work (the job's cursor
  * is before the period's start: everything since would be read anyway).
  */
-export function ticketsFromFacts(store: Store, query: ReportQuery, courts: Map<number, CourtInfo>): FactsSplit | null {
+export function ticketsFromFacts(store: Store, query: ReportQuery, courts: Map<number, CourtInfo>, summed = false): FactsSplit | null {
   const db = store.db;
   const cursor = factsCursor(store);
   const { start, end } = query.period;
@@ -102,13 +107,15 @@ export function ticketsFromFacts(store: Store, query: ReportQuery, courts: Map<n
     `SELECT ${FACT_COLUMNS} FROM report_facts INDEXED BY report_facts_open WHERE court_id = @court AND done_at >= @start AND created_at < @start${channel}`,
   );
   const tickets: TicketFact[] = [];
-  for (const court of served) {
-    const params = { court, start, end, ...(query.channel === undefined ? {} : { channel: query.channel }) };
-    for (const stmt of [received, carriedOpen, carriedDone])
-      // Row by row: a year's tickets are too many to spread into push() as arguments (and all() was no faster).
-      for (const r of stmt.raw(true).iterate(params) as IterableIterator<FactRow>) if (!changedIds.has(r[0])) tickets.push(toFact(r));
-  }
+  const sums = summed ? sumFacts(db, query, courts, served, [...changedIds]) : null;
+  if (!summed)
+    for (const court of served) {
+      const params = { court, start, end, ...(query.channel === undefined ? {} : { channel: query.channel }) };
+      for (const stmt of [received, carriedOpen, carriedDone])
+        // Row by row: a year's tickets are too many to spread into push() as arguments (and all() was no faster).
+        for (const r of stmt.raw(true).iterate(params) as IterableIterator<FactRow>) if (!changedIds.has(r[0])) tickets.push(toFact(r));
+    }
   for (const t of changed)
     if (servedSet.has(t.courtId) && t.createdAt < end && (query.channel === undefined || t.channel === query.channel)) tickets.push(t);
-  return { tickets, otherCourts: wanted.filter((id) => !servedSet.has(id)) };
+  return { tickets, sums, otherCourts: wanted.filter((id) => !servedSet.has(id)) };
 }

@@ -2,13 +2,12 @@
 // tickets behind one number (the drill-down). Both call the same definitions, so a number and its list agree.
 import type { Store } from '../store/index.ts';
 import { callbackState, callFigures, missedCallsOf } from './calls.ts';
-import { loadReportData, type ReportData, type ReportQuery, type TicketFact } from './data.ts';
+import { loadReportData, type ReportData, type ReportQuery } from './data.ts';
 import { escalationFigures, escalationsOf } from './escalations.ts';
 import { decidedTickets, scopeFigures, scopeTickets } from './scope.ts';
+import { DaysTally, figuresOf, groupLeaves, type Leaf } from './tally.ts';
 import {
-  arrivalsHeatMap,
   breached,
-  dailyRows,
   firstResponseMs,
   inBacklog,
   languageOf,
@@ -17,54 +16,58 @@ import {
   outOfScope,
   receivedTickets,
   resolutionMs,
-  ticketFigures,
+  tallyDays,
+  tallyTicket,
 } from './tickets.ts';
 
 export type { ReportQuery } from './data.ts';
-
-/** Groups of received tickets, each with the ticket figures. */
-function groupBy<K>(received: TicketFact[], key: (t: TicketFact) => K): Map<K, TicketFact[]> {
-  const out = new Map<K, TicketFact[]>();
-  for (const t of received) {
-    const k = key(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
-  }
-  return out;
-}
 
 /** Ids in order, null (nobody) last. */
 const nullLast = (a: number | null, b: number | null) => (a === null ? 1 : b === null ? -1 : a - b);
 
 export function summarize(data: ReportData) {
   const { period, channel, operatorId, asOf } = data.query;
-  const received = receivedTickets(data);
-  const byChannel = groupBy(received, (t) => t.channel);
-  const byCourt = groupBy(received, (t) => t.courtId);
-  const byOperator = groupBy(received, (t) => t.assigneeId);
+  // Tally leaves and days (tally.ts): the tickets read one by one, and the sums of the rest over the facts.
+  const own = new Map<string, Leaf>();
+  const days = new DaysTally(period.days, period.timeZone);
+  for (const t of data.tickets) {
+    if (t.createdAt >= period.start && t.createdAt < period.end) tallyTicket(data, t, own);
+    tallyDays(data, t, days);
+  }
+  const sums = data.sums;
+  if (sums) {
+    for (const r of sums.received) days.addReceived(r.at, r.channel, r.n);
+    for (const r of sums.arrivals) days.addArrivals(r.at, r.n);
+    for (const r of sums.resolutions) days.addResolutions(r.at, r.n);
+  }
+  const leaves = [...(sums?.leaves ?? []), ...own.values()];
+  // Ticket figures count the received tickets held by the chosen operator (heldBy); the scope figures all of them.
+  const held = operatorId === undefined ? leaves : leaves.filter((l) => l.assigneeId === operatorId);
+  const byChannel = groupLeaves(held, (l) => l.channel);
+  const byCourt = groupLeaves(held, (l) => l.courtId);
+  const byOperator = groupLeaves(held, (l) => l.assigneeId);
   return {
     period: { kind: period.kind, from: period.from, to: period.to, timeZone: period.timeZone },
     filters: { courts: data.query.courts, channel: channel ?? null, operatorId: operatorId ?? null },
     asOf,
-    tickets: ticketFigures(data, received),
-    days: dailyRows(data, received),
-    arrivals: arrivalsHeatMap(data, received),
-    byChannel: [...byChannel.keys()].sort().map((c) => ({ channel: c, ...ticketFigures(data, byChannel.get(c)!) })),
+    tickets: figuresOf(held),
+    days: days.rows(),
+    arrivals: days.heat,
+    byChannel: [...byChannel.keys()].sort().map((c) => ({ channel: c, ...figuresOf(byChannel.get(c)!) })),
     byCourt: [...byCourt.keys()]
       .sort((a, b) => a - b)
       .map((id) => {
         const c = data.courts.get(id)!;
-        return { courtId: id, code: c.code, nameRu: c.nameRu, nameKk: c.nameKk, ...ticketFigures(data, byCourt.get(id)!) };
+        return { courtId: id, code: c.code, nameRu: c.nameRu, nameKk: c.nameKk, ...figuresOf(byCourt.get(id)!) };
       }),
     // The operator holding each ticket now; null: nobody (waiting in the queue, or turned away).
     byOperator: [...byOperator.keys()].sort(nullLast).map((id) => ({
       operatorId: id,
       name: id === null ? null : (data.userNames.get(id) ?? null),
-      ...ticketFigures(data, byOperator.get(id)!),
+      ...figuresOf(byOperator.get(id)!),
     })),
     escalations: escalationFigures(data),
-    scope: scopeFigures(data),
+    scope: scopeFigures(data, leaves),
     calls: callFigures(data),
     ratings: data.ratings,
   };
@@ -101,6 +104,7 @@ export interface DrillParams {
 
 /** The ids of the tickets behind a figure, newest first (a ticket once, however many escalations or calls). */
 export function drillIds(data: ReportData, figure: DrillFigure, p: DrillParams): number[] {
+  if (data.sums) throw new Error('the drill-down needs every ticket: read the report without sums');
   const received = () => receivedTickets(data);
   let ids: number[];
   switch (figure) {
@@ -186,7 +190,7 @@ export function ticketTimes(data: ReportData, ids: number[]): Map<number, { firs
 
 /** The report's summary, read in one snapshot. */
 export function reportSummary(store: Store, query: ReportQuery, timeZone: string): ReportSummary {
-  return summarize(loadReportData(store, query, timeZone));
+  return summarize(loadReportData(store, query, timeZone, true));
 }
 
 /** One page of the tickets behind a figure: ids below `before` (keyset), newest first, and whether more follow. */

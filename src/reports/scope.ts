@@ -1,7 +1,7 @@
 // Appeals turned away (out of scope) and the operators' corrections of the appeal filter.
 import type { ReportData, TicketFact } from './data.ts';
 import { share } from './stats.ts';
-import { outOfScope } from './tickets.ts';
+import type { Leaf } from './tally.ts';
 
 /**
  * The tickets the scope figures are over: received in the period, of the chosen courts and channel, whoever holds
@@ -12,10 +12,15 @@ export function scopeTickets(data: ReportData): TicketFact[] {
   return data.tickets.filter((t) => t.createdAt >= start && t.createdAt < end);
 }
 
-/** Tickets of `received` with an operator's decision of this kind (by the chosen operator, when one is chosen). */
-export function decidedTickets(data: ReportData, received: TicketFact[], source: 'overrule' | 'marked_appeal'): TicketFact[] {
+/** The received tickets with an operator's decision of this kind (by the chosen operator, when one is chosen). */
+function decidedIds(data: ReportData, source: 'overrule' | 'marked_appeal'): Set<number> {
   const op = data.query.operatorId;
-  const ids = new Set(data.decisions.filter((d) => d.source === source && (op === undefined || d.userId === op)).map((d) => d.ticketId));
+  return new Set(data.decisions.filter((d) => d.source === source && (op === undefined || d.userId === op)).map((d) => d.ticketId));
+}
+
+/** Tickets of `received` with an operator's decision of this kind (decidedIds). */
+export function decidedTickets(data: ReportData, received: TicketFact[], source: 'overrule' | 'marked_appeal'): TicketFact[] {
+  const ids = decidedIds(data, source);
   return received.filter((t) => ids.has(t.id));
 }
 
@@ -26,18 +31,25 @@ export function decidedTickets(data: ReportData, received: TicketFact[], source:
  * in scope by an operator; their share is of the filtered. Marked (отмечено оператором): marked as an appeal by an
  * operator.
  */
-export function scopeFigures(data: ReportData) {
-  const received = scopeTickets(data);
-  const out = received.filter(outOfScope).length;
-  const filtered = received.filter((t) => t.modelVerdict === 'appeal').length;
-  const overruled = decidedTickets(data, received, 'overrule').length;
+export function scopeFigures(data: ReportData, leaves: Leaf[]) {
+  // Counted over the tally leaves of every received ticket (tally.ts: outOfScope and the filter's verdict summed);
+  // the decisions are of received tickets only (data.ts), so their tickets are counted as they are.
+  let received = 0;
+  let out = 0;
+  let filtered = 0;
+  for (const l of leaves) {
+    received += l.received;
+    out += l.outOfScope;
+    filtered += l.filtered;
+  }
+  const overruled = decidedIds(data, 'overrule').size;
   return {
-    received: received.length,
+    received,
     outOfScope: out,
-    outOfScopeShare: share(out, received.length),
+    outOfScopeShare: share(out, received),
     filtered,
     overruled,
     overruledShare: share(overruled, filtered),
-    markedAppeal: decidedTickets(data, received, 'marked_appeal').length,
+    markedAppeal: decidedIds(data, 'marked_appeal').size,
   };
 }

@@ -2,9 +2,8 @@
 // the backlog at each day's end. Each is defined once here (its doc comment, the same words as
 // docs/reports.md); the summary, its breakdowns, the drill-down and the exports all call these.
 import { isWorkingTime, workingMsBetween, type CourtCalendar } from '../../routing/calendar/index.ts';
-import { workingMs, type ReportData, type TicketFact } from './data.ts';
-import { localHour } from './period.ts';
-import { countBy, durations, share, type Durations } from './stats.ts';
+import type { ReportData, TicketFact } from './data.ts';
+import { emptyLeaf, leafKey, type DaysTally, type Leaf } from './tally.ts';
 
 /** A ticket counts for an operator when they hold it now (its assignee). */
 export const heldBy = (data: ReportData, t: TicketFact) => data.query.operatorId === undefined || t.assigneeId === data.query.operatorId;
@@ -75,8 +74,21 @@ function judge(data: ReportData, t: TicketFact): 'within' | 'over' | null {
   if (answered !== null) return answered <= limit ? 'within' : 'over';
   if (outOfScope(t)) return null;
   // Resolved without an answer: the clock stopped at the resolution, whose working time is known (the facts hold it).
-  const elapsed = resolutionMs(data, t) ?? workingMs(data, t.courtId, t.createdAt, replyClockStop(data, t));
-  return elapsed > limit ? 'over' : null;
+  const resolution = resolutionMs(data, t);
+  if (resolution !== null) return resolution > limit ? 'over' : null;
+  return workingMsOver(data.courts.get(t.courtId)!.calendar, t.createdAt, replyClockStop(data, t), limit) ? 'over' : null;
+}
+
+/**
+ * Whether more than `limit` of working time lies between `from` and `to`: the working time up to `to`, counted a
+ * stretch at a time (it only grows), so a ticket open for years is not summed day by day to its end.
+ */
+export function workingMsOver(cal: CourtCalendar, from: number, to: number, limit: number): boolean {
+  for (let span = 7 * 86_400_000; ; span *= 8) {
+    const until = Math.min(to, from + span);
+    if (workingMsBetween(cal, new Date(from), new Date(until)) > limit) return true;
+    if (until === to) return false;
+  }
 }
 
 /** Tickets a reply-by breach is judged on: with a reply-by time (set on arrival) and not turned away since. */
@@ -109,102 +121,41 @@ export function inBacklog(data: ReportData, t: TicketFact, dayEnd: number): bool
   );
 }
 
-export interface TicketFigures {
-  received: number;
-  byChannel: Record<string, number>;
-  /** Over the answered tickets; the share is of the tickets judged (answered, or unanswered past the limit). */
-  firstResponse: Durations & { withinLimit: number; overLimit: number; withinLimitShare: number | null };
-  resolution: Durations;
-  /** The share is of the received tickets judged for it (hasReplyBy). */
-  slaBreaches: { count: number; share: number | null };
-  offHours: { count: number; share: number | null };
-  languages: Record<string, number>;
-}
+export type { TicketFigures } from './tally.ts';
 
-/** The ticket figures over a set of received tickets (the whole selection, or one channel's, court's, operator's). */
-export function ticketFigures(data: ReportData, received: TicketFact[]): TicketFigures {
-  // One pass: a year of all courts is a quarter of a million tickets, and this runs for every breakdown.
-  const answered: number[] = [];
-  const resolved: number[] = [];
-  let within = 0;
-  let over = 0;
-  let withDue = 0;
-  let breaches = 0;
-  let off = 0;
-  for (const t of received) {
-    const first = firstResponseMs(data, t);
-    if (first !== null) answered.push(first);
-    const verdict = limitVerdict(data, t);
-    if (verdict === 'within') within++;
-    else if (verdict === 'over') over++;
-    if (hasReplyBy(t)) {
-      withDue++;
-      if (breached(data, t)) breaches++;
-    }
-    if (offHours(data, t)) off++;
-    const resolution = resolutionMs(data, t);
-    if (resolution !== null) resolved.push(resolution);
+/** Adds the received ticket `t` to its leaf (tally.ts): the figures above, each ticket's flags summed. */
+export function tallyTicket(data: ReportData, t: TicketFact, leaves: Map<string, Leaf>) {
+  const language = languageOf(t);
+  const key = leafKey(t.courtId, t.channel, t.assigneeId, language);
+  let l = leaves.get(key);
+  if (!l) leaves.set(key, (l = emptyLeaf(t.courtId, t.channel, t.assigneeId, language)));
+  l.received++;
+  const first = firstResponseMs(data, t);
+  if (first !== null) l.firstResponse.push(first);
+  const verdict = limitVerdict(data, t);
+  if (verdict === 'within') l.within++;
+  else if (verdict === 'over') l.over++;
+  if (hasReplyBy(t)) {
+    l.withReplyBy++;
+    if (breached(data, t)) l.breaches++;
   }
-  return {
-    received: received.length,
-    byChannel: countBy(received, (t) => t.channel),
-    firstResponse: { ...durations(answered), withinLimit: within, overLimit: over, withinLimitShare: share(within, within + over) },
-    resolution: durations(resolved),
-    slaBreaches: { count: breaches, share: share(breaches, withDue) },
-    offHours: { count: off, share: share(off, received.length) },
-    languages: countBy(received, languageOf),
-  };
+  if (offHours(data, t)) l.offHours++;
+  const resolution = resolutionMs(data, t);
+  if (resolution !== null) l.resolution.push(resolution);
+  if (outOfScope(t)) l.outOfScope++;
+  if (t.modelVerdict === 'appeal') l.filtered++;
 }
 
-export interface DayRow {
-  date: string;
-  received: number;
-  byChannel: Record<string, number>;
-  backlog: number;
-}
-
-/** Per local day of the period: tickets received (by channel) and the backlog at the day's end. */
-export function dailyRows(data: ReportData, received: TicketFact[]): DayRow[] {
-  const { days } = data.query.period;
-  // A ticket's day: the number of day ends at or before its arrival (no date formatting per ticket).
-  const ends = Float64Array.from(days.map((d) => d.end));
-  const byDay = days.map((): TicketFact[] => []);
-  for (const t of received) byDay[countBefore(ends, t.createdAt + 1)].push(t);
-  // inBacklog counted for every day at once: arrivals before the day's end less resolutions before it.
-  const counted = data.tickets.filter((t) => heldBy(data, t) && !outOfScope(t));
-  const arrivals = Float64Array.from(counted.map((t) => t.createdAt)).sort();
-  const resolutions = Float64Array.from(
-    counted.filter((t) => t.status === 'resolved' && t.resolvedAt !== null).map((t) => t.resolvedAt!),
-  ).sort();
-  return days.map((day, i) => {
-    const list = byDay[i];
-    return {
-      date: day.date,
-      received: list.length,
-      byChannel: countBy(list, (t) => t.channel),
-      backlog: countBefore(arrivals, day.end) - countBefore(resolutions, day.end),
-    };
-  });
-}
-
-/** How many of the sorted values are below `limit`. */
-function countBefore(sorted: ArrayLike<number>, limit: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Arrivals by ISO weekday (rows 0–6: Monday–Sunday) and local hour (columns 0–23): the heat map. */
-export function arrivalsHeatMap(data: ReportData, received: TicketFact[]): number[][] {
-  const grid = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
-  for (const t of received) {
-    const p = localHour(data.query.period.timeZone, t.createdAt);
-    grid[p.weekday - 1][p.hour]++;
-  }
-  return grid;
+/**
+ * Adds a ticket of the report (received in the period, or before it and not resolved by its start) to the days:
+ * when received in the period, to its day's count and the heat map; held by the chosen operator and not turned
+ * away, to the backlog (inBacklog: its arrival, and its resolution if resolved).
+ */
+export function tallyDays(data: ReportData, t: TicketFact, days: DaysTally) {
+  if (!heldBy(data, t)) return;
+  const { start, end } = data.query.period;
+  if (t.createdAt >= start && t.createdAt < end) days.addReceived(t.createdAt, t.channel, 1);
+  if (outOfScope(t)) return;
+  days.addArrivals(t.createdAt, 1);
+  if (t.status === 'resolved' && t.resolvedAt !== null) days.addResolutions(t.resolvedAt, 1);
 }

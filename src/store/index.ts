@@ -26,7 +26,7 @@ import { TopicQueries } from './topics.ts';
 import { UserQueries } from './users.ts';
 
 export type { AttachmentRow } from './attachments.ts';
-export type { CallRow } from './calls.ts';
+export type { CallRow, CallbackAttempt, CallbackCounts, CallbackTaskRow } from './calls.ts';
 export type { CannedRow } from './canned.ts';
 export type { ContactMerge, ContactTicket, MergeMoved } from './contact-edit.ts';
 export type { CourtRow, WeekHours } from './courts.ts';

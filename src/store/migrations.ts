@@ -623,4 +623,25 @@ export const MIGRATIONS: string[] = [
     redo_ticket_id INTEGER
   );
   `,
+  /*
+   * 22: callback tasks (src/callbacks.ts): whom a call rang (JSON user ids, in order), a call-back's result, and
+   * each try to call the citizen back. Written by call progress and the console, never by a message's ingest; the
+   * queue's indexes are partial, so a call ingested (no due time yet) writes no entry in them.
+   */ `
+  ALTER TABLE calls ADD COLUMN rung TEXT;
+  ALTER TABLE calls ADD COLUMN callback_result TEXT;
+  CREATE TABLE callback_attempts (
+    id INTEGER PRIMARY KEY,
+    call_row_id INTEGER NOT NULL REFERENCES calls(id),
+    at INTEGER NOT NULL,
+    user_id INTEGER REFERENCES users(id),
+    result TEXT NOT NULL
+  );
+  CREATE INDEX callback_attempts_call ON callback_attempts(call_row_id, at);
+  CREATE INDEX calls_callback_open ON calls(callback_due_at, id) WHERE callback_due_at IS NOT NULL AND callback_done_at IS NULL;
+  CREATE INDEX calls_callback_done ON calls(callback_done_at, id) WHERE callback_done_at IS NOT NULL;
+  `,
+  /* 23: reports (src/reports/) read a period's missed calls by when they started; partial: a call gets its entry when call progress sets its call-back due time, never at ingest */ `
+  CREATE INDEX calls_missed_started ON calls(started_at) WHERE callback_due_at IS NOT NULL;
+  `,
 ];

@@ -61,10 +61,14 @@ describe('escalation in the console', () => {
 
     const [op, spec] = await Promise.all([browsers.newPage(), browsers.newPage()]);
     await Promise.all([signIn(op, 'op-esc', 'password-123'), signIn(spec, 'spec-judge', 'password-123')]);
-    // The specialist's workspace: only their own tickets and the resolved ones.
+    // The specialist's workspace: only their own tickets and the resolved ones, and their own figures.
     await spec.getByRole('heading', { name: 'Мои обращения' }).waitFor();
     const specNav = spec.getByRole('navigation').getByRole('link');
-    expect(await specNav.allInnerTexts()).toEqual([expect.stringMatching(/^Мои обращения/), expect.stringMatching(/^Решённые/)]);
+    expect(await specNav.allInnerTexts()).toEqual([
+      expect.stringMatching(/^Мои обращения/),
+      expect.stringMatching(/^Решённые/),
+      'Мои показатели',
+    ]);
     await spec.getByText('Обращений нет').waitFor();
 
     const r = vic.ingest(

@@ -1,6 +1,7 @@
 // The report page (Debian's Chromium through playwright-core, a real VIC): an admin sees the server's figures,
 // opens the tickets behind a number (a page, then "show more") and one ticket, and downloads a table as CSV and
-// XLSX and the monthly summary; a supervisor sees their own court only, in Russian and Kazakh.
+// XLSX and the monthly summary; a supervisor sees their own court only, in Russian and Kazakh; an operator sees
+// their own figures and the ratings of their answers ("Мои показатели").
 // The data: December 2026 in two courts (Asia/Almaty, UTC+5), "now" Thursday 3 December 12:00.
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -172,6 +173,29 @@ describe('the report page', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(monthly.path);
     expect(book.worksheets.length).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('shows an operator their own figures and the ratings of their answers, in Kazakh too', async () => {
+    const page = await browsers.newPage();
+    await signIn(page, 'op-r', 'password-123');
+    await page.getByRole('navigation').getByRole('link', { name: 'Мои показатели' }).click();
+    await page.getByRole('heading', { name: 'Мои показатели', level: 1 }).waitFor();
+    const res = await page.request.get(`${base}/api/reports/mine`);
+    expect(res.status()).toBe(200);
+    const mine = (await res.json()) as Summary & { ratings: { rated: number; mean: number } };
+    const cell = (figure: string) => page.locator(`tr[data-figure="${figure}"] td`);
+    await cell('received').getByText(String(mine.tickets.received), { exact: true }).waitFor();
+    // Their two answers, in 20 and 45 working minutes (the median of two is the first); the 5 given to the first.
+    expect(mine.tickets.firstResponse).toMatchObject({ count: 2, medianMin: 20, p90Min: 45 });
+    expect(await cell('answered').textContent()).toBe('2');
+    expect(await cell('frMedian').textContent()).toBe('20');
+    expect(mine.ratings).toMatchObject({ rated: 1, mean: 5 });
+    expect(await cell('ratingMean').textContent()).toBe('5');
+    expect(await cell('score5').textContent()).toBe('1');
+    await page.getByRole('button', { name: 'Қазақша' }).click();
+    await page.getByRole('heading', { name: 'Менің көрсеткіштерім', level: 1 }).waitFor();
+    await page.locator('tr[data-figure="ratingMean"] th').getByText('Орташа баға').waitFor();
+    await page.getByRole('button', { name: 'Русский' }).click();
   }, 60_000);
 
   it('shows a supervisor their own court only, and in Kazakh', async () => {

@@ -1,5 +1,6 @@
 // Topics in real Chromium against a real VIC: an admin adds a topic on the topics screen, an operator tags a ticket
-// with it (and a seeded one) and removes one in Kazakh; an admin creates a supervisor, whose console has no queue.
+// with it (and a seeded one) and removes one in Kazakh; a tag set in one console shows at once in another that has
+// the ticket open; an admin creates a supervisor, whose console has no queue.
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { envelope } from '../helpers.ts';
@@ -64,6 +65,39 @@ describe('topics', () => {
     ).toEqual({
       n: 3,
     });
+  }, 60_000);
+
+  it('shows a tag set in one console at once in another console that has the ticket open', async () => {
+    const { ticketId } = vic.ingest(
+      envelope({
+        courtHint: 'sko-regional',
+        sender: { kind: 'whatsapp', address: '77015550901@c.us', displayName: 'Гульнар' },
+        text: 'Сколько стоит госпошлина за апелляцию?',
+      }),
+    );
+    const ref = vic.store.getTicket(ticketId)!.ref;
+    const [op, admin] = await Promise.all([browsers.newPage(), browsers.newPage()]);
+    // Two consoles at once on a busy machine: generous waits; the live figure has its own bound.
+    for (const p of [op, admin]) p.context().setDefaultTimeout(15_000);
+    await Promise.all([signIn(op, 'op-topics', 'password-123'), signIn(admin, 'admin', 'admin-secret-1')]);
+    for (const p of [op, admin]) {
+      await p.goto(`${new URL(p.url()).origin}/tickets/${ticketId}`);
+      await p.getByRole('heading', { name: new RegExp(ref) }).waitFor();
+    }
+    const tagsIn = (p: typeof op) => p.getByRole('group', { name: 'Темы обращения' });
+    await tagsIn(admin).getByText('Темы не отмечены').waitFor();
+
+    const since = Date.now();
+    await tagsIn(op).getByRole('combobox', { name: 'Добавить тему' }).selectOption({ label: 'Государственная пошлина' });
+    await tagsIn(admin).getByRole('listitem').filter({ hasText: 'Государственная пошлина' }).waitFor();
+    const shownMs = Date.now() - since;
+    console.log(`topic tag shown in the other console ${shownMs} ms after the change`);
+    expect(shownMs).toBeLessThan(5000);
+    // Removed in the other console: gone here too, and the picker offers it again.
+    await tagsIn(admin).getByRole('button', { name: 'Убрать тему «Государственная пошлина»' }).click();
+    await tagsIn(op).getByText('Темы не отмечены').waitFor();
+    expect(await tagsIn(op).getByRole('option', { name: 'Государственная пошлина' }).count()).toBe(1);
+    expect(tagsOf(ticketId)).toEqual([]);
   }, 60_000);
 
   it('lets an admin create a supervisor, whose console shows no queue', async () => {

@@ -24,13 +24,13 @@ describe('the ticket side of phone calls', () => {
     expect(vic.calls.huntList().map((h) => h.extension)).toEqual(['202', '201']);
   });
 
-  it('turns a missed call on Sunday into a callback due at Monday’s opening', async () => {
+  it('turns a missed call on Sunday into a callback due two working hours after Monday’s opening', async () => {
     const { vic } = await makeVic({}, SATURDAY_NIGHT);
     expect(vic.calls.openNow()).toEqual({ working: false, nextOpening: Date.parse('2026-11-30T04:00:00Z') });
     const r = vic.ingest(call('call-1@pbx'));
     expect(vic.ingest(call('call-1@pbx')).duplicate).toBe(true);
     const c = vic.calls.progress('call-1@pbx', { outcome: 'rejected_off_hours', endedAt: SATURDAY_NIGHT });
-    expect(c).toMatchObject({ outcome: 'rejected_off_hours', callbackDueAt: Date.parse('2026-11-30T04:00:00Z'), ticketId: r.ticketId });
+    expect(c).toMatchObject({ outcome: 'rejected_off_hours', callbackDueAt: Date.parse('2026-11-30T06:00:00Z'), ticketId: r.ticketId });
     expect(vic.store.getTicket(r.ticketId)!.status).toBe('waiting');
   });
 
@@ -70,7 +70,7 @@ describe('the ticket side of phone calls', () => {
     const missed = vic.ingest(call('call-4@pbx', '+77019998877'));
     vic.calls.progress('call-4@pbx', { outcome: 'missed', endedAt: vic.clock.now() });
     expect(vic.store.getTicket(missed.ticketId)).toMatchObject({ assigneeId: null, status: 'open' });
-    expect(vic.store.getCall('call-4@pbx')!.callbackDueAt).toBe(vic.clock.now());
+    expect(vic.store.getCall('call-4@pbx')!.callbackDueAt).toBe(vic.clock.now() + 120 * 60_000);
     // The callback task is then handed out like any unassigned ticket.
     vic.dispatcher.tick();
     expect(vic.store.getTicket(missed.ticketId)!.assigneeId).not.toBeNull();
@@ -97,7 +97,7 @@ describe('phone actions from the console', () => {
     const r = vic.ingest(call('live@pbx'));
     const api = (await server.login('op', 'password-123')).api;
     expect((await api.post(`/api/tickets/${r.ticketId}/call-back`)).body).toEqual({ callId: 'cb-1' });
-    expect(calls[0]).toEqual(['callBack', { userId: op.id, extension: '201', number: '+77012345678' }]);
+    expect(calls[0]).toEqual(['callBack', { userId: op.id, extension: '201', number: '+77012345678', ticketId: r.ticketId }]);
     expect((await api.post('/api/calls/live@pbx/transfer', { specialistId: spec.id })).status).toBe(202);
     expect(calls[1]).toEqual(['transfer', 'live@pbx', { userId: spec.id, extension: '301' }]);
     vic.ingest(call('old@pbx', '+77010000000'));

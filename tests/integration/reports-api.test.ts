@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /** A read worker starting on a busy machine can take most of the default 20 s. */
 const SLOW = 90_000;
+import { loadDemo } from '../../src/demo.ts';
 import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 
 type Summary = { tickets: { received: number; byChannel: Record<string, number> }; period: { from: string; to: string } };
@@ -64,6 +65,24 @@ describe('reports API', () => {
       const other = await supervisor.get(`/api/reports/summary?courtId=${vic.store.getCourtByCode('petropavl-city-2')!.id}`);
       expect(other.status).toBe(403);
       expect(other.body).toMatchObject({ error: { code: 'VIC_FORBIDDEN_COURT' } });
+    },
+    SLOW,
+  );
+
+  it(
+    "has a supervisor in the demo data, who reads their court's report",
+    async () => {
+      const { vic } = await makeVic({ VIC_DEMO: true, DEMO_PASSWORD: 'demo-password-1', READ_WORKERS: 1 });
+      expect((await loadDemo(vic))!.logins).toContain('chief');
+      expect(vic.store.getUserByLogin('chief')).toMatchObject({
+        role: 'supervisor',
+        courtId: vic.store.getCourtByCode('sko-regional')!.id,
+      });
+      const server = await serve(vic);
+      const chief = (await server.login('chief', 'demo-password-1')).api;
+      const res = await chief.get('/api/reports/summary');
+      expect(res.status).toBe(200);
+      expect((res.body as { filters: { courts: number[] } }).filters.courts).toEqual([vic.store.getCourtByCode('sko-regional')!.id]);
     },
     SLOW,
   );

@@ -76,10 +76,14 @@ function query(over: Partial<ReportQuery> = {}, from = '2026-12-01', kind: 'mont
   return { courts: [1], period: resolvePeriod(kind, TZ, AS_OF, from), asOf: AS_OF, ...over };
 }
 
-/** A report's summary and some drill-downs, read as reports read them (from the facts, where they serve). */
+/**
+ * A report's summary and some drill-downs, read as reports read them (from the facts, where they serve: the summary
+ * summed in SQL, the drill-down's tickets read one by one, and the summary from those tickets too).
+ */
 function figures(q: ReportQuery) {
   const data = loadReportData(store, q, TZ);
-  const summary = summarize(data);
+  const summary = summarize(loadReportData(store, q, TZ, true));
+  expect(summary).toEqual(summarize(data));
   return {
     summary,
     drill: (['received', 'withinLimit', 'overLimit', 'slaBreached', 'offHours', 'resolved', 'outOfScope'] as const).map((f) =>

@@ -182,10 +182,10 @@ function build(vic: Vic) {
     `INSERT INTO calls (ticket_id, call_id, from_number, to_number, outcome, started_at, answered_at, callback_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // c1 missed on the holiday, called back Thu 10:00, before the deadline Thu 11:00 (in time).
-  call.run(id.T7, 'x-c1', '+77010000007', '+77152000000', 'missed', at('2026-12-16 11:00'), null, at('2026-12-17 09:00'));
+  call.run(id.T7, 'x-c1', '+77010000007', '+77152000000', 'missed', at('2026-12-16 11:00'), null, at('2026-12-17 11:00'));
   call.run(id.T7, 'x-callback-c2', '101', '+77010000007', 'answered', at('2026-12-17 09:55'), at('2026-12-17 10:00'), null);
   // c3 missed Mon 17:00, never called back: overdue since Tue 09:30.
-  call.run(id.T8, 'x-c3', '+77010000008', '+77152000000', 'missed', at('2026-12-28 17:00'), null, at('2026-12-28 17:00'));
+  call.run(id.T8, 'x-c3', '+77010000008', '+77152000000', 'missed', at('2026-12-28 17:00'), null, at('2026-12-29 09:30'));
   const decision = db.prepare(
     `INSERT INTO scope_decisions (ticket_id, label, source, user_id, reason, created_at) VALUES (?, ?, ?, ?, 'r', ?)`,
   );

@@ -195,12 +195,13 @@ function build() {
   const call = db.prepare(
     `INSERT INTO calls (ticket_id, call_id, from_number, to_number, outcome, started_at, answered_at, callback_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  // c1 missed on the holiday: the call back falls due at Thu 09:00, deadline 09:00 + 120 = 11:00; the call back
+  // The call back's deadline is what call progress stores (CALLBACK_DUE_WORKING_MINUTES = 120 of working time after
+  // the miss). c1 missed on the holiday: working time starts Thu 09:00, deadline 09:00 + 120 = 11:00; the call back
   // answered at 10:00 is in time.
-  call.run(7, 'c1', '+77010000007', '+77152000000', 'missed', at('2026-12-16 11:00'), null, at('2026-12-17 09:00'));
+  call.run(7, 'c1', '+77010000007', '+77152000000', 'missed', at('2026-12-16 11:00'), null, at('2026-12-17 11:00'));
   call.run(7, 'callback-c2', '101', '+77010000007', 'answered', at('2026-12-17 09:55'), at('2026-12-17 10:00'), null);
-  // c3 missed Mon 17:00, due at once; deadline 90 + 30 = Tue 09:30; never called back: overdue.
-  call.run(8, 'c3', '+77010000008', '+77152000000', 'missed', at('2026-12-28 17:00'), null, at('2026-12-28 17:00'));
+  // c3 missed Mon 17:00; deadline 90 + 30 = Tue 09:30; never called back: overdue.
+  call.run(8, 'c3', '+77010000008', '+77152000000', 'missed', at('2026-12-28 17:00'), null, at('2026-12-29 09:30'));
   const decision = db.prepare(
     `INSERT INTO scope_decisions (ticket_id, label, source, user_id, reason, created_at) VALUES (?, ?, ?, ?, 'r', ?)`,
   );

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { SESSION_COOKIE, openSession } from '../../src/auth.ts';
 import { createApi } from '../../src/api/server.ts';
+import type { LiveCall } from '../../src/live-call.ts';
 import type { UserRow } from '../../src/store/index.ts';
 import { envelope, makeVic } from '../helpers.ts';
 
@@ -140,6 +141,20 @@ function call(): { ticketId: number; callId: string } {
   vic.escalations.escalate(users.operator, ticketId, users.holdingSpecialist.id, 'Соедините с секретарём', false);
   return { ticketId, callId };
 }
+/** A missed call's ticket: its callback task is open. */
+function missed(): string {
+  const { callId } = call();
+  vic.calls.progress(callId, { outcome: 'missed', endedAt: vic.clock.now() });
+  return callId;
+}
+/** The phone channel's live legs: a call every user is on. */
+const live: LiveCall[] = [];
+function liveCall(): string {
+  const { callId, ticketId } = call();
+  for (const u of Object.values(users))
+    live.push({ callId, ticketId, userId: u.id, role: 'operator', state: 'talking', since: vic.clock.now(), number: '+77010000000' });
+  return callId;
+}
 const throwawayUser = () =>
   vic.store.createUser(
     { login: `temp-${++n}`, name: 'Временный', role: 'operator', passwordHash: 'x', courtId: courtId('sko-regional') },
@@ -243,6 +258,13 @@ const CASES: Record<string, () => Case> = {
   'GET /api/retention/preview': () => ({ url: '/api/retention/preview' }),
   'GET /api/scope/stats': () => ({ url: '/api/scope/stats' }),
   'GET /api/reports/summary': () => ({ url: '/api/reports/summary' }),
+  'GET /api/reports/mine': () => ({ url: '/api/reports/mine' }),
+  'GET /api/calls/live': () => ({ url: '/api/calls/live' }),
+  'POST /api/calls/:callId/hangup': () => ({ url: `/api/calls/${liveCall()}/hangup` }),
+  'GET /api/callbacks': () => ({ url: '/api/callbacks' }),
+  'GET /api/callbacks/counts': () => ({ url: '/api/callbacks/counts' }),
+  'POST /api/callbacks/:callId/done': () => ({ url: `/api/callbacks/${missed()}/done` }),
+  'POST /api/callbacks/:callId/retry': () => ({ url: `/api/callbacks/${missed()}/retry`, body: { at: vic.clock.now() + 3_600_000 } }),
   'GET /api/reports/tickets': () => ({ url: '/api/reports/tickets?figure=received' }),
   'GET /api/reports/export.csv': () => ({ url: '/api/reports/export.csv' }),
   'GET /api/reports/export.xlsx': () => ({ url: '/api/reports/export.xlsx?table=days' }),
@@ -298,6 +320,8 @@ beforeAll(async () => {
     health: () => ({ state: 'connected', since: 0 }),
     callBack: () => `cb-${++n}`,
     transfer: () => true,
+    liveCalls: () => live,
+    hangup: (callId) => live.some((c) => c.callId === callId),
   });
   base = `http://127.0.0.1:${await vic.listen(0, '127.0.0.1')}`;
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sipConfigFromEnv } from '../../channels/sip/config.ts';
+import { cidrMatcher } from '../../channels/sip/cidr.ts';
 import { callerIdentity, calledNumber, referTarget } from '../../channels/sip/identity.ts';
 
 const base = { SIP_DRACHTIO_HOST: 'drachtio', SIP_DRACHTIO_SECRET: 'cymru', SIP_OPERATOR_URI_TEMPLATE: 'sip:{extension}@pbx.court.local' };
@@ -18,6 +19,9 @@ describe('sipConfigFromEnv', () => {
       operatorUriTemplate: 'sip:{extension}@pbx.court.local',
       ringTimeoutMs: 20_000,
       nobodyStatus: 486,
+      allowedSources: [],
+      dialledNumbers: [],
+      ronaLimit: 2,
     });
     expect(
       sipConfigFromEnv({
@@ -45,8 +49,29 @@ describe('sipConfigFromEnv', () => {
     [{ SIP_OUTBOUND_URI_TEMPLATE: 'sip:trunk' }, /^config: SIP_OUTBOUND_URI_TEMPLATE must contain \{number\}$/],
     [{ SIP_RING_TIMEOUT_S: '2' }, /^config: SIP_RING_TIMEOUT_S /],
     [{ SIP_NOBODY_STATUS: '404' }, /^config: SIP_NOBODY_STATUS /],
+    [
+      { SIP_ALLOWED_SOURCES: '10.0.0.0/8, pbx.court.local' },
+      /^config: SIP_ALLOWED_SOURCES "pbx\.court\.local" is not an IP address or CIDR/,
+    ],
+    [{ SIP_ALLOWED_SOURCES: '10.0.0.0/33' }, /^config: SIP_ALLOWED_SOURCES "10\.0\.0\.0\/33"/],
+    [{ SIP_RONA_LIMIT: '0' }, /^config: SIP_RONA_LIMIT /],
   ])('a wrong value is one line naming the variable: %o', (over, message) => {
     expect(() => sipConfigFromEnv({ ...base, ...over })).toThrow(message);
+  });
+
+  it('reads the allowed sources (IPv4 and IPv6), the dialled numbers and the ring-no-answer limit', () => {
+    expect(
+      sipConfigFromEnv({
+        ...base,
+        SIP_ALLOWED_SOURCES: '10.1.2.0/24, 192.0.2.7 ,2001:db8::/32',
+        SIP_DIALLED_NUMBERS: '1401, +77152401401',
+        SIP_RONA_LIMIT: '3',
+      }),
+    ).toMatchObject({
+      allowedSources: ['10.1.2.0/24', '192.0.2.7', '2001:db8::/32'],
+      dialledNumbers: ['1401', '+77152401401'],
+      ronaLimit: 3,
+    });
   });
 });
 
@@ -85,5 +110,14 @@ describe('caller identity', () => {
     expect(referTarget('<sip:301@127.0.0.1:5060>')).toBe('301');
     expect(referTarget('sip:302@pbx;user=phone')).toBe('302');
     expect(referTarget('<tel:301>')).toBeNull();
+  });
+});
+
+describe('source addresses (SIP_ALLOWED_SOURCES)', () => {
+  it('match IPv4 and IPv6 subnets and single addresses; an IPv4-mapped address matches its IPv4 subnet; none: any', () => {
+    const ok = cidrMatcher(['10.1.2.0/24', '192.0.2.7', '2001:db8::/32']);
+    expect(['10.1.2.1', '10.1.2.254', '192.0.2.7', '::ffff:10.1.2.9', '2001:db8::1'].map(ok)).toEqual([true, true, true, true, true]);
+    expect(['10.1.3.1', '192.0.2.8', '2001:db9::1', '', 'pbx'].map(ok)).toEqual([false, false, false, false, false]);
+    expect(cidrMatcher([])('203.0.113.5')).toBe(true);
   });
 });

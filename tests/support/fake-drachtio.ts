@@ -11,6 +11,8 @@ import net from 'node:net';
 
 const CRLF = '\r\n';
 export const HOSTPORT = '127.0.0.1:5060';
+/** Where the network's requests come from unless a test says otherwise: the court's PBX. */
+export const PBX_ADDRESS = '10.0.0.9';
 
 /** A parsed SIP message, headers in order (names as written). */
 export class Sip {
@@ -605,12 +607,12 @@ export class FakeDrachtio extends EventEmitter {
     }
   }
 
-  /** Sends a SIP message from the network to the app (`sip|network|…`). */
-  push(msg: Sip, dialogId: string, transactionId: string = uuid()) {
+  /** Sends a SIP message from the network to the app (`sip|network|…`); `source`: the address it came from. */
+  push(msg: Sip, dialogId: string, transactionId: string = uuid(), source = PBX_ADDRESS) {
     const s = msg.toString();
     this.write(
       this.app,
-      `${uuid()}|sip|network|${Buffer.byteLength(s)}|udp|10.0.0.9|5060|${stackTime()}|${transactionId}|${dialogId}|${CRLF}${s}`,
+      `${uuid()}|sip|network|${Buffer.byteLength(s)}|udp|${source}|5060|${stackTime()}|${transactionId}|${dialogId}|${CRLF}${s}`,
     );
   }
 
@@ -651,7 +653,7 @@ export class FakeDrachtio extends EventEmitter {
    * A citizen calls: a real INVITE with SDP arrives from the PBX. `again` sends the very same INVITE once more as
    * a new transaction — what reaches the app when a PBX retries a call it believes lost.
    */
-  call(o: { from: string; pai?: string; to?: string; callId?: string }): InboundCall {
+  call(o: { from: string; pai?: string; to?: string; callId?: string; source?: string }): InboundCall {
     const callId = o.callId ?? `${rand()}@pbx.court.local`;
     const h: [string, string][] = [
       ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${rand()};rport`],
@@ -666,14 +668,15 @@ export class FakeDrachtio extends EventEmitter {
       ['Content-Type', 'application/sdp'],
     ];
     const invite = new Sip(`INVITE ${o.to ?? 'sip:1401@' + HOSTPORT} SIP/2.0`, h, sdpOffer('citizen', 40000));
-    return this.deliver(invite);
+    return this.deliver(invite, o.source);
   }
 
-  deliver(invite: Sip): InboundCall {
+  /** `source`: the address the INVITE comes from (the PBX's by default). */
+  deliver(invite: Sip, source = PBX_ADDRESS): InboundCall {
     const txnId = uuid();
     const call = new InboundCall(this, invite, txnId);
     this.inbound.set(`${invite.get('Call-ID')}#${txnId}`, call);
-    this.push(invite, '', txnId);
+    this.push(invite, '', txnId, source);
     return call;
   }
 

@@ -39,7 +39,7 @@ describe('incoming call', () => {
       const f = new CallFlow({ ...cfg, nobodyStatus });
       expect(f.handle({ type: 'incoming', at: T0, working: true, hunt: [] })).toEqual([
         { type: 'reject', status: nobodyStatus },
-        { type: 'record', outcome: 'missed', endedAt: T0 },
+        { type: 'record', outcome: 'missed', endedAt: T0, rung: [] },
       ]);
     }
   });
@@ -52,6 +52,7 @@ describe('incoming call', () => {
     ]);
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 200 })).toEqual([]); // 183 after 180: one pop
     expect(f.handle({ type: 'answered', leg: 1, at: T0 + 5000 })).toEqual([
+      { type: 'ring-result', userId: 1, answered: true },
       { type: 'bridge', from: 0, to: 1 },
       { type: 'record', outcome: 'answered', userId: 1, answeredAt: T0 + 5000 },
     ]);
@@ -64,9 +65,11 @@ describe('incoming call', () => {
     expect(f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 7001 })).toEqual([]);
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 + 7002 })).toEqual([]); // no pop for a leg we gave up on
     expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 7010 })).toEqual([
+      { type: 'ring-result', userId: 1, answered: false },
       { type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 7000 },
     ]);
     expect(f.handle({ type: 'answered', leg: 2, at: T0 + 9000 })).toEqual([
+      { type: 'ring-result', userId: 2, answered: true },
       { type: 'bridge', from: 0, to: 2 },
       { type: 'record', outcome: 'answered', userId: 2, answeredAt: T0 + 9000 },
     ]);
@@ -74,7 +77,7 @@ describe('incoming call', () => {
 
   it.each([486, 603, 480, 404, 408])('a %i from an operator moves on at once', (status) => {
     const f = ringingA();
-    expect(f.handle({ type: 'failed', leg: 1, status, at: T0 + 1000 })).toEqual([
+    expect(f.handle({ type: 'failed', leg: 1, status, at: T0 + 1000 }).filter((c) => c.type === 'ring')).toEqual([
       { type: 'ring', leg: 2, userId: 2, uri: 'sip:202@pbx', timeoutMs: 20_000 },
     ]);
   });
@@ -82,7 +85,11 @@ describe('incoming call', () => {
   it('an answer that crossed our CANCEL still connects the caller', () => {
     const f = ringingA();
     f.handle({ type: 'ring-timeout', leg: 1, at: T0 + 20_000 });
-    expect(f.handle({ type: 'answered', leg: 1, at: T0 + 20_001 })[0]).toEqual({ type: 'bridge', from: 0, to: 1 });
+    expect(f.handle({ type: 'answered', leg: 1, at: T0 + 20_001 }).find((c) => c.type === 'bridge')).toEqual({
+      type: 'bridge',
+      from: 0,
+      to: 1,
+    });
   });
 
   it('nobody answers: reject with the configured status and a missed call', () => {
@@ -90,15 +97,18 @@ describe('incoming call', () => {
     f.handle({ type: 'failed', leg: 1, status: 486, at: T0 + 1 });
     f.handle({ type: 'ring-timeout', leg: 2, at: T0 + 20_001 });
     expect(f.handle({ type: 'failed', leg: 2, status: 487, at: T0 + 20_002 })).toEqual([
+      { type: 'ring-result', userId: 2, answered: false },
       { type: 'reject', status: 480 },
-      { type: 'record', outcome: 'missed', endedAt: T0 + 20_002 },
+      { type: 'record', outcome: 'missed', endedAt: T0 + 20_002, rung: [1, 2] },
     ]);
     expect(f.state).toEqual({ name: 'done', outcome: 'missed' });
   });
 
   it('caller hangs up while ringing: abandoned, and late responses change nothing', () => {
     const f = ringingA();
-    expect(f.handle({ type: 'caller-cancel', at: T0 + 3000 })).toEqual([{ type: 'record', outcome: 'abandoned', endedAt: T0 + 3000 }]);
+    expect(f.handle({ type: 'caller-cancel', at: T0 + 3000 })).toEqual([
+      { type: 'record', outcome: 'abandoned', endedAt: T0 + 3000, rung: [1] },
+    ]);
     expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 3001 })).toEqual([]);
     expect(f.handle({ type: 'answered', leg: 1, at: T0 + 3002 })).toEqual([]);
   });
@@ -238,6 +248,7 @@ describe('call back', () => {
     expect(f.handle({ type: 'bye', leg: 2, at: T0 + 69_000 })).toEqual([
       { type: 'hangup', leg: 1 },
       { type: 'record', outcome: 'ended', endedAt: T0 + 69_000, durationMs: 60_000 },
+      { type: 'callback-result', result: 'answered' },
     ]);
   });
 
@@ -248,6 +259,7 @@ describe('call back', () => {
     expect(f.handle({ type: 'ringing', leg: 1, at: T0 })).toEqual([]);
     expect(f.handle({ type: 'failed', leg: 1, status: 487, at: T0 + 20_001 })).toEqual([
       { type: 'record', outcome: 'missed', endedAt: T0 + 20_001 },
+      { type: 'callback-result', result: 'operator_no_answer' },
     ]);
     expect(f.finished).toBe(true);
   });
@@ -261,6 +273,7 @@ describe('call back', () => {
     expect(f.handle({ type: 'failed', leg: 2, status: 487, at: T0 + 22_001 })).toEqual([
       { type: 'hangup', leg: 1 },
       { type: 'record', outcome: 'missed', endedAt: T0 + 22_001 },
+      { type: 'callback-result', result: 'no_answer' },
     ]);
   });
 
@@ -270,6 +283,7 @@ describe('call back', () => {
     expect(f.handle({ type: 'bye', leg: 1, at: T0 + 4000 })).toEqual([
       { type: 'cancel', leg: 2 },
       { type: 'record', outcome: 'missed', endedAt: T0 + 4000 },
+      { type: 'callback-result', result: 'no_answer' },
     ]);
     expect(f.handle({ type: 'answered', leg: 2, at: T0 + 4001 })).toEqual([]);
   });

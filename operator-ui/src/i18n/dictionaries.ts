@@ -11,8 +11,10 @@ import ticketview from './ticketview.ts';
 import csat from './csat.ts';
 import topics from './topics.ts';
 import reports from './reports.ts';
+import calls from './calls.ts';
+import callbacks from './callbacks.ts';
 
-export const PARTS = { core, admin, list, ticket, worktime, notify, cleanup, ticketview, csat, topics, reports };
+export const PARTS = { core, admin, list, ticket, worktime, notify, cleanup, ticketview, csat, topics, reports, calls, callbacks };
 
 export const ru = {
   ...core.ru,
@@ -26,6 +28,8 @@ export const ru = {
   ...csat.ru,
   ...topics.ru,
   ...reports.ru,
+  ...calls.ru,
+  ...callbacks.ru,
 };
 
 export type Key = keyof typeof ru;
@@ -42,4 +46,6 @@ export const kk: Record<Key, string> = {
   ...csat.kk,
   ...topics.kk,
   ...reports.kk,
+  ...calls.kk,
+  ...callbacks.kk,
 };

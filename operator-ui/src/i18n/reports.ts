@@ -129,6 +129,11 @@ const ru = {
   'reports.drill.contact': 'Гражданин',
   'reports.drill.firstResponse': 'Первый ответ (мин)',
   'reports.drill.resolution': 'Решение (мин)',
+  'reports.mine.nav': 'Мои показатели',
+  'reports.mine.title': 'Мои показатели',
+  'reports.mine.hint': 'Обращения, которые сейчас за вами, и оценки граждан ваших ответов — по тем же определениям, что в отчётах.',
+  'reports.mine.period': 'Период: {from} — {to}.',
+  'reports.mine.score': 'Оценка: {score}',
 };
 
 const kk: Record<keyof typeof ru, string> = {
@@ -263,6 +268,12 @@ const kk: Record<keyof typeof ru, string> = {
   'reports.drill.contact': 'Азамат',
   'reports.drill.firstResponse': 'Алғашқы жауап (мин)',
   'reports.drill.resolution': 'Шешу (мин)',
+  'reports.mine.nav': 'Менің көрсеткіштерім',
+  'reports.mine.title': 'Менің көрсеткіштерім',
+  'reports.mine.hint':
+    'Қазір сізде тұрған өтініштер және азаматтардың сіздің жауаптарыңызға қойған бағалары — есептердегі анықтамалар бойынша.',
+  'reports.mine.period': 'Кезең: {from} — {to}.',
+  'reports.mine.score': 'Баға: {score}',
 };
 
 export default { ru, kk };

@@ -86,6 +86,22 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
     ];
   };
 
+  /** A breakdown's table: a column naming the row (a channel, court, operator), then the figures. */
+  const breakdown = (
+    key: 'channels' | 'courts' | 'operators',
+    first: Key,
+    rows: { key: string; name: string; narrow: Partial<ReportFilters> | null; f: TicketFigures }[],
+  ) => (
+    <ReportTable
+      id={key}
+      title={`reports.table.${key}`}
+      download={key}
+      filters={filters}
+      columns={[t(first), ...figureColumns]}
+      rows={rows.map((r) => ({ key: r.key, cells: [r.name, ...figureCells(r.f, r.narrow)] }))}
+    />
+  );
+
   const channels = [...new Set(s.days.flatMap((d) => Object.keys(d.byChannel)))].sort();
   const dayFilters = (date: string, channel?: string): Partial<ReportFilters> => ({
     period: 'day',
@@ -121,43 +137,34 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
           ],
         }))}
       />
-      <ReportTable
-        id="channels"
-        title="reports.table.channels"
-        download="channels"
-        filters={filters}
-        columns={[t('reports.col.channel'), ...figureColumns]}
-        rows={s.byChannel.map((c) => ({ key: c.channel, cells: [channelLabel(t, c.channel), ...figureCells(c, { channel: c.channel })] }))}
-      />
-      {/* One court's report needs no table of courts. */}
-      {s.byCourt.length > 1 && (
-        <ReportTable
-          id="courts"
-          title="reports.table.courts"
-          download="courts"
-          filters={filters}
-          columns={[t('reports.col.court'), ...figureColumns]}
-          rows={s.byCourt.map((c) => ({
-            key: String(c.courtId),
-            cells: [lang === 'kk' ? c.nameKk : c.nameRu, ...figureCells(c, { courtId: String(c.courtId) })],
-          }))}
-        />
+      {breakdown(
+        'channels',
+        'reports.col.channel',
+        s.byChannel.map((c) => ({ key: c.channel, name: channelLabel(t, c.channel), narrow: { channel: c.channel }, f: c })),
       )}
-      <ReportTable
-        id="operators"
-        title="reports.table.operators"
-        download="operators"
-        filters={filters}
-        columns={[t('reports.col.operator'), ...figureColumns]}
-        rows={s.byOperator.map((o) => ({
+      {/* One court's report needs no table of courts. */}
+      {s.byCourt.length > 1 &&
+        breakdown(
+          'courts',
+          'reports.col.court',
+          s.byCourt.map((c) => ({
+            key: String(c.courtId),
+            name: lang === 'kk' ? c.nameKk : c.nameRu,
+            narrow: { courtId: String(c.courtId) },
+            f: c,
+          })),
+        )}
+      {breakdown(
+        'operators',
+        'reports.col.operator',
+        s.byOperator.map((o) => ({
           key: String(o.operatorId),
+          name: o.name ?? t('reports.unassigned'),
           // Tickets nobody holds cannot be asked for by operator: their counts stay plain.
-          cells: [
-            o.name ?? t('reports.unassigned'),
-            ...figureCells(o, o.operatorId === null ? null : { operatorId: String(o.operatorId) }),
-          ],
-        }))}
-      />
+          narrow: o.operatorId === null ? null : { operatorId: String(o.operatorId) },
+          f: o,
+        })),
+      )}
       {s.escalations.bySpecialist.length > 0 && (
         <ReportTable
           id="specialists"
