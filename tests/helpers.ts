@@ -8,7 +8,7 @@ import { Vic } from '../src/app.ts';
 import { ManualClock } from '../src/clock.ts';
 import { testConfig, type Config } from '../src/config.ts';
 import type { InboundEnvelope } from '../src/envelope.ts';
-import { hashPassword } from '../src/auth.ts';
+import argon2 from 'argon2';
 import type { Role } from '../src/store/index.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
 
@@ -60,9 +60,28 @@ export function envelope(over: Partial<InboundEnvelope> = {}): InboundEnvelope {
   };
 }
 
-export async function addUser(vic: Vic, login: string, role: Role, courtCode: string | null = 'sko-regional', password = 'password-123') {
+/** argon2id with cheap parameters, one hash per password: tests sign in often, and verify reads the hash's own
+ * parameters. Production hashing (hashPassword) is tested where it matters (auth tests). */
+const cheapHashes = new Map<string, Promise<string>>();
+export function testHash(password: string): Promise<string> {
+  let h = cheapHashes.get(password);
+  if (!h) cheapHashes.set(password, (h = argon2.hash(password, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 })));
+  return h;
+}
+
+export async function addUser(
+  vic: Vic,
+  login: string,
+  role: Role,
+  courtCode: string | null = 'sko-regional',
+  password = 'password-123',
+  sipExtension: string | null = null,
+) {
   const courtId = courtCode ? vic.store.getCourtByCode(courtCode)!.id : null;
-  const id = vic.store.createUser({ login, name: login, role, passwordHash: await hashPassword(password), courtId }, vic.clock.now());
+  const id = vic.store.createUser(
+    { login, name: login, role, passwordHash: await testHash(password), courtId, sipExtension },
+    vic.clock.now(),
+  );
   return vic.store.getUser(id)!;
 }
 

@@ -9,6 +9,8 @@ const sipUri = (placeholder: string) =>
     .regex(/^sips?:/, 'must be a sip: or sips: URI')
     .refine((v) => v.includes(placeholder), `must contain ${placeholder}`);
 
+const SOURCES_REQUIRED = 'must be set: the PBX addresses INVITEs come from (0.0.0.0/0 accepts any: unsafe)';
+
 const schema = z.object({
   SIP_DRACHTIO_HOST: z.string().min(1),
   SIP_DRACHTIO_PORT: z.coerce.number().int().min(1).max(65535).default(9022),
@@ -21,17 +23,18 @@ const schema = z.object({
     .default('486')
     .transform((v) => Number(v) as 486 | 480),
   SIP_COURT: z.string().min(1).optional(),
-  SIP_ALLOWED_SOURCES: z
-    .string()
-    .optional()
-    .transform((v, c) => {
-      try {
-        return parseCidrs(v ?? '');
-      } catch (err) {
-        c.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  // Required: a SIP port open to anyone would let anyone make tickets, ring operators and choose the caller's
+  // number. Accepting every address takes writing it (0.0.0.0/0, ::/0).
+  SIP_ALLOWED_SOURCES: z.string({ error: SOURCES_REQUIRED }).transform((v, c) => {
+    try {
+      const cidrs = parseCidrs(v);
+      if (cidrs.length === 0) c.addIssue({ code: 'custom', message: SOURCES_REQUIRED });
+      return cidrs;
+    } catch (err) {
+      c.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   SIP_DIALLED_NUMBERS: z
     .string()
     .optional()
@@ -57,7 +60,8 @@ export interface SipConfig {
   nobodyStatus: 486 | 480;
   /** Court code the centre's number belongs to; the core's DEFAULT_COURT when unset. */
   court?: string;
-  /** CIDRs (`10.1.2.0/24`, `2001:db8::/32`, one address) INVITEs may come from; empty: from anywhere (unsafe). */
+  /** CIDRs (`10.1.2.0/24`, `2001:db8::/32`, one address) INVITEs may come from (required from the environment);
+   * empty here, as some tests build it: from anywhere. */
   allowedSources?: string[];
   /** The centre's numbers a call may be for (the Request-URI's user part); empty: any. */
   dialledNumbers?: string[];

@@ -1,5 +1,6 @@
 // Phone calls: one row per call, tied to its ticket and its entry in the conversation; a missed call's row is
 // also its callback task (due time, tries, done), read by the callbacks queue (src/callbacks.ts).
+import type { CallbackAttemptView, CallbackTask } from '../callbacks-types.ts';
 import type { StoreBase } from './core.ts';
 
 export interface CallRow {
@@ -22,26 +23,12 @@ export interface CallRow {
   messageId: number | null;
 }
 
-export interface CallbackAttempt {
-  at: number;
-  userId: number | null;
-  result: string;
-}
+export type CallbackAttempt = CallbackAttemptView;
 
 /** A callback task as the queue reads it (src/callbacks.ts adds names, attempts and `overdue`). */
-export interface CallbackTaskRow {
+export interface CallbackTaskRow extends Omit<CallbackTask, 'rung' | 'overdue' | 'attempts'> {
   rowId: number;
-  callId: string;
-  ticketId: number;
-  ticketRef: string;
-  courtId: number;
-  contactName: string | null;
-  number: string;
-  missedAt: number;
-  waitedMs: number | null;
   rung: number[];
-  dueAt: number;
-  doneAt: number | null;
 }
 
 export interface CallbackCounts {

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import type { Vic } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
 import { createSipChannel, type SipChannel } from '../../channels/sip/index.ts';
-import { FakeDrachtio, sdpOffer } from '../support/fake-drachtio.ts';
+import { doubleConfig, FakeDrachtio, sdpOffer } from '../support/fake-drachtio.ts';
 import { until } from '../helpers.ts';
 import { ARTIFACTS, e2eSuite, FakeWhatsApp, shot, signIn } from './harness.ts';
 
@@ -42,16 +42,7 @@ const browsers = e2eSuite({
     fake = new FakeDrachtio('cymru');
     const port = await fake.listen();
     sip = createSipChannel(
-      {
-        host: '127.0.0.1',
-        port,
-        secret: 'cymru',
-        operatorUriTemplate: 'sip:{extension}@pbx.court.local',
-        outboundUriTemplate: 'sip:{number}@trunk.court.local',
-        ringTimeoutMs: 20_000,
-        nobodyStatus: 486,
-        allowedSources: ['10.0.0.0/24'],
-      },
+      doubleConfig(port),
       // A quick keep-alive: the PBX's failing OPTIONS (degraded) show within a second.
       { keepAliveMs: 300 },
     );

@@ -1,22 +1,10 @@
 // The phone from the console when the PBX is degraded, one's live calls and hanging up, and replies on phone
 // tickets: only what can reach a caller (a call-back, or WhatsApp to the same number).
-import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
-import type { Vic } from '../../src/app.ts';
 import type { ChannelAdapter, HealthState, OutboundMessage } from '../../src/channels.ts';
 import type { LiveCall } from '../../src/live-call.ts';
-import type { Role } from '../../src/store/index.ts';
-import { envelope, makeVic, serve } from '../helpers.ts';
+import { addUser, envelope, makeVic, serve } from '../helpers.ts';
 import { errorOf } from './json.ts';
-
-// Cheap argon2 parameters (verify follows the hash's own): these tests sign in many times.
-const hash = argon2.hash('password-123', { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 });
-async function addUser(vic: Vic, login: string, role: Role, court = 'sko-regional', sipExtension: string | null = null) {
-  const courtId = vic.store.getCourtByCode(court)!.id;
-  return vic.store.getUser(
-    vic.store.createUser({ login, name: login, role, passwordHash: await hash, courtId, sipExtension }, vic.clock.now()),
-  )!;
-}
 
 const call = (callId: string, from = '+77012345678') =>
   envelope({
@@ -29,9 +17,9 @@ const call = (callId: string, from = '+77012345678') =>
 
 async function rig() {
   const { vic, clock } = await makeVic();
-  const op = await addUser(vic, 'op', 'operator', 'sko-regional', '201');
+  const op = await addUser(vic, 'op', 'operator', 'sko-regional', 'password-123', '201');
   const other = await addUser(vic, 'op-2', 'operator');
-  const spec = await addUser(vic, 'sec', 'specialist', 'sko-regional', '301');
+  const spec = await addUser(vic, 'sec', 'specialist', 'sko-regional', 'password-123', '301');
   let state: HealthState = 'connected';
   const hungUp: string[] = [];
   const live: LiveCall[] = [];

@@ -1,20 +1,9 @@
 // Callback tasks: a missed call is a task due in working time, named on its ticket by a readable line; the queue
 // per court, its counters, "no answer, try again at…", "done", call-backs as tries, and retention.
-import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
-import type { Role } from '../../src/store/index.ts';
-import { WORKING, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
+import { WORKING, addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 import { errorOf } from './json.ts';
-
-// Cheap argon2 parameters (verify follows the hash's own): these tests sign in many times.
-const hash = argon2.hash('password-123', { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 });
-async function addUser(vic: Vic, login: string, role: Role, court = 'sko-regional', sipExtension: string | null = null) {
-  const courtId = vic.store.getCourtByCode(court)!.id;
-  return vic.store.getUser(
-    vic.store.createUser({ login, name: login, role, passwordHash: await hash, courtId, sipExtension }, vic.clock.now()),
-  )!;
-}
 
 const MIN = 60_000;
 

@@ -1,16 +1,15 @@
 // Sign-in throttling through the API: by (login, address) with growing delays, per login across addresses,
 // and per address across logins; nobody is locked out by someone else's typos. Addresses come from
 // X-Forwarded-For, trusted from the loopback proxy as in production behind nginx; time is the test's clock.
-import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
-import { makeVic, serve } from '../helpers.ts';
+import { makeVic, serve, testHash } from '../helpers.ts';
 import { responseJson, type ApiError } from './json.ts';
 
 async function setup(over: Partial<Config> = {}) {
   const { vic, clock } = await makeVic(over);
-  // Cheap argon2 parameters (verify follows the hash's own), so that dozens of sign-ins stay fast.
-  const hash = await argon2.hash('password-123', { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 });
+  // Cheap argon2 parameters, so that dozens of sign-ins stay fast.
+  const hash = await testHash('password-123');
   const courtId = vic.store.getCourtByCode('sko-regional')!.id;
   for (const login of ['aigerim', 'bolat', ...Array.from({ length: 8 }, (_, i) => `user${i}`)]) {
     vic.store.createUser({ login, name: login, role: 'operator', passwordHash: hash, courtId }, clock.now());

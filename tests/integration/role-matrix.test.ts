@@ -2,7 +2,6 @@
 // the route's success status and which get 401/403, and the routes the express app registers must be exactly the
 // table's, so a route added without a row (or a row without a route) fails here. Each request gets a fresh
 // fixture (ticket, user, canned answer…), so routes with side effects never depend on the order they run in.
-import argon2 from 'argon2';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { SESSION_COOKIE, openSession } from '../../src/auth.ts';
 import { createApi } from '../../src/api/server.ts';
 import type { LiveCall } from '../../src/live-call.ts';
 import type { UserRow } from '../../src/store/index.ts';
-import { envelope, makeVic } from '../helpers.ts';
+import { envelope, makeVic, testHash } from '../helpers.ts';
 
 const ROLES = ['anonymous', 'admin', 'operator', 'otherCourtOperator', 'holdingSpecialist', 'otherSpecialist', 'supervisor'] as const;
 type Role = (typeof ROLES)[number];
@@ -294,8 +293,8 @@ async function status(role: Role, method: string, c: Case): Promise<number> {
 beforeAll(async () => {
   // The six sign-ins of the login row run at once: each counts as a failure until its password is checked.
   ({ vic } = await makeVic({ LOGIN_FREE_FAILURES: 10 }));
-  // Cheap argon2 parameters (verify follows the hash's own): the login row signs in six times.
-  const hash = await argon2.hash('password-123', { type: argon2.argon2id, memoryCost: 1024, timeCost: 1 });
+  // Cheap argon2 parameters: the login row signs in six times.
+  const hash = await testHash('password-123');
   const user = (login: string, role: UserRow['role'], court: string, sipExtension: string | null = null) =>
     vic.store.getUser(
       vic.store.createUser({ login, name: login, role, passwordHash: hash, courtId: courtId(court), sipExtension }, vic.clock.now()),

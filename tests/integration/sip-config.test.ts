@@ -3,7 +3,12 @@ import { sipConfigFromEnv } from '../../channels/sip/config.ts';
 import { cidrMatcher } from '../../channels/sip/cidr.ts';
 import { callerIdentity, calledNumber, referTarget } from '../../channels/sip/identity.ts';
 
-const base = { SIP_DRACHTIO_HOST: 'drachtio', SIP_DRACHTIO_SECRET: 'cymru', SIP_OPERATOR_URI_TEMPLATE: 'sip:{extension}@pbx.court.local' };
+const base = {
+  SIP_DRACHTIO_HOST: 'drachtio',
+  SIP_DRACHTIO_SECRET: 'cymru',
+  SIP_OPERATOR_URI_TEMPLATE: 'sip:{extension}@pbx.court.local',
+  SIP_ALLOWED_SOURCES: '10.0.0.9',
+};
 
 describe('sipConfigFromEnv', () => {
   it('is null (channel off) without SIP_DRACHTIO_HOST', () => {
@@ -19,7 +24,7 @@ describe('sipConfigFromEnv', () => {
       operatorUriTemplate: 'sip:{extension}@pbx.court.local',
       ringTimeoutMs: 20_000,
       nobodyStatus: 486,
-      allowedSources: [],
+      allowedSources: ['10.0.0.9'],
       dialledNumbers: [],
       ronaLimit: 2,
     });
@@ -54,6 +59,8 @@ describe('sipConfigFromEnv', () => {
       /^config: SIP_ALLOWED_SOURCES "pbx\.court\.local" is not an IP address or CIDR/,
     ],
     [{ SIP_ALLOWED_SOURCES: '10.0.0.0/33' }, /^config: SIP_ALLOWED_SOURCES "10\.0\.0\.0\/33"/],
+    [{ SIP_ALLOWED_SOURCES: '' }, /^config: SIP_ALLOWED_SOURCES must be set: the PBX addresses/],
+    [{ SIP_ALLOWED_SOURCES: ' , ' }, /^config: SIP_ALLOWED_SOURCES must be set: the PBX addresses/],
     [{ SIP_RONA_LIMIT: '0' }, /^config: SIP_RONA_LIMIT /],
   ])('a wrong value is one line naming the variable: %o', (over, message) => {
     expect(() => sipConfigFromEnv({ ...base, ...over })).toThrow(message);

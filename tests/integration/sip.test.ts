@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import type { Vic } from '../../src/app.ts';
 import { createSipChannel } from '../../channels/sip/index.ts';
 import type { SipConfig } from '../../channels/sip/config.ts';
-import { FakeDrachtio, sdpOffer, type InboundCall } from '../support/fake-drachtio.ts';
+import { doubleConfig, FakeDrachtio, sdpOffer, type InboundCall } from '../support/fake-drachtio.ts';
 import { addUser, envelope, makeVic, nextEvent, serve } from '../helpers.ts';
 import type { CallRow, TicketRow } from './json.ts';
 
@@ -44,17 +44,7 @@ async function setup(o: { at?: number; operators?: string[]; cfg?: Partial<SipCo
     ops.push(u);
   }
   const server = o.serve ? await serve(vic) : null;
-  const sip = createSipChannel({
-    host: '127.0.0.1',
-    port,
-    secret: 'cymru',
-    operatorUriTemplate: 'sip:{extension}@pbx.court.local',
-    outboundUriTemplate: 'sip:{number}@trunk.court.local',
-    ringTimeoutMs: 20_000,
-    nobodyStatus: 486,
-    allowedSources: ['10.0.0.0/24'],
-    ...o.cfg,
-  });
+  const sip = createSipChannel(doubleConfig(port, o.cfg));
   await vic.addChannel(sip);
   await fake.ready();
   await until(() => sip.health().state === 'connected');

@@ -8,11 +8,27 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import type { SipConfig } from '../../channels/sip/config.ts';
 
 const CRLF = '\r\n';
 export const HOSTPORT = '127.0.0.1:5060';
 /** Where the network's requests come from unless a test says otherwise: the court's PBX. */
 export const PBX_ADDRESS = '10.0.0.9';
+
+/** The bridge's settings against this double on `port`: the PBX's network allowed, phones at pbx.court.local. */
+export function doubleConfig(port: number, extra: Partial<SipConfig> = {}): SipConfig {
+  return {
+    host: '127.0.0.1',
+    port,
+    secret: 'cymru',
+    operatorUriTemplate: 'sip:{extension}@pbx.court.local',
+    outboundUriTemplate: 'sip:{number}@trunk.court.local',
+    ringTimeoutMs: 20_000,
+    nobodyStatus: 486,
+    allowedSources: ['10.0.0.0/24'],
+    ...extra,
+  };
+}
 
 /** A parsed SIP message, headers in order (names as written). */
 export class Sip {

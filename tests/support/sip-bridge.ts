@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.ts';
 import { createSipChannel, type SipChannel, type SipDeps } from '../../channels/sip/index.ts';
 import type { SipConfig } from '../../channels/sip/config.ts';
 import { addUser, closeServed, tempDir, WORKING } from '../helpers.ts';
-import { FakeDrachtio, sdpOffer, type InboundCall, type OutboundInvite } from './fake-drachtio.ts';
+import { doubleConfig, FakeDrachtio, sdpOffer, type InboundCall, type OutboundInvite } from './fake-drachtio.ts';
 
 export const CALLER = { from: '"Ержан Серікұлы" <sip:87012345678@pbx.court.local>', pai: '<sip:+77012345678@pbx.court.local>' };
 
@@ -49,20 +49,7 @@ export async function sipBridge(
     if (o.connected !== false) vic.store.changeConnections(u.id, 1, clock.now());
     ops.push({ id: u.id, login });
   }
-  const sip = createSipChannel(
-    {
-      host: '127.0.0.1',
-      port,
-      secret: 'cymru',
-      operatorUriTemplate: 'sip:{extension}@pbx.court.local',
-      outboundUriTemplate: 'sip:{number}@trunk.court.local',
-      ringTimeoutMs: 20_000,
-      nobodyStatus: 486,
-      allowedSources: ['10.0.0.0/24'],
-      ...o.cfg,
-    },
-    o.deps,
-  );
+  const sip = createSipChannel(doubleConfig(port, o.cfg), o.deps);
   await vic.addChannel(sip);
   await fake.ready();
   await waitFor(() => sip.health().state === 'connected');
