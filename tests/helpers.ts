@@ -61,7 +61,7 @@ export function envelope(over: Partial<InboundEnvelope> = {}): InboundEnvelope {
 }
 
 /** argon2id with cheap parameters, one hash per password: tests sign in often, and verify reads the hash's own
- * parameters. Production hashing (hashPassword) is tested where it matters (auth tests). */
+ * parameters. Production hashing (hashPassword) is checked on a user made through the API (api.test.ts). */
 const cheapHashes = new Map<string, Promise<string>>();
 export function testHash(password: string): Promise<string> {
   let h = cheapHashes.get(password);

@@ -203,7 +203,8 @@ describe('HTTP API', () => {
     });
     expect(u.status).toBe(201);
     const newop = json<{ user: UserRow }>(u).user;
-    expect(vic.store.getPasswordHash(newop.id)).toMatch(/^\$argon2id\$/);
+    // The production parameters (64 MiB, 3 passes): the tests' own users are hashed cheaply (tests/helpers.ts).
+    expect(vic.store.getPasswordHash(newop.id)).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
     expect(errorOf(await api.post('/api/users', { login: 'newop', name: 'x', role: 'operator', password: 'long-password-1' })).code).toBe(
       'VIC_LOGIN_TAKEN',
     );
