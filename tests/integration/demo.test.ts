@@ -96,6 +96,7 @@ describe('demo data never reaches a citizen', () => {
       SIP_DRACHTIO_HOST: '127.0.0.1',
       SIP_DRACHTIO_SECRET: 'x',
       SIP_OPERATOR_URI_TEMPLATE: 'sip:{extension}@pbx.court.test',
+      SIP_ALLOWED_SOURCES: '10.0.0.9',
     };
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
