@@ -3,75 +3,26 @@
 // (`ring-timeout`, `at` fields), so every branch is testable without waiting.
 //
 // Legs are numbered: 0 is the citizen who called in; every INVITE the bridge sends gets the next number.
+//
+// With media (`incoming.queue`, rtpengine answers the caller: channels/sip/media/) the caller is never told
+// "busy": while nobody is free they wait `queued` (the adapter plays the queue and sends `requeue` as operators
+// may have freed up); a call-back request ends the wait (`callback-requested`: recorded as missed, so it becomes a
+// task), and the caller hears the last words `announcing` until the adapter ends the call (`end`). Off hours the
+// caller is `announcing` from the start; only a call-back request makes a task.
 
-export interface Party {
-  /** The VIC user behind the phone, or null for the citizen on a call back. */
-  userId: number | null;
-  uri: string;
-}
+import type { CallBackResult, CallCommand, CallEvent, CallFlowConfig, Outcome, Party, UserLeg } from './call-flow-types.ts';
 
-export interface CallFlowConfig {
-  ringTimeoutMs: number;
-  /** What the caller hears when no operator answers: 486 Busy Here or 480 Temporarily Unavailable. */
-  nobodyStatus: 480 | 486;
-}
-
-export type Outcome = 'ringing' | 'answered' | 'missed' | 'abandoned' | 'rejected_off_hours' | 'ended' | 'transferred';
-
-/** How a call back ended, for its task on the ticket. */
-export type CallBackResult = 'answered' | 'no_answer' | 'busy' | 'operator_no_answer' | 'failed';
-
-/** What a VIC user's phone leg is doing (the adapter adds `held`, which it sees in the SDP). */
-export interface UserLeg {
-  leg: number;
-  userId: number;
-  role: 'operator' | 'specialist' | 'callback';
-  state: 'ringing' | 'talking';
-}
-
-export type CallEvent =
-  | { type: 'incoming'; at: number; working: boolean; hunt: Party[] }
-  | { type: 'callback'; at: number; operator: Party; citizen: Party }
-  /** A provisional response (180/183) on a leg: that phone is ringing. */
-  | { type: 'ringing'; leg: number; at: number }
-  | { type: 'answered'; leg: number; at: number }
-  | { type: 'failed'; leg: number; status: number; at: number }
-  | { type: 'ring-timeout'; leg: number; at: number }
-  | { type: 'caller-cancel'; at: number }
-  | { type: 'bye'; leg: number; at: number }
-  | { type: 'transfer'; target: Party; at: number }
-  /** Hang up from the console: the call ends for everyone on it. */
-  | { type: 'end'; at: number }
-  /** The bridge command completed: the citizen now talks to leg `leg` (a transfer's re-INVITE was answered). */
-  | { type: 'bridged'; leg: number; at: number }
-  /** The bridge command failed: the citizen refused the re-INVITE, and still talks to whom they did before. */
-  | { type: 'bridge-failed'; leg: number; status: number; at: number };
-
-export type CallCommand =
-  | { type: 'ring'; leg: number; userId: number | null; uri: string; timeoutMs: number }
-  | { type: 'cancel'; leg: number }
-  | { type: 'screen-pop'; userId: number }
-  /** Connect leg `to` with leg `from` (the citizen's side): B2BUA answer, call back, or re-bridge after a transfer. */
-  | { type: 'bridge'; from: number; to: number }
-  | { type: 'hangup'; leg: number }
-  | { type: 'reject'; status: number }
-  /** Tell the operator who asked for a transfer how it went (a NOTIFY with the status). */
-  | { type: 'transfer-result'; status: number }
-  /**
-   * `rung`: on a missed or abandoned call, the operators whose phones were rung, in order (the record then
-   * names no operator: nobody took it).
-   */
-  | { type: 'record'; outcome: Outcome; userId?: number; answeredAt?: number; endedAt?: number; durationMs?: number; rung?: number[] }
-  /** A hunted operator's phone rang out (or was picked up): counts towards, or resets, their ring-no-answer run. */
-  | { type: 'ring-result'; userId: number; answered: boolean }
-  /** A call back is over: how it went, for its task. */
-  | { type: 'callback-result'; result: CallBackResult };
+export type { CallBackResult, CallCommand, CallEvent, CallFlowConfig, Outcome, Party, UserLeg } from './call-flow-types.ts';
 
 type Phase =
   | { name: 'idle' }
   /** Ringing hunt[index] on `leg`; `cancelling` once we gave up on it and wait for its final response. */
   | { name: 'hunting'; leg: number; index: number; cancelling: boolean; popped: boolean }
   | { name: 'connected'; agent: Party; agentLeg: number; answeredAt: number }
+  /** Answered by VIC (media), waiting for an operator to be free; no phone rings. */
+  | { name: 'queued' }
+  /** Answered by VIC (media), alone with the announcements until the adapter ends the call. */
+  | { name: 'announcing'; recorded: boolean }
   /** `bridging`: the specialist answered and the citizen is being re-INVITEd towards them. */
   | {
       name: 'transferring';
@@ -102,6 +53,8 @@ export class CallFlow {
   /** Set on a call back: its result should it end now. */
   private callBackResult: CallBackResult | null = null;
   private readonly poppedLegs = new Set<number>();
+  /** The caller was answered by VIC with media: nobody free means waiting (see the head of this file). */
+  private queue = false;
 
   constructor(private readonly cfg: CallFlowConfig) {}
 
@@ -116,6 +69,11 @@ export class CallFlow {
   /** The two legs talking to each other (re-INVITEs pass between them), or null. */
   get bridged(): { citizen: number; agent: number } | null {
     return this.phase.name === 'connected' ? { citizen: this.citizenLeg, agent: this.phase.agentLeg } : null;
+  }
+
+  /** The caller waits for an operator (queued, or one ringing for them) while VIC holds the call with media. */
+  get waiting(): boolean {
+    return this.queue && (this.phase.name === 'queued' || this.phase.name === 'hunting');
   }
 
   /** The VIC users' legs now: whose phone rings or talks, and as what. */
@@ -166,6 +124,10 @@ export class CallFlow {
         return this.callbackOperator(p, e);
       case 'callback-citizen':
         return this.callbackCitizen(p, e);
+      case 'queued':
+        return this.queued(e);
+      case 'announcing':
+        return this.announcing(p, e);
       case 'done':
         return []; // late responses, stray timers: the call is over
     }
@@ -190,6 +152,11 @@ export class CallFlow {
   }
 
   private incoming(e: Extract<CallEvent, { type: 'incoming' }>): CallCommand[] {
+    this.queue = e.queue === true;
+    if (!e.working && this.queue) {
+      this.phase = { name: 'announcing', recorded: false };
+      return [];
+    }
     if (!e.working) return [{ type: 'reject', status: 480 }, this.finish('rejected_off_hours', { endedAt: e.at })];
     this.hunt = e.hunt;
     return this.tryOperator(0, e.at);
@@ -200,6 +167,10 @@ export class CallFlow {
     let index = from;
     while (index < this.hunt.length && this.busy.has(this.hunt[index].userId!)) index++;
     const next = this.hunt[index];
+    if (!next && this.queue) {
+      this.phase = { name: 'queued' };
+      return [];
+    }
     if (!next) return [{ type: 'reject', status: this.cfg.nobodyStatus }, this.finish('missed', { endedAt: at, rung: [...this.rung] })];
     const ring = this.ring(next, 'operator');
     this.rung.push(next.userId!);
@@ -208,8 +179,20 @@ export class CallFlow {
   }
 
   private hunting(p: Extract<Phase, { name: 'hunting' }>, e: CallEvent): CallCommand[] {
-    // the B2BUA passes the CANCEL on
-    if (e.type === 'caller-cancel') return [this.finish('abandoned', { endedAt: e.at, rung: [...this.rung] })];
+    // the B2BUA passes the CANCEL on; with media the caller's leg is VIC's own, and the ringing phone is cancelled here
+    if (e.type === 'caller-cancel' || (this.queue && e.type === 'bye' && e.leg === 0)) {
+      return [
+        ...(this.queue ? [{ type: 'cancel', leg: p.leg } as const] : []),
+        this.finish('abandoned', { endedAt: e.at, rung: [...this.rung] }),
+      ];
+    }
+    if (e.type === 'callback-requested' && this.queue) {
+      this.phase = { name: 'announcing', recorded: true };
+      return [
+        { type: 'cancel', leg: p.leg },
+        { type: 'record', outcome: 'missed', endedAt: e.at, rung: [...this.rung] },
+      ];
+    }
     if (!('leg' in e) || e.leg !== p.leg) return [];
     const op = this.hunt[p.index];
     switch (e.type) {
@@ -248,7 +231,7 @@ export class CallFlow {
       case 'hunting':
         return [
           { type: 'cancel', leg: p.leg },
-          { type: 'reject', status: this.cfg.nobodyStatus },
+          this.queue ? { type: 'hangup', leg: 0 } : { type: 'reject', status: this.cfg.nobodyStatus },
           this.finish('missed', { endedAt: at, rung: [...this.rung] }),
         ];
       case 'connected':
@@ -264,9 +247,48 @@ export class CallFlow {
         return [{ type: 'cancel', leg: p.leg }, this.finish('missed', { endedAt: at })];
       case 'callback-citizen':
         return [{ type: 'cancel', leg: p.leg }, { type: 'hangup', leg: p.operatorLeg }, this.finish('missed', { endedAt: at })];
+      case 'queued':
+        return [{ type: 'hangup', leg: 0 }, this.finish('missed', { endedAt: at, rung: [...this.rung] })];
+      case 'announcing':
+        return [{ type: 'hangup', leg: 0 }, ...this.closed(p, at)];
       default:
         return [];
     }
+  }
+
+  /** The caller is gone from the announcements: off hours without a call-back request, that is no task. */
+  private closed(p: Extract<Phase, { name: 'announcing' }>, at: number): CallCommand[] {
+    if (!p.recorded) return [this.finish('rejected_off_hours', { endedAt: at, callback: false })];
+    this.phase = { name: 'done', outcome: 'missed' };
+    return [];
+  }
+
+  private queued(e: CallEvent): CallCommand[] {
+    switch (e.type) {
+      case 'requeue':
+        this.hunt = e.hunt;
+        return this.tryOperator(0, e.at);
+      case 'callback-requested':
+        this.phase = { name: 'announcing', recorded: true };
+        return [{ type: 'record', outcome: 'missed', endedAt: e.at, rung: [...this.rung] }];
+      case 'bye':
+      case 'caller-cancel':
+        return 'leg' in e && e.leg !== 0 ? [] : [this.finish('abandoned', { endedAt: e.at, rung: [...this.rung] })];
+      default:
+        return [];
+    }
+  }
+
+  private announcing(p: Extract<Phase, { name: 'announcing' }>, e: CallEvent): CallCommand[] {
+    if (e.type === 'callback-requested' && !p.recorded) {
+      // Off hours: the task is due after the next opening (CallService.progress, as for a call refused off hours).
+      p.recorded = true;
+      return [{ type: 'record', outcome: 'rejected_off_hours', endedAt: e.at }];
+    }
+    if ((e.type === 'bye' && e.leg === 0) || e.type === 'caller-cancel') return this.closed(p, e.at);
+    // A phone that picked up as the call-back was promised (its answer crossed our CANCEL): nobody is there for it.
+    if (e.type === 'answered') return [{ type: 'hangup', leg: e.leg }];
+    return [];
   }
 
   private ended(at: number, answeredAt: number): CallCommand {

@@ -2,7 +2,7 @@
 // ticket (a missed call's callback task and line, a call-back's result), and the screen-pop on the console of the
 // operator whose phone rings (only theirs).
 import { huntOrder } from '../routing/assign.ts';
-import { addWorkingMs, isWorkingTime, nextOpening, type CourtCalendar } from '../routing/calendar/index.ts';
+import { addWorkingMs, formatLocal, isWorkingTime, nextOpening, type CourtCalendar } from '../routing/calendar/index.ts';
 import { CallbackService } from './callbacks.ts';
 import { callBackLine, courtDateTime, lineLang, missedCallLine, type CallBackResult } from './callbacks-lines.ts';
 import type { Clock } from './clock.ts';
@@ -18,6 +18,8 @@ export interface CallProgress {
   rung?: number[];
   answeredAt?: number;
   endedAt?: number;
+  /** false: a missed call that needs no call-back task (off hours, the caller heard when we open and asked none). */
+  callback?: false;
 }
 
 export interface HuntEntry {
@@ -54,6 +56,13 @@ export class CallService {
     const cal = this.d.calendarFor(this.courtId(courtCode));
     const at = new Date(this.d.clock.now());
     return isWorkingTime(cal, at) ? { working: true, nextOpening: null } : { working: false, nextOpening: nextOpening(cal, at).getTime() };
+  }
+
+  /** Today and the next opening in court time (as the off-hours auto-reply says it), for the announcement. */
+  nextOpeningLocal(courtCode?: string): { today: string; opensAt: { date: string; time: string } } {
+    const cal = this.d.calendarFor(this.courtId(courtCode));
+    const at = new Date(this.d.clock.now());
+    return { today: formatLocal(cal, at).date, opensAt: formatLocal(cal, nextOpening(cal, at)) };
   }
 
   /** Operators to ring in turn: available, online, least loaded first, who have a phone extension. */
@@ -94,7 +103,7 @@ export class CallService {
         answeredAt: p.answeredAt,
         endedAt: p.endedAt,
         rung,
-        ...(missed && call.callbackDueAt === null
+        ...(missed && p.callback !== false && call.callbackDueAt === null
           ? { callbackDueAt: addWorkingMs(cal, new Date(missedAt), this.d.config.CALLBACK_DUE_WORKING_MINUTES * 60_000).getTime() }
           : {}),
       });
@@ -189,6 +198,15 @@ export class CallService {
     if (call) events.emit({ type: 'call.updated', ticket, call: store.getCall(callId)! });
     events.emit({ type: created ? 'message.created' : 'message.updated', ticket, message: store.getMessage(messageId)! });
     this.callbacks.announce(tasks, null);
+  }
+
+  /** The language the caller's contact is known to speak (what announcements are said in), or null. */
+  callerLanguage(callId: string): 'kk' | 'ru' | null {
+    const { store } = this.d;
+    const call = store.getCall(callId);
+    const ticket = call && store.getTicket(call.ticketId);
+    const lang = ticket ? store.getContact(ticket.contactId)?.language : null;
+    return lang === 'kk' || lang === 'ru' ? lang : null;
   }
 
   /** Shows the caller, their contact and open tickets on the console of the operator being rung. */

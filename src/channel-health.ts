@@ -33,6 +33,7 @@ export const HEALTH_REASONS = [
   'sipNoAck',
   'sipKeepAliveFailed',
   'sipPbxUnreachable',
+  'sipRtpengineDown',
 ] as const;
 export type HealthReason = (typeof HEALTH_REASONS)[number];
 

@@ -1,13 +1,17 @@
 // The live calls: each is a CallFlow (routing/call-flow.ts) fed with SIP events; its commands become SIP here
 // (B2BUA legs while hunting, late-offer legs for transfers and call-backs, re-bridging, NOTIFYs), and its users'
 // legs are reported to their consoles (call.state). Hunting skips whoever is busy on another live call, and an
-// operator whose phone keeps ringing out is set away.
+// operator whose phone keeps ringing out is set away. With media (rtpengine, ./media/) VIC answers the caller
+// itself: phones are invited with rtpengine's offer, the caller waits in the queue hearing CallerMedia, and the
+// rtpengine session is deleted when the call ends.
 import { RonaCounter } from '../../routing/assign.ts';
 import { CallFlow, type CallCommand, type CallEvent } from '../../routing/call-flow.ts';
 import type { ChannelContext } from '../../src/channels.ts';
 import type { LiveCall } from '../../src/live-call.ts';
 import type { SipConfig } from './config.ts';
 import { referTarget } from './identity.ts';
+import type { CallerLeg, MediaBridge } from './media/bridge.ts';
+import type { CallerMedia } from './media/caller-media.ts';
 import type { Dialog, LateOffer, Progress, SipRequest, SipResponse, SrfApi } from './types.ts';
 
 interface Leg {
@@ -39,13 +43,24 @@ export interface Call {
   held: boolean;
   /** Each VIC user's leg as last reported to their console. */
   reported: Map<number, LiveCall>;
+  /** With media: the caller's rtpengine leg, and what they hear (null once an operator took over or it is over). */
+  media?: { leg: CallerLeg; caller: CallerMedia | null; connected: boolean; position: number };
 }
 
 const fill = (template: string, key: string, value: string) => template.replaceAll(`{${key}}`, value);
 /** A display name inside a quoted string: no quote or backslash can end it early. */
 const quotable = (s: string) => s.replace(/["\\]/g, '').slice(0, 64);
 
-export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | null; srf: () => SrfApi | null }) {
+/** A key from SIP INFO: application/dtmf-relay (`Signal=1`) or application/dtmf (`1`). */
+export function infoDigit(body: string): string | null {
+  const m = /^\s*(?:Signal\s*=\s*)?([0-9*#A-D])\s*$/im.exec(body);
+  return m ? m[1].toUpperCase() : null;
+}
+
+export function createCalls(
+  cfg: SipConfig,
+  env: { ctx: () => ChannelContext | null; srf: () => SrfApi | null; media?: () => MediaBridge | null },
+) {
   const live = new Map<string, Call>();
   const rona = new RonaCounter(cfg.ronaLimit ?? 2);
   const ctx = () => env.ctx()!;
@@ -73,7 +88,43 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
     if (call.flow.finished) {
       for (const leg of call.legs.values()) clearTimeout(leg.timer);
       live.delete(call.id);
+      if (call.media) endMedia(call);
+      // Whoever this call kept busy may take a queued caller now.
+      if (waiting().length) setImmediate(requeue);
     }
+  }
+
+  /** Callers waiting for an operator with media, longest waiting first (the map keeps the calls' order). */
+  function waiting(): Call[] {
+    return [...live.values()].filter((c) => c.media && c.flow.waiting);
+  }
+
+  /** Queued callers try the operators who are free now, in order; each hears their new position. */
+  function requeue() {
+    if (!env.ctx()) return;
+    const hunt = huntList();
+    for (const call of waiting()) if (call.flow.state.name === 'queued') apply(call, { type: 'requeue', at: now(), hunt });
+    for (const [i, call] of waiting().entries()) {
+      const m = call.media!;
+      if (m.position === i + 1) continue;
+      m.position = i + 1;
+      m.caller?.position(i + 1);
+    }
+  }
+
+  function huntList() {
+    return ctx()
+      .calls.huntList(cfg.court)
+      .map((h) => ({ userId: h.userId, uri: operatorUri(h.extension) }));
+  }
+
+  /** The call is over: the caller's announcements stop (a caller still listening hung up) and rtpengine forgets it. */
+  function endMedia(call: Call) {
+    const m = call.media!;
+    m.caller?.hungUp();
+    m.caller?.dispose();
+    m.caller = null;
+    void env.media?.()?.release(call.id);
   }
 
   /** Tells each VIC user on the call how their leg changed since last told (call.state), and who left it. */
@@ -128,6 +179,7 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
         // `rung` is CallProgress's since #17 (src/calls.ts): passed as a variable so the call compiles either way.
         const progress = {
           outcome: cmd.outcome,
+          ...(cmd.callback === false ? { callback: false as const } : {}),
           ...(cmd.userId !== undefined ? { operatorUserId: cmd.userId } : {}),
           ...(cmd.answeredAt !== undefined ? { answeredAt: cmd.answeredAt } : {}),
           ...(cmd.endedAt !== undefined ? { endedAt: cmd.endedAt } : {}),
@@ -176,7 +228,20 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
     const answered = () => apply(call, { type: 'answered', leg: cmd.leg, at: now() });
     if (!srf) return void setImmediate(() => failed({ status: 503 })); // the link dropped since the call began
     const phase = call.flow.state;
-    if (phase.name === 'hunting' && call.inbound) {
+    if (phase.name === 'hunting' && call.media) {
+      // VIC answered the caller: the phone is invited with rtpengine's offer, and a busy phone ends only its leg.
+      const pai = call.inbound?.assertedIdentity ? call.inbound.req.get('P-Asserted-Identity') : undefined;
+      const opts = {
+        localSdp: call.media.leg.offerSdp,
+        ...callingParty(call),
+        ...(pai ? { headers: { 'P-Asserted-Identity': pai } } : {}),
+      };
+      srf.createUAC(cmd.uri, opts, progress).then((d) => {
+        settled();
+        leg.dialog = d as Dialog;
+        answered();
+      }, failed);
+    } else if (phase.name === 'hunting' && call.inbound) {
       // passFailure false: a busy or unanswered operator must not end the caller's INVITE, the next one is rung.
       // P-Asserted-Identity goes on only when it was believed (it came from the PBX); the phone's From shows the
       // caller as read here (drachtio-srf would take it from any P-Asserted-Identity).
@@ -220,7 +285,15 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
   async function bridge(call: Call, from: number, to: number) {
     const a = call.legs.get(from)!;
     const b = call.legs.get(to)!;
-    if (b.lateOffer) {
+    const m = call.media;
+    if (m && !m.connected) {
+      // The operator's answer replaces VIC's in rtpengine; the caller's own SDP stays as answered.
+      m.connected = true;
+      m.caller?.operatorAnswered();
+      m.caller = null;
+      const relay = env.media?.();
+      if (relay) await relay.connect(m.leg, b.dialog!.remote.sdp);
+    } else if (b.lateOffer) {
       // Call back: the citizen already answered the operator's offer. Transfer: the citizen is re-INVITEd
       // with the specialist's offer and answers it.
       const answer = a.offeredBy === to ? a.dialog!.remote.sdp : await a.dialog!.modify(b.lateOffer.sdp);
@@ -239,6 +312,11 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
     d.on('destroy', () => apply(call, { type: 'bye', leg: n, at: now() }));
     // Hold, resume, codec changes: the other side answers the re-INVITE.
     d.on('modify', (req: SipRequest, res: SipResponse) => {
+      // With media each side keeps its session with rtpengine: a re-INVITE (hold, a refresh) is answered with it.
+      if (call.media) {
+        const sdp = n === 0 ? call.media.leg.answerSdp : call.media.leg.offerSdp;
+        return res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
+      }
       const b = call.flow.bridged;
       const peer = b && call.legs.get(n === b.citizen ? b.agent : b.citizen)?.dialog;
       if (!peer) return res.send(491);
@@ -293,12 +371,25 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
     live,
     apply,
     operatorUri,
-    /** A new call, live from now on; the first event starts its flow. */
-    begin(c: Omit<Call, 'flow' | 'legs' | 'held' | 'reported'>, first: CallEvent): Call {
+    requeue,
+    waiting,
+    /** A new call, live from now on; the first event starts its flow. `prepare`: legs and media before it starts. */
+    begin(c: Omit<Call, 'flow' | 'legs' | 'held' | 'reported'>, first: CallEvent, prepare?: (call: Call) => void): Call {
       const call: Call = { ...c, flow: new CallFlow(cfg), legs: new Map(), held: false, reported: new Map() };
       live.set(call.id, call);
+      prepare?.(call);
       apply(call, first);
       return call;
+    },
+    /** The caller's own dialog with VIC (media): their BYE, re-INVITEs and SIP INFO keys. */
+    watchCaller(call: Call, d: Dialog) {
+      call.legs.set(0, { dialog: d });
+      watch(call, 0, d);
+      d.on('info', (req: SipRequest, res: SipResponse) => {
+        res.send(200);
+        const digit = infoDigit(req.body ?? '');
+        if (digit) call.media?.caller?.key(digit);
+      });
     },
     liveCalls: (): LiveCall[] => [...live.values()].flatMap((c) => [...c.reported.values()]),
     transfer(callId: string, specialist: { userId: number; extension: string }): boolean {
@@ -317,6 +408,7 @@ export function createCalls(cfg: SipConfig, env: { ctx: () => ChannelContext | n
     clear() {
       for (const call of live.values()) {
         for (const leg of call.legs.values()) clearTimeout(leg.timer);
+        call.media?.caller?.dispose();
         for (const l of call.reported.values()) env.ctx()?.phone.legChanged(l.userId, call.id, null);
       }
       live.clear();

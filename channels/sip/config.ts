@@ -1,7 +1,8 @@
 // The SIP bridge's settings, from the environment; the channel is off unless SIP_DRACHTIO_HOST is set.
 import { z } from 'zod';
-import { ConfigError } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { parseCidrs } from './cidr.ts';
+import { mediaSetup, type MediaSetup } from './media/config.ts';
 
 const sipUri = (placeholder: string) =>
   z
@@ -67,6 +68,10 @@ export interface SipConfig {
   dialledNumbers?: string[];
   /** Unanswered rings in a row after which an operator is set away (default 2). */
   ronaLimit?: number;
+  /** SIP_RTPENGINE and its settings: VIC answers callers with announcements and a queue (docs/media.md). */
+  media?: MediaSetup;
+  /** With media: how often queued callers look for a free operator besides when a call ends (default 2 s). */
+  queuePollMs?: number;
 }
 
 /** The SIP settings, or null when the channel is not configured; a wrong value is one line naming the variable. */
@@ -79,7 +84,12 @@ export function sipConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SipConfi
     throw new ConfigError(`config: ${String(issue.path[0])} ${issue.message}`);
   }
   const c = parsed.data;
+  // The media variables are validated with the rest of the configuration (src/config.ts).
+  const all = source.SIP_RTPENGINE ? loadConfig(env, false) : null;
+  const setup = all && mediaSetup(all);
+  const media = setup && all ? { ...setup, dataDir: all.DATA_DIR } : null;
   return {
+    ...(media ? { media } : {}),
     host: c.SIP_DRACHTIO_HOST,
     port: c.SIP_DRACHTIO_PORT,
     secret: c.SIP_DRACHTIO_SECRET,

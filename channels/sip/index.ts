@@ -10,6 +10,7 @@ import { createCalls } from './calls.ts';
 import type { SipConfig } from './config.ts';
 import { createInbound } from './inbound.ts';
 import { createLink } from './link.ts';
+import { MediaBridge } from './media/bridge.ts';
 import { createTrust } from './trust.ts';
 import type { SipChannel, SipDeps } from './types.ts';
 
@@ -20,8 +21,11 @@ const fill = (template: string, key: string, value: string) => template.replaceA
 
 export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel {
   let ctx: ChannelContext | null = null;
-  const calls = createCalls(cfg, { ctx: () => ctx, srf: () => link.srf() });
-  const inbound = createInbound(cfg, createTrust(cfg), calls, { ctx: () => ctx });
+  // rtpengine for the caller's media; null: SIP_RTPENGINE unset, and the bridge passes SDP through as before.
+  const media = cfg.media ? new MediaBridge(cfg.media, { log: () => ctx?.log ?? null, healthChanged: () => ctx?.healthChanged() }) : null;
+  let queuePoll: NodeJS.Timeout | null = null;
+  const calls = createCalls(cfg, { ctx: () => ctx, srf: () => link.srf(), media: () => media });
+  const inbound = createInbound(cfg, createTrust(cfg), calls, { ctx: () => ctx, srf: () => link.srf(), media: () => media });
   const link = createLink(cfg, deps, {
     log: () => ctx?.log ?? null,
     healthChanged: () => ctx?.healthChanged(),
@@ -36,25 +40,42 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
   return {
     name: 'sip',
     commands: ['restart'],
-    start(c) {
+    async start(c) {
       ctx = c;
       link.start();
-      return Promise.resolve();
+      if (media) {
+        await media.start();
+        // Operators free up without any call ending (back from "away", a console opened): queued callers look again.
+        queuePoll = setInterval(() => calls.requeue(), cfg.queuePollMs ?? 2000);
+        queuePoll.unref();
+      }
     },
-    stop() {
+    async stop() {
       link.stop();
+      if (queuePoll) clearInterval(queuePoll);
+      const held = [...calls.live.keys()];
       calls.clear();
       ctx = null;
-      return Promise.resolve();
+      if (media) {
+        await Promise.all(held.map((id) => media.release(id)));
+        media.stop();
+      }
     },
-    health: () => ({
-      ...link.health(),
-      details: {
+    health: () => {
+      const h = link.health();
+      const m = media?.health();
+      const details = {
         drachtio: `${cfg.host}:${cfg.port}`,
         ...(link.sipAddress() ? { sip: link.sipAddress() } : {}),
         liveCalls: calls.live.size,
-      },
-    }),
+        ...(m ? { rtpengine: m.up ? `${cfg.media!.rtpengine.host}:${cfg.media!.rtpengine.port} (${m.ms} ms)` : `down: ${m.reason}` } : {}),
+      };
+      // rtpengine down: calls are still taken, without greeting or queue (busy when nobody is free) — degraded.
+      if (m && !m.up && h.state === 'connected') {
+        return { ...h, state: 'degraded', code: 'sipRtpengineDown', reason: `rtpengine: ${m.reason}`, since: m.since, details };
+      }
+      return { ...h, details };
+    },
     command(name) {
       if (name !== 'restart') return Promise.reject(new Error(`sip: unknown command ${name}`));
       link.restart();

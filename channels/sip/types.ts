@@ -50,6 +50,8 @@ export interface SrfApi extends EventEmitter {
     progress: Progress,
   ): Promise<{ uas: Dialog; uac: Dialog }>;
   createUAC(uri: string, opts: Record<string, unknown>, progress: Progress): Promise<Dialog | LateOffer>;
+  /** Answers an INVITE itself (200 OK with `localSdp`): the caller's leg when VIC holds the media (rtpengine). */
+  createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string }): Promise<Dialog>;
   request(uri: string, opts: Record<string, unknown>, cb: (err: Error | null, req: SipRequest) => void): void;
 }
 

@@ -1,5 +1,6 @@
 // The signed-in console: top bar, left navigation with live queue counts, and the page for the current URL.
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { AdminAnnouncements } from './admin/Announcements.tsx';
 import { AdminAudit } from './admin/Audit.tsx';
 import { AdminCalendar } from './admin/Calendar.tsx';
 import { AdminCanned } from './admin/Canned.tsx';
@@ -130,6 +131,7 @@ export function Console() {
   else if (path === '/admin/scope' && user.role === 'admin') page = <AdminScopeFilter />;
   else if (path === '/admin/import' && user.role === 'admin') page = <AdminCaseImport />;
   else if (path === '/admin/topics' && user.role === 'admin') page = <AdminTopics />;
+  else if (path === '/admin/announcements' && user.role === 'admin') page = <AdminAnnouncements />;
   else if (path === CALLBACKS_PATH && (user.role === 'operator' || user.role === 'admin')) page = <CallbacksPage />;
   else if (path === MY_FIGURES_PATH && (user.role === 'operator' || user.role === 'specialist')) page = <MyFigures />;
   // A supervisor has no queue: every page of theirs is their court's reports.
@@ -213,15 +215,27 @@ export function Console() {
           <>
             <h2>{t('nav.admin')}</h2>
             <ul>
-              {(['users', 'courts', 'calendar', 'channels', 'canned', 'topics', 'import', 'scope', 'audit', 'retention'] as const).map(
-                (p) => (
-                  <li key={p}>
-                    <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
-                      {t(`admin.${p}`)}
-                    </Link>
-                  </li>
-                ),
-              )}
+              {(
+                [
+                  'users',
+                  'courts',
+                  'calendar',
+                  'channels',
+                  'announcements',
+                  'canned',
+                  'topics',
+                  'import',
+                  'scope',
+                  'audit',
+                  'retention',
+                ] as const
+              ).map((p) => (
+                <li key={p}>
+                  <Link href={`/admin/${p}`} aria-current={path === `/admin/${p}` ? 'page' : undefined}>
+                    {t(`admin.${p}`)}
+                  </Link>
+                </li>
+              ))}
             </ul>
           </>
         )}

@@ -45,10 +45,10 @@ export function refuseCrossOrigin(publicOrigins: readonly string[] | undefined) 
  * HTML form can send (urlencoded, multipart, text/plain) are refused, so a form can change nothing even in a
  * browser that sends no Origin, and any other type makes a cross-origin fetch ask for a preflight that fails.
  */
-export function requireMediaType(documented: readonly { path: RegExp; type: string }[]) {
+export function requireMediaType(documented: readonly { path: RegExp; type: string; method?: string }[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!CHANGES.has(req.method)) return next();
-    const expected = documented.find((d) => d.path.test(req.path))?.type ?? 'application/json';
+    const expected = documented.find((d) => (d.method ?? req.method) === req.method && d.path.test(req.path))?.type ?? 'application/json';
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== expected) throw new VicError('VIC_UNSUPPORTED_MEDIA_TYPE', `Send the request as Content-Type: ${expected}`);
     next();

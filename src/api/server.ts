@@ -38,6 +38,7 @@ import { csatPage } from '../csat/page.ts';
 import { workingHoursRoutes } from './routes-working-hours.ts';
 import { topicRoutes } from './routes-topics.ts';
 import { reportRoutes } from './routes-reports.ts';
+import { announcementRoutes } from './routes-announcements.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -79,9 +80,16 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get('/metrics', metricsEndpoint(deps.metrics, deps.config.METRICS_TOKEN));
   // The citizens' survey page (src/csat/page.ts): public, the signed token its only key, its own CSP.
   app.use('/csat', csatPage({ store, clock, events, secret: deps.config.CSAT_SECRET }));
-  // Changes come from the console's own origin and carry JSON (the case directory: text/csv), checked before
-  // any body is read.
-  app.use('/api', refuseCrossOrigin(deps.config.PUBLIC_ORIGIN), requireMediaType([{ path: /^\/case-assignments\/?$/, type: 'text/csv' }]));
+  // Changes come from the console's own origin and carry JSON (the case directory: text/csv; an announcement
+  // upload: audio/wav), checked before any body is read.
+  app.use(
+    '/api',
+    refuseCrossOrigin(deps.config.PUBLIC_ORIGIN),
+    requireMediaType([
+      { path: /^\/case-assignments\/?$/, type: 'text/csv' },
+      { path: /^\/announcements\/[^/]+\/[^/]+$/, type: 'audio/wav', method: 'PUT' },
+    ]),
+  );
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api/case-assignments', express.text({ type: 'text/csv', limit: '20mb' }));
 
@@ -130,6 +138,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', workingHoursRoutes(deps));
   app.use('/api', topicRoutes(deps));
   app.use('/api', reportRoutes(deps));
+  app.use('/api', announcementRoutes(deps));
   app.use('/api', () => {
     throw new VicError('VIC_NOT_FOUND', 'No such API route');
   });

@@ -98,6 +98,8 @@ interface Case {
   url: string;
   body?: unknown;
   csv?: string;
+  /** A raw audio/wav body (an announcement upload). */
+  wav?: Buffer;
   /** The success status; 200 when not given. */
   ok?: number;
 }
@@ -161,6 +163,24 @@ const throwawayUser = () =>
   );
 const contactOf = (ticketId: number) => vic.store.getTicket(ticketId)!.contactId;
 const topic = () => vic.store.createTopic({ nameRu: `Тема ${++n}`, nameKk: `Тақырып ${n}` }, vic.clock.now());
+/** Half a second of a 440 Hz tone, 8 kHz mono 16-bit PCM: an announcement upload the server accepts. */
+function toneWav(): Buffer {
+  const samples = Buffer.alloc(8000);
+  for (let i = 0; i < 4000; i++) samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
+  const h = Buffer.alloc(44);
+  h.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
+  h.writeUInt32LE(36 + samples.length, 4);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(8000, 24);
+  h.writeUInt32LE(16000, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(samples.length, 40);
+  return Buffer.concat([h, samples]);
+}
 const canned = () => vic.store.saveCanned({ title: `Шаблон ${++n}`, lang: 'ru', text: 'Здравствуйте, {name}' }, vic.clock.now());
 
 /** What each route is asked, built fresh for every request. */
@@ -274,6 +294,10 @@ const CASES: Record<string, () => Case> = {
   'PUT /api/topics/order': () => ({ url: '/api/topics/order', body: { ids: [topic()] } }),
   'GET /api/tickets/:id/topics': () => ({ url: `/api/tickets/${ticket()}/topics` }),
   'PUT /api/tickets/:id/topics': () => ({ url: `/api/tickets/${ticket()}/topics`, body: { topicIds: [topic()] } }),
+  'GET /api/announcements': () => ({ url: '/api/announcements' }),
+  'GET /api/announcements/:lang/:message.wav': () => ({ url: '/api/announcements/ru/greeting.wav' }),
+  'PUT /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye', wav: toneWav() }),
+  'DELETE /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye' }),
 };
 
 /** Asks the route as `role`, each time with a session of its own (logout ends the one it is given). */
@@ -282,10 +306,10 @@ async function status(role: Role, method: string, c: Case): Promise<number> {
   if (role !== 'anonymous') headers.cookie = `${SESSION_COOKIE}=${openSession(vic.store, users[role].id, vic.clock.now(), 3_600_000)}`;
   let body: string | undefined;
   if (method !== 'GET') {
-    headers['content-type'] = c.csv === undefined ? 'application/json' : 'text/csv';
+    headers['content-type'] = c.wav ? 'audio/wav' : c.csv === undefined ? 'application/json' : 'text/csv';
     body = c.csv ?? JSON.stringify(c.body ?? {});
   }
-  const res = await fetch(`${base}${c.url}`, { method, headers, body });
+  const res = await fetch(`${base}${c.url}`, { method, headers, body: c.wav ? new Uint8Array(c.wav) : body });
   await res.arrayBuffer();
   return res.status;
 }

@@ -105,17 +105,19 @@ export class Announcements {
    * @param dir SIP_ANNOUNCEMENTS_DIR, or the shipped defaults.
    * @param composedDir where joined sentences are written (never into the announcements directory, which may be the
    *   repository's); rtpengine must be able to read it: same host, or the same path on its host.
+   * @param preferred an admin's replacement of a clip, when there is one (src/announcement-uploads.ts).
    */
   constructor(
     dir?: string,
     private readonly composedDir: string = path.join(os.tmpdir(), 'vic-announcements'),
+    private readonly preferred?: (lang: Lang, clip: Clip) => string | null,
   ) {
     this.dir = path.resolve(dir ?? shippedAnnouncementsDir());
   }
 
   /** The file of one clip in one language (absolute, as rtpengine needs it). */
   file(lang: Lang, clip: Clip): string {
-    return path.join(this.dir, lang, `${clip}.wav`);
+    return this.preferred?.(lang, clip) ?? path.join(this.dir, lang, `${clip}.wav`);
   }
 
   musicFile(): string {

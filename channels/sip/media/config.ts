@@ -10,6 +10,8 @@ export interface MediaSetup {
   dtmfListen: { host: string; port: number };
   /** SIP_ANNOUNCEMENTS_DIR, or undefined for the shipped audio/. */
   announcementsDir?: string;
+  /** DATA_DIR: admins' uploaded announcements there are played instead of the directory's (set by the SIP config). */
+  dataDir?: string;
   queue: CallerQueueConfig;
 }
 

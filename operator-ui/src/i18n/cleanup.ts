@@ -25,6 +25,7 @@ const ru = {
   'cleanup.health.sipNoAck': 'Сервер телефонии не отвечает',
   'cleanup.health.sipKeepAliveFailed': 'Проверка связи с сервером телефонии не прошла',
   'cleanup.health.sipPbxUnreachable': 'АТС не отвечает: звонки могут не проходить',
+  'cleanup.health.sipRtpengineDown': 'Медиасервер rtpengine не отвечает: звонящие не слышат приветствия и очереди',
   'cleanup.details': 'Подробности для ИТ',
   'cleanup.detailsNow': 'Сейчас',
 };
@@ -54,6 +55,7 @@ const kk: Record<keyof typeof ru, string> = {
   'cleanup.health.sipNoAck': 'Телефония сервері жауап бермейді',
   'cleanup.health.sipKeepAliveFailed': 'Телефония серверімен байланысты тексеру сәтсіз аяқталды',
   'cleanup.health.sipPbxUnreachable': 'АТС жауап бермейді: қоңыраулар өтпеуі мүмкін',
+  'cleanup.health.sipRtpengineDown': 'rtpengine медиасервері жауап бермейді: қоңырау шалушылар сәлемдесу мен кезекті естімейді',
   'cleanup.details': 'IT маманына арналған толық мәлімет',
   'cleanup.detailsNow': 'Қазір',
 };

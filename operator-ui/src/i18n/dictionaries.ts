@@ -13,8 +13,24 @@ import topics from './topics.ts';
 import reports from './reports.ts';
 import calls from './calls.ts';
 import callbacks from './callbacks.ts';
+import announcements from './announcements.ts';
 
-export const PARTS = { core, admin, list, ticket, worktime, notify, cleanup, ticketview, csat, topics, reports, calls, callbacks };
+export const PARTS = {
+  core,
+  admin,
+  list,
+  ticket,
+  worktime,
+  notify,
+  cleanup,
+  ticketview,
+  csat,
+  topics,
+  reports,
+  calls,
+  callbacks,
+  announcements,
+};
 
 export const ru = {
   ...core.ru,
@@ -30,6 +46,7 @@ export const ru = {
   ...reports.ru,
   ...calls.ru,
   ...callbacks.ru,
+  ...announcements.ru,
 };
 
 export type Key = keyof typeof ru;
@@ -48,4 +65,5 @@ export const kk: Record<Key, string> = {
   ...reports.kk,
   ...calls.kk,
   ...callbacks.kk,
+  ...announcements.kk,
 };
