@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { uploadedAnnouncement } from '../../src/announcement-uploads.ts';
+import { wavFile } from '../support/wav.ts';
 import { e2eSuite, shot, signIn } from './harness.ts';
 
 let vic: Vic;
@@ -15,27 +16,7 @@ const browsers = e2eSuite({
 });
 
 /** A 440 Hz tone as a WAV file: 8 kHz mono 16-bit PCM unless told otherwise. */
-function toneWav(ms: number, rate = 8000, channels = 1): Buffer {
-  const frames = Math.round((rate * ms) / 1000);
-  const data = Buffer.alloc(frames * channels * 2);
-  for (let i = 0; i < frames; i++)
-    for (let c = 0; c < channels; c++)
-      data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), (i * channels + c) * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * channels * 2, 28);
-  h.writeUInt16LE(channels * 2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
+const toneWav = (ms: number, rate = 8000, channels = 1) => wavFile({ ms, rate, channels });
 const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'audio/wav', buffer });
 
 describe('announcements', () => {

@@ -7,47 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Announcements } from '../../channels/sip/media/announcements.ts';
 import { CLIPS } from '../../channels/sip/media/messages.ts';
-import { uploadedAnnouncement } from '../../src/announcement-uploads.ts';
+import { uploadedAnnouncement, type AnnouncementEntry as Entry } from '../../src/announcement-uploads.ts';
 import { addUser, makeVic, serve } from '../helpers.ts';
-
-interface Entry {
-  lang: string;
-  message: string;
-  source: 'default' | 'upload';
-  durationMs: number | null;
-  problem: string | null;
-  uploadedAt: number | null;
-  uploadedBy: { id: number; name: string } | null;
-}
-
-/** A WAV of a 440 Hz tone (or silence): 8 kHz mono 16-bit PCM unless told otherwise. */
-function wav(o: { ms?: number; rate?: number; channels?: number; bits?: number; amplitude?: number } = {}): Buffer {
-  const { ms = 1000, rate = 8000, channels = 1, bits = 16, amplitude = 8000 } = o;
-  const bytes = bits / 8;
-  const frames = Math.round((rate * ms) / 1000);
-  const data = Buffer.alloc(frames * channels * bytes);
-  for (let i = 0; i < frames; i++)
-    for (let c = 0; c < channels; c++) {
-      const v = Math.round(amplitude * Math.sin((2 * Math.PI * 440 * i) / rate));
-      const at = (i * channels + c) * bytes;
-      if (bits === 16) data.writeInt16LE(v, at);
-      else data.writeUInt8(128 + Math.round(v / 256), at);
-    }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * channels * bytes, 28);
-  h.writeUInt16LE(channels * bytes, 32);
-  h.writeUInt16LE(bits, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
+import { wavFile } from '../support/wav.ts';
 
 async function setup() {
   const { vic } = await makeVic();
@@ -94,7 +56,7 @@ describe('announcement uploads', () => {
     expect(all.find((e) => e.lang === 'ru' && e.message === 'greeting')).toBeTruthy();
     expect(uploadedAnnouncement(dataDir, 'kk', 'greeting')).toBeNull();
 
-    const tone = wav({ ms: 1500 });
+    const tone = wavFile({ ms: 1500 });
     const r = await put('/api/announcements/kk/greeting', tone);
     expect(r.status).toBe(200);
     const adminRow = vic.store.getUserByLogin('admin')!;
@@ -153,28 +115,33 @@ describe('announcement uploads', () => {
 
   it('refuses every file the phone side could not play, with its reason, and keeps what played before', async () => {
     const { put, entry, audit, dataDir } = await setup();
-    const good = wav({ ms: 800 });
+    const good = wavFile({ ms: 800 });
     expect((await put('/api/announcements/ru/goodbye', good)).status).toBe(200);
 
     const cases: [string, Buffer, number, string][] = [
-      ['44.1 kHz', wav({ rate: 44_100 }), 400, 'VIC_ANNOUNCEMENT_SAMPLE_RATE'],
-      ['stereo', wav({ channels: 2 }), 400, 'VIC_ANNOUNCEMENT_NOT_MONO'],
-      ['8-bit', wav({ bits: 8 }), 400, 'VIC_ANNOUNCEMENT_SAMPLE_BITS'],
-      ['not RIFF (an MP3)', Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), wav().subarray(6)]), 400, 'VIC_ANNOUNCEMENT_NOT_WAV'],
+      ['44.1 kHz', wavFile({ rate: 44_100 }), 400, 'VIC_ANNOUNCEMENT_SAMPLE_RATE'],
+      ['stereo', wavFile({ channels: 2 }), 400, 'VIC_ANNOUNCEMENT_NOT_MONO'],
+      ['8-bit', wavFile({ bits: 8 }), 400, 'VIC_ANNOUNCEMENT_SAMPLE_BITS'],
+      [
+        'not RIFF (an MP3)',
+        Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), wavFile().subarray(6)]),
+        400,
+        'VIC_ANNOUNCEMENT_NOT_WAV',
+      ],
       ['empty', Buffer.alloc(0), 400, 'VIC_ANNOUNCEMENT_NOT_WAV'],
-      ['61 s', wav({ ms: 61_000 }), 400, 'VIC_ANNOUNCEMENT_TOO_LONG'],
-      ['50 ms', wav({ ms: 50 }), 400, 'VIC_ANNOUNCEMENT_TOO_SHORT'],
-      ['silent', wav({ amplitude: 0 }), 400, 'VIC_ANNOUNCEMENT_SILENT'],
-      ['1.5 MB', Buffer.concat([wav(), Buffer.alloc(1_500_000)]), 413, 'VIC_ANNOUNCEMENT_TOO_LARGE'],
+      ['61 s', wavFile({ ms: 61_000 }), 400, 'VIC_ANNOUNCEMENT_TOO_LONG'],
+      ['50 ms', wavFile({ ms: 50 }), 400, 'VIC_ANNOUNCEMENT_TOO_SHORT'],
+      ['silent', wavFile({ amplitude: 0 }), 400, 'VIC_ANNOUNCEMENT_SILENT'],
+      ['1.5 MB', Buffer.concat([wavFile(), Buffer.alloc(1_500_000)]), 413, 'VIC_ANNOUNCEMENT_TOO_LARGE'],
     ];
     for (const [what, body, status, code] of cases) {
       const r = await put('/api/announcements/ru/goodbye', body);
       expect({ what, status: r.status, code: errorCode(r) }).toEqual({ what, status, code });
     }
     // The 61 s file is under the size limit: its length, not its size, refused it.
-    expect(wav({ ms: 61_000 }).length).toBeLessThan(1024 * 1024);
+    expect(wavFile({ ms: 61_000 }).length).toBeLessThan(1024 * 1024);
     // A reason scripts can read too.
-    expect(((await put('/api/announcements/ru/goodbye', wav({ rate: 16_000 }))).json!.error as { message: string }).message).toMatch(
+    expect(((await put('/api/announcements/ru/goodbye', wavFile({ rate: 16_000 }))).json!.error as { message: string }).message).toMatch(
       /16000 Hz, must be 8000 Hz/,
     );
     // Only as audio/wav.
@@ -195,7 +162,7 @@ describe('announcement uploads', () => {
       '/api/announcements/ru/music',
       '/api/announcements/ru/greeting.wav',
     ]) {
-      const r = await put(url, wav());
+      const r = await put(url, wavFile());
       expect({ url, status: r.status, code: errorCode(r) }).toEqual({ url, status: 404, code: 'VIC_ANNOUNCEMENT_NOT_FOUND' });
     }
     const read = await send(admin.cookie, 'GET', '/api/announcements/ru/..%2F..%2F..%2F..%2Fetc%2Fpasswd.wav');
@@ -210,9 +177,9 @@ describe('announcement uploads', () => {
     const { operator, send, dataDir, audit } = await setup();
     expect((await send(operator.cookie, 'GET', '/api/announcements')).status).toBe(403);
     expect((await send(operator.cookie, 'GET', '/api/announcements/ru/greeting.wav')).status).toBe(403);
-    expect((await send(operator.cookie, 'PUT', '/api/announcements/ru/greeting', wav())).status).toBe(403);
+    expect((await send(operator.cookie, 'PUT', '/api/announcements/ru/greeting', wavFile())).status).toBe(403);
     expect((await send(operator.cookie, 'DELETE', '/api/announcements/ru/greeting', undefined, 'application/json')).status).toBe(403);
-    expect((await send('', 'PUT', '/api/announcements/ru/greeting', wav())).status).toBe(401);
+    expect((await send('', 'PUT', '/api/announcements/ru/greeting', wavFile())).status).toBe(401);
     expect(uploadedAnnouncement(dataDir, 'ru', 'greeting')).toBeNull();
     expect(audit('announcement.uploaded')).toEqual([]);
   });

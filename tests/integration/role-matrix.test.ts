@@ -11,6 +11,7 @@ import { createApi } from '../../src/api/server.ts';
 import type { LiveCall } from '../../src/live-call.ts';
 import type { UserRow } from '../../src/store/index.ts';
 import { envelope, makeVic, testHash } from '../helpers.ts';
+import { wavFile } from '../support/wav.ts';
 
 const ROLES = ['anonymous', 'admin', 'operator', 'otherCourtOperator', 'holdingSpecialist', 'otherSpecialist', 'supervisor'] as const;
 type Role = (typeof ROLES)[number];
@@ -163,24 +164,6 @@ const throwawayUser = () =>
   );
 const contactOf = (ticketId: number) => vic.store.getTicket(ticketId)!.contactId;
 const topic = () => vic.store.createTopic({ nameRu: `Тема ${++n}`, nameKk: `Тақырып ${n}` }, vic.clock.now());
-/** Half a second of a 440 Hz tone, 8 kHz mono 16-bit PCM: an announcement upload the server accepts. */
-function toneWav(): Buffer {
-  const samples = Buffer.alloc(8000);
-  for (let i = 0; i < 4000; i++) samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
-  h.writeUInt32LE(36 + samples.length, 4);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(samples.length, 40);
-  return Buffer.concat([h, samples]);
-}
 const canned = () => vic.store.saveCanned({ title: `Шаблон ${++n}`, lang: 'ru', text: 'Здравствуйте, {name}' }, vic.clock.now());
 
 /** What each route is asked, built fresh for every request. */
@@ -296,7 +279,7 @@ const CASES: Record<string, () => Case> = {
   'PUT /api/tickets/:id/topics': () => ({ url: `/api/tickets/${ticket()}/topics`, body: { topicIds: [topic()] } }),
   'GET /api/announcements': () => ({ url: '/api/announcements' }),
   'GET /api/announcements/:lang/:message.wav': () => ({ url: '/api/announcements/ru/greeting.wav' }),
-  'PUT /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye', wav: toneWav() }),
+  'PUT /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye', wav: wavFile({ ms: 500 }) }),
   'DELETE /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye' }),
 };
 

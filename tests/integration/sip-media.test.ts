@@ -19,6 +19,7 @@ import { HOSTPORT, Sip, sdpOffer, type FakeDrachtio, type InboundCall } from '..
 import { RtpEndpoint } from '../support/rtp-endpoint.ts';
 import { freeUdpPort, Rtpengine, rtpengineMissing } from '../support/rtpengine.ts';
 import { sipBridge, waitFor, type Bridge } from '../support/sip-bridge.ts';
+import { wavFile } from '../support/wav.ts';
 
 if (rtpengineMissing) console.warn(`sip-media tests skipped: ${rtpengineMissing}`);
 
@@ -26,29 +27,9 @@ const GREETING_MS = 800;
 const CLIP_MS = 400;
 const GAP_MS = 150; // between clips of one sentence (announcements.ts)
 
-/** 8 kHz mono 16-bit PCM: a loud tone of `ms`, or (music) a click every 100 ms — not silent, yet below -45 dBFS RMS. */
-function wav(ms: number, music = false): Buffer {
-  const n = (ms * 8000) / 1000;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) {
-    const v = music ? (i % 800 === 0 ? 2000 : 0) : Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / 8000));
-    data.writeInt16LE(v, i * 2);
-  }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
+/** A loud tone of `ms`, or (music) a click every 100 ms — not silent, yet below -45 dBFS RMS. */
+const wav = (ms: number, music = false) =>
+  wavFile({ ms, amplitude: 12000, ...(music ? { sample: (i: number) => (i % 800 === 0 ? 2000 : 0) } : {}) });
 
 /** Loud stretches the caller heard since `since`: packets closer than 200 ms join (the gaps between clips). */
 function bursts(ep: RtpEndpoint, since: number): number[] {

@@ -9,20 +9,10 @@ import { isKey, useI18n, type T } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
 import './announcements.css';
+import type { AnnouncementEntry as Entry } from '../../../src/announcement-uploads.ts';
 
 type Lang = 'kk' | 'ru';
 const LANGS: readonly Lang[] = ['kk', 'ru'];
-
-/** One row of GET /api/announcements (src/announcement-uploads.ts). */
-interface Entry {
-  lang: Lang;
-  message: string;
-  source: 'default' | 'upload';
-  durationMs: number | null;
-  problem: string | null;
-  uploadedAt: number | null;
-  uploadedBy: { id: number; name: string } | null;
-}
 
 /** What happened last in one cell: shown beside its controls, not at the top of a long table. */
 interface Note {
