@@ -74,7 +74,41 @@ export type CallCommand =
       /** false: a missed call that needs no call-back (off hours, the caller did not ask for one). */
       callback?: false;
     }
+  /** Queued: a hunted phone refused at once (busy, declined): the queue backs off ringing it (routing/ring-backoff.ts). */
+  | { type: 'ring-refused'; userId: number; status: number }
   /** A hunted operator's phone rang out (or was picked up): counts towards, or resets, their ring-no-answer run. */
   | { type: 'ring-result'; userId: number; answered: boolean }
   /** A call back is over: how it went, for its task. */
   | { type: 'callback-result'; result: CallBackResult };
+
+/** Where a call is (CallFlow.state). */
+export type CallPhase =
+  | { name: 'idle' }
+  /** Ringing hunt[index] on `leg`; `cancelling` once we gave up on it and wait for its final response. */
+  | { name: 'hunting'; leg: number; index: number; cancelling: boolean; popped: boolean }
+  | { name: 'connected'; agent: Party; agentLeg: number; answeredAt: number }
+  /** Answered by VIC (media), waiting for an operator to be free; no phone rings. */
+  | { name: 'queued' }
+  /** Answered by VIC (media), alone with the announcements until the adapter ends the call. */
+  | { name: 'announcing'; recorded: boolean }
+  /** `bridging`: the specialist answered and the citizen is being re-INVITEd towards them. */
+  | {
+      name: 'transferring';
+      agent: Party;
+      agentLeg: number;
+      answeredAt: number;
+      target: Party;
+      leg: number;
+      cancelling: boolean;
+      bridging: boolean;
+    }
+  | { name: 'callback-operator'; operator: Party; citizen: Party; leg: number; cancelling: boolean }
+  | { name: 'callback-citizen'; operator: Party; operatorLeg: number; citizen: Party; leg: number; cancelling: boolean }
+  | { name: 'done'; outcome: Outcome };
+
+/** A citizen's phone that did not answer a call back: busy, rang out (our CANCEL is 487), or the call failed. */
+export function citizenFailure(status: number): CallBackResult {
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 487 || status === 408 || status === 480 || status === 603) return 'no_answer';
+  return 'failed';
+}

@@ -10,33 +10,19 @@
 // task), and the caller hears the last words `announcing` until the adapter ends the call (`end`). Off hours the
 // caller is `announcing` from the start; only a call-back request makes a task.
 
-import type { CallBackResult, CallCommand, CallEvent, CallFlowConfig, Outcome, Party, UserLeg } from './call-flow-types.ts';
+import {
+  citizenFailure,
+  type CallBackResult,
+  type CallCommand,
+  type CallEvent,
+  type CallFlowConfig,
+  type CallPhase as Phase,
+  type Outcome,
+  type Party,
+  type UserLeg,
+} from './call-flow-types.ts';
 
-export type { CallBackResult, CallCommand, CallEvent, CallFlowConfig, Outcome, Party, UserLeg } from './call-flow-types.ts';
-
-type Phase =
-  | { name: 'idle' }
-  /** Ringing hunt[index] on `leg`; `cancelling` once we gave up on it and wait for its final response. */
-  | { name: 'hunting'; leg: number; index: number; cancelling: boolean; popped: boolean }
-  | { name: 'connected'; agent: Party; agentLeg: number; answeredAt: number }
-  /** Answered by VIC (media), waiting for an operator to be free; no phone rings. */
-  | { name: 'queued' }
-  /** Answered by VIC (media), alone with the announcements until the adapter ends the call. */
-  | { name: 'announcing'; recorded: boolean }
-  /** `bridging`: the specialist answered and the citizen is being re-INVITEd towards them. */
-  | {
-      name: 'transferring';
-      agent: Party;
-      agentLeg: number;
-      answeredAt: number;
-      target: Party;
-      leg: number;
-      cancelling: boolean;
-      bridging: boolean;
-    }
-  | { name: 'callback-operator'; operator: Party; citizen: Party; leg: number; cancelling: boolean }
-  | { name: 'callback-citizen'; operator: Party; operatorLeg: number; citizen: Party; leg: number; cancelling: boolean }
-  | { name: 'done'; outcome: Outcome };
+export type { CallBackResult, CallCommand, CallEvent, CallFlowConfig, CallPhase, Outcome, Party, UserLeg } from './call-flow-types.ts';
 
 export class CallFlow {
   private phase: Phase = { name: 'idle' };
@@ -209,7 +195,11 @@ export class CallFlow {
       case 'failed': {
         // Rang out (our CANCEL after the ring time, or the phone's own timeout): not a busy or declining phone.
         const rangOut = p.cancelling || e.status === 408 || e.status === 480;
-        const result: CallCommand[] = rangOut ? [{ type: 'ring-result', userId: op.userId!, answered: false }] : [];
+        const result: CallCommand[] = rangOut
+          ? [{ type: 'ring-result', userId: op.userId!, answered: false }]
+          : this.queue // busy or declining at once: a queued caller does not ring it again straight away
+            ? [{ type: 'ring-refused', userId: op.userId!, status: e.status }]
+            : [];
         return [...result, ...this.tryOperator(p.index + 1, e.at)];
       }
       case 'answered': // also when the answer crossed our CANCEL: a person picked up
@@ -407,11 +397,4 @@ export class CallFlow {
         return [];
     }
   }
-}
-
-/** A citizen's phone that did not answer a call back: busy, rang out (our CANCEL is 487), or the call failed. */
-function citizenFailure(status: number): CallBackResult {
-  if (status === 486 || status === 600) return 'busy';
-  if (status === 487 || status === 408 || status === 480 || status === 603) return 'no_answer';
-  return 'failed';
 }

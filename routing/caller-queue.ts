@@ -7,8 +7,8 @@
 //   or DTMF 1 / the longest wait → "we will call you back", a call-back task with the time waited, goodbye.
 //   Off hours: "closed", when the centre opens, "press 1 for a call back" → 1: the same call-back end; else goodbye.
 //
-// Not wired yet: the SIP adapter will feed it (answered call, DTMF from rtpengine or SIP INFO, hunting results)
-// and carry out its commands with rtpengine (channels/sip/media/).
+// The SIP adapter feeds it (channels/sip/media/caller-media.ts: the answered call, DTMF from rtpengine or SIP INFO,
+// the queue position) and carries out its commands with rtpengine; `set-language` is stored on the contact.
 import { LANGS, positionClips, type Clip, type ClipRef, type Lang } from '../channels/sip/media/messages.ts';
 
 export interface CallerQueueConfig {
@@ -89,6 +89,8 @@ export class CallerQueue {
   private lang: Lang;
   private startedAt = 0;
   private working = true;
+  /** Hunting has been asked for (at once, or after the recording notice has been heard). */
+  private enqueued = false;
   private position = 1;
   private opening: Clip[] = [];
   private timers = 0;
@@ -161,8 +163,15 @@ export class CallerQueue {
     if (this.cfg.recordingNotice) clips.push(...greetIn.map((lang) => ({ lang, clip: 'recording-notice' as const })));
     if (this.cfg.languageMenu) clips.push(...LANGS.map((lang) => ({ lang, clip: 'language-menu' as const })));
     this.phase = { name: 'greeting', menuTimer: null };
-    // In the queue hunting starts at once: an operator who frees up during the greeting is not kept waiting.
-    return [...(e.working ? [{ type: 'enqueue' } as const] : []), { type: 'play', clips }];
+    // In the queue hunting starts at once: an operator who frees up during the greeting is not kept waiting. A call
+    // that will be recorded waits until the caller has heard the notice: recording them unwarned is not allowed.
+    return [...(this.cfg.recordingNotice ? [] : this.enqueue()), { type: 'play', clips }];
+  }
+
+  private enqueue(): CallerCommand[] {
+    if (!this.working || this.enqueued) return [];
+    this.enqueued = true;
+    return [{ type: 'enqueue' }];
   }
 
   private greeting(p: Extract<Phase, { name: 'greeting' }>, e: CallerEvent): CallerCommand[] {
@@ -177,7 +186,7 @@ export class CallerQueue {
         if (!this.cfg.languageMenu) return this.proceed();
         const t = this.timer(e.at + this.cfg.menuTimeoutMs);
         p.menuTimer = t.id;
-        return [t.cmd];
+        return [...this.enqueue(), t.cmd];
       }
       case 'timer':
         return e.id === p.menuTimer ? this.proceed() : [];
@@ -199,7 +208,7 @@ export class CallerQueue {
     }
     const maxWait = this.timer(this.startedAt + this.cfg.maxWaitMs);
     this.phase = { name: 'queue', position: this.position, announcing: true, announceTimer: null, maxWaitTimer: maxWait.id };
-    return [maxWait.cmd, this.say('please-wait', ...positionClips(this.position), 'callback-offer')];
+    return [...this.enqueue(), maxWait.cmd, this.say('please-wait', ...positionClips(this.position), 'callback-offer')];
   }
 
   private connected(at: number): CallerCommand[] {

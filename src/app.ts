@@ -23,6 +23,7 @@ import { VicMetrics } from './metrics/index.ts';
 import { Outbox } from './outbox.ts';
 import { scheduleCounterCheck } from './readpool/counter-check.ts';
 import { ReadPool } from './readpool/pool.ts';
+import { CallRecordings } from './recordings.ts';
 import { RetentionJob } from './retention/job.ts';
 import { CatchUpJob } from './catch-up-job.ts';
 import { FACTS_BATCH, runFactsBatch } from './reports/facts.ts';
@@ -218,6 +219,7 @@ export class Vic {
         set: (key, value) => this.store.setChannelState(adapter.name, key, value, this.clock.now()),
       },
       calls: this.calls,
+      recordings: new CallRecordings({ store: this.store, events: this.events, clock: this.clock, log: this.log }),
       phone: phoneHooks(this),
       clock: this.clock,
       log: this.log.child({ channel: adapter.name }),

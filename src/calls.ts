@@ -209,6 +209,22 @@ export class CallService {
     return lang === 'kk' || lang === 'ru' ? lang : null;
   }
 
+  /**
+   * The caller's language for this call: on this call's ticket, whose lines (missed call, call back) and suggested
+   * answers use it; when `chosen` (the phone's language menu) also on their contact as their own choice, so the next
+   * call greets in it alone and every later answer, written ones included, uses it.
+   */
+  chooseLanguage(callId: string, lang: 'kk' | 'ru', chosen = true) {
+    const { store, clock } = this.d;
+    const call = store.getCall(callId);
+    const ticket = call && store.getTicket(call.ticketId);
+    if (!ticket) return;
+    store.tx(() => {
+      if (chosen) store.setContactLanguage(ticket.contactId, lang);
+      if (ticket.language !== lang) store.updateTicket(ticket.id, { language: lang }, clock.now());
+    });
+  }
+
   /** Shows the caller, their contact and open tickets on the console of the operator being rung. */
   screenPop(userId: number, callId: string) {
     const { store, events } = this.d;

@@ -8,6 +8,7 @@ import type { CallService } from './calls.ts';
 import type { ChannelHealth } from './channel-health.ts';
 import type { LiveCall } from './live-call.ts';
 import type { PhoneHooks } from './phone-hooks.ts';
+import type { CallRecordings } from './recordings.ts';
 
 // Declared in a file of its own, which the console imports too.
 export type { ChannelHealth, HealthReason, HealthState } from './channel-health.ts';
@@ -68,6 +69,8 @@ export interface ChannelContext {
   };
   /** For the phone channel: its users' live legs and ring-no-answer. */
   phone: PhoneHooks;
+  /** For the phone channel: a recorded call's WAV (or its failure) on the call's ticket (src/recordings.ts). */
+  recordings?: Pick<CallRecordings, 'recorded'>;
   clock: Clock;
   log: Logger;
 }

@@ -120,6 +120,10 @@ const schema = z.object({
   SIP_LANGUAGE_MENU: bool.default(false),
   SIP_QUEUE_MAX_WAIT_S: z.coerce.number().int().min(10).max(3600).default(180),
   SIP_QUEUE_ANNOUNCE_EVERY_S: z.coerce.number().int().min(10).max(600).default(30),
+  // Call recording (docs/media.md "Recording"): only with SIP_RTPENGINE; rtpengine writes pcaps to SIP_RECORDING_DIR.
+  SIP_RECORDING: bool.default(false),
+  SIP_RECORDING_DIR: z.string().min(1).default('/var/spool/rtpengine'),
+  SIP_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -51,6 +51,8 @@ export const ERRORS = {
   VIC_ANNOUNCEMENT_TOO_LONG: [400, 'The recording is longer than 60 s'],
   VIC_ANNOUNCEMENT_SILENT: [400, 'The recording is silent'],
   VIC_ANNOUNCEMENT_INVALID: [400, 'The file cannot be played to callers'],
+  VIC_ANNOUNCEMENT_MUSIC_TOO_LARGE: [413, 'The music file is larger than 10 MB'],
+  VIC_ANNOUNCEMENT_MUSIC_TOO_LONG: [400, 'The music is longer than 10 minutes'],
   VIC_TOO_MANY_LOGINS: [429, 'Too many sign-in attempts, try again later'],
   VIC_PAYLOAD_TOO_LARGE: [413, 'The request is too large'],
   VIC_NOT_AN_IMAGE: [415, 'Only PNG, JPEG, GIF and WebP images are shown inline'],

@@ -1,15 +1,18 @@
 // The live calls: each is a CallFlow (routing/call-flow.ts) fed with SIP events; its commands become SIP here
-// (B2BUA legs while hunting, late-offer legs for transfers and call-backs, re-bridging, NOTIFYs), and its users'
-// legs are reported to their consoles (call.state). Hunting skips whoever is busy on another live call, and an
-// operator whose phone keeps ringing out is set away. With media (rtpengine, ./media/) VIC answers the caller
-// itself: phones are invited with rtpengine's offer, the caller waits in the queue hearing CallerMedia, and the
-// rtpengine session is deleted when the call ends.
+// (B2BUA legs while hunting, late-offer legs for transfers and call-backs, re-bridging; REFER and its NOTIFYs in
+// refer.ts), and its users' legs are reported to their consoles (call.state). Hunting skips whoever is busy on
+// another live call, and an operator whose phone keeps ringing out is set away. With media (rtpengine, ./media/)
+// VIC answers the caller itself: phones (operators', and a specialist's on a transfer) are invited with
+// rtpengine's offer, the caller waits in the queue hearing CallerMedia, a phone refusing at once is re-rung after a
+// growing pause, hold and transfers stay in rtpengine (call-media.ts), and the session is deleted when the call ends.
 import { RonaCounter } from '../../routing/assign.ts';
 import { CallFlow, type CallCommand, type CallEvent } from '../../routing/call-flow.ts';
+import { RingBackoff } from '../../routing/ring-backoff.ts';
 import type { ChannelContext } from '../../src/channels.ts';
 import type { LiveCall } from '../../src/live-call.ts';
 import type { SipConfig } from './config.ts';
-import { referTarget } from './identity.ts';
+import { createCallMedia } from './call-media.ts';
+import { createRefer } from './refer.ts';
 import type { CallerLeg, MediaBridge } from './media/bridge.ts';
 import type { CallerMedia } from './media/caller-media.ts';
 import type { Dialog, LateOffer, Progress, SipRequest, SipResponse, SrfApi } from './types.ts';
@@ -44,7 +47,14 @@ export interface Call {
   /** Each VIC user's leg as last reported to their console. */
   reported: Map<number, LiveCall>;
   /** With media: the caller's rtpengine leg, and what they hear (null once an operator took over or it is over). */
-  media?: { leg: CallerLeg; caller: CallerMedia | null; connected: boolean; position: number };
+  media?: {
+    leg: CallerLeg;
+    caller: CallerMedia | null;
+    connected: boolean;
+    position: number;
+    /** A recorded call rings nobody until the caller has heard the recording notice. */
+    awaitingNotice: boolean;
+  };
 }
 
 const fill = (template: string, key: string, value: string) => template.replaceAll(`{${key}}`, value);
@@ -53,7 +63,9 @@ const quotable = (s: string) => s.replace(/["\\]/g, '').slice(0, 64);
 
 /** A key from SIP INFO: application/dtmf-relay (`Signal=1`) or application/dtmf (`1`). */
 export function infoDigit(body: string): string | null {
-  const m = /^\s*(?:Signal\s*=\s*)?([0-9*#A-D])\s*$/im.exec(body);
+  if (body.length > 1024) return null; // a dtmf-relay body is ~30 bytes
+  // Whitespace within one line only: \s spanning lines made a run of blank lines quadratic.
+  const m = /^[^\S\r\n]*(?:Signal[^\S\r\n]*=[^\S\r\n]*)?([0-9*#A-D])[^\S\r\n]*\r?$/im.exec(body);
   return m ? m[1].toUpperCase() : null;
 }
 
@@ -63,10 +75,13 @@ export function createCalls(
 ) {
   const live = new Map<string, Call>();
   const rona = new RonaCounter(cfg.ronaLimit ?? 2);
+  const backoff = new RingBackoff();
   const ctx = () => env.ctx()!;
   const log = () => ctx().log;
   const now = () => env.ctx()?.clock.now() ?? Date.now(); // ctx is gone once stopped; apply() then ignores the event
   const operatorUri = (extension: string) => fill(cfg.operatorUriTemplate, 'extension', extension);
+  const refer = createRefer({ log, now, operatorUri, apply });
+  const callMedia = createCallMedia({ media: () => env.media?.() ?? null, log: () => env.ctx()?.log, report });
 
   /** VIC users on a live call or ringing for one: hunting passes them by. */
   function busyUsers(): Set<number> {
@@ -88,7 +103,7 @@ export function createCalls(
     if (call.flow.finished) {
       for (const leg of call.legs.values()) clearTimeout(leg.timer);
       live.delete(call.id);
-      if (call.media) endMedia(call);
+      if (call.media) callMedia.end(call);
       // Whoever this call kept busy may take a queued caller now.
       if (waiting().length) setImmediate(requeue);
     }
@@ -102,8 +117,9 @@ export function createCalls(
   /** Queued callers try the operators who are free now, in order; each hears their new position. */
   function requeue() {
     if (!env.ctx()) return;
-    const hunt = huntList();
-    for (const call of waiting()) if (call.flow.state.name === 'queued') apply(call, { type: 'requeue', at: now(), hunt });
+    const hunt = notBackedOff(huntList());
+    for (const call of waiting())
+      if (call.flow.state.name === 'queued' && !call.media!.awaitingNotice) apply(call, { type: 'requeue', at: now(), hunt });
     for (const [i, call] of waiting().entries()) {
       const m = call.media!;
       if (m.position === i + 1) continue;
@@ -112,19 +128,17 @@ export function createCalls(
     }
   }
 
+  /** Without the phones that refused at once, left alone for a growing while (routing/ring-backoff.ts). */
+  function notBackedOff<T extends { userId: number | null }>(hunt: T[]): T[] {
+    const talking = new Set<number>();
+    for (const call of live.values()) for (const l of call.flow.userLegs) if (l.state === 'talking') talking.add(l.userId);
+    return backoff.filter(hunt, now(), talking);
+  }
+
   function huntList() {
     return ctx()
       .calls.huntList(cfg.court)
       .map((h) => ({ userId: h.userId, uri: operatorUri(h.extension) }));
-  }
-
-  /** The call is over: the caller's announcements stop (a caller still listening hung up) and rtpengine forgets it. */
-  function endMedia(call: Call) {
-    const m = call.media!;
-    m.caller?.hungUp();
-    m.caller?.dispose();
-    m.caller = null;
-    void env.media?.()?.release(call.id);
   }
 
   /** Tells each VIC user on the call how their leg changed since last told (call.state), and who left it. */
@@ -174,7 +188,7 @@ export function createCalls(
         if (call.inbound && !call.inbound.res.finalResponseSent) call.inbound.res.send(cmd.status);
         return;
       case 'transfer-result':
-        return notifyReferrer(call, cmd.status);
+        return refer.notifyReferrer(call, cmd.status);
       case 'record': {
         // `rung` is CallProgress's since #17 (src/calls.ts): passed as a variable so the call compiles either way.
         const progress = {
@@ -188,7 +202,15 @@ export function createCalls(
         ctx().calls.progress(call.id, progress);
         return;
       }
+      case 'ring-refused':
+        backoff.refused(cmd.userId, now());
+        log().debug(
+          { userId: cmd.userId, status: cmd.status, until: backoff.until(cmd.userId), callId: call.id },
+          'sip: phone refused, rung again later',
+        );
+        return;
       case 'ring-result':
+        if (cmd.answered) backoff.reset(cmd.userId);
         if (rona.ring(cmd.userId, cmd.answered)) {
           log().warn({ userId: cmd.userId, limit: cfg.ronaLimit ?? 2, callId: call.id }, 'sip: operator set away, their phone rang out');
           ctx().phone.ringNoAnswer(cmd.userId);
@@ -228,9 +250,15 @@ export function createCalls(
     const answered = () => apply(call, { type: 'answered', leg: cmd.leg, at: now() });
     if (!srf) return void setImmediate(() => failed({ status: 503 })); // the link dropped since the call began
     const phase = call.flow.state;
-    if (phase.name === 'hunting' && call.media) {
-      // VIC answered the caller: the phone is invited with rtpengine's offer, and a busy phone ends only its leg.
-      const pai = call.inbound?.assertedIdentity ? call.inbound.req.get('P-Asserted-Identity') : undefined;
+    const present = phase.name === 'transferring' && call.citizen.presentable;
+    if ((phase.name === 'hunting' || phase.name === 'transferring') && call.media) {
+      // VIC answered the caller: the phone (an operator's, or a specialist's on a transfer) is invited with
+      // rtpengine's offer, and a busy phone ends only its leg.
+      const pai = present
+        ? `<tel:${call.citizen.number}>`
+        : call.inbound?.assertedIdentity && phase.name === 'hunting'
+          ? call.inbound.req.get('P-Asserted-Identity')
+          : undefined;
       const opts = {
         localSdp: call.media.leg.offerSdp,
         ...callingParty(call),
@@ -265,7 +293,6 @@ export function createCalls(
         answered();
       }, failed);
     } else {
-      const present = phase.name === 'transferring' && call.citizen.presentable;
       const opts = present ? { ...callingParty(call), headers: { 'P-Asserted-Identity': `<tel:${call.citizen.number}>` } } : {};
       srf.createUAC(cmd.uri, { noAck: true, ...opts }, progress).then((offer) => {
         settled();
@@ -285,14 +312,10 @@ export function createCalls(
   async function bridge(call: Call, from: number, to: number) {
     const a = call.legs.get(from)!;
     const b = call.legs.get(to)!;
-    const m = call.media;
-    if (m && !m.connected) {
-      // The operator's answer replaces VIC's in rtpengine; the caller's own SDP stays as answered.
-      m.connected = true;
-      m.caller?.operatorAnswered();
-      m.caller = null;
-      const relay = env.media?.();
-      if (relay) await relay.connect(m.leg, b.dialog!.remote.sdp);
+    if (call.media) {
+      // The operator's (or on a transfer the specialist's) answer replaces VIC's side in rtpengine; the caller's own
+      // SDP stays as answered.
+      await callMedia.connect(call, b.dialog!.remote.sdp);
     } else if (b.lateOffer) {
       // Call back: the citizen already answered the operator's offer. Transfer: the citizen is re-INVITEd
       // with the specialist's offer and answers it.
@@ -312,11 +335,7 @@ export function createCalls(
     d.on('destroy', () => apply(call, { type: 'bye', leg: n, at: now() }));
     // Hold, resume, codec changes: the other side answers the re-INVITE.
     d.on('modify', (req: SipRequest, res: SipResponse) => {
-      // With media each side keeps its session with rtpengine: a re-INVITE (hold, a refresh) is answered with it.
-      if (call.media) {
-        const sdp = n === 0 ? call.media.leg.answerSdp : call.media.leg.offerSdp;
-        return res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
-      }
+      if (call.media) return callMedia.reinvite(call, n, req, res);
       const b = call.flow.bridged;
       const peer = b && call.legs.get(n === b.citizen ? b.agent : b.citizen)?.dialog;
       if (!peer) return res.send(491);
@@ -329,42 +348,7 @@ export function createCalls(
         (err: { status?: number }) => res.send(err.status ?? 500),
       );
     });
-    d.on('refer', (req: SipRequest, res: SipResponse) => onRefer(call, n, d, req, res));
-  }
-
-  /** A blind transfer from the operator's phone: Refer-To names the specialist's extension. */
-  function onRefer(call: Call, n: number, d: Dialog, req: SipRequest, res: SipResponse) {
-    const extension = referTarget(req.get('Refer-To') ?? '');
-    if (!extension) return res.send(400);
-    if (call.flow.bridged?.agent !== n) return res.send(491); // a transfer is already under way
-    res.send(202);
-    call.referrer = d;
-    notifyReferrer(call, 100);
-    apply(call, { type: 'transfer', target: { userId: null, uri: operatorUri(extension) }, at: now() });
-  }
-
-  /** RFC 3515: NOTIFY the transferor with the progress of the new call as a sipfrag. */
-  function notifyReferrer(call: Call, status: number) {
-    const d = call.referrer;
-    if (!d) return;
-    if (status >= 200) delete call.referrer;
-    const reason: Record<number, string> = {
-      100: 'Trying',
-      200: 'OK',
-      486: 'Busy Here',
-      487: 'Request Terminated',
-      488: 'Not Acceptable Here',
-      603: 'Decline',
-    };
-    d.request({
-      method: 'NOTIFY',
-      headers: {
-        Event: 'refer',
-        'Subscription-State': status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60',
-        'Content-Type': 'message/sipfrag;version=2.0',
-      },
-      body: `SIP/2.0 ${status} ${reason[status] ?? 'Failed'}\r\n`,
-    }).catch((err: unknown) => log().debug({ err, callId: call.id }, 'sip: NOTIFY to the transferor failed'));
+    d.on('refer', (req: SipRequest, res: SipResponse) => refer.onRefer(call, n, d, req, res));
   }
 
   return {
@@ -373,6 +357,7 @@ export function createCalls(
     operatorUri,
     requeue,
     waiting,
+    notBackedOff,
     /** A new call, live from now on; the first event starts its flow. `prepare`: legs and media before it starts. */
     begin(c: Omit<Call, 'flow' | 'legs' | 'held' | 'reported'>, first: CallEvent, prepare?: (call: Call) => void): Call {
       const call: Call = { ...c, flow: new CallFlow(cfg), legs: new Map(), held: false, reported: new Map() };

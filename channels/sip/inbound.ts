@@ -17,7 +17,7 @@ import type { Trust } from './trust.ts';
 import type { Dialog, SipRequest, SipResponse, SrfApi } from './types.ts';
 
 /** What the media side reads from CallService beyond the ChannelContext's view (src/calls.ts). */
-type MediaCalls = Partial<Pick<CallService, 'callerLanguage' | 'nextOpeningLocal'>>;
+type MediaCalls = Partial<Pick<CallService, 'callerLanguage' | 'nextOpeningLocal' | 'chooseLanguage'>>;
 
 export function createInbound(
   cfg: SipConfig,
@@ -96,11 +96,13 @@ export function createInbound(
     // Whom to ring is decided before the call's ticket is assigned, so the operator the ticket goes to (the
     // least loaded) is also the first whose phone rings, rather than the ticket counting against them.
     const open = ctx().calls.openNow(cfg.court);
-    const hunt: Party[] = open.working
+    const all: Party[] = open.working
       ? ctx()
           .calls.huntList(cfg.court)
           .map((h) => ({ userId: h.userId, uri: calls.operatorUri(h.extension) }))
       : [];
+    // A queued caller (media) does not ring a phone that just refused another one (calls.ts, the back-off).
+    const hunt = leg ? calls.notBackedOff(all) : all;
     const assertedIdentity = trust.assertsIdentity(req);
     const who = caller(req, assertedIdentity);
     const from = who.number ?? `anonymous:${callId}`; // withheld numbers must not merge into one contact
@@ -181,15 +183,16 @@ export function createInbound(
     }
     if (!env.ctx()) return void dialog.destroy().catch(() => undefined);
     const mc = ctx().calls as MediaCalls;
+    const awaitingNotice = media.recordingNotice;
     const call = calls.begin(
       {
         id: o.callId,
         ticketId: o.ticketId,
         citizen: { number: o.from, ...(o.who.name ? { name: o.who.name } : {}), presentable: o.who.number !== null },
         inbound: { req, res, assertedIdentity: o.assertedIdentity },
-        media: { leg: o.leg, caller: null, connected: false, position: 0 },
+        media: { leg: o.leg, caller: null, connected: false, position: 0, awaitingNotice },
       },
-      { type: 'incoming', at: o.at, working: o.working, hunt: o.hunt, queue: true },
+      { type: 'incoming', at: o.at, working: o.working, hunt: awaitingNotice ? [] : o.hunt, queue: true },
       (c) => {
         calls.watchCaller(c, dialog);
         c.media!.caller = media.callerMedia(o.leg, hooks(c));
@@ -201,7 +204,10 @@ export function createInbound(
     m.position = position;
     const next = o.working ? undefined : mc.nextOpeningLocal?.(cfg.court);
     const opening = next ? openingClips(next.today, next.opensAt) : undefined;
-    m.caller.start({ working: o.working, lang: mc.callerLanguage?.(o.callId) ?? null, position, ...(opening ? { opening } : {}) });
+    const lang = mc.callerLanguage?.(o.callId) ?? null;
+    // The call's ticket speaks the caller's known language (its call lines, suggested answers), as a chosen one does.
+    if (lang) mc.chooseLanguage?.(o.callId, lang, false);
+    m.caller.start({ working: o.working, lang, position, ...(opening ? { opening } : {}) });
   }
 
   /** What the caller's announcements ask of the call. */
@@ -209,14 +215,21 @@ export function createInbound(
     const at = () => ctx().clock.now();
     const log = () => env.ctx()?.log;
     return {
-      // Hunting began with the call and ends with it (call-flow.ts): nothing more to start or stop here.
-      enqueue: () => undefined,
+      // Hunting began with the call and ends with it (call-flow.ts), unless it waited for the recording notice.
+      enqueue() {
+        if (!call.media?.awaitingNotice) return;
+        call.media.awaitingNotice = false;
+        if (env.ctx()) calls.requeue();
+      },
       leaveQueue: () => undefined,
       callback(t: { waitedMs: number; lang: string; reason: string }) {
         log()?.info({ callId: call.id, ...t }, 'sip: caller asked to be called back');
         if (env.ctx()) calls.apply(call, { type: 'callback-requested', at: at() });
       },
-      setLanguage: (lang: string) => log()?.info({ callId: call.id, lang }, 'sip: caller chose a language'),
+      setLanguage(lang: 'kk' | 'ru') {
+        log()?.info({ callId: call.id, lang }, 'sip: caller chose a language');
+        if (env.ctx()) (ctx().calls as MediaCalls).chooseLanguage?.(call.id, lang);
+      },
       hangup() {
         if (env.ctx()) calls.apply(call, { type: 'end', at: at() });
       },

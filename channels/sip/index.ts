@@ -21,8 +21,16 @@ const fill = (template: string, key: string, value: string) => template.replaceA
 
 export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel {
   let ctx: ChannelContext | null = null;
+  // Kept past stop(): the calls still live then are released (and their recordings stored) after ctx is gone.
+  let recordings: ChannelContext['recordings'];
   // rtpengine for the caller's media; null: SIP_RTPENGINE unset, and the bridge passes SDP through as before.
-  const media = cfg.media ? new MediaBridge(cfg.media, { log: () => ctx?.log ?? null, healthChanged: () => ctx?.healthChanged() }) : null;
+  const media = cfg.media
+    ? new MediaBridge(cfg.media, {
+        log: () => ctx?.log ?? null,
+        healthChanged: () => ctx?.healthChanged(),
+        recorded: (callId, r) => recordings?.recorded(callId, r),
+      })
+    : null;
   let queuePoll: NodeJS.Timeout | null = null;
   const calls = createCalls(cfg, { ctx: () => ctx, srf: () => link.srf(), media: () => media });
   const inbound = createInbound(cfg, createTrust(cfg), calls, { ctx: () => ctx, srf: () => link.srf(), media: () => media });
@@ -42,6 +50,7 @@ export function createSipChannel(cfg: SipConfig, deps: SipDeps = {}): SipChannel
     commands: ['restart'],
     async start(c) {
       ctx = c;
+      recordings = c.recordings;
       link.start();
       if (media) {
         await media.start();

@@ -87,7 +87,7 @@ export function createApi(deps: ApiDeps): express.Express {
     refuseCrossOrigin(deps.config.PUBLIC_ORIGIN),
     requireMediaType([
       { path: /^\/case-assignments\/?$/, type: 'text/csv' },
-      { path: /^\/announcements\/[^/]+\/[^/]+$/, type: 'audio/wav', method: 'PUT' },
+      { path: /^\/announcements\/([^/]+\/[^/]+|music)$/, type: 'audio/wav', method: 'PUT' },
     ]),
   );
   app.use('/api', express.json({ limit: '256kb' }));

@@ -5,10 +5,8 @@
 import type { CourtRow } from '../store/courts.ts';
 import type { TopicCount, TopicRow } from '../store/topics.ts';
 import type { ReportSummary } from './index.ts';
-import { T, type Cell, type Column, type Lang } from './tables.ts';
+import { channelColumns, dayCells, dayChannels, figureTable, nameIn, T, type Cell, type Column, type Lang, type Text } from './tables.ts';
 import type { SheetSpec } from './xlsx.ts';
-
-type Text = Record<Lang, string>;
 
 const MONTHS: Text[] = [
   { ru: 'январь', kk: 'қаңтар' },
@@ -89,18 +87,18 @@ export interface MonthlyInput {
 export function monthlyTitle(court: Pick<CourtRow, 'nameRu' | 'nameKk'>, month: string, lang: Lang): string {
   const [year, m] = month.split('-').map(Number);
   const name = MONTHS[m - 1][lang];
-  return `${lang === 'kk' ? court.nameKk : court.nameRu} — ${lang === 'kk' ? `${year} жылғы ${name}` : `${name} ${year}`}`;
+  return `${nameIn(lang, court)} — ${lang === 'kk' ? `${year} жылғы ${name}` : `${name} ${year}`}`;
 }
 
-/** A figure-and-value section: each row's label carries the kind of its number. */
+/** A figure-and-value section under its title. */
 function figureSheet(title: Text, rows: [Column, Cell][], lang: Lang) {
-  return { title, columns: [T.figure, T.value], rows: rows.map(([c, v]) => [c[lang], v]), rowKinds: rows.map(([c]) => c.kind) };
+  return { title, ...figureTable(rows, lang) };
 }
 
 /** The monthly summary's sheets, in order. */
 export function monthlySheets({ summary: s, court, month, topics, topicCounts }: MonthlyInput, lang: Lang): SheetSpec[] {
   const title = monthlyTitle(court, month, lang);
-  const channels = [...new Set(s.days.flatMap((d) => Object.keys(d.byChannel)))].sort();
+  const channels = dayChannels(s);
   const esc = s.escalations;
   const escalationRow = (name: string, e: Omit<typeof esc, 'bySpecialist'>): Cell[] => [
     name,
@@ -129,9 +127,9 @@ export function monthlySheets({ summary: s, court, month, topics, topicCounts }:
   const tables: SheetSpec['table'][] = [
     {
       title: SHEETS.volume,
-      columns: [T.date, T.received, ...channels.map((c) => ({ ru: c, kk: c }))],
+      columns: [T.date, T.received, ...channelColumns(channels)],
       rows: [
-        ...s.days.map((d) => [d.date, d.received, ...channels.map((c) => d.byChannel[c] ?? 0)]),
+        ...s.days.map((d) => dayCells(d, channels)),
         [M.total[lang], s.tickets.received, ...channels.map((c) => s.tickets.byChannel[c] ?? 0)],
       ],
     },
@@ -224,7 +222,7 @@ export function monthlySheets({ summary: s, court, month, topics, topicCounts }:
       title: SHEETS.topics,
       columns: [M.topic, T.received],
       // The admins' list in its order: switched-off topics only where the month has tickets of them.
-      rows: topics.filter((t) => t.active || counts.has(t.id)).map((t) => [lang === 'kk' ? t.nameKk : t.nameRu, counts.get(t.id) ?? 0]),
+      rows: topics.filter((t) => t.active || counts.has(t.id)).map((t) => [nameIn(lang, t), counts.get(t.id) ?? 0]),
     },
   ];
   return tables.map((table) => ({ table, title }));

@@ -3,7 +3,7 @@
 import type { ReportSummary } from './index.ts';
 
 export type Lang = 'ru' | 'kk';
-type Text = Record<Lang, string>;
+export type Text = Record<Lang, string>;
 export type Cell = string | number | null;
 /**
  * What a column's numbers are, for the XLSX export's cell formats: a count, working minutes, a share (0–1), a mean
@@ -68,6 +68,25 @@ const WEEKDAYS: Text[] = [
   { ru: 'Вс', kk: 'Жс' },
 ];
 
+/** A court's or a topic's name in the report's language. */
+export const nameIn = (lang: Lang, r: { nameRu: string; nameKk: string }): string => (lang === 'kk' ? r.nameKk : r.nameRu);
+
+/** The channels the period's days received on, sorted: a column each in the tables of days. */
+export const dayChannels = (s: ReportSummary): string[] => [...new Set(s.days.flatMap((d) => Object.keys(d.byChannel)))].sort();
+/** Columns headed by the channels' own names (the same in both languages). */
+export const channelColumns = (channels: string[]): Column[] => channels.map((c) => ({ ru: c, kk: c }));
+/** A day's date, its tickets received and those of each channel. */
+export const dayCells = (d: ReportSummary['days'][number], channels: string[]): Cell[] => [
+  d.date,
+  d.received,
+  ...channels.map((c) => d.byChannel[c] ?? 0),
+];
+
+/** A figure-and-value table: each row's label carries the kind of its number. */
+export function figureTable(rows: [Column, Cell][], lang: Lang) {
+  return { columns: [T.figure, T.value], rows: rows.map(([c, v]) => [c[lang], v]), rowKinds: rows.map(([c]) => c.kind) };
+}
+
 type Figures = ReportSummary['tickets'];
 const FIGURE_COLUMNS: Column[] = [T.received, T.frMedian, T.frP90, T.within, T.resMedian, T.breaches, T.offHours];
 const figureCells = (f: Figures): Cell[] => [
@@ -82,7 +101,7 @@ const figureCells = (f: Figures): Cell[] => [
 
 /** Every table of a summary, as the CSV and XLSX exports offer them. */
 export function reportTables(s: ReportSummary, lang: Lang): ReportTable[] {
-  const channels = [...new Set(s.days.flatMap((d) => Object.keys(d.byChannel)))].sort();
+  const channels = dayChannels(s);
   const overview: [Column, Cell][] = [
     [T.received, s.tickets.received],
     [T.frCount, s.tickets.firstResponse.count],
@@ -112,15 +131,13 @@ export function reportTables(s: ReportSummary, lang: Lang): ReportTable[] {
     {
       key: 'overview',
       title: { ru: 'Сводка', kk: 'Жиынтық' },
-      columns: [T.figure, T.value],
-      rows: overview.map(([t, v]) => [t[lang], v]),
-      rowKinds: overview.map(([t]) => t.kind),
+      ...figureTable(overview, lang),
     },
     {
       key: 'days',
       title: { ru: 'По дням', kk: 'Күндер бойынша' },
-      columns: [T.date, T.received, ...channels.map((c) => ({ ru: c, kk: c })), T.backlog],
-      rows: s.days.map((d) => [d.date, d.received, ...channels.map((c) => d.byChannel[c] ?? 0), d.backlog]),
+      columns: [T.date, T.received, ...channelColumns(channels), T.backlog],
+      rows: s.days.map((d) => [...dayCells(d, channels), d.backlog]),
     },
     {
       key: 'channels',
@@ -132,7 +149,7 @@ export function reportTables(s: ReportSummary, lang: Lang): ReportTable[] {
       key: 'courts',
       title: { ru: 'По судам', kk: 'Соттар бойынша' },
       columns: [T.court, ...FIGURE_COLUMNS],
-      rows: s.byCourt.map((c) => [lang === 'kk' ? c.nameKk : c.nameRu, ...figureCells(c)]),
+      rows: s.byCourt.map((c) => [nameIn(lang, c), ...figureCells(c)]),
     },
     {
       key: 'operators',

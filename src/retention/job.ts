@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { RetentionTable } from '../store/retention.ts';
+import { RECORDING_TYPE } from '../recordings.ts';
 import { MARKERS, REMOVED_ATTACHMENT, cutoffs, retentionPolicy, zeroCounts, type PolicyEntry, type RetentionCounts } from './policy.ts';
 
 export interface RetentionDeps {
@@ -108,13 +109,28 @@ export class RetentionJob {
 
     // Attachments first, each by its ticket's kind; a file goes once no row refers to it (content-addressed).
     const due = new Map<string, number>();
+    const seen = new Set<number>(); // the preview removes nothing: a recording due by both rules counts once
     await this.windows('attachments', (lo, hi) => {
       const rows = store.dueAttachments(lo, hi, c);
       if (!rows.length) return;
       for (const r of rows) {
         counts[r.recording ? 'recordings' : 'attachments']++;
         if (r.sha256) due.set(r.sha256, (due.get(r.sha256) ?? 0) + 1);
+        if (dry && r.recording) seen.add(r.id);
       }
+      if (!dry)
+        store.removeAttachments(
+          rows.map((r) => r.id),
+          REMOVED_ATTACHMENT.retention,
+          now,
+        );
+    });
+    // VIC's own call recordings also go by their own age (SIP_RECORDING_RETENTION_DAYS): whichever comes first.
+    await this.windows('calls', (lo, hi) => {
+      const rows = store.dueRecordings(lo, hi, c.callRecordings, RECORDING_TYPE).filter((r) => !seen.has(r.id));
+      if (!rows.length) return;
+      counts.recordings += rows.length;
+      for (const r of rows) if (r.sha256) due.set(r.sha256, (due.get(r.sha256) ?? 0) + 1);
       if (!dry)
         store.removeAttachments(
           rows.map((r) => r.id),
@@ -150,8 +166,8 @@ export class RetentionJob {
   }
 
   /** Calls fn on each window (lo, hi] of the table's ids, each in its own transaction. */
-  private async windows(table: RetentionTable, fn: (lo: number, hi: number) => void) {
-    const top = this.d.store.retentionTop(table);
+  private async windows(table: RetentionTable | 'calls', fn: (lo: number, hi: number) => void) {
+    const top = table === 'calls' ? this.d.store.callsTop() : this.d.store.retentionTop(table);
     for (let lo = 0; lo < top; lo += this.batch) {
       this.checkStopped();
       this.d.store.tx(() => fn(lo, lo + this.batch));

@@ -21,6 +21,8 @@ export interface Cutoffs {
   text: number;
   /** Attachments of phone tickets (call recordings, when the phone channel keeps them). */
   recordings: number;
+  /** VIC's call recordings (SIP_RECORDING) made before it, by their own age, whatever their ticket's state. */
+  callRecordings: number;
   /** A contact whose tickets all ended before it (or were anonymised) loses name, IIN, phones and e-mails. */
   contacts: number;
   audit: number;
@@ -107,6 +109,7 @@ export function cutoffs(config: Config, now: number): Cutoffs {
   return {
     text: at.messageText,
     recordings: at.recordings,
+    callRecordings: now - config.SIP_RECORDING_RETENTION_DAYS * DAY,
     contacts: at.contacts,
     audit: at.audit,
     sessions: at.sessions,

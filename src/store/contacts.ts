@@ -16,6 +16,16 @@ export function ContactQueries<B extends StoreBase>(Base: B) {
     createContact(name: string | null, language: string | null, now: number): number {
       return Number(this.q(`INSERT INTO contacts (name, language, created_at) VALUES (?, ?, ?)`).run(name, language, now).lastInsertRowid);
     }
+    /** The language the citizen chose themselves (the phone's language menu): it replaces a detected one. */
+    setContactLanguage(contactId: number, language: 'kk' | 'ru') {
+      this.q(`UPDATE contacts SET language = ?, language_chosen = 1 WHERE id = ?`).run(language, contactId);
+    }
+    /** The language the contact chose themselves, or null when it is only detected (or unknown). */
+    chosenLanguage(contactId: number): 'kk' | 'ru' | null {
+      const r = this.q(`SELECT language FROM contacts WHERE id = ? AND language_chosen = 1`).get(contactId) as
+        { language: 'kk' | 'ru' } | undefined;
+      return r?.language ?? null;
+    }
     /** True when the contact had no name and now has this one. */
     setContactNameIfEmpty(contactId: number, name: string): boolean {
       const named = this.q(`UPDATE contacts SET name = ? WHERE id = ? AND name IS NULL`).run(name, contactId).changes > 0;

@@ -17,6 +17,7 @@ import { MessageQueries } from './messages.ts';
 import { OutboxQueries } from './outbox.ts';
 import { RetentionQueries } from './retention.ts';
 import { QueueCountQueries } from './queue-counts.ts';
+import { RecordingQueries } from './recordings.ts';
 import { ReadQueries } from './reads.ts';
 import { ScopeDecisionQueries } from './scope-decisions.ts';
 import { SearchQueries } from './search.ts';
@@ -85,8 +86,8 @@ const Aggregates = ReadQueries(
   ),
 );
 
-// Topics (tags on tickets) stand alone too.
-export class Store extends TopicQueries(Aggregates) {
+// Topics (tags on tickets) and call recordings stand alone too.
+export class Store extends TopicQueries(RecordingQueries(Aggregates)) {
   /** Opens DATA_DIR/vic.sqlite, creating the folder; attachments go under DATA_DIR/attachments. */
   static open(dataDir: string): Store {
     fs.mkdirSync(dataDir, { recursive: true });

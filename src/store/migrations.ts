@@ -644,4 +644,10 @@ export const MIGRATIONS: string[] = [
   /* 23: reports (src/reports/) read a period's missed calls by when they started; partial: a call gets its entry when call progress sets its call-back due time, never at ingest */ `
   CREATE INDEX calls_missed_started ON calls(started_at) WHERE callback_due_at IS NOT NULL;
   `,
+  /*
+   * 24: a language the citizen chose themselves (the phone's language menu) wins over the one detected in each
+   * message; ingest reads it by the contact's primary key and never writes it.
+   */ `
+  ALTER TABLE contacts ADD COLUMN language_chosen INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -1,7 +1,7 @@
 // What callers hear, in real Chromium against a real VIC: an admin replaces the Kazakh greeting with a WAV made here,
 // sees it listed as their upload with its length and plays it in the page; a stereo file is refused with the reason
 // in Russian and leaves the upload in place; in Kazakh a 44.1 kHz file is refused in Kazakh and the standard
-// recording comes back.
+// recording comes back, and a 70 s hold music (longer than an announcement may be) replaces the music's row.
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { uploadedAnnouncement } from '../../src/announcement-uploads.ts';
@@ -70,9 +70,19 @@ describe('announcements', () => {
     expect(await cell.getAttribute('data-source')).toBe('default');
     expect(uploadedAnnouncement(vic.config.DATA_DIR, 'kk', 'greeting')).toBeNull();
     await shot(page, '96-admin-announcements-kk');
+
+    // The hold music: one row without a language, its own (longer) limit.
+    const music = page.locator('tr[data-message="music"] td');
+    await page.locator('tr[data-message="music"] th').getByText('Күту әуені').waitFor();
+    await page.getByLabel('Күту әуенін WAV файлымен ауыстыру').setInputFiles(file('әуен.wav', toneWav(70_000)));
+    await music.getByRole('status').filter({ hasText: 'Жазба ауыстырылды' }).waitFor();
+    await music.getByText(/^70,0 с · Жүктеген: Administrator, /).waitFor();
+    expect(await music.getAttribute('data-source')).toBe('upload');
+    expect(uploadedAnnouncement(vic.config.DATA_DIR, null, 'music')).not.toBeNull();
     expect(vic.store.db.prepare(`SELECT action FROM audit_log WHERE action LIKE 'announcement.%' ORDER BY id`).all()).toEqual([
       { action: 'announcement.uploaded' },
       { action: 'announcement.reset' },
+      { action: 'announcement.uploaded' },
     ]);
   }, 60_000);
 });

@@ -50,8 +50,9 @@ describe('announcement uploads', () => {
   it('lists every message in both languages, replaces one with an upload the lookup then prefers, and resets it', async () => {
     const { vic, put, send, admin, list, entry, audit, dataDir } = await setup();
     const all = await list();
-    expect(all).toHaveLength(2 * CLIPS.length);
-    expect(new Set(all.map((e) => e.lang))).toEqual(new Set(['kk', 'ru']));
+    // Every message in both languages, and the hold music (no language; tests/integration/announcements-music.test.ts).
+    expect(all).toHaveLength(2 * CLIPS.length + 1);
+    expect(new Set(all.map((e) => e.lang))).toEqual(new Set(['kk', 'ru', null]));
     expect(all.every((e) => e.source === 'default' && e.durationMs! > 0 && e.problem === null)).toBe(true);
     expect(all.find((e) => e.lang === 'ru' && e.message === 'greeting')).toBeTruthy();
     expect(uploadedAnnouncement(dataDir, 'kk', 'greeting')).toBeNull();

@@ -1,117 +1,17 @@
 // The XLSX exports, fetched over HTTP and read back with exceljs: one table (the CSV's, cell for cell, typed) and
 // the monthly summary of one court (a sheet a section, in Kazakh and Russian). The data is a hand-built December
 // 2026 in one court (Asia/Almaty, UTC+5; the default calendar: Mon–Fri 09:00–13:00 and 14:30–18:30; Wednesday
-// 16 December is Independence Day), the tickets of tests/integration/reports.test.ts less T5, T6 and T11; the
+// 16 December is Independence Day), tests/support/reports-december.ts (the figures test's) less T5, T6 and T11; the
 // expected numbers are worked out by hand below, in working minutes.
 import ExcelJS, { type Worksheet } from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Vic } from '../../src/app.ts';
 import { TABLE_KEYS } from '../../src/reports/tables.ts';
 import { addUser, makeVic, serve } from '../helpers.ts';
+import { AS_OF, DECEMBER_STAFF, insertDecember } from '../support/reports-december.ts';
 
 /** A read worker starting on a busy machine can take most of the default 20 s. */
 const SLOW = 90_000;
-
-/** A local wall-clock time in the courts' zone (UTC+5). */
-const at = (local: string) => Date.parse(`${local.replace(' ', 'T')}:00+05:00`);
-/** "Now": well after December, so every reply-by time and call-back deadline has passed. */
-const AS_OF = at('2027-01-10 12:00');
-
-interface T {
-  key: string;
-  other?: true;
-  channel: string;
-  status: 'open' | 'out_of_scope' | 'resolved';
-  assignee?: 'op1' | 'op2';
-  language?: string;
-  verdict?: string;
-  modelVerdict?: string;
-  created: string;
-  firstResponse?: string;
-  due?: string;
-  resolved?: string;
-}
-
-// The reply-by limit is 120 working minutes; `due` is what ingest set.
-const TICKETS: T[] = [
-  // T1 Fri 17:00 → answered Mon 09:30: 90 + 30 = 120 (within, at the limit; no breach). Resolved Mon 15:00: 360.
-  {
-    key: 'T1',
-    channel: 'whatsapp',
-    status: 'resolved',
-    assignee: 'op1',
-    language: 'ru',
-    created: '2026-12-04 17:00',
-    firstResponse: '2026-12-07 09:30',
-    due: '2026-12-07 09:30',
-    resolved: '2026-12-07 15:00',
-  },
-  // T2 Tue 12:00 → answered Thu 10:00 across the holiday: 60 + 240 + 0 + 60 = 360 (over); due Tue 15:30: breached.
-  {
-    key: 'T2',
-    channel: 'email',
-    status: 'open',
-    assignee: 'op2',
-    language: 'kk',
-    created: '2026-12-15 12:00',
-    firstResponse: '2026-12-17 10:00',
-    due: '2026-12-15 15:30',
-  },
-  // T3 Tue 12:30 → answered 14:45 across lunch: 30 + 15 = 45 (within). Resolved 16:00: 120.
-  {
-    key: 'T3',
-    channel: 'whatsapp',
-    status: 'resolved',
-    assignee: 'op1',
-    language: 'kk',
-    created: '2026-12-01 12:30',
-    firstResponse: '2026-12-01 14:45',
-    due: '2026-12-01 16:00',
-    resolved: '2026-12-01 16:00',
-  },
-  // T4 Saturday (off hours), never answered: due Mon 11:00 passed (breach, over).
-  { key: 'T4', channel: 'email', status: 'open', language: 'ru', created: '2026-12-05 10:00', due: '2026-12-07 11:00' },
-  // T7 a missed call on the holiday (off hours), language unknown; called back Thu 10:00: 0 + 60 (within).
-  // Resolved 10:30: 90.
-  {
-    key: 'T7',
-    channel: 'sip',
-    status: 'resolved',
-    assignee: 'op1',
-    created: '2026-12-16 11:00',
-    firstResponse: '2026-12-17 10:00',
-    due: '2026-12-17 11:00',
-    resolved: '2026-12-17 10:30',
-  },
-  // T8 a missed call Mon 17:00 (working time), never called back: due Tue 09:30 passed (breach, over).
-  { key: 'T8', channel: 'sip', status: 'open', created: '2026-12-28 17:00', due: '2026-12-29 09:30' },
-  // T9 Mon 10:00 filtered as an appeal, overruled by OP2; answered 11:00 (60, within), resolved 11:30 (90).
-  {
-    key: 'T9',
-    channel: 'whatsapp',
-    status: 'resolved',
-    assignee: 'op2',
-    language: 'kk',
-    verdict: 'in_scope',
-    modelVerdict: 'appeal',
-    created: '2026-12-14 10:00',
-    firstResponse: '2026-12-14 11:00',
-    resolved: '2026-12-14 11:30',
-  },
-  // T10 another court's.
-  { key: 'T10', other: true, channel: 'whatsapp', status: 'open', language: 'ru', created: '2026-12-10 10:00', due: '2026-12-10 12:00' },
-  // T12 Tue 10:00 marked as an appeal by OP1 (out of scope now).
-  {
-    key: 'T12',
-    channel: 'email',
-    status: 'out_of_scope',
-    language: 'ru',
-    verdict: 'appeal',
-    modelVerdict: 'in_scope',
-    created: '2026-12-08 10:00',
-    due: '2026-12-08 12:00',
-  },
-];
 
 /** The month in one place: the seeded regional court (A) and the city court (B). */
 function build(vic: Vic) {
@@ -122,89 +22,16 @@ function build(vic: Vic) {
   db.prepare(`UPDATE courts SET sla_first_response_min = 120`).run();
   const user = (login: string, name: string, role: 'operator' | 'specialist') =>
     store.createUser({ login, name, role, passwordHash: 'x', courtId: courtA }, 0);
-  const users = { op1: user('op1', 'Оператор 1', 'operator'), op2: user('op2', 'Оператор 2', 'operator') };
-  const specialist = user('sp', 'Секретарь', 'specialist');
-  const contact = Number(db.prepare(`INSERT INTO contacts (name, created_at) VALUES ('Айгуль', 0)`).run().lastInsertRowid);
-  const insert = db.prepare(
-    `INSERT INTO tickets (ref, court_id, contact_id, channel, status, assignee_id, language, scope_verdict, scope_model_verdict,
-       created_at, updated_at, first_response_at, first_response_due_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const ms = (s?: string) => (s === undefined ? null : at(s));
-  const id: Record<string, number> = {};
-  for (const t of TICKETS) {
-    const times = [t.created, t.firstResponse, t.resolved].filter((x): x is string => !!x).map(at);
-    id[t.key] = Number(
-      insert.run(
-        `VIC-2026-9${t.key.slice(1).padStart(4, '0')}`,
-        t.other ? courtB : courtA,
-        contact,
-        t.channel,
-        t.status,
-        t.assignee ? users[t.assignee] : null,
-        t.language ?? null,
-        t.verdict ?? 'in_scope',
-        t.modelVerdict ?? 'in_scope',
-        at(t.created),
-        Math.max(...times),
-        ms(t.firstResponse),
-        ms(t.due),
-        ms(t.resolved),
-      ).lastInsertRowid,
-    );
-  }
-  const esc = db.prepare(
-    `INSERT INTO escalations (ticket_id, from_user_id, to_user_id, question, status, created_at, closed_at, picked_up_at, answered_at)
-     VALUES (?, ?, ?, 'q', ?, ?, ?, ?, ?)`,
-  );
-  // E1 on T2: Tue 16:00 → picked up Thu 09:30: 150 + 0 + 30 = 180; answered Thu 11:00: 150 + 120 = 270.
-  esc.run(
-    id.T2,
-    users.op2,
-    specialist,
-    'answered',
-    at('2026-12-15 16:00'),
-    at('2026-12-17 11:00'),
-    at('2026-12-17 09:30'),
-    at('2026-12-17 11:00'),
-  );
-  // E2 on T3: Tue 12:45 → picked up 14:40 across lunch: 15 + 10 = 25; returned without a reply (no answer time).
-  esc.run(
-    id.T3,
-    users.op1,
-    specialist,
-    'returned',
-    at('2026-12-01 12:45'),
-    at('2026-12-01 15:00'),
-    at('2026-12-01 14:40'),
-    at('2026-12-01 15:00'),
-  );
-  const call = db.prepare(
-    `INSERT INTO calls (ticket_id, call_id, from_number, to_number, outcome, started_at, answered_at, callback_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  // c1 missed on the holiday, called back Thu 10:00, before the deadline Thu 11:00 (in time).
-  call.run(id.T7, 'x-c1', '+77010000007', '+77152000000', 'missed', at('2026-12-16 11:00'), null, at('2026-12-17 11:00'));
-  call.run(id.T7, 'x-callback-c2', '101', '+77010000007', 'answered', at('2026-12-17 09:55'), at('2026-12-17 10:00'), null);
-  // c3 missed Mon 17:00, never called back: overdue since Tue 09:30.
-  call.run(id.T8, 'x-c3', '+77010000008', '+77152000000', 'missed', at('2026-12-28 17:00'), null, at('2026-12-29 09:30'));
-  const decision = db.prepare(
-    `INSERT INTO scope_decisions (ticket_id, label, source, user_id, reason, created_at) VALUES (?, ?, ?, ?, 'r', ?)`,
-  );
-  decision.run(id.T9, 'in_scope', 'overrule', users.op2, at('2026-12-14 10:30'));
-  decision.run(id.T12, 'appeal', 'marked_appeal', users.op1, at('2026-12-08 10:30'));
-  // Ratings: surveys of T1 (5), T3 (3) and T9 (no answer): 3 sent, 2 rated, mean 4.
-  const survey = db.prepare(
-    `INSERT INTO csat_surveys (ticket_id, contact_id, court_id, channel, language, sent_at, expires_at, score) VALUES (?, ?, ?, 'whatsapp', 'ru', ?, ?, ?)`,
-  );
-  survey.run(id.T1, contact, courtA, at('2026-12-07 15:00'), at('2027-01-07 15:00'), 5);
-  survey.run(id.T3, contact, courtA, at('2026-12-01 16:00'), at('2027-01-01 16:00'), 3);
-  survey.run(id.T9, contact, courtA, at('2026-12-14 11:30'), at('2027-01-14 11:30'), null);
+  const users = { op1: user('op1', DECEMBER_STAFF.op1, 'operator'), op2: user('op2', DECEMBER_STAFF.op2, 'operator') };
+  const specialist = user('sp', DECEMBER_STAFF.specialist, 'specialist');
+  insertDecember(db, { courtA, courtB, ...users, specialist }, [5, 6, 11]);
   // Topics (the list migrations seed): the hearing date on T1, T3 (and T10, another court's: not counted), a copy
   // of the act on T2, "documents" on T4 and then switched off (still shown: it has a ticket this month), the
   // complaint about staff switched off with none (left out); the other active ones show 0.
   const topic = (nameRu: string) => store.listTopics().find((t) => t.nameRu === nameRu)!.id;
-  for (const t of ['T1', 'T3', 'T10']) store.setTicketTopics(id[t], [topic('Дата судебного заседания')], users.op1, 0);
-  store.setTicketTopics(id.T2, [topic('Копия судебного акта')], users.op2, 0);
-  store.setTicketTopics(id.T4, [topic('Документы')], users.op2, 0);
+  for (const t of [1, 3, 10]) store.setTicketTopics(t, [topic('Дата судебного заседания')], users.op1, 0);
+  store.setTicketTopics(2, [topic('Копия судебного акта')], users.op2, 0);
+  store.setTicketTopics(4, [topic('Документы')], users.op2, 0);
   store.updateTopic(topic('Документы'), { active: false }, 0);
   store.updateTopic(topic('Жалоба на сотрудников'), { active: false }, 0);
   return { courtA, courtB, users };

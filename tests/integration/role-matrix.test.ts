@@ -281,6 +281,9 @@ const CASES: Record<string, () => Case> = {
   'GET /api/announcements/:lang/:message.wav': () => ({ url: '/api/announcements/ru/greeting.wav' }),
   'PUT /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye', wav: wavFile({ ms: 500 }) }),
   'DELETE /api/announcements/:lang/:message': () => ({ url: '/api/announcements/kk/goodbye' }),
+  'GET /api/announcements/music.wav': () => ({ url: '/api/announcements/music.wav' }),
+  'PUT /api/announcements/music': () => ({ url: '/api/announcements/music', wav: wavFile({ ms: 500 }) }),
+  'DELETE /api/announcements/music': () => ({ url: '/api/announcements/music' }),
 };
 
 /** Asks the route as `role`, each time with a session of its own (logout ends the one it is given). */

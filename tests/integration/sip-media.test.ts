@@ -8,17 +8,16 @@
 // The announcements are short test tones (loud), and the music sparse clicks (quiet: below the audible measure),
 // so what the caller hears is told apart by its length.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLIPS, LANGS } from '../../channels/sip/media/messages.ts';
 import type { MediaSetup } from '../../channels/sip/media/config.ts';
-import { RtpengineClient } from '../../channels/sip/media/rtpengine.ts';
 import { DEFAULT_CALLER_QUEUE } from '../../routing/caller-queue.ts';
-import { HOSTPORT, Sip, sdpOffer, type FakeDrachtio, type InboundCall } from '../support/fake-drachtio.ts';
+import { sdpOffer, type FakeDrachtio, type InboundCall } from '../support/fake-drachtio.ts';
 import { RtpEndpoint } from '../support/rtp-endpoint.ts';
-import { freeUdpPort, Rtpengine, rtpengineMissing } from '../support/rtpengine.ts';
-import { sipBridge, waitFor, type Bridge } from '../support/sip-bridge.ts';
+import { Rtpengine, rtpengineMissing } from '../support/rtpengine.ts';
+import { citizenCall, mediaSuite } from '../support/media-suite.ts';
+import { sipBridge, waitFor } from '../support/sip-bridge.ts';
 import { wavFile } from '../support/wav.ts';
 
 if (rtpengineMissing) console.warn(`sip-media tests skipped: ${rtpengineMissing}`);
@@ -64,69 +63,35 @@ function ulaw(byte: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rtpengine', () => {
-  let rtpe: Rtpengine;
-  let client: RtpengineClient;
-  let dtmfPort: number;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vic-sip-media-'));
-  const endpoints: RtpEndpoint[] = [];
-  let bridge: Bridge | null = null;
-  const started = performance.now();
-
-  beforeAll(async () => {
-    for (const lang of LANGS) {
-      fs.mkdirSync(path.join(dir, lang), { recursive: true });
-      for (const clip of CLIPS) fs.writeFileSync(path.join(dir, lang, `${clip}.wav`), wav(clip === 'greeting' ? GREETING_MS : CLIP_MS));
-    }
-    fs.writeFileSync(path.join(dir, 'music.wav'), wav(1000, true));
-    dtmfPort = await freeUdpPort();
-    rtpe = await Rtpengine.start({ dtmfLogDest: `127.0.0.1:${dtmfPort}` });
-    client = new RtpengineClient({ host: rtpe.host, port: rtpe.ngPort, timeoutMs: 1000 });
+  const s = mediaSuite('sip-media', {
+    writeAudio(dir) {
+      for (const lang of LANGS) {
+        fs.mkdirSync(path.join(dir, lang));
+        for (const clip of CLIPS) fs.writeFileSync(path.join(dir, lang, `${clip}.wav`), wav(clip === 'greeting' ? GREETING_MS : CLIP_MS));
+      }
+      fs.writeFileSync(path.join(dir, 'music.wav'), wav(1000, true));
+    },
   });
+  const { endpoint, noSessions } = s;
 
-  afterEach(async () => {
-    await bridge?.close();
-    bridge = null;
-    for (const e of endpoints.splice(0)) e.close();
-  });
-
-  afterAll(async () => {
-    client?.close();
-    await rtpe?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    console.info(`sip-media.test: ${Math.round(performance.now() - started)} ms`);
-  });
-
-  function media(over: Partial<MediaSetup['queue']> = {}, ngPort = rtpe.ngPort): MediaSetup {
+  function media(over: Partial<MediaSetup['queue']> = {}, ngPort = s.rtpe.ngPort): MediaSetup {
     return {
-      rtpengine: { host: rtpe.host, port: ngPort, timeoutMs: 500 },
-      dtmfListen: { host: '127.0.0.1', port: dtmfPort },
-      announcementsDir: dir,
+      rtpengine: { host: s.rtpe.host, port: ngPort, timeoutMs: 500 },
+      dtmfListen: { host: '127.0.0.1', port: s.dtmfPort },
+      announcementsDir: s.audioDir,
       queue: { ...DEFAULT_CALLER_QUEUE, announceEveryMs: 1500, offerTimeoutMs: 1000, ...over },
     };
   }
 
-  async function endpoint() {
-    const e = await RtpEndpoint.open();
-    endpoints.push(e);
-    return e;
-  }
-
   /** A citizen calls from a real RTP endpoint (or with the SDP given). */
-  function call(fake: FakeDrachtio, n: number, sdp: string): InboundCall {
-    const callId = `media-${n}-${Date.now()}@pbx.court.local`;
-    const h: [string, string][] = [
-      ['Via', `SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bK${callId.slice(0, 12)};rport`],
-      ['Max-Forwards', '69'],
-      ['From', `<sip:8701555000${n}@pbx.court.local>;tag=caller${n}`],
-      ['To', `<sip:1401@${HOSTPORT}>`],
-      ['Call-ID', callId],
-      ['CSeq', '1 INVITE'],
-      ['Contact', '<sip:trunk@10.0.0.9:5060>'],
-      ['P-Asserted-Identity', `<sip:+7701555000${n}@pbx.court.local>`],
-      ['Content-Type', 'application/sdp'],
-    ];
-    return fake.deliver(new Sip(`INVITE sip:1401@${HOSTPORT} SIP/2.0`, h, sdp));
-  }
+  const call = (fake: FakeDrachtio, n: number, sdp: string): InboundCall =>
+    citizenCall(fake, {
+      callId: `media-${n}-${Date.now()}@pbx.court.local`,
+      from: `8701555000${n}`,
+      tag: `caller${n}`,
+      assertedIdentity: `+7701555000${n}`,
+      sdp,
+    });
 
   /** VIC answers at once with rtpengine's SDP; the caller acknowledges and starts sending. */
   async function answered(c: InboundCall, ep: RtpEndpoint) {
@@ -139,18 +104,8 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
     return performance.now();
   }
 
-  async function noSessions() {
-    const end = Date.now() + 3000;
-    for (;;) {
-      const left = await client.list();
-      if (left.length === 0) return;
-      if (Date.now() > end) throw new Error(`rtpengine still holds ${left.join(', ')}`);
-      await sleep(50);
-    }
-  }
-
   it('busy operator: greeting, queue announcement, music, again; DTMF 1 → call-back task with the wait, BYE; sessions deleted', async () => {
-    const b = (bridge = await sipBridge({ operators: ['op-a'], cfg: { media: media(), queuePollMs: 200 } }));
+    const b = s.use(await sipBridge({ operators: ['op-a'], cfg: { media: media(), queuePollMs: 200 } }));
     const { fake } = b;
     expect(b.sip.health()).toMatchObject({ state: 'connected', details: { rtpengine: expect.stringContaining('ms') as string } });
     // The only operator takes a first caller: their phone gets rtpengine's offer, not the caller's SDP.
@@ -207,7 +162,7 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
   });
 
   it('the operator frees up: the queued caller is rung through, connected, the ticket is theirs, music stops', async () => {
-    const b = (bridge = await sipBridge({ operators: ['op-a'], cfg: { media: media(), queuePollMs: 200 } }));
+    const b = s.use(await sipBridge({ operators: ['op-a'], cfg: { media: media(), queuePollMs: 200 } }));
     const { fake } = b;
     const a = await endpoint();
     const first = call(fake, 1, a.sdp());
@@ -238,7 +193,7 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
 
   it('off hours: closed, opens tomorrow at nine, press 1 — no key: goodbye, BYE, no call-back task', async () => {
     const sunday = Date.parse('2026-12-06T05:00:00Z');
-    const b = (bridge = await sipBridge({ operators: ['op-a'], at: sunday, cfg: { media: media() } }));
+    const b = s.use(await sipBridge({ operators: ['op-a'], at: sunday, cfg: { media: media() } }));
     const c = await endpoint();
     const inbound = call(b.fake, 3, c.sdp());
     const t0 = await answered(inbound, c);
@@ -261,7 +216,7 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
 
   it('off hours, 1 by SIP INFO (the fallback): call-back confirmed, BYE, the task due after the opening', async () => {
     const sunday = Date.parse('2026-12-06T05:00:00Z');
-    const b = (bridge = await sipBridge({ operators: ['op-a'], at: sunday, cfg: { media: media() } }));
+    const b = s.use(await sipBridge({ operators: ['op-a'], at: sunday, cfg: { media: media() } }));
     const c = await endpoint();
     const inbound = call(b.fake, 7, c.sdp());
     await answered(inbound, c);
@@ -277,7 +232,7 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
   });
 
   it('malformed SDP and an unsupported codec: 488 with the reason logged; rtpengine down: as without it (busy), health degraded', async () => {
-    const b = (bridge = await sipBridge({ operators: ['op-a'], connected: false, cfg: { media: media() } }));
+    const b = s.use(await sipBridge({ operators: ['op-a'], connected: false, cfg: { media: media() } }));
     const bad = call(b.fake, 4, 'v=0\r\nthis is not SDP\r\n');
     expect((await bad.waitFinal()).status).toBe(488);
     const g729 = call(
@@ -291,11 +246,10 @@ describe.skipIf(rtpengineMissing)('what the caller hears: the SIP bridge with rt
     const refused = b.logs.filter((l) => l.msg === 'sip: INVITE refused' && l.status === 488).map((l) => String(l.reason));
     expect(refused).toEqual([expect.stringContaining('malformed SDP'), expect.stringContaining('unsupported codec')]);
     await b.close();
-    bridge = null;
 
     // A second rtpengine that stops after VIC connected: the first call finds it gone.
     const other = await Rtpengine.start();
-    const down = (bridge = await sipBridge({ operators: ['op-a'], connected: false, cfg: { media: media({}, other.ngPort) } }));
+    const down = s.use(await sipBridge({ operators: ['op-a'], connected: false, cfg: { media: media({}, other.ngPort) } }));
     await other.stop();
     const plain = down.fake.call({ from: '<sip:87015550006@pbx.court.local>' });
     expect((await plain.waitFinal(5000)).status).toBe(486); // nobody online: busy, as today, within the ng deadline

@@ -19,6 +19,26 @@ export function alawToLinear(byte: number): number {
   return a & 0x80 ? t : -t;
 }
 
+/** Linear 16-bit sample → µ-law byte (G.711, the inverse of ulawToLinear). */
+export function linearToUlaw(sample: number): number {
+  const sign = sample < 0 ? 0x80 : 0;
+  let v = Math.min(32635, Math.abs(sample)) + 0x84;
+  let exponent = 7;
+  for (let mask = 0x4000; (v & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  v = (v >> (exponent + 3)) & 0x0f;
+  return ~(sign | (exponent << 4) | v) & 0xff;
+}
+
+/** Linear 16-bit sample → A-law byte (G.711, the inverse of alawToLinear). */
+export function linearToAlaw(sample: number): number {
+  const sign = sample >= 0 ? 0x80 : 0;
+  const v = Math.min(32767, Math.abs(sample)) >> 3;
+  let exponent = 0;
+  while (exponent < 7 && v >= 32 << exponent) exponent++;
+  const mantissa = exponent === 0 ? (v >> 1) & 0x0f : (v >> exponent) & 0x0f;
+  return (sign | (exponent << 4) | mantissa) ^ 0x55;
+}
+
 export const PT_PCMU = 0;
 export const PT_PCMA = 8;
 export const PT_EVENT = 101;
@@ -55,6 +75,8 @@ export class RtpEndpoint {
   private ts = Math.floor(Math.random() * 0xffffffff);
   private readonly ssrc = Math.floor(Math.random() * 0xffffffff);
   private silence: NodeJS.Timeout | null = null;
+  /** What startSilence sends every 20 ms: silence, or startTone's sine. */
+  private frame = { pt: PT_PCMU, payload: Buffer.alloc(FRAME_SAMPLES, ULAW_SILENCE) };
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -126,11 +148,37 @@ export class RtpEndpoint {
   /** Sends µ-law silence every 20 ms, as a phone keeps its stream going, until stopSilence(). */
   startSilence(): void {
     if (this.silence) return;
-    const frame = Buffer.alloc(FRAME_SAMPLES, ULAW_SILENCE);
     this.silence = setInterval(() => {
-      this.send(PT_PCMU, frame);
+      this.send(this.frame.pt, this.frame.payload);
       this.ts = (this.ts + FRAME_SAMPLES) >>> 0;
     }, 20);
+  }
+
+  /**
+   * Sends a loud sine of `hz` (a multiple of 50, so every 20 ms frame is the same) instead of silence, in PCMU or
+   * PCMA: a talking phone whose voice the other side can tell apart by its frequency (toneHz).
+   */
+  startTone(hz: number, pt: typeof PT_PCMU | typeof PT_PCMA = PT_PCMU): void {
+    const encode = pt === PT_PCMU ? linearToUlaw : linearToAlaw;
+    const payload = Buffer.alloc(FRAME_SAMPLES);
+    for (let i = 0; i < FRAME_SAMPLES; i++) payload[i] = encode(Math.round(12000 * Math.sin((2 * Math.PI * hz * i) / 8000)));
+    this.frame = { pt, payload };
+    this.startSilence();
+  }
+
+  /**
+   * The frequency of what was heard since `since` (zero crossings of the loud packets' decoded audio), or 0 when
+   * nothing loud came: tells whose tone the other side relays.
+   */
+  toneHz(since = 0, thresholdDbfs = -30): number {
+    const loud = this.audioPackets(since).filter((p) => rmsDbfs(p.pcm) > thresholdDbfs);
+    let crossings = 0;
+    let samples = 0;
+    for (const { pcm } of loud) {
+      for (let i = 1; i < pcm.length; i++) if (pcm[i - 1] < 0 !== pcm[i] < 0) crossings++;
+      samples += pcm.length;
+    }
+    return samples ? Math.round((crossings / 2) * (8000 / samples)) : 0;
   }
 
   stopSilence(): void {

@@ -52,6 +52,8 @@ async function freePortBlock(count: number): Promise<number> {
 export interface RtpengineStartOptions {
   /** Where rtpengine sends its DTMF JSON log (`dtmf-log-dest`), host:port. */
   dtmfLogDest?: string;
+  /** Call recording (ng `start recording`): rtpengine writes a pcap per call under this folder (recording-method=pcap). */
+  recordingDir?: string;
 }
 
 export class Rtpengine {
@@ -88,6 +90,7 @@ export class Rtpengine {
         `port-max = ${portMin + RTP_PORTS - 1}`,
         'log-level = 6', // commands and call events: what a failing test's message needs
         ...(opts.dtmfLogDest ? [`dtmf-log-dest = ${opts.dtmfLogDest}`] : []),
+        ...(opts.recordingDir ? [`recording-dir = ${opts.recordingDir}`, 'recording-method = pcap', 'recording-format = raw'] : []),
         '',
       ].join('\n');
       fs.writeFileSync(path.join(dir, 'rtpengine.conf'), config);

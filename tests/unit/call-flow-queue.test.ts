@@ -26,10 +26,10 @@ describe('the queue (media)', () => {
     expect(f.waiting).toBe(false);
   });
 
-  it('a busy phone sends the caller back to the queue, not away', () => {
+  it('a busy phone sends the caller back to the queue, not away (and the adapter backs off ringing it)', () => {
     const f = new CallFlow(cfg);
     f.handle({ type: 'incoming', at: T0, working: true, hunt: [A], queue: true });
-    expect(f.handle({ type: 'failed', leg: 1, status: 486, at: T0 + 100 })).toEqual([]);
+    expect(f.handle({ type: 'failed', leg: 1, status: 486, at: T0 + 100 })).toEqual([{ type: 'ring-refused', userId: 1, status: 486 }]);
     expect(f.state.name).toBe('queued');
   });
 

@@ -121,6 +121,17 @@ describe('caller queue: language menu and recording notice', () => {
     expect(q.language).toBe('ru');
   });
 
+  it('a recorded call is put in the queue (phones rung) only after the caller has heard the notice', () => {
+    const q = machine({ recordingNotice: true });
+    const start = q.handle({ type: 'start', at: T0, working: true, lang: 'kk', position: 1 });
+    expect(start).not.toContainEqual({ type: 'enqueue' });
+    expect(said(start)).toEqual(['kk/greeting', 'kk/recording-notice']);
+    const played = q.handle({ type: 'played', at: T0 + 5000 });
+    expect(played[0]).toEqual({ type: 'enqueue' });
+    expect(said(played)).toEqual(['kk/please-wait', 'kk/you-are-next', 'kk/callback-offer']);
+    expect(q.handle({ type: 'played', at: T0 + 9000 })).not.toContainEqual({ type: 'enqueue' });
+  });
+
   it('without a key the menu times out to the contact’s language', () => {
     const q = machine({ languageMenu: true });
     q.handle({ type: 'start', at: T0, working: true, lang: 'ru', position: 1 });

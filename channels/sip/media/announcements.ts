@@ -15,6 +15,8 @@ const BYTES_PER_SECOND = SAMPLE_RATE * 2;
 export const MIN_CLIP_MS = 100;
 /** Longer than this is not an announcement (and would hold the caller too long). */
 export const MAX_CLIP_MS = 60_000;
+/** The hold music loops, so any length plays; 10 minutes is a whole piece, beyond that it is a mistake. */
+export const MAX_MUSIC_MS = 10 * 60_000;
 
 export interface WavInfo {
   durationMs: number;
@@ -105,12 +107,13 @@ export class Announcements {
    * @param dir SIP_ANNOUNCEMENTS_DIR, or the shipped defaults.
    * @param composedDir where joined sentences are written (never into the announcements directory, which may be the
    *   repository's); rtpengine must be able to read it: same host, or the same path on its host.
-   * @param preferred an admin's replacement of a clip, when there is one (src/announcement-uploads.ts).
+   * @param preferred an admin's replacement of a clip, or of the music (asked with lang null), when there is one
+   *   (src/announcement-uploads.ts).
    */
   constructor(
     dir?: string,
     private readonly composedDir: string = path.join(os.tmpdir(), 'vic-announcements'),
-    private readonly preferred?: (lang: Lang, clip: Clip) => string | null,
+    private readonly preferred?: (lang: Lang | null, clip: Clip | typeof MUSIC) => string | null,
   ) {
     this.dir = path.resolve(dir ?? shippedAnnouncementsDir());
   }
@@ -120,19 +123,20 @@ export class Announcements {
     return this.preferred?.(lang, clip) ?? path.join(this.dir, lang, `${clip}.wav`);
   }
 
+  /** Asked each time the music starts, so an upload plays from the next caller's music on. */
   musicFile(): string {
-    return path.join(this.dir, `${MUSIC}.wav`);
+    return this.preferred?.(null, MUSIC) ?? path.join(this.dir, `${MUSIC}.wav`);
   }
 
   /** Every clip of every language plus the music, checked; an empty list when all are playable. */
   problems(): string[] {
     const found: string[] = [];
-    const check = (file: string) => {
-      const r = fs.existsSync(file) ? checkWav(fs.readFileSync(file)) : { ok: false as const, problem: 'missing' };
+    const check = (file: string, maxMs = MAX_CLIP_MS) => {
+      const r = fs.existsSync(file) ? checkWav(fs.readFileSync(file), { maxMs }) : { ok: false as const, problem: 'missing' };
       if (!r.ok) found.push(`${path.relative(this.dir, file)}: ${r.problem}`);
     };
     for (const lang of LANGS) for (const clip of CLIPS) check(this.file(lang, clip));
-    check(this.musicFile());
+    check(this.musicFile(), MAX_MUSIC_MS);
     return found;
   }
 

@@ -6,8 +6,9 @@ import { uploadedAnnouncement } from '../../../src/announcement-uploads.ts';
 import type { Logger } from '../../../src/log.ts';
 import { CallerQueue } from '../../../routing/caller-queue.ts';
 import { Announcements } from './announcements.ts';
-import { CallerMedia, type CallerMediaHooks } from './caller-media.ts';
+import { CallerMedia, MUSIC_REPEAT, type CallerMediaHooks } from './caller-media.ts';
 import type { MediaSetup } from './config.ts';
+import { CallRecorder, type RecordingResult } from './recording.ts';
 import { DtmfReceiver, holdingAnswerSdp, RtpengineClient, RtpengineError } from './rtpengine.ts';
 
 /** rtpengine's name for VIC's side of the call: first the holding answer, then the operator's. */
@@ -30,8 +31,13 @@ export type MediaHealth = { up: true; ms: number; since: number } | { up: false;
  * Why an offer cannot be served, or null: the announcements are G.711 (8 kHz, the phone network's codec), so the
  * caller must offer PCMU or PCMA in an audio stream.
  */
+/** A real offer is a few hundred bytes (a few KB with many codecs): anything far bigger is refused unread. */
+const MAX_SDP_BYTES = 16 * 1024;
+
 export function offerProblem(sdp: string): string | null {
-  const m = /^m=audio [1-9]\d* RTP\/S?AVPF? ([\d ]+)\s*$/m.exec(sdp);
+  if (sdp.length > MAX_SDP_BYTES) return `malformed SDP: larger than ${MAX_SDP_BYTES} bytes`;
+  // (?=(…))\1 takes the payload list atomically: backtracking it against \s* was quadratic in a run of spaces.
+  const m = /^m=audio [1-9]\d* RTP\/S?AVPF? (?=([\d ]+))\1\s*$/m.exec(sdp);
   if (!/^v=0/m.test(sdp) || !/^c=IN IP[46] \S+/m.test(sdp) || !m) return 'malformed SDP: no audio stream with a connection address';
   const pts = m[1].trim().split(/\s+/);
   const g711 = pts.includes('0') || pts.includes('8') || /^a=rtpmap:\d+ (PCMU|PCMA)\/8000/im.test(sdp);
@@ -44,12 +50,20 @@ export class MediaBridge {
   private readonly dtmf = new DtmfReceiver();
   private timer: NodeJS.Timeout | null = null;
   private state: MediaHealth = { up: false, reason: 'not checked yet', since: Date.now() };
+  /** SIP_RECORDING: answered calls are recorded; null when off. */
+  private readonly recorder: CallRecorder | null;
 
   constructor(
     private readonly setup: MediaSetup,
-    private readonly env: { log: () => Logger | null; healthChanged: () => void },
+    private readonly env: {
+      log: () => Logger | null;
+      healthChanged: () => void;
+      /** A recorded call's WAV (or why it failed), for its ticket; after the call ended. */
+      recorded?: (callId: string, r: RecordingResult) => void;
+    },
   ) {
     this.rtpengine = new RtpengineClient(setup.rtpengine);
+    this.recorder = setup.recording ? new CallRecorder(setup.recording, this.rtpengine) : null;
     const dataDir = setup.dataDir;
     this.announcements = new Announcements(
       setup.announcementsDir,
@@ -79,6 +93,11 @@ export class MediaBridge {
     this.timer = null;
     this.dtmf.close();
     this.rtpengine.close();
+  }
+
+  /** Callers are told their call is recorded (SIP_RECORDING): nobody is rung before they have heard it. */
+  get recordingNotice(): boolean {
+    return this.setup.queue.recordingNotice;
   }
 
   health(): MediaHealth {
@@ -119,15 +138,50 @@ export class MediaBridge {
   /** An operator answered rtpengine's offer: their SDP replaces VIC's holding answer (same tag), media flows. */
   async connect(leg: CallerLeg, operatorSdp: string): Promise<void> {
     await this.rtpengine.answer({ callId: leg.callId, fromTag: leg.callerTag, toTag: VIC_TAG, sdp: operatorSdp });
+    // The caller heard the notice in the greeting; the conversation itself is what is recorded.
+    await this.recorder?.start(leg.callId);
   }
 
-  /** The call is over: rtpengine forgets it at once (its own list no longer has it). Never throws. */
+  /**
+   * The call is over: rtpengine forgets it at once (its own list no longer has it), which also makes it write the
+   * call's recording; that goes to the ticket. Never throws.
+   */
   async release(callId: string): Promise<void> {
     try {
       await this.rtpengine.delete(callId);
     } catch (err) {
       this.env.log()?.warn({ err, callId }, 'sip: rtpengine delete failed');
     }
+    const r = await this.recorder?.collect(callId);
+    if (!r) return;
+    if (r.ok) this.env.log()?.info({ callId, durationMs: r.durationMs, bytes: r.wav.length }, 'sip: call recorded');
+    else this.env.log()?.error({ callId, reason: r.reason }, 'sip: call recording failed');
+    try {
+      this.env.recorded?.(callId, r);
+    } catch (err) {
+      this.env.log()?.error({ err, callId }, 'sip: call recording not stored');
+    }
+  }
+
+  /**
+   * A transfer: the specialist's phone was invited with rtpengine's offer (leg.offerSdp) and answered; their SDP
+   * replaces the operator's on VIC's side of the same rtpengine call. The caller's leg is not re-INVITEd: their
+   * media stays in rtpengine (and whatever rtpengine does with the call, a recording, goes on).
+   */
+  async transfer(leg: CallerLeg, specialistSdp: string): Promise<void> {
+    await this.rtpengine.answer({ callId: leg.callId, fromTag: leg.callerTag, toTag: VIC_TAG, sdp: specialistSdp });
+  }
+
+  /** The operator put the caller on hold: what the operator sends is dropped and the caller hears the music. */
+  async hold(leg: CallerLeg): Promise<void> {
+    await this.rtpengine.blockMedia(leg.callId, VIC_TAG);
+    await this.rtpengine.playMedia(leg.callId, leg.callerTag, this.announcements.musicFile(), MUSIC_REPEAT);
+  }
+
+  /** Back from hold: the music stops and the two hear each other again. */
+  async resume(leg: CallerLeg): Promise<void> {
+    await this.rtpengine.stopMedia(leg.callId, leg.callerTag);
+    await this.rtpengine.unblockMedia(leg.callId, VIC_TAG);
   }
 
   callerMedia(leg: CallerLeg, hooks: CallerMediaHooks): CallerMedia {

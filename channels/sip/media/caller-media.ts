@@ -31,8 +31,8 @@ export interface CallerMediaOptions {
   now?: () => number;
 }
 
-/** Loops of the hold music: rtpengine repeats the file this often, more than any wait. */
-const MUSIC_REPEAT = 1000;
+/** Loops of the hold music: rtpengine repeats the file this often, more than any wait (or hold: bridge.ts). */
+export const MUSIC_REPEAT = 1000;
 
 export class CallerMedia {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -2,6 +2,7 @@
 // unset, and then the bridge behaves as before (no media relay, busy when nobody is free).
 import type { Config } from '../../../src/config.ts';
 import { DEFAULT_CALLER_QUEUE, type CallerQueueConfig } from '../../../routing/caller-queue.ts';
+import type { RecordingSetup } from './recording.ts';
 import { parseRtpengineAddress, type RtpengineOptions } from './rtpengine.ts';
 
 export interface MediaSetup {
@@ -13,6 +14,8 @@ export interface MediaSetup {
   /** DATA_DIR: admins' uploaded announcements there are played instead of the directory's (set by the SIP config). */
   dataDir?: string;
   queue: CallerQueueConfig;
+  /** SIP_RECORDING: rtpengine records each answered call (the caller hears the notice first); absent: off. */
+  recording?: RecordingSetup;
 }
 
 type MediaEnv = Pick<
@@ -24,6 +27,8 @@ type MediaEnv = Pick<
   | 'SIP_LANGUAGE_MENU'
   | 'SIP_QUEUE_MAX_WAIT_S'
   | 'SIP_QUEUE_ANNOUNCE_EVERY_S'
+  | 'SIP_RECORDING'
+  | 'SIP_RECORDING_DIR'
 >;
 
 export function mediaSetup(c: MediaEnv): MediaSetup | null {
@@ -32,9 +37,11 @@ export function mediaSetup(c: MediaEnv): MediaSetup | null {
     rtpengine: { ...parseRtpengineAddress(c.SIP_RTPENGINE), timeoutMs: c.SIP_RTPENGINE_TIMEOUT_MS },
     dtmfListen: parseRtpengineAddress(c.SIP_RTPENGINE_DTMF_LISTEN),
     ...(c.SIP_ANNOUNCEMENTS_DIR ? { announcementsDir: c.SIP_ANNOUNCEMENTS_DIR } : {}),
+    ...(c.SIP_RECORDING ? { recording: { dir: c.SIP_RECORDING_DIR } } : {}),
     queue: {
       ...DEFAULT_CALLER_QUEUE,
       languageMenu: c.SIP_LANGUAGE_MENU,
+      recordingNotice: c.SIP_RECORDING,
       maxWaitMs: c.SIP_QUEUE_MAX_WAIT_S * 1000,
       announceEveryMs: c.SIP_QUEUE_ANNOUNCE_EVERY_S * 1000,
     },

@@ -15,7 +15,8 @@ type NgDict = Record<string, unknown>;
 type NgTarget = { port: number; host: string };
 type NgMethod = (to: NgTarget, args?: NgDict) => Promise<NgDict>;
 
-type NgCommand = 'ping' | 'offer' | 'answer' | 'delete' | 'list' | 'query' | 'playMedia' | 'stopMedia';
+type NgCommand =
+  'ping' | 'offer' | 'answer' | 'delete' | 'list' | 'query' | 'playMedia' | 'stopMedia' | 'blockMedia' | 'unblockMedia' | 'startRecording';
 
 /** The part of rtpengine-client (plain JavaScript, no types) used here. */
 interface NgClient extends Record<NgCommand, NgMethod> {
@@ -73,6 +74,7 @@ export interface PlayResult {
 
 // Offers and answers go through rtpengine on plain RTP: no ICE candidates towards the PBX or the trunk, and the
 // SDP's addresses rewritten to rtpengine's own so both sides send their media to it.
+const G711_TRANSCODE: NgDict = { codec: { transcode: ['PCMU', 'PCMA'] } };
 const SDP_FLAGS: NgDict = { ICE: 'remove', replace: ['origin', 'session-connection'], 'transport-protocol': 'RTP/AVP' };
 
 export class RtpengineClient {
@@ -124,7 +126,15 @@ export class RtpengineClient {
 
   /** The caller's offer in, the SDP to send to the other side out (rtpengine's addresses and ports). */
   async offer(o: Offer): Promise<string> {
-    const r = await this.call('offer', 'offer', { ...SDP_FLAGS, 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp });
+    // Both G.711 laws offered onwards: a phone that answers only the other one is transcoded (rtpengine's codec
+    // support), not left with a caller who hears noise.
+    const r = await this.call('offer', 'offer', {
+      ...SDP_FLAGS,
+      ...G711_TRANSCODE,
+      'call-id': o.callId,
+      'from-tag': o.fromTag,
+      sdp: o.sdp,
+    });
     return sdpOf(r, 'offer');
   }
 
@@ -156,6 +166,20 @@ export class RtpengineClient {
 
   async stopMedia(callId: string, tag: string): Promise<void> {
     await this.call('stopMedia', 'stop media', { 'call-id': callId, 'from-tag': tag });
+  }
+
+  /** Drops what the participant with this tag sends (hold: the caller then hears only the music played to them). */
+  async blockMedia(callId: string, tag: string): Promise<void> {
+    await this.call('blockMedia', 'block media', { 'call-id': callId, 'from-tag': tag });
+  }
+
+  async unblockMedia(callId: string, tag: string): Promise<void> {
+    await this.call('unblockMedia', 'unblock media', { 'call-id': callId, 'from-tag': tag });
+  }
+
+  /** rtpengine records the call from now on (its recording-method; pcap: written to its recording-dir at delete). */
+  async startRecording(callId: string): Promise<void> {
+    await this.call('startRecording', 'start recording', { 'call-id': callId });
   }
 
   /** The call-ids rtpengine holds now (at most `limit`). */
@@ -222,6 +246,9 @@ const dtmfJson = z.object({
   duration: z.number().int().min(0),
 });
 
+/** rtpengine's report is ~250 bytes; a 64 KiB datagram of nested JSON costs 20–50 ms to parse. */
+const MAX_DTMF_REPORT_BYTES = 4096;
+
 export class DtmfReceiver extends EventEmitter<{ dtmf: [DtmfEvent] }> {
   private socket: dgram.Socket | null = null;
 
@@ -233,6 +260,7 @@ export class DtmfReceiver extends EventEmitter<{ dtmf: [DtmfEvent] }> {
     const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     socket.on('message', (msg, rinfo) => {
       if (from && rinfo.address !== from) return;
+      if (msg.length > MAX_DTMF_REPORT_BYTES) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(msg.toString('utf8'));

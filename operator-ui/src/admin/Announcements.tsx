@@ -1,6 +1,7 @@
-// What callers hear on the phone (issue #18): every announcement message in Kazakh and Russian, with its length and
-// whether the shipped recording or an admin's plays; a player; an upload of a replacement WAV (the server checks it
-// and its refusal is shown here in the interface language) and the way back to the standard recording.
+// What callers hear on the phone (issue #18): every announcement message in Kazakh and Russian, and the hold music
+// (one row, no language), with its length and whether the shipped recording or an admin's plays; a player; an upload
+// of a replacement WAV (the server checks it and its refusal is shown here in the interface language) and the way
+// back to the standard recording.
 import { useEffect, useState, type ChangeEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { errorText } from '../errors-text.ts';
@@ -21,6 +22,13 @@ interface Note {
   text: string;
 }
 
+/** The accessible names of one cell's controls. */
+interface Labels {
+  player: string;
+  replace: string;
+  reset: string;
+}
+
 /** The message's name in the interface language: numbers, days and hours are one label with the value. */
 function messageName(t: T, message: string): string {
   const number = /^number-(\d)$/.exec(message);
@@ -31,11 +39,16 @@ function messageName(t: T, message: string): string {
   return isKey(key) ? t(key) : message;
 }
 
+/** The address of one message in one language, or of the music (no language). */
+const addressOf = (e: Pick<Entry, 'lang' | 'message'>) =>
+  e.lang === null ? '/api/announcements/music' : `/api/announcements/${e.lang}/${e.message}`;
+const keyOf = (e: Pick<Entry, 'lang' | 'message'>) => `${e.lang ?? '-'}/${e.message}`;
+
 /** The upload is a raw audio/wav body (the one route that takes it), so not through api.ts, which sends JSON. */
-async function upload(lang: Lang, message: string, file: File): Promise<Entry> {
+async function upload(e: Entry, file: File): Promise<Entry> {
   let res: Response;
   try {
-    res = await fetch(`/api/announcements/${lang}/${message}`, {
+    res = await fetch(addressOf(e), {
       method: 'PUT',
       credentials: 'same-origin',
       headers: { 'content-type': 'audio/wav' },
@@ -49,24 +62,79 @@ async function upload(lang: Lang, message: string, file: File): Promise<Entry> {
   throw new ApiError(res.status, json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? res.statusText);
 }
 
+/** One playing file: its length and origin, a player, replace and reset, and what happened last to it. */
+function SoundCell(props: {
+  e: Entry;
+  labels: Labels;
+  note: Note | null;
+  onPick: (e: Entry, ev: ChangeEvent<HTMLInputElement>) => void;
+  onReset: (e: Entry) => void;
+}) {
+  const { t } = useI18n();
+  const { e, labels, note } = props;
+  const seconds = (ms: number) =>
+    t('announcements.seconds', {
+      // A decimal comma in both languages, as in Kazakhstan (browsers without Kazakh number data would print a point).
+      s: (ms / 1000).toLocaleString('ru-RU', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    });
+  return (
+    <div className="announcement-cell">
+      <span>
+        {e.durationMs === null ? (
+          <span className="error">{t('announcements.broken')}</span>
+        ) : (
+          <span data-duration-ms={e.durationMs}>{seconds(e.durationMs)}</span>
+        )}
+        {' · '}
+        {e.source === 'upload'
+          ? t('announcements.uploaded', { name: e.uploadedBy?.name ?? '—', time: courtTime(e.uploadedAt) })
+          : t('announcements.default')}
+      </span>
+      {/* Loaded when played, not 90 files at once; the address changes with each upload. */}
+      <audio controls preload="none" aria-label={labels.player} src={`${addressOf(e)}.wav?v=${e.uploadedAt ?? 'default'}`} />
+      <span className="action-row">
+        <label className="file-button">
+          {t('announcements.replace')}
+          <input
+            className="sr-only"
+            type="file"
+            accept=".wav,audio/wav"
+            aria-label={labels.replace}
+            onChange={(ev) => props.onPick(e, ev)}
+          />
+        </label>
+        {e.source === 'upload' && (
+          <button type="button" aria-label={labels.reset} onClick={() => props.onReset(e)}>
+            {t('announcements.reset')}
+          </button>
+        )}
+      </span>
+      {note?.kind === 'error' && (
+        <span role="alert" className="error">
+          {note.text}
+        </span>
+      )}
+      {note?.kind === 'ok' && <span role="status">{note.text}</span>}
+    </div>
+  );
+}
+
 export function AdminAnnouncements() {
   const { t } = useI18n();
   const [items, setItems] = useState<Entry[] | null>(null);
-  const [maxBytes, setMaxBytes] = useState(1024 * 1024);
+  const [limits, setLimits] = useState({ maxBytes: 1024 * 1024, musicMaxBytes: 10 * 1024 * 1024 });
   const [note, setNote] = useState<Note | null>(null);
   const { busy, error, run } = useAction();
   // Loaded once: this page's own changes update the rows from the answers.
   useEffect(() => {
     void run(async () => {
-      const r = await api.get<{ items: Entry[]; maxBytes: number }>('/api/announcements');
+      const r = await api.get<{ items: Entry[]; maxBytes: number; musicMaxBytes: number }>('/api/announcements');
       setItems(r.items);
-      setMaxBytes(r.maxBytes);
+      setLimits({ maxBytes: r.maxBytes, musicMaxBytes: r.musicMaxBytes });
     });
   }, []);
 
-  const replace = (item: Entry) =>
-    setItems((list) => list && list.map((e) => (e.lang === item.lang && e.message === item.message ? item : e)));
-  const keyOf = (e: Pick<Entry, 'lang' | 'message'>) => `${e.lang}/${e.message}`;
+  const replace = (item: Entry) => setItems((list) => list && list.map((e) => (keyOf(e) === keyOf(item) ? item : e)));
 
   const pick = async (e: Entry, ev: ChangeEvent<HTMLInputElement>) => {
     const input = ev.target;
@@ -75,8 +143,10 @@ export function AdminAnnouncements() {
     setNote(null);
     try {
       // Said at once for a file the server would refuse unread.
-      if (file.size > maxBytes) throw new ApiError(413, 'VIC_ANNOUNCEMENT_TOO_LARGE', 'too large');
-      replace(await upload(e.lang, e.message, file));
+      const [max, code] =
+        e.lang === null ? [limits.musicMaxBytes, 'VIC_ANNOUNCEMENT_MUSIC_TOO_LARGE'] : [limits.maxBytes, 'VIC_ANNOUNCEMENT_TOO_LARGE'];
+      if (file.size > max) throw new ApiError(413, code, 'too large');
+      replace(await upload(e, file));
       setNote({ key: keyOf(e), kind: 'ok', text: t('announcements.saved') });
     } catch (err) {
       setNote({ key: keyOf(e), kind: 'error', text: t('announcements.refused', { file: file.name, reason: errorText(t, err) }) });
@@ -89,20 +159,24 @@ export function AdminAnnouncements() {
   const reset = async (e: Entry) => {
     setNote(null);
     try {
-      replace((await api.del<{ item: Entry }>(`/api/announcements/${e.lang}/${e.message}`)).item);
+      replace((await api.del<{ item: Entry }>(addressOf(e))).item);
       setNote({ key: keyOf(e), kind: 'ok', text: t('announcements.restored') });
     } catch (err) {
       setNote({ key: keyOf(e), kind: 'error', text: errorText(t, err) });
     }
   };
 
-  const seconds = (ms: number) =>
-    t('announcements.seconds', {
-      // A decimal comma in both languages, as in Kazakhstan (browsers without Kazakh number data would print a point).
-      s: (ms / 1000).toLocaleString('ru-RU', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-    });
-
-  const messages = items ? [...new Set(items.map((e) => e.message))] : [];
+  const cell = (e: Entry, labels: Labels) => (
+    <SoundCell
+      e={e}
+      labels={labels}
+      note={note?.key === keyOf(e) ? note : null}
+      onPick={(x, ev) => void pick(x, ev)}
+      onReset={(x) => void reset(x)}
+    />
+  );
+  const messages = items ? [...new Set(items.filter((e) => e.lang !== null).map((e) => e.message))] : [];
+  const music = items?.find((e) => e.lang === null);
   return (
     <main className="admin announcements" aria-labelledby="announcements-title" aria-busy={busy}>
       <h1 id="announcements-title">{t('admin.announcements')}</h1>
@@ -127,59 +201,36 @@ export function AdminAnnouncements() {
                   {LANGS.map((l) => {
                     const e = items.find((x) => x.lang === l && x.message === message);
                     if (!e) return <td key={l} />;
-                    const labels = { name, lang: t(`announcements.langName.${l}`) };
-                    const cellNote = note?.key === keyOf(e) ? note : null;
+                    const names = { name, lang: t(`announcements.langName.${l}`) };
                     return (
                       <td key={l} data-lang={l} data-source={e.source}>
-                        <div className="announcement-cell">
-                          <span>
-                            {e.durationMs === null ? (
-                              <span className="error">{t('announcements.broken')}</span>
-                            ) : (
-                              <span data-duration-ms={e.durationMs}>{seconds(e.durationMs)}</span>
-                            )}
-                            {' · '}
-                            {e.source === 'upload'
-                              ? t('announcements.uploaded', { name: e.uploadedBy?.name ?? '—', time: courtTime(e.uploadedAt) })
-                              : t('announcements.default')}
-                          </span>
-                          {/* Loaded when played, not 90 files at once; the address changes with each upload. */}
-                          <audio
-                            controls
-                            preload="none"
-                            aria-label={t('announcements.player', labels)}
-                            src={`/api/announcements/${l}/${message}.wav?v=${e.uploadedAt ?? 'default'}`}
-                          />
-                          <span className="action-row">
-                            <label className="file-button">
-                              {t('announcements.replace')}
-                              <input
-                                className="sr-only"
-                                type="file"
-                                accept=".wav,audio/wav"
-                                aria-label={t('announcements.replaceLabel', labels)}
-                                onChange={(ev) => void pick(e, ev)}
-                              />
-                            </label>
-                            {e.source === 'upload' && (
-                              <button type="button" aria-label={t('announcements.resetLabel', labels)} onClick={() => void reset(e)}>
-                                {t('announcements.reset')}
-                              </button>
-                            )}
-                          </span>
-                          {cellNote?.kind === 'error' && (
-                            <span role="alert" className="error">
-                              {cellNote.text}
-                            </span>
-                          )}
-                          {cellNote?.kind === 'ok' && <span role="status">{cellNote.text}</span>}
-                        </div>
+                        {cell(e, {
+                          player: t('announcements.player', names),
+                          replace: t('announcements.replaceLabel', names),
+                          reset: t('announcements.resetLabel', names),
+                        })}
                       </td>
                     );
                   })}
                 </tr>
               );
             })}
+            {music && (
+              <tr data-message="music">
+                <th scope="row">
+                  {t('announcements.msg.music')}
+                  <div className="muted">{t('announcements.musicHint')}</div>
+                </th>
+                {/* No words, so no language: one cell across both columns. */}
+                <td colSpan={LANGS.length} data-source={music.source}>
+                  {cell(music, {
+                    player: t('announcements.musicPlayer'),
+                    replace: t('announcements.musicReplaceLabel'),
+                    reset: t('announcements.musicResetLabel'),
+                  })}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

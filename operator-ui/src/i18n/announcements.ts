@@ -46,6 +46,12 @@ const ru = {
   'announcements.msg.day-friday': 'День открытия: пятница',
   'announcements.msg.day-saturday': 'День открытия: суббота',
   'announcements.msg.day-sunday': 'День открытия: воскресенье',
+  'announcements.msg.music': 'Музыка ожидания',
+  'announcements.musicHint':
+    'Звучит по кругу, пока звонящий ждёт в очереди. Тот же формат WAV, от 0,1 секунды до 10 минут, не больше 10 МБ.',
+  'announcements.musicPlayer': 'Прослушать музыку ожидания',
+  'announcements.musicReplaceLabel': 'Заменить музыку ожидания файлом WAV',
+  'announcements.musicResetLabel': 'Вернуть стандартную музыку ожидания',
   'error.VIC_ANNOUNCEMENT_NOT_FOUND': 'Такого голосового объявления нет',
   'error.VIC_ANNOUNCEMENT_TOO_LARGE': 'Файл больше 1 МБ',
   'error.VIC_ANNOUNCEMENT_NOT_WAV': 'Это не файл WAV',
@@ -57,6 +63,8 @@ const ru = {
   'error.VIC_ANNOUNCEMENT_TOO_LONG': 'Запись длиннее 60 секунд',
   'error.VIC_ANNOUNCEMENT_SILENT': 'В записи одна тишина',
   'error.VIC_ANNOUNCEMENT_INVALID': 'Этот файл нельзя проиграть звонящим',
+  'error.VIC_ANNOUNCEMENT_MUSIC_TOO_LARGE': 'Файл музыки больше 10 МБ',
+  'error.VIC_ANNOUNCEMENT_MUSIC_TOO_LONG': 'Музыка длиннее 10 минут',
 };
 
 const kk: Record<keyof typeof ru, string> = {
@@ -104,6 +112,12 @@ const kk: Record<keyof typeof ru, string> = {
   'announcements.msg.day-friday': 'Ашылатын күн: жұма',
   'announcements.msg.day-saturday': 'Ашылатын күн: сенбі',
   'announcements.msg.day-sunday': 'Ашылатын күн: жексенбі',
+  'announcements.msg.music': 'Күту әуені',
+  'announcements.musicHint':
+    'Қоңырау шалушы кезекте күтіп тұрғанда қайталанып ойнайды. WAV пішімі сол, 0,1 секундтан 10 минутқа дейін, 10 МБ-тан аспайды.',
+  'announcements.musicPlayer': 'Күту әуенін тыңдау',
+  'announcements.musicReplaceLabel': 'Күту әуенін WAV файлымен ауыстыру',
+  'announcements.musicResetLabel': 'Стандартты күту әуенін қайтару',
   'error.VIC_ANNOUNCEMENT_NOT_FOUND': 'Мұндай дауыстық хабарландыру жоқ',
   'error.VIC_ANNOUNCEMENT_TOO_LARGE': 'Файл 1 МБ-тан үлкен',
   'error.VIC_ANNOUNCEMENT_NOT_WAV': 'Бұл WAV файлы емес',
@@ -115,6 +129,8 @@ const kk: Record<keyof typeof ru, string> = {
   'error.VIC_ANNOUNCEMENT_TOO_LONG': 'Жазба 60 секундтан ұзақ',
   'error.VIC_ANNOUNCEMENT_SILENT': 'Жазбада тек тыныштық',
   'error.VIC_ANNOUNCEMENT_INVALID': 'Бұл файлды қоңырау шалушыларға ойнатуға болмайды',
+  'error.VIC_ANNOUNCEMENT_MUSIC_TOO_LARGE': 'Әуен файлы 10 МБ-тан үлкен',
+  'error.VIC_ANNOUNCEMENT_MUSIC_TOO_LONG': 'Әуен 10 минуттан ұзақ',
 };
 
 export default { ru, kk };

@@ -1,11 +1,18 @@
 // The summary's figures as tables (the same as the exports, src/reports/tables.ts, plus the counts behind the
 // shares): each count of tickets links to the tickets behind it. The tables are also the charts' text alternative.
+import type { ReactNode } from 'react';
 import { useI18n, type Key } from '../i18n.tsx';
 import { channelLabel, languageLabel } from '../labels.ts';
 import { isoDateText } from '../format.ts';
 import { drillHref, num, pct, type DrillTarget } from './query.ts';
-import { ReportTable, type Cell, type Row } from './Table.tsx';
+import { ReportTable, type Cell, type Row, type TableKey } from './Table.tsx';
 import type { ReportFilters, ReportSummary, TicketFigures } from './types.ts';
+
+/** A table the exports offer too (src/reports/tables.ts): its anchor, title and downloads are all named by its key. */
+function ExportTable(props: { table: TableKey; filters: ReportFilters; columns: string[]; rows: Row[]; note?: ReactNode }) {
+  const { table, ...rest } = props;
+  return <ReportTable id={table} title={`reports.table.${table}`} download={table} {...rest} />;
+}
 
 export function ReportTables({ s, filters }: { s: ReportSummary; filters: ReportFilters }) {
   const { t, lang } = useI18n();
@@ -92,10 +99,8 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
     first: Key,
     rows: { key: string; name: string; narrow: Partial<ReportFilters> | null; f: TicketFigures }[],
   ) => (
-    <ReportTable
-      id={key}
-      title={`reports.table.${key}`}
-      download={key}
+    <ExportTable
+      table={key}
       filters={filters}
       columns={[t(first), ...figureColumns]}
       rows={rows.map((r) => ({ key: r.key, cells: [r.name, ...figureCells(r.f, r.narrow)] }))}
@@ -112,19 +117,15 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
 
   return (
     <>
-      <ReportTable
-        id="overview"
-        title="reports.table.overview"
-        download="overview"
+      <ExportTable
+        table="overview"
         filters={filters}
         columns={[t('reports.col.figure'), t('reports.col.value')]}
         rows={overview}
         note={<p className="muted">{t('reports.minutesNote')}</p>}
       />
-      <ReportTable
-        id="days"
-        title="reports.table.days"
-        download="days"
+      <ExportTable
+        table="days"
         filters={filters}
         columns={[t('reports.col.date'), t('reports.col.received'), ...channels.map((c) => channelLabel(t, c)), t('reports.col.backlog')]}
         rows={s.days.map((d) => ({
@@ -166,10 +167,8 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
         })),
       )}
       {s.escalations.bySpecialist.length > 0 && (
-        <ReportTable
-          id="specialists"
-          title="reports.table.specialists"
-          download="specialists"
+        <ExportTable
+          table="specialists"
           filters={filters}
           columns={[t('reports.col.specialist'), t('reports.col.escalations'), t('reports.col.pickup'), t('reports.col.answer')]}
           rows={s.escalations.bySpecialist.map((e) => ({
@@ -178,10 +177,8 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
           }))}
         />
       )}
-      <ReportTable
-        id="languages"
-        title="reports.table.languages"
-        download="languages"
+      <ExportTable
+        table="languages"
         filters={filters}
         columns={[t('reports.col.language'), t('reports.col.received')]}
         rows={Object.entries(tk.languages).map(([code, x]) => ({
@@ -189,10 +186,8 @@ export function ReportTables({ s, filters }: { s: ReportSummary; filters: Report
           cells: [languageLabel(t, code === 'unknown' ? null : code), count(x, { figure: 'language', language: code })],
         }))}
       />
-      <ReportTable
-        id="arrivals"
-        title="reports.table.arrivals"
-        download="arrivals"
+      <ExportTable
+        table="arrivals"
         filters={filters}
         columns={[t('reports.col.weekday'), ...Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'))]}
         rows={s.arrivals.map((hours, d) => ({ key: String(d + 1), cells: [t(`reports.wd.${d + 1}` as Key), ...hours.map((x) => n(x))] }))}
