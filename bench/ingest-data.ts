@@ -37,12 +37,18 @@ export const BEFORE = 11;
 /**
  * Puts a seeded Vic's indexes and triggers back as migrations 1–BEFORE made them, found generically (later
  * migrations need no change here): added or changed since are dropped; dropped or changed since are made again.
+ * `indexesOnly` leaves every trigger as it is now (the queue counters kept), so only the indexes differ.
  */
-export function restoreBefore(vic: Vic): { dropped: string[]; restored: string[] } {
-  const then = indexesAndTriggersUpTo(BEFORE);
-  const now = vic.store.db
-    .prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index','trigger') AND sql IS NOT NULL`)
-    .all() as { type: string; name: string; sql: string }[];
+export function restoreBefore(vic: Vic, { indexesOnly = false } = {}): { dropped: string[]; restored: string[] } {
+  const isIndex = (sql: string) => !/^CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql);
+  const then = new Map([...indexesAndTriggersUpTo(BEFORE)].filter(([, sql]) => !indexesOnly || isIndex(sql)));
+  const now = (
+    vic.store.db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index','trigger') AND sql IS NOT NULL`).all() as {
+      type: string;
+      name: string;
+      sql: string;
+    }[]
+  ).filter((x) => !indexesOnly || x.type === 'index');
   const dropped = now.filter((x) => then.get(x.name) !== x.sql);
   for (const x of dropped) vic.store.db.exec(`DROP ${x.type.toUpperCase()} "${x.name}"`);
   const restored = [...then].filter(([name, sql]) => !now.some((x) => x.name === name && x.sql === sql));
