@@ -66,6 +66,11 @@ export class CallService {
   }
 
   /** Operators to ring in turn: available, online, least loaded first, who have a phone extension. */
+  /** The active VIC user whose phone this extension is (a REFER names a number; the console shows a person). */
+  userOfExtension(extension: string): number | null {
+    return this.d.store.userOfExtension(extension);
+  }
+
   huntList(courtCode?: string): HuntEntry[] {
     const courtId = this.courtId(courtCode);
     const phones = this.d.store.operatorExtensions(courtId);

@@ -10,6 +10,7 @@ import { CallFlow, type CallCommand, type CallEvent } from '../../routing/call-f
 import { RingBackoff } from '../../routing/ring-backoff.ts';
 import type { ChannelContext } from '../../src/channels.ts';
 import type { LiveCall } from '../../src/live-call.ts';
+import type { CallService } from '../../src/calls.ts';
 import type { SipConfig } from './config.ts';
 import { createCallMedia } from './call-media.ts';
 import { createRefer } from './refer.ts';
@@ -80,7 +81,13 @@ export function createCalls(
   const log = () => ctx().log;
   const now = () => env.ctx()?.clock.now() ?? Date.now(); // ctx is gone once stopped; apply() then ignores the event
   const operatorUri = (extension: string) => fill(cfg.operatorUriTemplate, 'extension', extension);
-  const refer = createRefer({ log, now, operatorUri, apply });
+  const refer = createRefer({
+    log,
+    now,
+    operatorUri,
+    apply,
+    userOf: (ext) => (env.ctx()?.calls as Partial<Pick<CallService, 'userOfExtension'>> | undefined)?.userOfExtension?.(ext) ?? null,
+  });
   const callMedia = createCallMedia({ media: () => env.media?.() ?? null, log: () => env.ctx()?.log, report });
 
   /** VIC users on a live call or ringing for one: hunting passes them by. */

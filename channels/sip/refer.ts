@@ -19,6 +19,8 @@ export function createRefer(env: {
   log: () => Logger;
   now: () => number;
   operatorUri: (extension: string) => string;
+  /** The VIC user with that extension, so their console gets the screen-pop and the call panel. */
+  userOf: (extension: string) => number | null;
   apply: (call: Call, event: CallEvent) => void;
 }) {
   /** RFC 3515: NOTIFY the transferor with the progress of the new call as a sipfrag. */
@@ -45,7 +47,8 @@ export function createRefer(env: {
     res.send(202);
     call.referrer = d;
     notifyReferrer(call, 100);
-    env.apply(call, { type: 'transfer', target: { userId: null, uri: env.operatorUri(extension) }, at: env.now() });
+    const target = { userId: env.userOf(extension), uri: env.operatorUri(extension) };
+    env.apply(call, { type: 'transfer', target, at: env.now() });
   }
 
   return { onRefer, notifyReferrer };

@@ -4,7 +4,7 @@
 import { DAY } from '../../routing/calendar/days.ts';
 import type { Config } from '../config.ts';
 
-export type RetentionKind = 'messageText' | 'recordings' | 'contacts' | 'audit' | 'sessions';
+export type RetentionKind = 'messageText' | 'recordings' | 'callRecordings' | 'contacts' | 'audit' | 'sessions';
 
 export interface PolicyEntry {
   kind: RetentionKind;
@@ -90,13 +90,14 @@ export const REMOVED_ATTACHMENT = {
 } as const;
 
 export function retentionPolicy(config: Config, now: number): PolicyEntry[] {
-  const entry = (kind: RetentionKind, env: keyof Config & `RETENTION_${string}_DAYS`): PolicyEntry => {
+  const entry = (kind: RetentionKind, env: keyof Config & `${string}RETENTION_${string}DAYS`): PolicyEntry => {
     const days = config[env];
     return { kind, days, env, cutoff: now - days * DAY };
   };
   return [
     entry('messageText', 'RETENTION_MESSAGE_TEXT_DAYS'),
     entry('recordings', 'RETENTION_RECORDINGS_DAYS'),
+    entry('callRecordings', 'SIP_RECORDING_RETENTION_DAYS'),
     entry('contacts', 'RETENTION_CONTACT_DAYS'),
     entry('audit', 'RETENTION_AUDIT_DAYS'),
     entry('sessions', 'RETENTION_SESSIONS_DAYS'),
@@ -109,7 +110,7 @@ export function cutoffs(config: Config, now: number): Cutoffs {
   return {
     text: at.messageText,
     recordings: at.recordings,
-    callRecordings: now - config.SIP_RECORDING_RETENTION_DAYS * DAY,
+    callRecordings: at.callRecordings,
     contacts: at.contacts,
     audit: at.audit,
     sessions: at.sessions,

@@ -119,6 +119,12 @@ export function CallQueries<B extends StoreBase>(Base: B) {
       ).all(courtId) as { id: number; name: string; extension: string }[];
       return new Map(rows.map((r) => [r.id, { name: r.name, extension: r.extension }]));
     }
+    /** The active user whose phone this extension is. */
+    userOfExtension(extension: string): number | null {
+      const r = this.q(`SELECT id FROM users WHERE sip_extension = ? AND active = 1 ORDER BY id LIMIT 1`).get(extension) as
+        { id: number } | undefined;
+      return r?.id ?? null;
+    }
     listCalls(ticketId: number): CallRow[] {
       return (this.q(`${CALL_SELECT} WHERE ticket_id = ? ORDER BY id`).all(ticketId) as Raw<CallRow>[]).map((r) => parseRung(r));
     }

@@ -364,6 +364,7 @@ describe('the retention schedule and the admin page', () => {
     expect(first.policy.map((p) => p.env)).toEqual([
       'RETENTION_MESSAGE_TEXT_DAYS',
       'RETENTION_RECORDINGS_DAYS',
+      'SIP_RECORDING_RETENTION_DAYS',
       'RETENTION_CONTACT_DAYS',
       'RETENTION_AUDIT_DAYS',
       'RETENTION_SESSIONS_DAYS',

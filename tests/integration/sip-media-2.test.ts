@@ -163,6 +163,35 @@ describe.skipIf(rtpengineMissing)('in the call with rtpengine: transfer, hold, l
     await noSessions();
   });
 
+  it('REFER while the caller is on hold: the specialist answers, the music stops, the caller hears them; NOTIFY 200, BYE', async () => {
+    const b = s.use(await sipBridge({ operators: ['op-a'], cfg: { media: media() } }));
+    const spec = await specialist(b);
+    const [c, op, sp] = [await endpoint(), await endpoint(), await endpoint()];
+    const inbound = call(b.fake, 4, c.sdp());
+    await answered(inbound, c);
+    const toOp = await b.fake.nextInvite();
+    pickUp(toOp, op, HZ.operator);
+    await waitFor(() => b.vic.store.getCall(inbound.callId)?.outcome === 'answered');
+    expect(await hears(c)).toEqual(near(HZ.operator));
+    expect((await toOp.dialog!.request('INVITE', {}, op.sdp().replace('a=sendrecv', 'a=sendonly'))).status).toBe(200);
+    expect(await hears(c, 600)).toEqual(near(HZ.music));
+
+    await toOp.dialog!.refer('sip:301@pbx.court.local');
+    const toSpec = await b.fake.nextInvite();
+    pickUp(toSpec, sp, HZ.specialist);
+    await toOp.dialog!.waitFor('BYE');
+    expect(toOp.dialog!.received.some((m) => m.method === 'NOTIFY' && m.body.includes('200'))).toBe(true);
+    await waitFor(() => b.vic.store.getCall(inbound.callId)?.outcome === 'transferred');
+    expect(await hears(c)).toEqual(near(HZ.specialist)); // no music left over from the hold
+    expect(await hears(sp, 200)).toEqual(near(HZ.caller));
+    // The extension REFERred to is a VIC user's: their console shows the call.
+    expect(b.sip.liveCalls()).toMatchObject([{ userId: spec.id, role: 'specialist', state: 'talking' }]);
+    expect(inbound.dialog!.received.filter((m) => m.method === 'INVITE')).toEqual([]);
+    await inbound.dialog!.bye();
+    await toSpec.dialog!.waitFor('BYE');
+    await noSessions();
+  });
+
   it('language menu: 2 (RFC 4733) → Russian from then on and on the contact; the next call greets in Russian only', async () => {
     // Nobody is online: the caller waits in the queue.
     const b = s.use(

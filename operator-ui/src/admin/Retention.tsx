@@ -7,7 +7,7 @@ import { useI18n } from '../i18n.tsx';
 import { ErrorLine } from '../ui.tsx';
 import { useAction } from '../util.ts';
 
-type Kind = 'messageText' | 'recordings' | 'contacts' | 'audit' | 'sessions';
+type Kind = 'messageText' | 'recordings' | 'callRecordings' | 'contacts' | 'audit' | 'sessions';
 const COUNTS = [
   'tickets',
   'messages',
