@@ -25,6 +25,12 @@ export function authenticate(store: Store, clock: Clock) {
   };
 }
 
+/** Audits what the signed-in user did or read through a request: who, when and from where filled in once. */
+export function requestAudit(store: Store, clock: Clock) {
+  return (req: Request, entry: { action: string; entity?: string; entityId?: number; details?: unknown }) =>
+    store.audit({ at: clock.now(), userId: userOf(req).id, ip: req.ip ?? null, ...entry });
+}
+
 export function requireRole(...roles: Role[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user || !roles.includes(req.user.role)) throw new VicError('VIC_FORBIDDEN');

@@ -5,7 +5,7 @@ import { DAY } from '../../routing/calendar/days.ts';
 import { localToUtc } from '../../routing/calendar/zone.ts';
 import { closeSessionsOf, hashPassword } from '../auth.ts';
 import { VicError } from '../errors.ts';
-import { idParam, parse, requireRole, userOf } from './http.ts';
+import { idParam, parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const langs = z.array(z.enum(['kk', 'ru'])).min(1);
@@ -76,8 +76,9 @@ type Req = Parameters<typeof userOf>[0];
 export function adminRoutes({ store, reads, clock, config, registry, events, calendars, tickets, escalations }: ApiDeps) {
   const r = Router();
   const admin = requireRole('admin');
+  const audited = requestAudit(store, clock);
   const audit = (req: Req, action: string, entity: string, entityId: number, details?: unknown) =>
-    store.audit({ at: clock.now(), userId: userOf(req).id, action, entity, entityId, details, ip: req.ip ?? null });
+    audited(req, { action, entity, entityId, details });
   const checkCourt = (id: number | null | undefined) => {
     if (id != null && !store.getCourt(id)) throw new VicError('VIC_COURT_NOT_FOUND');
   };
@@ -314,13 +315,10 @@ export function adminRoutes({ store, reads, clock, config, registry, events, cal
       limit: q.limit,
       offset: q.offset,
     });
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audited(req, {
       action: 'audit.read',
       entity: 'audit',
       details: { ...q, shown: page.items.length },
-      ip: req.ip ?? null,
     });
     res.json({ ...page, until, actions });
   });

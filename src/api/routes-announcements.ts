@@ -19,7 +19,7 @@ import {
   type Target,
 } from '../announcement-uploads.ts';
 import { VicError, type ErrorCode } from '../errors.ts';
-import { parse, requireRole, userOf } from './http.ts';
+import { parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 /** The message and language of the path, from the catalogue only: a path is never built from what was sent. */
@@ -51,8 +51,8 @@ export function announcementRoutes({ store, clock, config }: ApiDeps) {
   const dataDir = config.DATA_DIR;
   // Made per request: a missing shipped audio/ then fails this page only, never the server's start.
   const defaults = () => new Announcements(config.SIP_ANNOUNCEMENTS_DIR);
-  const audit = (req: Request, action: string, details: unknown) =>
-    store.audit({ at: clock.now(), userId: userOf(req).id, action, entity: 'announcement', details, ip: req.ip ?? null });
+  const audited = requestAudit(store, clock);
+  const audit = (req: Request, action: string, details: unknown) => audited(req, { action, entity: 'announcement', details });
 
   r.get('/announcements', admin, (req, res) => {
     parse(z.object({}).strict(), req.query);

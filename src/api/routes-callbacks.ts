@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CallbackService, decodeCallbackCursor } from '../callbacks.ts';
-import { parse, requireRole, userOf } from './http.ts';
+import { parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const listSchema = z.object({
@@ -25,6 +25,7 @@ const callIdParam = z.string().min(1).max(300);
 
 export function callbackRoutes({ store, clock, events, calendars }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
   const callbacks = new CallbackService({ store, clock, events, calendarFor: (id) => calendars.for(id) });
   const handlers = requireRole('operator', 'admin');
 
@@ -32,13 +33,10 @@ export function callbackRoutes({ store, clock, events, calendars }: ApiDeps) {
   r.get('/callbacks', handlers, (req, res) => {
     const f = parse(listSchema, req.query);
     const page = callbacks.list(userOf(req), f);
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'callback.list',
       entity: 'ticket',
       details: { state: f.state, courtId: f.courtId ?? null, shown: page.items.length },
-      ip: req.ip ?? null,
     });
     res.json(page);
   });

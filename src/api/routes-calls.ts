@@ -2,11 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { VicError } from '../errors.ts';
-import { idParam, parse, requireRole, userOf } from './http.ts';
+import { idParam, parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
   // Degraded is not down: with drachtio connected while the PBX's OPTIONS fail, calls still go through, so the
   // action is tried and the console warns. Anything else (connecting, down) cannot place a call.
   const phone = () => {
@@ -25,14 +26,11 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     const { sip, warning } = phone();
     if (!sip.callBack) throw new VicError('VIC_CALL_BACK_UNSUPPORTED');
     const callId = sip.callBack({ userId: user.id, extension: user.sipExtension, number, ticketId: t.id });
-    store.audit({
-      at: clock.now(),
-      userId: user.id,
+    audit(req, {
       action: 'call.call_back',
       entity: 'ticket',
       entityId: t.id,
       details: { callId },
-      ip: req.ip ?? null,
     });
     res.status(202).json({ callId, ...warning });
   });
@@ -47,14 +45,11 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
       throw new VicError('VIC_VALIDATION', 'Choose an active specialist with a phone extension');
     const { sip, warning } = phone();
     if (!sip.transfer?.(call.callId, { userId: to.id, extension: to.sipExtension })) throw new VicError('VIC_CALL_NOT_LIVE');
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'call.transfer',
       entity: 'ticket',
       entityId: call.ticketId,
       details: { callId: call.callId, to: to.id },
-      ip: req.ip ?? null,
     });
     res.status(202).json({ ok: true, ...warning });
   });
@@ -65,14 +60,11 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     const user = userOf(req);
     const items = (registry.get('sip')?.liveCalls?.() ?? []).filter((c) => c.userId === user.id);
     if (items.length)
-      store.audit({
-        at: clock.now(),
-        userId: user.id,
+      audit(req, {
         action: 'call.live_read',
         entity: 'ticket',
         entityId: items[0].ticketId,
         details: { callIds: items.map((c) => c.callId) },
-        ip: req.ip ?? null,
       });
     res.json({ items });
   });
@@ -86,14 +78,11 @@ export function callRoutes({ store, registry, tickets, clock }: ApiDeps) {
     if (user.role !== 'admin' && !live.some((c) => c.callId === callId && c.userId === user.id)) throw new VicError('VIC_CALL_NOT_LIVE');
     if (!sip?.hangup?.(callId)) throw new VicError('VIC_CALL_NOT_LIVE');
     const call = store.getCall(callId);
-    store.audit({
-      at: clock.now(),
-      userId: user.id,
+    audit(req, {
       action: 'call.hangup',
       entity: 'ticket',
       entityId: call?.ticketId,
       details: { callId },
-      ip: req.ip ?? null,
     });
     res.json({ ok: true });
   });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { VicError } from '../errors.ts';
-import { idParam, parse, requireRole, userOf } from './http.ts';
+import { idParam, parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const escalateSchema = z.object({
@@ -15,6 +15,7 @@ const handBackSchema = z.object({ note: z.string().trim().max(5000).default('') 
 
 export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
   const staff = requireRole('admin', 'operator');
 
   // Specialists see it only for tickets they hold, to choose whom to pass them to: visible() checks that. The
@@ -22,14 +23,11 @@ export function escalationRoutes({ escalations, store, clock }: ApiDeps) {
   r.get('/tickets/:id/specialists', (req, res) => {
     const id = parse(idParam, req.params.id);
     const suggestions = escalations.suggest(userOf(req), id);
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'ticket.specialists_read',
       entity: 'ticket',
       entityId: id,
       details: { caseNumbers: suggestions.caseNumbers },
-      ip: req.ip ?? null,
     });
     res.json(suggestions);
   });

@@ -10,7 +10,7 @@ import { PERIOD_KINDS, PeriodError, resolvePeriod } from '../reports/period.ts';
 import { minutes } from '../reports/stats.ts';
 import { TABLE_KEYS, reportTables, toCsv } from '../reports/tables.ts';
 import { XLSX_TYPE, xlsxOf } from '../reports/xlsx.ts';
-import { isoDay as day, parse, userOf } from './http.ts';
+import { isoDay as day, parse, requestAudit, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const id = z.coerce.number().int().positive();
@@ -50,6 +50,7 @@ const monthlyQuery = z
 
 export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
 
   /** The report's courts, period and filters as the viewer may ask for them; refuses whoever may see no reports. */
   function reportQuery(req: Request, q: z.infer<typeof summaryQuery>): { query: ReportQuery; timeZone: string } {
@@ -140,9 +141,7 @@ export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps
       ];
     });
     // The citizens' names and tickets behind a number are citizen data: who looked is recorded.
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'reports.tickets_read',
       entity: 'report',
       details: {
@@ -154,7 +153,6 @@ export function reportRoutes({ store, reads, clock, config, calendars }: ApiDeps
         courts: query.courts,
         tickets: page.ids,
       },
-      ip: req.ip ?? null,
     });
     res.json({ figure: q.figure, total: page.total, tickets, nextCursor: page.next });
   });

@@ -6,7 +6,7 @@ import { DAY, isoDate, parseIsoDate } from '../../routing/calendar/days.ts';
 import { localToUtc, offsetAt } from '../../routing/calendar/zone.ts';
 import { scopeModel } from '../../routing/scope/index.ts';
 import { VicError } from '../errors.ts';
-import { isoDay as day, parse, requireRole, userOf } from './http.ts';
+import { isoDay as day, parse, requestAudit, requireRole } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const DEFAULT_DAYS = 30;
@@ -16,6 +16,7 @@ const statsQuery = z.object({ from: day.optional(), to: day.optional() }).strict
 
 export function scopeRoutes({ store, reads, clock, config }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
 
   // Whole days in the courts' time zone, both inclusive; by default the last 30 days up to today. Counted by a
   // read worker (src/readpool/): a long period counts many tickets.
@@ -30,13 +31,10 @@ export function scopeRoutes({ store, reads, clock, config }: ApiDeps) {
     const end = localToUtc(config.TZ_COURT, to + 1, 0);
     const { tickets, decisions } = await reads.run('scopeStats', start, end, LATEST_DECISIONS);
     // The operators' reasons and the tickets they name are citizen data: who looked is recorded.
-    store.audit({
-      at: now,
-      userId: userOf(req).id,
+    audit(req, {
       action: 'scope.stats_read',
       entity: 'scope',
       details: { from: isoDate(from), to: isoDate(to), shown: decisions.length },
-      ip: req.ip ?? null,
     });
     const m = scopeModel();
     res.json({

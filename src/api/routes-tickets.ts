@@ -7,7 +7,7 @@ import { replyVia, whatsappRoute } from '../callbacks-reply.ts';
 import { VicError } from '../errors.ts';
 import { decodeCursor, SORTS, type Viewer } from '../store/index.ts';
 import { canSee } from '../tickets.ts';
-import { idParam, parse, requireRole, userOf } from './http.ts';
+import { idParam, parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const listSchema = z
@@ -57,6 +57,7 @@ const scopeSchema = z.discriminatedUnion('verdict', [
 
 export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock, registry }: ApiDeps) {
   const r = Router();
+  const audit = requestAudit(store, clock);
   const staff = requireRole('admin', 'operator');
 
   // A search over every court (an admin's, a court-less operator's) may scan: a read worker runs it.
@@ -78,13 +79,10 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
           nextCursor: null,
         }))
       : store.listTickets(userOf(req), { ...f, courtId: court, cursor });
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'ticket.list',
       entity: 'ticket',
       details: { ...p, shown: list.items.length, total: list.total },
-      ip: req.ip ?? null,
     });
     // unread: per viewer, so never in the broadcast rows (src/store/reads.ts).
     res.json({ ...list, items: store.withUnread(userOf(req).id, list.items) });
@@ -162,14 +160,11 @@ export function ticketRoutes({ store, reads, tickets, outbox, attachments, clock
       throw new VicError('VIC_NOT_FOUND', a.droppedReason ? `The attachment was not kept: ${a.droppedReason}` : 'The file is missing');
     const image = sniffImage(file);
     if (inline && !image) throw new VicError('VIC_NOT_AN_IMAGE');
-    store.audit({
-      at: clock.now(),
-      userId: userOf(req).id,
+    audit(req, {
       action: 'attachment.read',
       entity: 'ticket',
       entityId: t.id,
       details: { attachmentId: a.id, ...(inline ? { inline: true } : {}) },
-      ip: req.ip ?? null,
     });
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");

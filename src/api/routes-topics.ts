@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { VicError } from '../errors.ts';
-import { idParam, parse, requireRole, userOf } from './http.ts';
+import { idParam, parse, requestAudit, requireRole, userOf } from './http.ts';
 import type { ApiDeps } from './server.ts';
 
 const name = z.string().trim().min(1).max(200);
@@ -24,8 +24,9 @@ export function topicRoutes({ store, clock, tickets, events }: ApiDeps) {
     if (!store.getTopic(id)) throw new VicError('VIC_NOT_FOUND', 'No such topic');
     return id;
   };
+  const audited = requestAudit(store, clock);
   const audit = (req: Parameters<typeof userOf>[0], action: string, entity: string, entityId: number, details?: unknown) =>
-    store.audit({ at: clock.now(), userId: userOf(req).id, action, entity, entityId, details, ip: req.ip ?? null });
+    audited(req, { action, entity, entityId, details });
 
   // Everyone signed in reads the list: staff tag by it, admins keep it, supervisors' reports name the topics.
   r.get('/topics', (_req, res) => res.json({ items: store.listTopics() }));
