@@ -166,8 +166,8 @@ export class RetentionJob {
   }
 
   /** Calls fn on each window (lo, hi] of the table's ids, each in its own transaction. */
-  private async windows(table: RetentionTable | 'calls', fn: (lo: number, hi: number) => void) {
-    const top = table === 'calls' ? this.d.store.callsTop() : this.d.store.retentionTop(table);
+  private async windows(table: RetentionTable, fn: (lo: number, hi: number) => void) {
+    const top = this.d.store.retentionTop(table);
     for (let lo = 0; lo < top; lo += this.batch) {
       this.checkStopped();
       this.d.store.tx(() => fn(lo, lo + this.batch));

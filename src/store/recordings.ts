@@ -4,10 +4,6 @@ import type { StoreBase } from './core.ts';
 
 export function RecordingQueries<B extends StoreBase>(Base: B) {
   abstract class Recordings extends Base {
-    /** The highest call id: the retention job walks calls in windows of ids up to it. */
-    callsTop(): number {
-      return (this.q(`SELECT coalesce(max(id), 0) AS n FROM calls`).get() as { n: number }).n;
-    }
     /** Recordings, not yet removed, of the calls in the id window (lo, hi] that ended before `before`. */
     dueRecordings(lo: number, hi: number, before: number, type: string): { id: number; sha256: string | null }[] {
       return this.q(

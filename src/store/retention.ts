@@ -7,7 +7,7 @@ import { reversed } from '../search-text.ts';
 import type { StoreBase } from './core.ts';
 
 /** The kinds of window the job walks, by rowid. */
-export type RetentionTable = 'tickets' | 'attachments' | 'contacts';
+export type RetentionTable = 'tickets' | 'attachments' | 'contacts' | 'calls';
 
 /**
  * A ticket ended before `cutoff`: resolved then, or out of scope and untouched since (nobody needs to resolve such
